@@ -1,0 +1,28 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', '.cache/', 'coverage/', 'bench/results*'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', Buffer: 'readonly', __dirname: 'readonly', module: 'writable', require: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // The domain holds the money rules: no AWS SDK, no environment, no wall clock.
+    files: ['lambdas/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', 'stripe', '../adapters/*', '../handlers/*', '../use-cases/*'] }],
+      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Pass a Clock in.' }, { object: 'process', property: 'env', message: 'Read config in lambdas/shared/config.ts.' }],
+    },
+  },
+  {
+    files: ['bin/**/*.ts', 'scripts/**', 'test/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+);

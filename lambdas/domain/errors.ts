@@ -1,0 +1,122 @@
+/**
+ * Typed domain errors. Each has a stable snake_case code; the one table that maps codes to HTTP
+ * statuses is lambdas/shared/http-errors.ts.
+ */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_json'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'route_not_found'
+  | 'method_not_allowed'
+  | 'unknown_model'
+  | 'count_above_plan_limit'
+  | 'insufficient_credits'
+  | 'concurrency_limit'
+  | 'idempotency_key_required'
+  | 'idempotency_key_reused'
+  | 'generation_not_found'
+  | 'invalid_coupon_code'
+  | 'coupon_not_found'
+  | 'coupon_already_redeemed'
+  | 'coupon_expired'
+  | 'coupon_exhausted'
+  | 'too_many_attempts'
+  | 'write_conflict'
+  | 'payload_too_large'
+  | 'internal_error';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class InsufficientCreditsError extends DomainError {
+  constructor(readonly requiredCredits: number, readonly availableCredits: number) {
+    super('insufficient_credits', `This needs ${requiredCredits} credits; ${availableCredits} are available.`, {
+      required: requiredCredits,
+      available: availableCredits,
+    });
+  }
+}
+
+export class ConcurrencyLimitError extends DomainError {
+  constructor(readonly limit: number) {
+    super('concurrency_limit', `Your plan allows ${limit} generation jobs at once; wait for one to finish.`, { limit });
+  }
+}
+
+export class UnknownModelError extends DomainError {
+  constructor(model: string) {
+    super('unknown_model', `Unknown model "${model}". See GET /v1/pricing for the models.`, { model });
+  }
+}
+
+export class CountAbovePlanLimitError extends DomainError {
+  constructor(count: number, limit: number) {
+    super('count_above_plan_limit', `Your plan allows at most ${limit} outputs per request; ${count} were asked for.`, { count, limit });
+  }
+}
+
+export class IdempotencyKeyReusedError extends DomainError {
+  constructor() {
+    super('idempotency_key_reused', 'This Idempotency-Key was already used with a different request.');
+  }
+}
+
+export class GenerationNotFoundError extends DomainError {
+  constructor(id: string) {
+    super('generation_not_found', `No generation "${id}" on this account.`);
+  }
+}
+
+export class InvalidCouponCodeError extends DomainError {
+  constructor() {
+    super('invalid_coupon_code', 'That is not a coupon code. Codes look like LAUNCH-9KX2-R7VP.');
+  }
+}
+
+export class CouponNotFoundError extends DomainError {
+  constructor() {
+    super('coupon_not_found', 'No coupon has that code.');
+  }
+}
+
+export class CouponAlreadyRedeemedError extends DomainError {
+  constructor() {
+    super('coupon_already_redeemed', 'This account has already redeemed that coupon.');
+  }
+}
+
+export class CouponExpiredError extends DomainError {
+  constructor() {
+    super('coupon_expired', 'That coupon can no longer be redeemed.');
+  }
+}
+
+export class CouponExhaustedError extends DomainError {
+  constructor() {
+    super('coupon_exhausted', 'That coupon has been redeemed the maximum number of times.');
+  }
+}
+
+export class TooManyAttemptsError extends DomainError {
+  constructor(retryAfterSeconds: number) {
+    super('too_many_attempts', 'Too many failed coupon attempts; try again later.', { retryAfterSeconds });
+  }
+}
+
+/** A write kept losing optimistic-concurrency races; nothing was changed and the call may be retried. */
+export class WriteConflictError extends DomainError {
+  constructor(attempts: number, options?: { cause?: unknown }) {
+    super('write_conflict', 'The account is busy; nothing was changed. Retry the request.', { attempts }, options);
+  }
+}
