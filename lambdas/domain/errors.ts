@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'too_many_attempts'
   | 'write_conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'internal_error';
 
 export class DomainError extends Error {

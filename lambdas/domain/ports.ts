@@ -10,3 +10,5 @@ export interface IdSource {
 
 /** Cryptographically secure random bytes. */
 export type RandomBytes = (length: number) => Uint8Array;
+
+export type { CreditStore, AccountCommit, CommitOutcome, LedgerEntry, LedgerPage, RedemptionContext } from './credit-store';

@@ -3,7 +3,12 @@
  * files, the local stack and the tests all build the service here, so all three run the same code.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
 import type { Clock, IdSource, RandomBytes } from '../domain/ports';
+import { HTTP_ROUTES } from '../handlers/http/routes';
+import type { ScheduledJob } from '../handlers/schedule/jobs';
+import { scheduledJobs } from '../handlers/schedule/jobs';
+import type { UseCaseDeps } from '../use-cases/context';
 import type { HttpRoute } from './http-route';
 
 export interface ServiceDeps {
@@ -16,16 +21,18 @@ export interface ServiceDeps {
   readonly localMode: boolean;
 }
 
-/** A scheduled job (EventBridge in AWS, `POST /_local/jobs/{name}` locally). */
-export type ScheduledJob = () => Promise<unknown>;
+export type { ScheduledJob };
 
 export interface Service {
+  readonly deps: UseCaseDeps;
   readonly routes: readonly HttpRoute[];
   readonly jobs: Readonly<Record<string, ScheduledJob>>;
   /** Resolves once all queued background work is done (trivial until the jobs pipeline lands). */
   settle(): Promise<void>;
 }
 
-export function buildService(_deps: ServiceDeps): Service {
-  return { routes: [], jobs: {}, settle: async () => {} };
+export function buildService(deps: ServiceDeps): Service {
+  const useCaseDeps: UseCaseDeps = { store: new DynamoDbCreditStore(deps.db, deps.tableName), clock: deps.clock, ids: deps.ids, randomBytes: deps.randomBytes };
+  const routes = HTTP_ROUTES.map((r) => ({ method: r.method, path: r.path, auth: r.auth, functionName: r.functionName, handler: r.create(useCaseDeps) }));
+  return { deps: useCaseDeps, routes, jobs: scheduledJobs(useCaseDeps), settle: async () => {} };
 }

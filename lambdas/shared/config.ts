@@ -9,7 +9,6 @@ const ConfigSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Set only for DynamoDB Local. */
   DYNAMODB_ENDPOINT: z.url().optional(),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
   /** True only in the local stack and tests: enables local-only behaviour (never deployed). */
   LOCAL_MODE: z
     .enum(['true', 'false'])

@@ -1,0 +1,229 @@
+/**
+ * The CreditStore port on one DynamoDB table. Every money change is a single conditional
+ * TransactWriteItems: the account item guarded by its version, ledger entries and the records
+ * that make the change happen once put with attribute_not_exists.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Account } from '../../domain/account';
+import type { Coupon } from '../../domain/coupon';
+import type { CouponCode } from '../../domain/coupon-code';
+import type { AccountCommit, CommitOutcome, CreditStore, LedgerPage, RedemptionContext } from '../../domain/credit-store';
+import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '../../domain/errors';
+import type { GenerationJob } from '../../domain/generation';
+import * as items from './items';
+import * as keys from './keys';
+import { DUE_INDEXES, DUE_INDEX_SHARDS } from './table-schema';
+import { transactWrite } from './transact';
+
+type Key = { pk: string; sk: string };
+type Item = Record<string, unknown>;
+
+const GENERATION_IDEMPOTENCY_SCOPE = 'generation';
+/** Idempotency answers are kept this long (TTL); retries come within minutes, not weeks. */
+const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600;
+
+export class DynamoDbCreditStore implements CreditStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async loadAccount(accountId: string): Promise<Account | null> {
+    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK }]);
+    return item ? items.itemToAccount(item) : null;
+  }
+
+  async loadForGeneration(accountId: string, idempotencyKey: string) {
+    const [account, idempotency] = await this.batchGet([
+      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
+      { pk: keys.accountPk(accountId), sk: keys.idempotencySk(GENERATION_IDEMPOTENCY_SCOPE, idempotencyKey) },
+    ]);
+    return {
+      account: account ? items.itemToAccount(account) : null,
+      idempotency: idempotency ? items.itemToIdempotency(idempotency) : null,
+    };
+  }
+
+  async loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext> {
+    const [account, coupon, redemption, attempts] = await this.batchGet([
+      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
+      { pk: keys.couponPk(code), sk: keys.COUPON_SK },
+      { pk: keys.accountPk(accountId), sk: keys.redemptionSk(code) },
+      { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
+    ]);
+    return {
+      account: account ? items.itemToAccount(account) : null,
+      coupon: coupon ? items.itemToCoupon(coupon) : null,
+      alreadyRedeemed: redemption !== undefined,
+      failedAttemptsThisHour: typeof attempts?.attempts === 'number' ? attempts.attempts : 0,
+    };
+  }
+
+  async commit(change: AccountCommit): Promise<CommitOutcome> {
+    const { before, after } = change;
+    if (before && (after.id !== before.id || after.version !== before.version + 1)) throw new Error('a commit moves one account to its next version');
+    const pk = keys.accountPk(after.id);
+    const transactItems: Parameters<typeof transactWrite>[1][number][] = [];
+    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant'> = [];
+    const add = (role: (typeof roles)[number], item: (typeof transactItems)[number]) => {
+      roles.push(role);
+      transactItems.push(item);
+    };
+    const putNew = (item: Item) => ({ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
+
+    add(
+      'account',
+      before
+        ? { Put: { TableName: this.tableName, Item: items.accountToItem(after), ConditionExpression: '#version = :expectedVersion', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expectedVersion': before.version } } }
+        : putNew(items.accountToItem(after)),
+    );
+    change.entries.forEach((entry, index) => add('ledger', putNew(items.ledgerToItem(after.id, after.version, index, entry, change.at))));
+    if (change.generation) {
+      add('job', putNew(items.jobToItem(change.generation.job)));
+      const ttl = Math.floor(Date.parse(change.at) / 1000) + IDEMPOTENCY_TTL_SECONDS;
+      const idem = putNew(items.idempotencyToItem(after.id, GENERATION_IDEMPOTENCY_SCOPE, change.generation.idempotency, ttl));
+      add('idempotency', { Put: { ...idem.Put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } });
+    }
+    if (change.redemption) {
+      const { code } = change.redemption.coupon;
+      add('redemption', putNew({ pk, sk: keys.redemptionSk(code), kind: 'redemption', code, at: change.at }));
+      add('coupon', {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: keys.couponPk(code), sk: keys.COUPON_SK },
+          UpdateExpression: 'SET redemptions = redemptions + :one',
+          ConditionExpression: 'attribute_exists(pk) AND redemptions < maxRedemptions',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
+    }
+    if (change.grantedPeriodStart) add('grant', putNew({ pk, sk: keys.grantSk(change.grantedPeriodStart), kind: 'grant', at: change.at }));
+
+    const result = await transactWrite(this.db, transactItems);
+    if (result.ok) return { kind: 'committed' };
+    if (result.transient) return { kind: 'retry', reason: result.reason };
+    const failed = new Map(result.failedConditions.map((f) => [roles[f.index], f.oldItem]));
+    const existing = failed.get('idempotency');
+    if (existing) return { kind: 'idempotent_replay', existing: items.itemToIdempotency(existing) };
+    if (failed.has('redemption')) throw new CouponAlreadyRedeemedError();
+    if (failed.has('coupon')) throw new CouponExhaustedError();
+    if (failed.has('account') || failed.has('grant')) return { kind: 'retry', reason: 'version_changed' };
+    throw new Error(`unexpected failed condition on ${[...failed.keys()].join(', ')}`);
+  }
+
+  async getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null> {
+    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.jobSk(jobId) }]);
+    return item ? items.itemToJob(item) : null;
+  }
+
+  async listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage> {
+    const startSk = cursor === null ? null : decodeLedgerCursor(cursor);
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': keys.LEDGER_SK_PREFIX },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+        ...(startSk ? { ExclusiveStartKey: { pk: keys.accountPk(accountId), sk: startSk } } : {}),
+      }),
+    );
+    const last = result.LastEvaluatedKey?.sk;
+    return { entries: (result.Items ?? []).map(items.itemToLedgerEntry), nextCursor: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : null };
+  }
+
+  async recordFailedCouponAttempt(accountId: string, hourWindow: string, expiresAt: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
+        UpdateExpression: 'ADD attempts :one SET expiresAtEpoch = :ttl, kind = :kind',
+        ExpressionAttributeValues: { ':one': 1, ':ttl': Math.floor(expiresAt.getTime() / 1000), ':kind': 'rate' },
+      }),
+    );
+  }
+
+  async createCoupons(coupons: readonly Coupon[]): Promise<boolean> {
+    const result = await transactWrite(
+      this.db,
+      coupons.map((c) => ({ Put: { TableName: this.tableName, Item: items.couponToItem(c), ConditionExpression: 'attribute_not_exists(pk)' } })),
+    );
+    if (result.ok) return true;
+    if (result.transient) throw new Error(`coupon creation hit ${result.reason}`);
+    return false;
+  }
+
+  async *dueAccountIds(kind: 'grant' | 'expiry', now: Date): AsyncIterable<string> {
+    const index = kind === 'grant' ? DUE_INDEXES.grantDue : DUE_INDEXES.expiryDue;
+    const shardPk = kind === 'grant' ? keys.grantDuePk : keys.expiryDuePk;
+    for (let shard = 0; shard < DUE_INDEX_SHARDS; shard += 1) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.db.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: index.name,
+            KeyConditionExpression: '#shard = :shard AND #due <= :now',
+            ExpressionAttributeNames: { '#shard': index.partitionKey, '#due': index.sortKey },
+            ExpressionAttributeValues: { ':shard': shardPk(shard), ':now': now.toISOString() },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) yield String(item.pk).slice('ACCOUNT#'.length);
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+  }
+
+  async scanLedgerTotals(segments: number) {
+    const perSegment = await Promise.all(Array.from({ length: segments }, (_, segment) => this.scanSegment(segment, segments)));
+    return perSegment.flat();
+  }
+
+  /** One scan segment holds every item of the accounts it covers, since it splits by partition key. */
+  private async scanSegment(segment: number, totalSegments: number) {
+    const accounts = new Map<string, Account>();
+    const sums = new Map<string, Map<string, number>>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new ScanCommand({ TableName: this.tableName, Segment: segment, TotalSegments: totalSegments, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) {
+        const pk = String(item.pk);
+        if (item.kind === 'account') accounts.set(pk, items.itemToAccount(item));
+        if (item.kind === 'ledger') {
+          const bySum = sums.get(pk) ?? new Map<string, number>();
+          bySum.set(String(item.bucketId), (bySum.get(String(item.bucketId)) ?? 0) + Number(item.amount));
+          sums.set(pk, bySum);
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return [...accounts].map(([pk, account]) => ({ account, ledgerSums: sums.get(pk) ?? new Map<string, number>() }));
+  }
+
+  /** Strongly consistent reads of up to 100 keys in one call; results in key order, undefined if absent. */
+  private async batchGet(keyList: Key[]): Promise<Array<Item | undefined>> {
+    const found = new Map<string, Item>();
+    let pending: Key[] = keyList;
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
+      if (attempt > 0) await sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
+      if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
+      const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
+      for (const item of result.Responses?.[this.tableName] ?? []) found.set(`${item.pk}|${item.sk}`, item);
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined) ?? [];
+    }
+    return keyList.map((k) => found.get(`${k.pk}|${k.sk}`));
+  }
+}
+
+/** Cursors are opaque to callers: the last sort key read, base64url-encoded, checked on the way back in. */
+function decodeLedgerCursor(cursor: string): string {
+  const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!keys.LEDGER_SK_PATTERN.test(sk)) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { issues: [{ path: 'query.cursor', message: 'unknown cursor' }] });
+  return sk;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+

@@ -1,0 +1,95 @@
+/** Maps domain records to table items and back; the only place that knows attribute names. */
+import type { Account } from '../../domain/account';
+import type { Coupon } from '../../domain/coupon';
+import type { CouponCode } from '../../domain/coupon-code';
+import type { LedgerEntry } from '../../domain/credit-store';
+import { nextExpiryAt } from '../../domain/expiry';
+import type { GenerationJob } from '../../domain/generation';
+import type { IdempotencyRecord } from '../../domain/idempotency';
+import type { LedgerDraft } from '../../domain/wallet';
+import * as keys from './keys';
+
+type Item = Record<string, unknown>;
+
+export function accountToItem(account: Account): Item {
+  const shard = keys.dueShard(account.id);
+  const expiryDueAt = nextExpiryAt(account.buckets);
+  return {
+    pk: keys.accountPk(account.id),
+    sk: keys.ACCOUNT_SK,
+    kind: 'account',
+    ...account,
+    // Sparse due indexes: present only while something is due, so jobs read only due work.
+    ...(account.nextGrantAt ? { grantDuePk: keys.grantDuePk(shard), grantDueAt: account.nextGrantAt } : {}),
+    ...(expiryDueAt ? { expiryDuePk: keys.expiryDuePk(shard), expiryDueAt } : {}),
+  };
+}
+
+export function itemToAccount(item: Item): Account {
+  const a = item as unknown as Account;
+  return {
+    id: a.id,
+    version: a.version,
+    plan: a.plan,
+    status: a.status,
+    createdAt: a.createdAt,
+    periodAnchor: a.periodAnchor,
+    currentPeriod: a.currentPeriod,
+    cancelAtPeriodEnd: a.cancelAtPeriodEnd,
+    nextGrantAt: a.nextGrantAt ?? null,
+    buckets: a.buckets.map((b) => ({ ...b, expiresAt: b.expiresAt ?? null })),
+    paygEnabled: a.paygEnabled,
+    activeJobs: a.activeJobs,
+  };
+}
+
+export function ledgerToItem(accountId: string, accountVersion: number, index: number, entry: LedgerDraft, at: string): Item {
+  return {
+    pk: keys.accountPk(accountId),
+    sk: keys.ledgerSk(accountVersion, index),
+    kind: 'ledger',
+    id: keys.ledgerEntryId(accountVersion, index),
+    at,
+    ...entry,
+  };
+}
+
+export function itemToLedgerEntry(item: Item): LedgerEntry {
+  const e = item as unknown as LedgerEntry;
+  return { id: e.id, at: e.at, type: e.type, amount: e.amount, bucketId: e.bucketId, bucketType: e.bucketType, balanceAfter: e.balanceAfter, reference: e.reference };
+}
+
+export function jobToItem(job: GenerationJob): Item {
+  return { pk: keys.accountPk(job.accountId), sk: keys.jobSk(job.id), kind: 'job', ...job };
+}
+
+export function itemToJob(item: Item): GenerationJob {
+  const { pk: _pk, sk: _sk, kind: _kind, ...job } = item;
+  return job as unknown as GenerationJob;
+}
+
+export function idempotencyToItem(accountId: string, scope: string, record: IdempotencyRecord, ttlEpochSeconds: number): Item {
+  return { pk: keys.accountPk(accountId), sk: keys.idempotencySk(scope, record.key), kind: 'idempotency', ...record, expiresAtEpoch: ttlEpochSeconds };
+}
+
+export function itemToIdempotency(item: Item): IdempotencyRecord {
+  const r = item as unknown as IdempotencyRecord;
+  return { key: r.key, requestHash: r.requestHash, statusCode: r.statusCode, responseBody: r.responseBody, createdAt: r.createdAt };
+}
+
+export function couponToItem(coupon: Coupon): Item {
+  return { pk: keys.couponPk(coupon.code), sk: keys.COUPON_SK, kind: 'coupon', ...coupon };
+}
+
+export function itemToCoupon(item: Item): Coupon {
+  const c = item as unknown as Coupon;
+  return {
+    code: c.code as CouponCode,
+    campaign: c.campaign,
+    credits: c.credits,
+    maxRedemptions: c.maxRedemptions,
+    redemptions: c.redemptions,
+    redeemBy: c.redeemBy ?? null,
+    createdAt: c.createdAt,
+  };
+}

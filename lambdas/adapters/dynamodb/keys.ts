@@ -1,0 +1,26 @@
+/** Builds every key of the single table, so the layout lives in one place. */
+import { DUE_INDEX_SHARDS } from './table-schema';
+import { createHash } from 'node:crypto';
+
+export const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
+export const ACCOUNT_SK = 'ACCOUNT';
+/** Ledger entries sort in commit order: the account version that wrote them, then position. */
+export const ledgerSk = (accountVersion: number, index: number) => `LEDGER#${String(accountVersion).padStart(12, '0')}#${String(index).padStart(3, '0')}`;
+export const LEDGER_SK_PREFIX = 'LEDGER#';
+export const LEDGER_SK_PATTERN = /^LEDGER#\d{12}#\d{3}$/;
+export const ledgerEntryId = (accountVersion: number, index: number) => `le_${accountVersion}_${index}`;
+export const jobSk = (jobId: string) => `JOB#${jobId}`;
+/** Idempotency records are keyed by source and kind, never one bare id space. */
+export const idempotencySk = (scope: string, key: string) => `IDEM#${scope}#${key}`;
+export const redemptionSk = (code: string) => `REDEMPTION#${code}`;
+export const grantSk = (periodStart: string) => `GRANT#${periodStart}`;
+export const couponAttemptsSk = (hourWindow: string) => `RATE#coupon#${hourWindow}`;
+export const couponPk = (code: string) => `COUPON#${code}`;
+export const COUPON_SK = 'COUPON';
+
+/** The due-index shard of an account: stable, and spreads accounts evenly. */
+export function dueShard(accountId: string): number {
+  return createHash('sha256').update(accountId).digest().readUInt32BE(0) % DUE_INDEX_SHARDS;
+}
+export const grantDuePk = (shard: number) => `GRANTDUE#${shard}`;
+export const expiryDuePk = (shard: number) => `EXPIRYDUE#${shard}`;

@@ -1,0 +1,71 @@
+/**
+ * The store port: what the use cases need from persistence. The DynamoDB adapter implements it
+ * with one conditional transaction per commit; tests use the same adapter against DynamoDB Local.
+ */
+import type { Account } from './account';
+import type { Coupon } from './coupon';
+import type { CouponCode } from './coupon-code';
+import type { GenerationJob } from './generation';
+import type { IdempotencyRecord } from './idempotency';
+import type { LedgerDraft } from './wallet';
+
+export interface LedgerEntry extends LedgerDraft {
+  readonly id: string;
+  readonly at: string;
+}
+
+export interface LedgerPage {
+  readonly entries: readonly LedgerEntry[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * One atomic change of an account: the account moves from `before` to `after` (guarded by
+ * `before.version`), its ledger entries are appended, and the records that make the change
+ * happen once are written with it. All of it commits, or none of it does.
+ */
+export interface AccountCommit {
+  /** null creates the account (it must not exist yet). */
+  readonly before: Account | null;
+  readonly after: Account;
+  readonly entries: readonly LedgerDraft[];
+  readonly at: string;
+  readonly generation?: { readonly job: GenerationJob; readonly idempotency: IdempotencyRecord };
+  /** Redeems the coupon once for this account and counts the redemption against its maximum. */
+  readonly redemption?: { readonly coupon: Coupon };
+  /** Marks a subscription period as granted (once per account and period). */
+  readonly grantedPeriodStart?: string;
+}
+
+export type CommitOutcome =
+  /** Committed: every part of the change is durable. */
+  | { readonly kind: 'committed' }
+  /** Lost a race or hit a transient conflict; nothing changed. Reload and decide again. */
+  | { readonly kind: 'retry'; readonly reason: string }
+  /** The idempotency key was already used; nothing changed. */
+  | { readonly kind: 'idempotent_replay'; readonly existing: IdempotencyRecord };
+
+export interface RedemptionContext {
+  readonly account: Account | null;
+  readonly coupon: Coupon | null;
+  readonly alreadyRedeemed: boolean;
+  readonly failedAttemptsThisHour: number;
+}
+
+export interface CreditStore {
+  loadAccount(accountId: string): Promise<Account | null>;
+  /** The account and any earlier answer for this key, in one read. */
+  loadForGeneration(accountId: string, idempotencyKey: string): Promise<{ account: Account | null; idempotency: IdempotencyRecord | null }>;
+  loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext>;
+  /** Throws CouponAlreadyRedeemedError / CouponExhaustedError when those guards fail. */
+  commit(change: AccountCommit): Promise<CommitOutcome>;
+  getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null>;
+  listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage>;
+  recordFailedCouponAttempt(accountId: string, hourWindow: string, expiresAt: Date): Promise<void>;
+  /** Creates coupons all-or-nothing; false if any code already exists (nothing written). */
+  createCoupons(coupons: readonly Coupon[]): Promise<boolean>;
+  /** Accounts whose grant (or expiry) is due at or before `now`, read from a sparse index. */
+  dueAccountIds(kind: 'grant' | 'expiry', now: Date): AsyncIterable<string>;
+  /** Every account with its stored buckets and the sum of its ledger per bucket (a full scan). */
+  scanLedgerTotals(segments: number): Promise<Array<{ account: Account; ledgerSums: ReadonlyMap<string, number> }>>;
+}

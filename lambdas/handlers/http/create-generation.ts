@@ -1,0 +1,43 @@
+import * as z from 'zod';
+import { DomainError } from '../../domain/errors';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { createGeneration } from '../../use-cases/create-generation';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { lambdaEntry } from '../../shared/production-deps';
+import { ModelId, OutputCount } from './schemas';
+
+const MAX_PARAMS_JSON_BYTES = 8 * 1024;
+
+const GenerationBody = z.strictObject({
+  model: ModelId,
+  count: OutputCount,
+  params: z
+    .record(z.string().max(64), z.unknown())
+    .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PARAMS_JSON_BYTES, `params are limited to ${MAX_PARAMS_JSON_BYTES} bytes of JSON`)
+    .default({}),
+});
+
+/** Printable ASCII, like Stripe's keys; a UUID fits with room to spare. */
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+function idempotencyKeyOf(headers: Readonly<Record<string, string | undefined>>): string {
+  const key = headers['idempotency-key'];
+  if (key === undefined || key === '') throw new DomainError('idempotency_key_required', 'Send an Idempotency-Key header (e.g. a UUID) so a retry is never charged twice.');
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new DomainError('invalid_request', 'The Idempotency-Key must be 1-255 printable ASCII characters without spaces.', { issues: [{ path: 'headers.idempotency-key', message: 'invalid' }] });
+  return key;
+}
+
+/** POST /v1/generations: pays for a generation and queues it; 202 with what was charged where. */
+export const createGenerationHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'account', body: GenerationBody }, async ({ caller, body, headers }) => ({
+    statusCode: 202,
+    body: await createGeneration(deps, {
+      accountId: caller.accountId,
+      idempotencyKey: idempotencyKeyOf(headers),
+      model: body.model,
+      count: body.count,
+      params: body.params,
+    }),
+  }));
+
+export const handler = lambdaEntry(createGenerationHandler);

@@ -1,0 +1,21 @@
+import type { UseCaseDeps } from '../../use-cases/context';
+import { getGeneration } from '../../use-cases/get-generation';
+import { GenerationNotFoundError } from '../../domain/errors';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { lambdaEntry } from '../../shared/production-deps';
+
+const JOB_ID_PATTERN = /^gen_[0-9a-z]{26}$/;
+
+/** GET /v1/generations/{id}: one of the caller's jobs. */
+export const createGetGenerationHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'account' }, async ({ caller, pathParameters }) => {
+    const jobId = pathParameters.id ?? '';
+    if (!JOB_ID_PATTERN.test(jobId)) throw new GenerationNotFoundError(jobId.slice(0, 64));
+    const job = await getGeneration(deps, { accountId: caller.accountId, jobId });
+    return {
+      statusCode: 200,
+      body: { id: job.id, status: job.status, model: job.model, count: job.count, credits: job.credits, charges: job.charges, createdAt: job.createdAt, updatedAt: job.updatedAt, ...(job.error ? { error: job.error } : {}) },
+    };
+  });
+
+export const handler = lambdaEntry(createGetGenerationHandler);

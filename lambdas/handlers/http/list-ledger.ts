@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { listLedger } from '../../use-cases/list-ledger';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { lambdaEntry } from '../../shared/production-deps';
+
+const LedgerQuery = z.strictObject({
+  limit: z.stringFormat('limit', /^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().min(1).max(100)).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+/** GET /v1/ledger?limit=&cursor=: the account's ledger, newest first. */
+export const createListLedgerHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'account', query: LedgerQuery }, async ({ caller, query }) => {
+    const page = await listLedger(deps, { accountId: caller.accountId, limit: query.limit, cursor: query.cursor ?? null });
+    return { statusCode: 200, body: page };
+  });
+
+export const handler = lambdaEntry(createListLedgerHandler);

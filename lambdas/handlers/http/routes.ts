@@ -1,0 +1,37 @@
+/**
+ * The HTTP API's route table: API Gateway (CDK) and the local gateway are both built from it, so a
+ * route exists in both or in neither. `entry` is the Lambda entry file that serves it in AWS.
+ */
+import type { UseCaseDeps } from '../../use-cases/context';
+import type { HttpHandler, HttpMethod } from '../../shared/http-route';
+import { createCouponsHandler } from './create-coupons';
+import { createGenerationHandler } from './create-generation';
+import { createQuoteHandler } from './create-quote';
+import { createGetBalanceHandler } from './get-balance';
+import { createGetBillingHandler } from './get-billing';
+import { createGetGenerationHandler } from './get-generation';
+import { createGetPricingHandler } from './get-pricing';
+import { createListLedgerHandler } from './list-ledger';
+import { createRedeemCouponHandler } from './redeem-coupon';
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly auth: 'none' | 'jwt';
+  readonly functionName: string;
+  /** Path of the entry file, relative to lambdas/handlers/http/. */
+  readonly entry: string;
+  readonly create: (deps: UseCaseDeps) => HttpHandler;
+}
+
+export const HTTP_ROUTES: readonly RouteSpec[] = [
+  { method: 'GET', path: '/v1/pricing', auth: 'none', functionName: 'get-pricing', entry: 'get-pricing.ts', create: createGetPricingHandler },
+  { method: 'POST', path: '/v1/quotes', auth: 'jwt', functionName: 'create-quote', entry: 'create-quote.ts', create: createQuoteHandler },
+  { method: 'GET', path: '/v1/balance', auth: 'jwt', functionName: 'get-balance', entry: 'get-balance.ts', create: createGetBalanceHandler },
+  { method: 'GET', path: '/v1/ledger', auth: 'jwt', functionName: 'list-ledger', entry: 'list-ledger.ts', create: createListLedgerHandler },
+  { method: 'POST', path: '/v1/generations', auth: 'jwt', functionName: 'create-generation', entry: 'create-generation.ts', create: createGenerationHandler },
+  { method: 'GET', path: '/v1/generations/{id}', auth: 'jwt', functionName: 'get-generation', entry: 'get-generation.ts', create: createGetGenerationHandler },
+  { method: 'POST', path: '/v1/coupons/redeem', auth: 'jwt', functionName: 'redeem-coupon', entry: 'redeem-coupon.ts', create: createRedeemCouponHandler },
+  { method: 'POST', path: '/v1/admin/coupons', auth: 'jwt', functionName: 'create-coupons', entry: 'create-coupons.ts', create: createCouponsHandler },
+  { method: 'GET', path: '/v1/billing', auth: 'jwt', functionName: 'get-billing', entry: 'get-billing.ts', create: createGetBillingHandler },
+];

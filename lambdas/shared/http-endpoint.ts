@@ -1,0 +1,86 @@
+/**
+ * The middy stack every HTTP handler shares: header normalisation, request-scoped log keys, caller
+ * and access check, JSON body and query parsing with zod (unknown fields refused), and one error
+ * envelope. Handlers only describe their input and call one use case.
+ */
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import type { Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { DomainError } from '../domain/errors';
+import type { AccessRule, Caller } from './caller';
+import { assertAccess, callerFromEvent } from './caller';
+import { errorResult, jsonResult } from './http-errors';
+import type { HttpEvent, HttpHandler, HttpResult } from './http-route';
+import { runWithLogKeys } from './logger';
+
+/** Request bodies are small JSON documents; anything larger is refused before parsing. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export interface EndpointSpec<B extends z.ZodType, Q extends z.ZodType> {
+  /** 'public' routes have no caller; the rest need a verified token and pass the access rule. */
+  readonly access: 'public' | AccessRule;
+  readonly body?: B;
+  readonly query?: Q;
+}
+
+export interface EndpointRequest<B, Q> {
+  readonly caller: Caller;
+  readonly body: B;
+  readonly query: Q;
+  readonly pathParameters: Readonly<Record<string, string | undefined>>;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+}
+
+export interface EndpointResponse {
+  readonly statusCode: number;
+  readonly body: unknown;
+}
+
+const ANONYMOUS: Caller = { userId: 'anonymous', accountId: 'anonymous', role: 'member', isAdmin: false };
+
+export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
+  spec: EndpointSpec<B, Q>,
+  run: (request: EndpointRequest<z.infer<B>, z.infer<Q>>) => Promise<EndpointResponse>,
+): HttpHandler {
+  const base = async (event: HttpEvent): Promise<HttpResult> => {
+    const requestId = event.requestContext?.requestId;
+    return runWithLogKeys({ requestId }, async () => {
+      try {
+        const caller = spec.access === 'public' ? ANONYMOUS : callerFromEvent(event);
+        if (spec.access !== 'public') assertAccess(caller, spec.access);
+        return runWithLogKeys({ requestId, accountId: spec.access === 'public' ? undefined : caller.accountId }, async () => {
+          // Without a schema the value is undefined, which is exactly z.infer<ZodUndefined>.
+          const body = (spec.body ? parseWith(spec.body, readJsonBody(event), 'body') : undefined) as z.infer<B>;
+          const query = (spec.query ? parseWith(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as z.infer<Q>;
+          const response = await run({ caller, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {} });
+          return jsonResult(response.statusCode, response.body);
+        });
+      } catch (error) {
+        return errorResult(error);
+      }
+    });
+  };
+  const handler = middy<HttpEvent, HttpResult, Error, Context>(base).use(httpHeaderNormalizer());
+  return (event, context) => handler(event, context);
+}
+
+function readJsonBody(event: HttpEvent): unknown {
+  const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new DomainError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  const contentType = event.headers?.['content-type'];
+  if (contentType && !/^application\/json\b/i.test(contentType)) throw new DomainError('unsupported_media_type', 'Send the body as application/json.');
+  if (raw.trim() === '') throw new DomainError('invalid_json', 'A JSON body is required.');
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new DomainError('invalid_json', 'The body is not valid JSON.');
+  }
+}
+
+function parseWith<T extends z.ZodType>(schema: T, input: unknown, where: 'body' | 'query'): z.infer<T> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
+  throw new DomainError('invalid_request', `The ${where} is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+}

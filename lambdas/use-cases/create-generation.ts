@@ -1,0 +1,85 @@
+/**
+ * Accepts a paid generation request:
+ * 1. read the account and any earlier answer to this Idempotency-Key (one read);
+ * 2. a known key answers as the first time did (or 422 if the request differs);
+ * 3. price it, check the plan's limits, allocate the debit over the buckets;
+ * 4. write the debit, its ledger entries, the job and the idempotency record in one transaction.
+ * A lost race goes back to 1. The jobs pipeline then runs the job.
+ */
+import type { Charge } from '../domain/allocate-debit';
+import { debitWallet } from '../domain/allocate-debit';
+import { paygTermsOf } from '../domain/account';
+import { PLANS } from '../domain/catalog';
+import { ConcurrencyLimitError, IdempotencyKeyReusedError } from '../domain/errors';
+import type { GenerationJob } from '../domain/generation';
+import { quoteGeneration } from '../domain/generation';
+import type { IdempotencyRecord } from '../domain/idempotency';
+import { canonicalJson, sha256Hex } from '../shared/canonical-json';
+import type { UseCaseDeps } from './context';
+import { openMissingAccount } from './open-account';
+import { done, retry, withOptimisticRetry } from './optimistic-retry';
+
+export interface CreateGenerationInput {
+  readonly accountId: string;
+  readonly idempotencyKey: string;
+  readonly model: string;
+  readonly count: number;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+export interface GenerationAccepted {
+  readonly id: string;
+  readonly status: 'queued';
+  readonly model: string;
+  readonly count: number;
+  readonly credits: number;
+  readonly charges: readonly Charge[];
+}
+
+export async function createGeneration(deps: UseCaseDeps, input: CreateGenerationInput): Promise<GenerationAccepted> {
+  const requestHash = sha256Hex(canonicalJson({ model: input.model, count: input.count, params: input.params }));
+  const replay = (record: IdempotencyRecord): GenerationAccepted => {
+    if (record.requestHash !== requestHash) throw new IdempotencyKeyReusedError();
+    return JSON.parse(record.responseBody) as GenerationAccepted;
+  };
+
+  return withOptimisticRetry(async () => {
+    const { account, idempotency } = await deps.store.loadForGeneration(input.accountId, input.idempotencyKey);
+    if (idempotency) return done(replay(idempotency));
+    if (!account) {
+      await openMissingAccount(deps, input.accountId);
+      return retry('account_opened');
+    }
+    const quote = quoteGeneration(account.plan, input.model, input.count);
+    const plan = PLANS[account.plan];
+    if (account.activeJobs >= plan.maxConcurrentJobs) throw new ConcurrencyLimitError(plan.maxConcurrentJobs);
+
+    const now = deps.clock.now();
+    const at = now.toISOString();
+    const jobId = deps.ids.next('gen');
+    const { charges, change } = debitWallet(account.buckets, { costCredits: quote.credits, reference: jobId, now, payg: paygTermsOf(account) });
+    const job: GenerationJob = {
+      id: jobId,
+      accountId: account.id,
+      status: 'queued',
+      model: quote.model,
+      count: quote.count,
+      credits: quote.credits,
+      charges,
+      params: input.params,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const accepted: GenerationAccepted = { id: job.id, status: 'queued', model: job.model, count: job.count, credits: job.credits, charges };
+    const outcome = await deps.store.commit({
+      before: account,
+      after: { ...account, version: account.version + 1, buckets: change.buckets, activeJobs: account.activeJobs + 1 },
+      entries: change.entries,
+      at,
+      generation: { job, idempotency: { key: input.idempotencyKey, requestHash, statusCode: 202, responseBody: JSON.stringify(accepted), createdAt: at } },
+    });
+    if (outcome.kind === 'committed') return done(accepted);
+    if (outcome.kind === 'idempotent_replay') return done(replay(outcome.existing));
+    return retry(outcome.reason);
+  });
+}

@@ -1,0 +1,52 @@
+import { PLANS, usageLimitsTable } from '../domain/catalog';
+import type { LedgerEntry } from '../domain/credit-store';
+import type { UseCaseDeps } from './context';
+import type { BalanceView } from './get-balance';
+import { balanceView } from './get-balance';
+import { getOrOpenAccount } from './open-account';
+
+const RECENT_LEDGER_ENTRIES = 20;
+
+export interface BillingView {
+  readonly accountId: string;
+  readonly plan: { id: string; monthlyCredits: number; priceCents: number };
+  readonly status: string;
+  readonly renewsAt: string;
+  readonly cancelAtPeriodEnd: boolean;
+  readonly balance: BalanceView;
+  readonly recentLedger: readonly LedgerEntry[];
+  readonly topups: readonly unknown[];
+  readonly invoices: readonly unknown[];
+  readonly usageLimits: ReadonlyArray<Record<string, number | string>>;
+  readonly autoRefill: { enabled: boolean } & Record<string, unknown>;
+}
+
+/** Everything the billing page shows, in one answer. Top-ups, invoices and auto-refill fill in with payments. */
+export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<BillingView> {
+  const account = await getOrOpenAccount(deps, accountId);
+  const ledger = await deps.store.listLedger(accountId, RECENT_LEDGER_ENTRIES, null);
+  const plan = PLANS[account.plan];
+  return {
+    accountId: account.id,
+    plan: { id: plan.id, monthlyCredits: plan.monthlyCredits, priceCents: plan.priceCents },
+    status: account.status,
+    renewsAt: account.currentPeriod.end,
+    cancelAtPeriodEnd: account.cancelAtPeriodEnd,
+    balance: balanceView(account, deps.clock.now()),
+    recentLedger: ledger.entries,
+    topups: [],
+    invoices: [],
+    usageLimits: usageLimitsTable().map((p) => ({
+      plan: p.plan,
+      monthlyCredits: p.monthlyCredits,
+      priceCents: p.priceCents,
+      maxConcurrentJobs: p.maxConcurrentJobs,
+      maxCountPerRequest: p.maxCountPerRequest,
+      paygLimitCredits: p.paygLimitCredits,
+      minTopupCredits: p.minTopupCredits,
+      maxTopupCredits: p.maxTopupCredits,
+      seats: p.seats,
+    })),
+    autoRefill: { enabled: false },
+  };
+}
