@@ -49,7 +49,7 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
       try {
         const caller = spec.access === 'public' ? ANONYMOUS : callerFromEvent(event);
         if (spec.access !== 'public') assertAccess(caller, spec.access);
-        return runWithLogKeys({ requestId, accountId: spec.access === 'public' ? undefined : caller.accountId }, async () => {
+        return await runWithLogKeys({ requestId, accountId: spec.access === 'public' ? undefined : caller.accountId }, async () => {
           // Without a schema the value is undefined, which is exactly z.infer<ZodUndefined>.
           const body = (spec.body ? parseWith(spec.body, readJsonBody(event), 'body') : undefined) as z.infer<B>;
           const query = (spec.query ? parseWith(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as z.infer<Q>;

@@ -18,7 +18,7 @@ export interface RetryPolicy {
 }
 
 /** Sized for a hot account: hundreds of concurrent writers settle well within a Lambda's timeout. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 60, baseDelayMs: 2, maxDelayMs: 100 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 40, baseDelayMs: 5, maxDelayMs: 1000 };
 
 export async function withOptimisticRetry<T>(step: () => Promise<Attempt<T>>, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<T> {
   let lastReason = '';
