@@ -45,9 +45,9 @@ export interface Plan {
 export const PLAN_IDS: readonly PlanId[] = ['FREE', 'BEGINNER', 'PRO', 'TEAM'];
 
 export const PLANS: Readonly<Record<PlanId, Plan>> = {
-  FREE: { id: 'FREE', monthlyCredits: 100, priceCents: 0, maxConcurrentJobs: 1, maxCountPerRequest: 2, paygLimitCredits: 0, minTopupCredits: 100, maxTopupCredits: 10_000, seats: 1 },
-  BEGINNER: { id: 'BEGINNER', monthlyCredits: 1_200, priceCents: 999, maxConcurrentJobs: 2, maxCountPerRequest: 4, paygLimitCredits: 500, minTopupCredits: 100, maxTopupCredits: 50_000, seats: 1 },
-  PRO: { id: 'PRO', monthlyCredits: 6_000, priceCents: 3_999, maxConcurrentJobs: 5, maxCountPerRequest: 8, paygLimitCredits: 5_000, minTopupCredits: 100, maxTopupCredits: 200_000, seats: 3 },
+  FREE: { id: 'FREE', monthlyCredits: 100, priceCents: 0, maxConcurrentJobs: 1, maxCountPerRequest: 4, paygLimitCredits: 0, minTopupCredits: 100, maxTopupCredits: 10_000, seats: 1 },
+  BEGINNER: { id: 'BEGINNER', monthlyCredits: 1_200, priceCents: 999, maxConcurrentJobs: 2, maxCountPerRequest: 8, paygLimitCredits: 500, minTopupCredits: 100, maxTopupCredits: 50_000, seats: 1 },
+  PRO: { id: 'PRO', monthlyCredits: 6_000, priceCents: 3_999, maxConcurrentJobs: 5, maxCountPerRequest: 12, paygLimitCredits: 5_000, minTopupCredits: 100, maxTopupCredits: 200_000, seats: 3 },
   TEAM: { id: 'TEAM', monthlyCredits: 25_000, priceCents: 14_999, maxConcurrentJobs: 20, maxCountPerRequest: 16, paygLimitCredits: 25_000, minTopupCredits: 500, maxTopupCredits: 1_000_000, seats: 10 },
 };
 

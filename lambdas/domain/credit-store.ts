@@ -5,7 +5,7 @@
 import type { Account } from './account';
 import type { Coupon } from './coupon';
 import type { CouponCode } from './coupon-code';
-import type { GenerationJob } from './generation';
+import type { GenerationJob, JobRef } from './generation';
 import type { IdempotencyRecord } from './idempotency';
 import type { LedgerDraft } from './wallet';
 
@@ -35,6 +35,13 @@ export interface AccountCommit {
   readonly redemption?: { readonly coupon: Coupon };
   /** Marks a subscription period as granted (once per account and period). */
   readonly grantedPeriodStart?: string;
+  /** Moves a job to its next state, guarded by the job's version as read. */
+  readonly jobTransition?: { readonly before: GenerationJob; readonly after: GenerationJob };
+}
+
+export interface GenerationPage {
+  readonly jobs: readonly GenerationJob[];
+  readonly nextCursor: string | null;
 }
 
 export type CommitOutcome =
@@ -60,6 +67,12 @@ export interface CreditStore {
   /** Throws CouponAlreadyRedeemedError / CouponExhaustedError when those guards fail. */
   commit(change: AccountCommit): Promise<CommitOutcome>;
   getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null>;
+  /** The account's jobs, newest first. */
+  listGenerations(accountId: string, limit: number, cursor: string | null): Promise<GenerationPage>;
+  /** A job change that touches no money (start, requeue), guarded by the job's version. */
+  updateJob(before: GenerationJob, after: GenerationJob): Promise<'committed' | 'retry'>;
+  /** Unfinished jobs whose due time has come, from the sparse job index. */
+  dueJobs(now: Date): AsyncIterable<JobRef>;
   listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage>;
   recordFailedCouponAttempt(accountId: string, hourWindow: string, expiresAt: Date): Promise<void>;
   /** Creates coupons all-or-nothing; false if any code already exists (nothing written). */

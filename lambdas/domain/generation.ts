@@ -17,8 +17,21 @@ export interface GenerationJob {
   readonly params: Readonly<Record<string, unknown>>;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** Bumped by every change of the job; the guard that makes each transition happen once. */
+  readonly version: number;
+  /** How many times a worker has started it. */
+  readonly attempts: number;
+  /** While running: until when the worker that started it owns it. */
+  readonly leaseUntil: string | null;
+  /** When the stuck-job reaper should look at it; null once it has finished. */
+  readonly dueAt: string | null;
+  readonly outputs?: readonly string[];
   readonly error?: { readonly code: string; readonly message: string };
+  /** Set when a failed job's credits went back to the buckets they came from. */
+  readonly refund?: { readonly credits: number; readonly at: string };
 }
+
+export type JobRef = { readonly accountId: string; readonly jobId: string };
 
 export interface GenerationQuote {
   readonly model: string;

@@ -11,4 +11,27 @@ export interface IdSource {
 /** Cryptographically secure random bytes. */
 export type RandomBytes = (length: number) => Uint8Array;
 
-export type { CreditStore, AccountCommit, CommitOutcome, LedgerEntry, LedgerPage, RedemptionContext } from './credit-store';
+export type { CreditStore, AccountCommit, CommitOutcome, GenerationPage, LedgerEntry, LedgerPage, RedemptionContext } from './credit-store';
+
+import type { GenerationJob, JobRef } from './generation';
+
+/** Where accepted jobs wait for a worker (SQS in AWS and locally). */
+export interface JobQueue {
+  enqueue(job: JobRef): Promise<void>;
+}
+
+/** A model provider's failure that the job's owner should see; anything else is a worker crash. */
+export class ProviderFailure extends Error {
+  constructor(
+    readonly code: 'model_error' | 'timeout',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProviderFailure';
+  }
+}
+
+/** Calls the model. Throws ProviderFailure for a model error or timeout. */
+export interface GenerationProvider {
+  generate(job: GenerationJob): Promise<{ outputs: string[] }>;
+}

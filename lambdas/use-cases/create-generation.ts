@@ -69,6 +69,10 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
       params: input.params,
       createdAt: at,
       updatedAt: at,
+      version: 1,
+      attempts: 0,
+      leaseUntil: null,
+      dueAt: null,
     };
     const accepted: GenerationAccepted = { id: job.id, status: 'queued', model: job.model, count: job.count, credits: job.credits, charges };
     const outcome = await deps.store.commit({

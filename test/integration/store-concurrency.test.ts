@@ -98,6 +98,17 @@ describe('injected DynamoDB faults', () => {
     await t.stop();
   });
 
+  test('an uncontended debit is two DynamoDB calls: one read, one transaction', async () => {
+    const token = await t.token('frugal');
+    await t.call('GET', '/v1/balance', { token });
+    for (const name of Object.keys(faults.calls)) delete faults.calls[name];
+
+    const response = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+
+    expect(response.status).toBe(202);
+    expect(faults.calls).toEqual({ BatchGetCommand: 1, TransactWriteCommand: 1 });
+  });
+
   test('TransactionConflict and throttling are retried: the debit lands once', async () => {
     const token = await t.token('conflicted');
     await t.call('GET', '/v1/balance', { token });

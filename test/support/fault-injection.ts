@@ -29,12 +29,16 @@ export function randomFaults(seed: number, rate: number, faults: readonly Fault[
 export interface FaultyClient {
   readonly client: DynamoDBDocumentClient;
   readonly injected: Record<Fault, number>;
+  /** Every command sent, by name (e.g. `TransactWriteCommand`), faulted or not. */
+  readonly calls: Record<string, number>;
 }
 
 export function withFaults(db: DynamoDBDocumentClient, plan: FaultPlan): FaultyClient {
   const injected: Record<Fault, number> = { transaction_conflict: 0, throttling: 0, lost_response: 0 };
+  const calls: Record<string, number> = {};
   let transactions = 0;
   const send = async (command: { constructor: { name: string }; input: { TransactItems?: unknown[] } }, ...rest: unknown[]) => {
+    calls[command.constructor.name] = (calls[command.constructor.name] ?? 0) + 1;
     if (command.constructor.name !== 'TransactWriteCommand') return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
     transactions += 1;
     const fault = plan.next(transactions);
@@ -50,5 +54,5 @@ export function withFaults(db: DynamoDBDocumentClient, plan: FaultPlan): FaultyC
     throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
   };
   const client = new Proxy(db, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });
-  return { client, injected };
+  return { client, injected, calls };
 }

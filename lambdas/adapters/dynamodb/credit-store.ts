@@ -8,9 +8,9 @@ import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-
 import type { Account } from '../../domain/account';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
-import type { AccountCommit, CommitOutcome, CreditStore, LedgerPage, RedemptionContext } from '../../domain/credit-store';
+import type { AccountCommit, CommitOutcome, CreditStore, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
 import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '../../domain/errors';
-import type { GenerationJob } from '../../domain/generation';
+import type { GenerationJob, JobRef } from '../../domain/generation';
 import * as items from './items';
 import * as keys from './keys';
 import { DUE_INDEXES, DUE_INDEX_SHARDS } from './table-schema';
@@ -65,7 +65,7 @@ export class DynamoDbCreditStore implements CreditStore {
     if (before && (after.id !== before.id || after.version !== before.version + 1)) throw new Error('a commit moves one account to its next version');
     const pk = keys.accountPk(after.id);
     const transactItems: Parameters<typeof transactWrite>[1][number][] = [];
-    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant'> = [];
+    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition'> = [];
     const add = (role: (typeof roles)[number], item: (typeof transactItems)[number]) => {
       roles.push(role);
       transactItems.push(item);
@@ -99,6 +99,7 @@ export class DynamoDbCreditStore implements CreditStore {
       });
     }
     if (change.grantedPeriodStart) add('grant', putNew({ pk, sk: keys.grantSk(change.grantedPeriodStart), kind: 'grant', at: change.at }));
+    if (change.jobTransition) add('jobTransition', this.putJobGuarded(change.jobTransition.before, change.jobTransition.after));
 
     const result = await transactWrite(this.db, transactItems);
     if (result.ok) return { kind: 'committed' };
@@ -108,7 +109,7 @@ export class DynamoDbCreditStore implements CreditStore {
     if (existing) return { kind: 'idempotent_replay', existing: items.itemToIdempotency(existing) };
     if (failed.has('redemption')) throw new CouponAlreadyRedeemedError();
     if (failed.has('coupon')) throw new CouponExhaustedError();
-    if (failed.has('account') || failed.has('grant')) return { kind: 'retry', reason: 'version_changed' };
+    if (failed.has('account') || failed.has('grant') || failed.has('jobTransition')) return { kind: 'retry', reason: 'version_changed' };
     throw new Error(`unexpected failed condition on ${[...failed.keys()].join(', ')}`);
   }
 
@@ -117,13 +118,49 @@ export class DynamoDbCreditStore implements CreditStore {
     return item ? items.itemToJob(item) : null;
   }
 
+  async listGenerations(accountId: string, limit: number, cursor: string | null): Promise<GenerationPage> {
+    const page = await this.queryNewestFirst(accountId, keys.JOB_SK_PREFIX, keys.JOB_SK_PATTERN, limit, cursor);
+    return { jobs: page.items.map(items.itemToJob), nextCursor: page.nextCursor };
+  }
+
+  async updateJob(before: GenerationJob, after: GenerationJob): Promise<'committed' | 'retry'> {
+    const result = await transactWrite(this.db, [this.putJobGuarded(before, after)]);
+    if (result.ok) return 'committed';
+    return 'retry';
+  }
+
+  async *dueJobs(now: Date): AsyncIterable<JobRef> {
+    for await (const item of this.queryDue(DUE_INDEXES.jobDue, keys.jobDuePk, now)) {
+      yield { accountId: String(item.pk).slice('ACCOUNT#'.length), jobId: String(item.sk).slice(keys.JOB_SK_PREFIX.length) };
+    }
+  }
+
+  private putJobGuarded(before: GenerationJob, after: GenerationJob) {
+    if (after.id !== before.id || after.version !== before.version + 1) throw new Error('a job transition moves one job to its next version');
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: items.jobToItem(after),
+        ConditionExpression: '#version = :expectedVersion',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expectedVersion': before.version },
+      },
+    };
+  }
+
   async listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage> {
-    const startSk = cursor === null ? null : decodeLedgerCursor(cursor);
+    const page = await this.queryNewestFirst(accountId, keys.LEDGER_SK_PREFIX, keys.LEDGER_SK_PATTERN, limit, cursor);
+    return { entries: page.items.map(items.itemToLedgerEntry), nextCursor: page.nextCursor };
+  }
+
+  /** One page of an account's items of one kind, newest first, behind an opaque cursor. */
+  private async queryNewestFirst(accountId: string, prefix: string, pattern: RegExp, limit: number, cursor: string | null) {
+    const startSk = cursor === null ? null : decodeCursor(cursor, pattern);
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': keys.LEDGER_SK_PREFIX },
+        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': prefix },
         ScanIndexForward: false,
         Limit: limit,
         ConsistentRead: true,
@@ -131,7 +168,7 @@ export class DynamoDbCreditStore implements CreditStore {
       }),
     );
     const last = result.LastEvaluatedKey?.sk;
-    return { entries: (result.Items ?? []).map(items.itemToLedgerEntry), nextCursor: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : null };
+    return { items: result.Items ?? [], nextCursor: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : null };
   }
 
   async recordFailedCouponAttempt(accountId: string, hourWindow: string, expiresAt: Date): Promise<void> {
@@ -158,6 +195,11 @@ export class DynamoDbCreditStore implements CreditStore {
   async *dueAccountIds(kind: 'grant' | 'expiry', now: Date): AsyncIterable<string> {
     const index = kind === 'grant' ? DUE_INDEXES.grantDue : DUE_INDEXES.expiryDue;
     const shardPk = kind === 'grant' ? keys.grantDuePk : keys.expiryDuePk;
+    for await (const item of this.queryDue(index, shardPk, now)) yield String(item.pk).slice('ACCOUNT#'.length);
+  }
+
+  /** Items due at or before `now` in a sparse due index, shard by shard. */
+  private async *queryDue(index: (typeof DUE_INDEXES)[keyof typeof DUE_INDEXES], shardPk: (shard: number) => string, now: Date): AsyncIterable<Item> {
     for (let shard = 0; shard < DUE_INDEX_SHARDS; shard += 1) {
       let startKey: Record<string, unknown> | undefined;
       do {
@@ -171,7 +213,7 @@ export class DynamoDbCreditStore implements CreditStore {
             ExclusiveStartKey: startKey,
           }),
         );
-        for (const item of page.Items ?? []) yield String(item.pk).slice('ACCOUNT#'.length);
+        yield* page.Items ?? [];
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     }
@@ -219,9 +261,9 @@ export class DynamoDbCreditStore implements CreditStore {
 }
 
 /** Cursors are opaque to callers: the last sort key read, base64url-encoded, checked on the way back in. */
-function decodeLedgerCursor(cursor: string): string {
+function decodeCursor(cursor: string, pattern: RegExp): string {
   const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!keys.LEDGER_SK_PATTERN.test(sk)) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { issues: [{ path: 'query.cursor', message: 'unknown cursor' }] });
+  if (!pattern.test(sk)) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { issues: [{ path: 'query.cursor', message: 'unknown cursor' }] });
   return sk;
 }
 

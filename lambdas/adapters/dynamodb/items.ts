@@ -60,11 +60,18 @@ export function itemToLedgerEntry(item: Item): LedgerEntry {
 }
 
 export function jobToItem(job: GenerationJob): Item {
-  return { pk: keys.accountPk(job.accountId), sk: keys.jobSk(job.id), kind: 'job', ...job };
+  return {
+    pk: keys.accountPk(job.accountId),
+    sk: keys.jobSk(job.id),
+    kind: 'job',
+    ...job,
+    // Sparse: only unfinished jobs are in the reaper's index.
+    ...(job.dueAt ? { jobDuePk: keys.jobDuePk(keys.dueShard(job.id)), jobDueAt: job.dueAt } : {}),
+  };
 }
 
 export function itemToJob(item: Item): GenerationJob {
-  const { pk: _pk, sk: _sk, kind: _kind, ...job } = item;
+  const { pk: _pk, sk: _sk, kind: _kind, jobDuePk: _duePk, jobDueAt: _dueAt, ...job } = item;
   return job as unknown as GenerationJob;
 }
 

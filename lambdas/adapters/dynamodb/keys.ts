@@ -19,8 +19,11 @@ export const couponPk = (code: string) => `COUPON#${code}`;
 export const COUPON_SK = 'COUPON';
 
 /** The due-index shard of an account: stable, and spreads accounts evenly. */
-export function dueShard(accountId: string): number {
-  return createHash('sha256').update(accountId).digest().readUInt32BE(0) % DUE_INDEX_SHARDS;
+export function dueShard(id: string): number {
+  return createHash('sha256').update(id).digest().readUInt32BE(0) % DUE_INDEX_SHARDS;
 }
 export const grantDuePk = (shard: number) => `GRANTDUE#${shard}`;
 export const expiryDuePk = (shard: number) => `EXPIRYDUE#${shard}`;
+export const jobDuePk = (shard: number) => `JOBDUE#${shard}`;
+export const JOB_SK_PREFIX = 'JOB#';
+export const JOB_SK_PATTERN = /^JOB#gen_[0-9a-z]{26}$/;

@@ -8,6 +8,7 @@ export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk' } as const;
 export const DUE_INDEXES = {
   grantDue: { name: 'grantDue', partitionKey: 'grantDuePk', sortKey: 'grantDueAt' },
   expiryDue: { name: 'expiryDue', partitionKey: 'expiryDuePk', sortKey: 'expiryDueAt' },
+  jobDue: { name: 'jobDue', partitionKey: 'jobDuePk', sortKey: 'jobDueAt' },
 } as const;
 
 /** Due-index partitions are spread over shards so that no single index partition runs hot. */

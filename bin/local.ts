@@ -1,0 +1,197 @@
+/**
+ * `npm start`: the whole service on this machine. DynamoDB Local (the official engine) + the same
+ * handlers as in AWS behind a local API Gateway stand-in with HS256 dev tokens, plus local-only control
+ * routes to move the clock, run scheduled jobs and mint tokens.
+ *
+ * Environment: PORT (3000), HOST (127.0.0.1), LOCAL_JWT_SECRET ('local-dev-secret'),
+ * DYNAMODB_LOCAL_PORT (0 = any free port).
+ * Ctrl-C / SIGTERM close the server, stop DynamoDB Local and exit 0.
+ */
+import * as z from 'zod';
+import type { Server } from 'node:http';
+import { cryptoRandomBytes, ulidIds } from '../lambdas/adapters/ids';
+import { SettableClock } from '../lambdas/adapters/clock';
+import type { Service } from '../lambdas/shared/composition';
+import { buildService } from '../lambdas/shared/composition';
+import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb-clients';
+import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
+import { createLocalGateway, signDevToken } from './local/gateway';
+import { close, ControlRouteError, createLocalHttpServer, listen, type ControlRequest, type ControlRoute } from './local/http-server';
+
+const TABLE_NAME = 'banana-flow-credits-local';
+const TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600;
+const SHUTDOWN_LIMIT_MS = 8_000;
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOCAL_JWT_SECRET: z.string().min(1).default('local-dev-secret'),
+  DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+});
+
+const ClockChange = z
+  .strictObject({
+    advanceSeconds: z.number().finite().optional(),
+    set: z.iso.datetime({ offset: true }).optional(),
+  })
+  .refine((c) => (c.advanceSeconds === undefined) !== (c.set === undefined), {
+    message: 'Give exactly one of advanceSeconds (number) or set (ISO date-time)',
+  });
+
+const TokenRequest = z.strictObject({
+  sub: z.string().min(1),
+  account_id: z.string().min(1).optional(),
+  account_role: z.enum(['owner', 'member']).optional(),
+  groups: z.array(z.string().min(1)).optional(),
+  expiresInSeconds: z.number().int().positive().optional(),
+});
+
+function parseJsonBody<T>(request: ControlRequest, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = request.body ? JSON.parse(request.body) : {};
+  } catch {
+    throw new ControlRouteError(400, 'invalid_request', 'Body must be JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ControlRouteError(400, 'invalid_request', z.prettifyError(parsed.error).replace(/\n/g, ' '));
+  }
+  return parsed.data;
+}
+
+function controlRoutes(clock: SettableClock, service: Service, jwtSecret: string): ControlRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/_local/clock',
+      handle: async () => ({ statusCode: 200, body: { now: clock.now().toISOString() } }),
+    },
+    {
+      method: 'POST',
+      path: '/_local/clock',
+      handle: async (request) => {
+        const change = parseJsonBody(request, ClockChange);
+        const now = change.set !== undefined ? clock.set(new Date(change.set)) : clock.advance(change.advanceSeconds ?? 0);
+        return { statusCode: 200, body: { now: now.toISOString() } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/jobs/{name}',
+      handle: async (request) => {
+        const name = request.pathParameters.name ?? '';
+        const job = Object.hasOwn(service.jobs, name) ? service.jobs[name] : undefined;
+        if (!job) {
+          const known = Object.keys(service.jobs).join(', ') || 'none yet';
+          throw new ControlRouteError(404, 'job_not_found', `No job named "${name}" (known: ${known})`);
+        }
+        return { statusCode: 200, body: { name, result: (await job()) ?? null } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/settle',
+      handle: async () => {
+        await service.settle();
+        return { statusCode: 200, body: { settled: true } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/_local/token',
+      handle: async (request) => {
+        const claims = parseJsonBody(request, TokenRequest);
+        return { statusCode: 200, body: { token: await signDevToken(jwtSecret, { ...claims, now: clock.now() }) } };
+      },
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const env = EnvSchema.parse(process.env);
+
+  // Signal handlers first, so Ctrl-C during start-up still cleans up.
+  const running: { engine?: DynamoDbLocal; server?: Server } = {};
+  let shuttingDown = false;
+  const shutdown = async (reason: string, exitCode: number): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    console.log(`\n${reason}: stopping…`);
+    setTimeout(() => {
+      console.error(`Shutdown took over ${SHUTDOWN_LIMIT_MS} ms: forcing exit`);
+      process.exit(1); // the 'exit' hook still kills DynamoDB Local
+    }, SHUTDOWN_LIMIT_MS).unref();
+    if (running.server) await close(running.server);
+    if (running.engine) await running.engine.stop();
+    process.exit(exitCode);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void shutdown(signal, 0));
+  }
+
+  const engine = await startDynamoDbLocal({ port: env.DYNAMODB_LOCAL_PORT });
+  running.engine = engine;
+  void engine.exited.then(({ code, signal }) => {
+    // Ctrl-C in a terminal signals java too (same process group): that is a shutdown, not a crash.
+    const interrupted = code === 130 || code === 143 || signal === 'SIGINT' || signal === 'SIGTERM';
+    if (!shuttingDown) {
+      console.error(`DynamoDB Local exited (code ${code}, signal ${signal})`);
+      void shutdown('DynamoDB Local stopped', interrupted ? 0 : 1);
+    }
+  });
+  if (shuttingDown) return;
+
+  const raw = makeRawClient(engine.endpoint);
+  await createTable(raw, TABLE_NAME);
+  const db = makeDocumentClient(engine.endpoint, raw);
+
+  const clock = new SettableClock();
+  const service = buildService({ db, tableName: TABLE_NAME, clock, ids: ulidIds(clock), randomBytes: cryptoRandomBytes, localMode: true });
+  const gateway = createLocalGateway({ routes: service.routes, jwtSecret: env.LOCAL_JWT_SECRET, now: () => clock.now() });
+  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, env.LOCAL_JWT_SECRET) });
+  running.server = server;
+  const address = await listen(server, env.PORT, env.HOST);
+  if (shuttingDown) return;
+
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  const devToken = await signDevToken(env.LOCAL_JWT_SECRET, {
+    sub: 'dev-user',
+    account_id: 'acct_dev',
+    account_role: 'owner',
+    expiresInSeconds: TEN_YEARS_SECONDS,
+  });
+  const adminToken = await signDevToken(env.LOCAL_JWT_SECRET, {
+    sub: 'dev-admin',
+    account_id: 'acct_dev',
+    account_role: 'owner',
+    groups: ['admin'],
+    expiresInSeconds: TEN_YEARS_SECONDS,
+  });
+  const routeList = service.routes.map((r) => `  ${r.method.padEnd(6)} ${r.path}${r.auth === 'jwt' ? '  (JWT)' : ''}`).join('\n');
+
+  console.log(`
+Banana Flow credits API (local) ready in ${Math.round(performance.now() - startedAt)} ms (DynamoDB Local ${engine.startupMs} ms)
+  API             ${url}
+  DynamoDB Local  ${engine.endpoint}  table ${TABLE_NAME}
+Routes:
+${routeList || '  (none registered yet)'}
+  POST   /_local/clock {"advanceSeconds":n} | {"set":"ISO"}   GET /_local/clock
+  POST   /_local/jobs/{name}   POST /_local/settle   POST /_local/token {"sub":"…","groups":["admin"]}
+
+Dev token (sub dev-user, owner of acct_dev, 10 years):
+  ${devToken}
+Admin token (sub dev-admin, cognito:groups [admin]):
+  ${adminToken}
+
+Try:
+  curl -s ${url}/v1/balance -H "authorization: Bearer ${devToken}"
+  curl -s -X POST ${url}/_local/clock -H 'content-type: application/json' -d '{"advanceSeconds":86400}'
+Ctrl-C stops everything.`);
+}
+
+main().catch((error: unknown) => {
+  console.error('Local stack failed to start:', error);
+  process.exit(1); // the 'exit' hook kills DynamoDB Local if it was started
+});

@@ -1,0 +1,98 @@
+/**
+ * The life of a paid generation job: queued → running → succeeded | failed. Every transition is
+ * decided here from the job as read, and written with the job's version as the guard, so a
+ * duplicated or redelivered message never runs a job twice and never refunds it twice.
+ */
+import type { Account } from './account';
+import { paygTermsOf } from './account';
+import type { GenerationJob } from './generation';
+import { refundCharges } from './refund';
+import type { WalletChange } from './wallet';
+
+export interface JobTimings {
+  /** How long a worker owns a job it started (the worker's timeout). */
+  readonly leaseSeconds: number;
+  /** A job still queued this long after it was (re)enqueued is enqueued again. */
+  readonly requeueAfterSeconds: number;
+  /** A job not finished this long after it was accepted is failed and refunded. */
+  readonly maxAgeSeconds: number;
+}
+
+export interface JobFailure {
+  readonly code: 'model_error' | 'timeout' | 'worker_crashed' | 'expired';
+  readonly message: string;
+}
+
+const plusSeconds = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
+
+export function isFinished(job: GenerationJob): boolean {
+  return job.status === 'succeeded' || job.status === 'failed';
+}
+
+export type StartDecision =
+  | { readonly kind: 'start'; readonly job: GenerationJob }
+  /** Already succeeded or failed: the message is a duplicate, nothing to do. */
+  | { readonly kind: 'finished' }
+  /** Another worker holds a live lease: try again after it lapses. */
+  | { readonly kind: 'leased'; readonly until: string };
+
+/** A worker may start a queued job, or take over a running one whose worker's lease has lapsed. */
+export function startJob(job: GenerationJob, now: Date, timings: JobTimings): StartDecision {
+  if (isFinished(job)) return { kind: 'finished' };
+  if (job.status === 'running' && job.leaseUntil !== null && Date.parse(job.leaseUntil) > now.getTime()) {
+    return { kind: 'leased', until: job.leaseUntil };
+  }
+  const leaseUntil = plusSeconds(now, timings.leaseSeconds);
+  return {
+    kind: 'start',
+    job: { ...job, status: 'running', attempts: job.attempts + 1, leaseUntil, dueAt: leaseUntil, version: job.version + 1, updatedAt: now.toISOString() },
+  };
+}
+
+export function succeedJob(job: GenerationJob, outputs: readonly string[], now: Date): GenerationJob {
+  if (job.status !== 'running') throw new Error(`only a running job can succeed, ${job.id} is ${job.status}`);
+  return { ...job, status: 'succeeded', outputs, leaseUntil: null, dueAt: null, version: job.version + 1, updatedAt: now.toISOString() };
+}
+
+/** Fails an unfinished job and records the refund of everything it was charged. */
+export function failJob(job: GenerationJob, failure: JobFailure, now: Date): GenerationJob {
+  if (isFinished(job)) throw new Error(`job ${job.id} has already finished`);
+  const at = now.toISOString();
+  return { ...job, status: 'failed', error: failure, refund: { credits: job.credits, at }, leaseUntil: null, dueAt: null, version: job.version + 1, updatedAt: at };
+}
+
+export type ReapDecision =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'requeue'; readonly job: GenerationJob }
+  | { readonly kind: 'fail'; readonly failure: JobFailure };
+
+/**
+ * What the stuck-job reaper does with a job it finds due: a job too old is failed and refunded; a
+ * job still queued (its message lost) or running past its lease (its worker gone) is enqueued again.
+ */
+export function reapDecision(job: GenerationJob, now: Date, timings: JobTimings): ReapDecision {
+  if (isFinished(job)) return { kind: 'none' };
+  if (now.getTime() - Date.parse(job.createdAt) >= timings.maxAgeSeconds * 1000) {
+    return { kind: 'fail', failure: { code: 'expired', message: 'The generation did not complete in time; its credits were refunded.' } };
+  }
+  const stillLeased = job.status === 'running' && job.leaseUntil !== null && Date.parse(job.leaseUntil) > now.getTime();
+  if (stillLeased || (job.dueAt !== null && Date.parse(job.dueAt) > now.getTime())) return { kind: 'none' };
+  return { kind: 'requeue', job: { ...job, dueAt: plusSeconds(now, timings.requeueAfterSeconds), version: job.version + 1, updatedAt: now.toISOString() } };
+}
+
+/** The due time of a newly accepted job: when the reaper checks that it was picked up. */
+export function firstDueAt(now: Date, timings: JobTimings): string {
+  return plusSeconds(now, timings.requeueAfterSeconds);
+}
+
+/**
+ * The account side of a job finishing: its concurrency slot frees, and a failed job's charges go
+ * back to exactly the buckets they came from. Commits together with the job's transition.
+ */
+export function settleJobOnAccount(account: Account, finished: GenerationJob, now: Date): { account: Account; entries: WalletChange['entries'] } {
+  if (!isFinished(finished)) throw new Error(`job ${finished.id} has not finished`);
+  const activeJobs = Math.max(account.activeJobs - 1, 0);
+  if (finished.status === 'succeeded') return { account: { ...account, version: account.version + 1, activeJobs }, entries: [] };
+  const change = refundCharges(account.buckets, { charges: finished.charges, reference: finished.id, now, paygLimitCredits: paygTermsOf(account).limitCredits });
+  return { account: { ...account, version: account.version + 1, activeJobs, buckets: change.buckets }, entries: change.entries };
+}
