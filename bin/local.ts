@@ -16,9 +16,20 @@ import { buildService } from '../lambdas/shared/composition';
 import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb-clients';
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
 import { createLocalGateway, signDevToken } from './local/gateway';
+import { waitForQueuesToSettle } from './local/queue-settle';
+import { makeSqsClient, startSqsEmulator, type SqsEmulator } from './local/sqs-emulator';
+import { startSqsPoller, type SqsPoller } from './local/sqs-poller';
+import { createJobQueues } from './local/sqs-queues';
 import { close, ControlRouteError, createLocalHttpServer, listen, type ControlRequest, type ControlRoute } from './local/http-server';
 
 const TABLE_NAME = 'banana-flow-credits-local';
+/**
+ * Local job timings: the lease covers the simulated provider's slowest video (8 s). The visibility
+ * timeout only needs to outlast the lease here (the poller does not retry inside a batch as Lambda
+ * does), so a crashing job reaches the DLQ in about half a minute instead of many minutes.
+ */
+const LOCAL_JOB_TIMINGS = { leaseSeconds: 10, requeueAfterSeconds: 60, maxAgeSeconds: 900 };
+const LOCAL_QUEUE = { visibilityTimeoutSeconds: 15, maxReceiveCount: 2 };
 const TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600;
 const SHUTDOWN_LIMIT_MS = 8_000;
 
@@ -60,7 +71,7 @@ function parseJsonBody<T>(request: ControlRequest, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
-function controlRoutes(clock: SettableClock, service: Service, jwtSecret: string): ControlRoute[] {
+function controlRoutes(clock: SettableClock, service: Service, jwtSecret: string, settle: () => Promise<void>): ControlRoute[] {
   return [
     {
       method: 'GET',
@@ -93,7 +104,7 @@ function controlRoutes(clock: SettableClock, service: Service, jwtSecret: string
       method: 'POST',
       path: '/_local/settle',
       handle: async () => {
-        await service.settle();
+        await settle();
         return { statusCode: 200, body: { settled: true } };
       },
     },
@@ -113,7 +124,7 @@ async function main(): Promise<void> {
   const env = EnvSchema.parse(process.env);
 
   // Signal handlers first, so Ctrl-C during start-up still cleans up.
-  const running: { engine?: DynamoDbLocal; server?: Server } = {};
+  const running: { engine?: DynamoDbLocal; server?: Server; sqs?: SqsEmulator; pollers?: SqsPoller[] } = {};
   let shuttingDown = false;
   const shutdown = async (reason: string, exitCode: number): Promise<void> => {
     if (shuttingDown) return;
@@ -124,6 +135,8 @@ async function main(): Promise<void> {
       process.exit(1); // the 'exit' hook still kills DynamoDB Local
     }, SHUTDOWN_LIMIT_MS).unref();
     if (running.server) await close(running.server);
+    await Promise.all((running.pollers ?? []).map((p) => p.stop()));
+    if (running.sqs) await running.sqs.stop();
     if (running.engine) await running.engine.stop();
     process.exit(exitCode);
   };
@@ -147,10 +160,33 @@ async function main(): Promise<void> {
   await createTable(raw, TABLE_NAME);
   const db = makeDocumentClient(engine.endpoint, raw);
 
+  const sqsEmulator = await startSqsEmulator();
+  running.sqs = sqsEmulator;
+  const sqs = makeSqsClient(sqsEmulator.endpoint);
+  const queues = await createJobQueues(sqs, { name: 'banana-flow-jobs', visibilityTimeoutSeconds: LOCAL_QUEUE.visibilityTimeoutSeconds, maxReceiveCount: LOCAL_QUEUE.maxReceiveCount });
+  if (shuttingDown) return;
+
   const clock = new SettableClock();
-  const service = buildService({ db, tableName: TABLE_NAME, clock, ids: ulidIds(clock), randomBytes: cryptoRandomBytes, localMode: true });
+  const service = buildService({
+    db,
+    tableName: TABLE_NAME,
+    sqs,
+    jobsQueueUrl: queues.queueUrl,
+    clock,
+    ids: ulidIds(clock),
+    randomBytes: cryptoRandomBytes,
+    jobTimings: LOCAL_JOB_TIMINGS,
+    localMode: true,
+  });
+  // Like Lambda's SQS event sources: the worker on the jobs queue, the refunding consumer on its DLQ.
+  const pollers = [
+    startSqsPoller({ sqs, queueUrl: queues.queueUrl, handler: service.queueHandlers.jobs }),
+    startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
+  ];
+  running.pollers = pollers;
+  const settle = () => waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 120_000 });
   const gateway = createLocalGateway({ routes: service.routes, jwtSecret: env.LOCAL_JWT_SECRET, now: () => clock.now() });
-  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, env.LOCAL_JWT_SECRET) });
+  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, env.LOCAL_JWT_SECRET, settle) });
   running.server = server;
   const address = await listen(server, env.PORT, env.HOST);
   if (shuttingDown) return;
@@ -175,10 +211,11 @@ async function main(): Promise<void> {
 Banana Flow credits API (local) ready in ${Math.round(performance.now() - startedAt)} ms (DynamoDB Local ${engine.startupMs} ms)
   API             ${url}
   DynamoDB Local  ${engine.endpoint}  table ${TABLE_NAME}
+  SQS emulator    ${sqsEmulator.endpoint}  queues banana-flow-jobs (+ -dlq)
 Routes:
 ${routeList || '  (none registered yet)'}
   POST   /_local/clock {"advanceSeconds":n} | {"set":"ISO"}   GET /_local/clock
-  POST   /_local/jobs/{name}   POST /_local/settle   POST /_local/token {"sub":"…","groups":["admin"]}
+  POST   /_local/jobs/{name}   POST /_local/settle (waits for queued jobs)   POST /_local/token {"sub":"…","groups":["admin"]}
 
 Dev token (sub dev-user, owner of acct_dev, 10 years):
   ${devToken}

@@ -67,6 +67,8 @@ export interface CreditStore {
   /** Throws CouponAlreadyRedeemedError / CouponExhaustedError when those guards fail. */
   commit(change: AccountCommit): Promise<CommitOutcome>;
   getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null>;
+  /** A job and its account, in one read. */
+  loadJobAndAccount(ref: JobRef): Promise<{ job: GenerationJob | null; account: Account | null }>;
   /** The account's jobs, newest first. */
   listGenerations(accountId: string, limit: number, cursor: string | null): Promise<GenerationPage>;
   /** A job change that touches no money (start, requeue), guarded by the job's version. */

@@ -2,10 +2,17 @@
  * The composition root: wires adapters into use cases and use cases into handlers. Lambda entry
  * files, the local stack and the tests all build the service here, so all three run the same code.
  */
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
-import type { Clock, IdSource, RandomBytes } from '../domain/ports';
+import { SimulatedProvider } from '../adapters/simulated-provider';
+import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
+import type { JobTimings } from '../domain/job-lifecycle';
+import type { Clock, GenerationProvider, IdSource, RandomBytes } from '../domain/ports';
 import { HTTP_ROUTES } from '../handlers/http/routes';
+import { createFailDeadLettersHandler } from '../handlers/queue/fail-dead-letters';
+import { createRunGenerationsHandler } from '../handlers/queue/run-generations';
 import type { ScheduledJob } from '../handlers/schedule/jobs';
 import { scheduledJobs } from '../handlers/schedule/jobs';
 import type { UseCaseDeps } from '../use-cases/context';
@@ -14,25 +21,46 @@ import type { HttpRoute } from './http-route';
 export interface ServiceDeps {
   readonly db: DynamoDBDocumentClient;
   readonly tableName: string;
+  readonly sqs: SQSClient;
+  readonly jobsQueueUrl: string;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly randomBytes: RandomBytes;
+  readonly jobTimings: JobTimings;
+  /** Defaults to the simulated provider with realistic latency. */
+  readonly provider?: GenerationProvider;
   /** Local stack and tests only: enables local-only behaviour. */
   readonly localMode: boolean;
 }
 
 export type { ScheduledJob };
 
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
 export interface Service {
   readonly deps: UseCaseDeps;
   readonly routes: readonly HttpRoute[];
   readonly jobs: Readonly<Record<string, ScheduledJob>>;
-  /** Resolves once all queued background work is done (trivial until the jobs pipeline lands). */
-  settle(): Promise<void>;
+  /** The worker on the jobs queue and the consumer of its DLQ (SQS event sources in AWS, pollers locally). */
+  readonly queueHandlers: { readonly jobs: SqsHandler; readonly jobsDeadLetter: SqsHandler };
 }
 
 export function buildService(deps: ServiceDeps): Service {
-  const useCaseDeps: UseCaseDeps = { store: new DynamoDbCreditStore(deps.db, deps.tableName), clock: deps.clock, ids: deps.ids, randomBytes: deps.randomBytes };
+  const useCaseDeps: UseCaseDeps = {
+    store: new DynamoDbCreditStore(deps.db, deps.tableName),
+    clock: deps.clock,
+    ids: deps.ids,
+    randomBytes: deps.randomBytes,
+    jobQueue: new SqsJobQueue(deps.sqs, deps.jobsQueueUrl),
+    provider: deps.provider ?? new SimulatedProvider(),
+    jobTimings: deps.jobTimings,
+    localMode: deps.localMode,
+  };
   const routes = HTTP_ROUTES.map((r) => ({ method: r.method, path: r.path, auth: r.auth, functionName: r.functionName, handler: r.create(useCaseDeps) }));
-  return { deps: useCaseDeps, routes, jobs: scheduledJobs(useCaseDeps), settle: async () => {} };
+  return {
+    deps: useCaseDeps,
+    routes,
+    jobs: scheduledJobs(useCaseDeps),
+    queueHandlers: { jobs: createRunGenerationsHandler(useCaseDeps), jobsDeadLetter: createFailDeadLettersHandler(useCaseDeps) },
+  };
 }

@@ -9,6 +9,16 @@ const ConfigSchema = z.object({
   AWS_REGION: z.string().min(1).default('us-east-1'),
   /** Set only for DynamoDB Local. */
   DYNAMODB_ENDPOINT: z.url().optional(),
+  /** The generation jobs queue. */
+  JOBS_QUEUE_URL: z.url(),
+  /** Set only for the local SQS emulator. */
+  SQS_ENDPOINT: z.url().optional(),
+  /** How long a worker owns a job it started: the worker function's timeout. */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(900).default(120),
+  /** A job still queued this long is enqueued again by the reaper. */
+  JOB_REQUEUE_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
+  /** A job not finished this long after it was accepted is failed and refunded. */
+  JOB_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** True only in the local stack and tests: enables local-only behaviour (never deployed). */
   LOCAL_MODE: z
     .enum(['true', 'false'])
@@ -17,6 +27,10 @@ const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+export function jobTimingsOf(config: Config) {
+  return { leaseSeconds: config.JOB_LEASE_SECONDS, requeueAfterSeconds: config.JOB_REQUEUE_AFTER_SECONDS, maxAgeSeconds: config.JOB_MAX_AGE_SECONDS };
+}
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);

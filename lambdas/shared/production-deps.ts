@@ -2,12 +2,15 @@
  * Dependencies as a deployed Lambda builds them: once per cold start, from the validated config.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../adapters/clock';
 import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
 import { cryptoRandomBytes, ulidIds } from '../adapters/ids';
+import { SimulatedProvider } from '../adapters/simulated-provider';
+import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
 import type { UseCaseDeps } from '../use-cases/context';
-import { readConfig } from './config';
+import { jobTimingsOf, readConfig } from './config';
 
 let cached: UseCaseDeps | undefined;
 
@@ -16,8 +19,20 @@ export function productionDeps(): UseCaseDeps {
   const config = readConfig();
   const raw = new DynamoDBClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  cached = { store: new DynamoDbCreditStore(db, config.TABLE_NAME), clock: systemClock, ids: ulidIds(systemClock), randomBytes: cryptoRandomBytes };
-  return cached;
+  const sqs = new SQSClient({ region: config.AWS_REGION, ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}) });
+  const deps: UseCaseDeps = {
+    store: new DynamoDbCreditStore(db, config.TABLE_NAME),
+    clock: systemClock,
+    ids: ulidIds(systemClock),
+    randomBytes: cryptoRandomBytes,
+    jobQueue: new SqsJobQueue(sqs, config.JOBS_QUEUE_URL),
+    // No real model provider is wired yet: the simulated one stands in (params.simulate is refused outside local mode).
+    provider: new SimulatedProvider(),
+    jobTimings: jobTimingsOf(config),
+    localMode: config.LOCAL_MODE,
+  };
+  cached = deps;
+  return deps;
 }
 
 /** A Lambda entry point that builds its handler on first use, so importing the module reads no config. */

@@ -1,9 +1,15 @@
-import type { Clock, CreditStore, IdSource, RandomBytes } from '../domain/ports';
+import type { JobTimings } from '../domain/job-lifecycle';
+import type { Clock, CreditStore, GenerationProvider, IdSource, JobQueue, RandomBytes } from '../domain/ports';
 
-/** What every use case may use: the store, the clock and id sources. Built once per process. */
+/** What every use case may use: the store, the clock, id sources, the job queue and the model provider. Built once per process. */
 export interface UseCaseDeps {
   readonly store: CreditStore;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly randomBytes: RandomBytes;
+  readonly jobQueue: JobQueue;
+  readonly provider: GenerationProvider;
+  readonly jobTimings: JobTimings;
+  /** Local stack and tests only: enables local-only behaviour such as `params.simulate`. */
+  readonly localMode: boolean;
 }

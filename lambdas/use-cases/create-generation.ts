@@ -3,15 +3,19 @@
  * 1. read the account and any earlier answer to this Idempotency-Key (one read);
  * 2. a known key answers as the first time did (or 422 if the request differs);
  * 3. price it, check the plan's limits, allocate the debit over the buckets;
- * 4. write the debit, its ledger entries, the job and the idempotency record in one transaction.
- * A lost race goes back to 1. The jobs pipeline then runs the job.
+ * 4. write the debit, its ledger entries, the job and the idempotency record in one transaction;
+ * 5. enqueue the job. If that send fails nothing is lost: the job is due in the reaper's index and
+ *    is enqueued again (or refunded) from there.
+ * A lost race goes back to 1.
  */
 import type { Charge } from '../domain/allocate-debit';
 import { debitWallet } from '../domain/allocate-debit';
 import { paygTermsOf } from '../domain/account';
 import { PLANS } from '../domain/catalog';
 import { ConcurrencyLimitError, IdempotencyKeyReusedError } from '../domain/errors';
-import type { GenerationJob } from '../domain/generation';
+import type { GenerationJob, JobRef } from '../domain/generation';
+import { firstDueAt } from '../domain/job-lifecycle';
+import { log } from '../shared/logger';
 import { quoteGeneration } from '../domain/generation';
 import type { IdempotencyRecord } from '../domain/idempotency';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json';
@@ -43,9 +47,9 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     return JSON.parse(record.responseBody) as GenerationAccepted;
   };
 
-  return withOptimisticRetry(async () => {
+  const accepted = await withOptimisticRetry(async () => {
     const { account, idempotency } = await deps.store.loadForGeneration(input.accountId, input.idempotencyKey);
-    if (idempotency) return done(replay(idempotency));
+    if (idempotency) return done({ accepted: replay(idempotency), fresh: false });
     if (!account) {
       await openMissingAccount(deps, input.accountId);
       return retry('account_opened');
@@ -72,7 +76,7 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
       version: 1,
       attempts: 0,
       leaseUntil: null,
-      dueAt: null,
+      dueAt: firstDueAt(now, deps.jobTimings),
     };
     const accepted: GenerationAccepted = { id: job.id, status: 'queued', model: job.model, count: job.count, credits: job.credits, charges };
     const outcome = await deps.store.commit({
@@ -82,8 +86,18 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
       at,
       generation: { job, idempotency: { key: input.idempotencyKey, requestHash, statusCode: 202, responseBody: JSON.stringify(accepted), createdAt: at } },
     });
-    if (outcome.kind === 'committed') return done(accepted);
-    if (outcome.kind === 'idempotent_replay') return done(replay(outcome.existing));
+    if (outcome.kind === 'committed') return done({ accepted, fresh: true });
+    if (outcome.kind === 'idempotent_replay') return done({ accepted: replay(outcome.existing), fresh: false });
     return retry(outcome.reason);
   });
+  if (accepted.fresh) await enqueueOrLeaveToReaper(deps, { accountId: input.accountId, jobId: accepted.accepted.id });
+  return accepted.accepted;
+}
+
+async function enqueueOrLeaveToReaper(deps: UseCaseDeps, ref: JobRef): Promise<void> {
+  try {
+    await deps.jobQueue.enqueue(ref);
+  } catch (error) {
+    log().warn('could not enqueue an accepted job; the stuck-job reaper will', { jobId: ref.jobId, error: error as Error });
+  }
 }

@@ -6,7 +6,8 @@ import { startTestService } from '../support/test-service';
 
 let t: TestService;
 beforeAll(async () => {
-  t = await startTestService();
+  // No workers: this file is about the debit; jobs stay queued and keep their concurrency slots.
+  t = await startTestService({ pollers: false });
 });
 afterAll(async () => {
   await expectMoneyInvariants(t);

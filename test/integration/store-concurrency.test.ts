@@ -35,7 +35,7 @@ async function debit(deps: UseCaseDeps, accountId: string, credits: number, refe
 describe('one hot account', () => {
   let t: TestService;
   beforeAll(async () => {
-    t = await startTestService();
+    t = await startTestService({ pollers: false });
   });
   afterAll(async () => {
     await expectMoneyInvariants(t);
@@ -86,6 +86,7 @@ describe('injected DynamoDB faults', () => {
   beforeAll(async () => {
     plan = { current: failFirst(0, 'transaction_conflict') };
     t = await startTestService({
+      pollers: false,
       db: (db) => {
         faults = withFaults(db, { next: (call) => plan.current.next(call) });
         return faults.client;

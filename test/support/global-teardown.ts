@@ -1,9 +1,11 @@
-/** jest globalTeardown: stops the DynamoDB Local that globalSetup started (if it started one). */
+/** jest globalTeardown: stops the DynamoDB Local and the SQS emulator that globalSetup started (if it started them). */
 export default async function globalTeardown(): Promise<void> {
   const engine = globalThis.__DYNAMODB_LOCAL__;
-  if (!engine) return;
+  const sqs = globalThis.__SQS_EMULATOR__;
   globalThis.__DYNAMODB_LOCAL__ = undefined;
-  // Forget the endpoint too, so a watch-mode rerun starts a new engine instead of reusing a dead one.
-  if (process.env.DYNAMODB_ENDPOINT === engine.endpoint) delete process.env.DYNAMODB_ENDPOINT;
-  await engine.stop();
+  globalThis.__SQS_EMULATOR__ = undefined;
+  // Forget the endpoints too, so a watch-mode rerun starts new engines instead of reusing dead ones.
+  if (engine && process.env.DYNAMODB_ENDPOINT === engine.endpoint) delete process.env.DYNAMODB_ENDPOINT;
+  if (sqs && process.env.SQS_ENDPOINT === sqs.endpoint) delete process.env.SQS_ENDPOINT;
+  await Promise.all([engine?.stop(), sqs?.stop()]);
 }

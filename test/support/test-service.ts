@@ -3,8 +3,17 @@
  * DynamoDB Local table, called through the local gateway (the JWT check included), with a clock the
  * test moves. `call` speaks HTTP-ish: method, path, token, body.
  */
+import { randomUUID } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalGateway, signDevToken } from '../../bin/local/gateway';
+import { waitForQueuesToSettle } from '../../bin/local/queue-settle';
+import { makeSqsClient } from '../../bin/local/sqs-emulator';
+import { startSqsPoller } from '../../bin/local/sqs-poller';
+import { createJobQueues } from '../../bin/local/sqs-queues';
+import { TEST_LATENCY, SimulatedProvider } from '../../lambdas/adapters/simulated-provider';
+import type { JobTimings } from '../../lambdas/domain/job-lifecycle';
+import type { GenerationProvider } from '../../lambdas/domain/ports';
 import { SettableClock } from '../../lambdas/adapters/clock';
 import { cryptoRandomBytes, ulidIds } from '../../lambdas/adapters/ids';
 import type { Service } from '../../lambdas/shared/composition';
@@ -30,25 +39,69 @@ export interface CallResult {
   readonly body: any;
 }
 
+/** Short enough for tests, in the ratios AWS needs: visibility timeout ≥ 6 × the worker's lease. */
+export const TEST_JOB_TIMINGS: JobTimings = { leaseSeconds: 0.3, requeueAfterSeconds: 30, maxAgeSeconds: 600 };
+export const TEST_VISIBILITY_TIMEOUT_SECONDS = 2;
+export const TEST_MAX_RECEIVE_COUNT = 2;
+
+export interface TestServiceOptions {
+  /** Wraps the DynamoDB client (fault injection, call counting). */
+  readonly db?: (db: DynamoDBDocumentClient) => DynamoDBDocumentClient;
+  /** Wraps the SQS client the service sends with (the pollers use a clean one). */
+  readonly sqs?: (sqs: SQSClient) => SQSClient;
+  readonly provider?: GenerationProvider;
+  readonly localMode?: boolean;
+  /** Start the queue pollers (the jobs worker and the DLQ consumer). Default true. */
+  readonly pollers?: boolean;
+}
+
 export interface TestService {
   readonly service: Service;
   readonly clock: SettableClock;
   readonly table: TestTable;
+  readonly queues: { readonly queueUrl: string; readonly dlqUrl: string };
+  readonly sqs: SQSClient;
+  /** Resolves once both queues are empty and no worker is busy. */
+  settle(): Promise<void>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   token(sub: string, claims?: { account_id?: string; account_role?: 'owner' | 'member'; groups?: string[]; expiresInSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function startTestService(options: { db?: (db: DynamoDBDocumentClient) => DynamoDBDocumentClient } = {}): Promise<TestService> {
+export async function startTestService(options: TestServiceOptions = {}): Promise<TestService> {
   const table = await createTestTable();
+  const sqsEndpoint = process.env.SQS_ENDPOINT;
+  if (!sqsEndpoint) throw new Error('SQS_ENDPOINT is not set: run the tests through jest (its globalSetup starts the SQS emulator).');
+  const sqs = makeSqsClient(sqsEndpoint);
+  const queues = await createJobQueues(sqs, { name: `jobs-${randomUUID()}`, visibilityTimeoutSeconds: TEST_VISIBILITY_TIMEOUT_SECONDS, maxReceiveCount: TEST_MAX_RECEIVE_COUNT });
   const clock = new SettableClock();
-  const db = options.db ? options.db(table.db) : table.db;
-  const service = buildService({ db, tableName: table.tableName, clock, ids: ulidIds(clock), randomBytes: cryptoRandomBytes, localMode: true });
+  const service = buildService({
+    db: options.db ? options.db(table.db) : table.db,
+    tableName: table.tableName,
+    sqs: options.sqs ? options.sqs(sqs) : sqs,
+    jobsQueueUrl: queues.queueUrl,
+    clock,
+    ids: ulidIds(clock),
+    randomBytes: cryptoRandomBytes,
+    jobTimings: TEST_JOB_TIMINGS,
+    provider: options.provider ?? new SimulatedProvider(TEST_LATENCY),
+    localMode: options.localMode ?? true,
+  });
+  const pollers =
+    options.pollers === false
+      ? []
+      : [
+          startSqsPoller({ sqs, queueUrl: queues.queueUrl, handler: service.queueHandlers.jobs }),
+          startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
+        ];
   const gateway = createLocalGateway({ routes: service.routes, jwtSecret: TEST_JWT_SECRET, now: () => clock.now() });
   return {
     service,
     clock,
     table,
+    queues,
+    sqs,
+    settle: () => waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 30_000 }),
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -58,6 +111,10 @@ export async function startTestService(options: { db?: (db: DynamoDBDocumentClie
       return { status: response.statusCode, headers: response.headers, body: response.body ? JSON.parse(response.body) : undefined };
     },
     token: (sub, claims = {}) => signDevToken(TEST_JWT_SECRET, { sub, ...claims, now: clock.now() }),
-    stop: () => dropTestTable(table),
+    async stop() {
+      await Promise.all(pollers.map((p) => p.stop()));
+      sqs.destroy();
+      await dropTestTable(table);
+    },
   };
 }

@@ -118,6 +118,14 @@ export class DynamoDbCreditStore implements CreditStore {
     return item ? items.itemToJob(item) : null;
   }
 
+  async loadJobAndAccount(ref: JobRef) {
+    const [job, account] = await this.batchGet([
+      { pk: keys.accountPk(ref.accountId), sk: keys.jobSk(ref.jobId) },
+      { pk: keys.accountPk(ref.accountId), sk: keys.ACCOUNT_SK },
+    ]);
+    return { job: job ? items.itemToJob(job) : null, account: account ? items.itemToAccount(account) : null };
+  }
+
   async listGenerations(accountId: string, limit: number, cursor: string | null): Promise<GenerationPage> {
     const page = await this.queryNewestFirst(accountId, keys.JOB_SK_PREFIX, keys.JOB_SK_PATTERN, limit, cursor);
     return { jobs: page.items.map(items.itemToJob), nextCursor: page.nextCursor };

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SIMULATIONS } from '../../adapters/simulated-provider';
 import { DomainError } from '../../domain/errors';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createGeneration } from '../../use-cases/create-generation';
@@ -27,17 +28,23 @@ function idempotencyKeyOf(headers: Readonly<Record<string, string | undefined>>)
   return key;
 }
 
+/** `params.simulate` steers the simulated provider in the local stack; anywhere else it is refused. */
+function assertSimulationAllowed(params: Record<string, unknown>, localMode: boolean): void {
+  if (!('simulate' in params)) return;
+  const issue = (message: string) => new DomainError('invalid_request', message, { issues: [{ path: 'body.params.simulate', message }] });
+  if (!localMode) throw issue('params.simulate is only available in the local stack.');
+  if (!SIMULATIONS.includes(params.simulate as (typeof SIMULATIONS)[number])) throw issue(`params.simulate must be one of ${SIMULATIONS.join(', ')}.`);
+}
+
 /** POST /v1/generations: pays for a generation and queues it; 202 with what was charged where. */
 export const createGenerationHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'account', body: GenerationBody }, async ({ caller, body, headers }) => ({
-    statusCode: 202,
-    body: await createGeneration(deps, {
-      accountId: caller.accountId,
-      idempotencyKey: idempotencyKeyOf(headers),
-      model: body.model,
-      count: body.count,
-      params: body.params,
-    }),
-  }));
+  httpEndpoint({ access: 'account', body: GenerationBody }, async ({ caller, body, headers }) => {
+    const idempotencyKey = idempotencyKeyOf(headers);
+    assertSimulationAllowed(body.params, deps.localMode);
+    return {
+      statusCode: 202,
+      body: await createGeneration(deps, { accountId: caller.accountId, idempotencyKey, model: body.model, count: body.count, params: body.params }),
+    };
+  });
 
 export const handler = lambdaEntry(createGenerationHandler);

@@ -3,6 +3,7 @@ import { getGeneration } from '../../use-cases/get-generation';
 import { GenerationNotFoundError } from '../../domain/errors';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { generationView } from './generation-view';
 
 const JOB_ID_PATTERN = /^gen_[0-9a-z]{26}$/;
 
@@ -12,10 +13,7 @@ export const createGetGenerationHandler = (deps: UseCaseDeps) =>
     const jobId = pathParameters.id ?? '';
     if (!JOB_ID_PATTERN.test(jobId)) throw new GenerationNotFoundError(jobId.slice(0, 64));
     const job = await getGeneration(deps, { accountId: caller.accountId, jobId });
-    return {
-      statusCode: 200,
-      body: { id: job.id, status: job.status, model: job.model, count: job.count, credits: job.credits, charges: job.charges, createdAt: job.createdAt, updatedAt: job.updatedAt, ...(job.error ? { error: job.error } : {}) },
-    };
+    return { statusCode: 200, body: generationView(job) };
   });
 
 export const handler = lambdaEntry(createGetGenerationHandler);

@@ -3,9 +3,10 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { listLedger } from '../../use-cases/list-ledger';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { PageLimit } from './schemas';
 
 const LedgerQuery = z.strictObject({
-  limit: z.stringFormat('limit', /^[1-9][0-9]{0,2}$/).transform(Number).pipe(z.int().min(1).max(100)).default(20),
+  limit: PageLimit,
   cursor: z.string().min(1).max(200).optional(),
 });
 

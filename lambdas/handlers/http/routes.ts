@@ -11,6 +11,7 @@ import { createGetBalanceHandler } from './get-balance';
 import { createGetBillingHandler } from './get-billing';
 import { createGetGenerationHandler } from './get-generation';
 import { createGetPricingHandler } from './get-pricing';
+import { createListGenerationsHandler } from './list-generations';
 import { createListLedgerHandler } from './list-ledger';
 import { createRedeemCouponHandler } from './redeem-coupon';
 
@@ -30,6 +31,7 @@ export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/balance', auth: 'jwt', functionName: 'get-balance', entry: 'get-balance.ts', create: createGetBalanceHandler },
   { method: 'GET', path: '/v1/ledger', auth: 'jwt', functionName: 'list-ledger', entry: 'list-ledger.ts', create: createListLedgerHandler },
   { method: 'POST', path: '/v1/generations', auth: 'jwt', functionName: 'create-generation', entry: 'create-generation.ts', create: createGenerationHandler },
+  { method: 'GET', path: '/v1/generations', auth: 'jwt', functionName: 'list-generations', entry: 'list-generations.ts', create: createListGenerationsHandler },
   { method: 'GET', path: '/v1/generations/{id}', auth: 'jwt', functionName: 'get-generation', entry: 'get-generation.ts', create: createGetGenerationHandler },
   { method: 'POST', path: '/v1/coupons/redeem', auth: 'jwt', functionName: 'redeem-coupon', entry: 'redeem-coupon.ts', create: createRedeemCouponHandler },
   { method: 'POST', path: '/v1/admin/coupons', auth: 'jwt', functionName: 'create-coupons', entry: 'create-coupons.ts', create: createCouponsHandler },

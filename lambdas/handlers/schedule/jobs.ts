@@ -4,6 +4,7 @@
 import type { UseCaseDeps } from '../../use-cases/context';
 import { expireDueCredits } from '../../use-cases/expire-credits';
 import { grantDueSubscriptions } from '../../use-cases/grant-subscriptions';
+import { reapStuckJobs } from '../../use-cases/reap-stuck-jobs';
 import { reconcileLedger } from '../../use-cases/reconcile-ledger';
 
 export type ScheduledJob = () => Promise<unknown>;
@@ -13,5 +14,6 @@ export function scheduledJobs(deps: UseCaseDeps): Record<string, ScheduledJob> {
     'expire-credits': () => expireDueCredits(deps),
     'subscription-grants': () => grantDueSubscriptions(deps),
     reconcile: () => reconcileLedger(deps),
+    'reap-stuck-jobs': () => reapStuckJobs(deps),
   };
 }

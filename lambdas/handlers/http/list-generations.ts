@@ -1,0 +1,18 @@
+import * as z from 'zod';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { listGenerations } from '../../use-cases/list-generations';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { lambdaEntry } from '../../shared/production-deps';
+import { generationView } from './generation-view';
+import { PageLimit } from './schemas';
+
+const ListQuery = z.strictObject({ limit: PageLimit, cursor: z.string().min(1).max(200).optional() });
+
+/** GET /v1/generations?limit=&cursor=: the account's recent jobs, newest first. */
+export const createListGenerationsHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'account', query: ListQuery }, async ({ caller, query }) => {
+    const page = await listGenerations(deps, { accountId: caller.accountId, limit: query.limit, cursor: query.cursor ?? null });
+    return { statusCode: 200, body: { generations: page.jobs.map(generationView), nextCursor: page.nextCursor } };
+  });
+
+export const handler = lambdaEntry(createListGenerationsHandler);

@@ -1,0 +1,11 @@
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { runGeneration } from '../../use-cases/run-generation';
+import { lambdaEntry } from '../../shared/production-deps';
+import { processJobBatch } from './sqs-batch';
+
+/** The jobs queue's worker: runs each job once, whatever the queue delivers twice. */
+export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEvent): Promise<SQSBatchResponse> =>
+  processJobBatch(event, (ref) => runGeneration(deps, ref));
+
+export const handler = lambdaEntry(createRunGenerationsHandler);

@@ -1,0 +1,35 @@
+/**
+ * Ends a job: succeeded, or failed with its refund. The job's transition, the refund's ledger
+ * entries and the freed concurrency slot commit in one transaction guarded by both the job's and
+ * the account's versions, so whoever finishes a job (worker, DLQ consumer, reaper) does it once.
+ */
+import type { JobFailure } from '../domain/job-lifecycle';
+import { failJob, isFinished, settleJobOnAccount, succeedJob } from '../domain/job-lifecycle';
+import type { JobRef } from '../domain/generation';
+import { log } from '../shared/logger';
+import type { UseCaseDeps } from './context';
+import { done, retry, withOptimisticRetry } from './optimistic-retry';
+
+export type JobOutcome = { readonly kind: 'succeeded'; readonly outputs: readonly string[] } | { readonly kind: 'failed'; readonly failure: JobFailure };
+
+export type FinishResult = 'finished' | 'already_finished' | 'superseded';
+
+/**
+ * @param ownedVersion when set, finish only while the job is still at this version (the worker's
+ * own start); a job taken over or reaped meanwhile is left to whoever holds it now.
+ */
+export async function finishGeneration(deps: UseCaseDeps, ref: JobRef, outcome: JobOutcome, ownedVersion?: number): Promise<FinishResult> {
+  return withOptimisticRetry(async () => {
+    const { job, account } = await deps.store.loadJobAndAccount(ref);
+    if (!job || !account) throw new Error(`job ${ref.jobId} of ${ref.accountId} not found`);
+    if (isFinished(job)) return done('already_finished' as const);
+    if (ownedVersion !== undefined && job.version !== ownedVersion) return done('superseded' as const);
+    const now = deps.clock.now();
+    const finished = outcome.kind === 'succeeded' ? succeedJob(job, outcome.outputs, now) : failJob(job, outcome.failure, now);
+    const settled = settleJobOnAccount(account, finished, now);
+    const result = await deps.store.commit({ before: account, after: settled.account, entries: settled.entries, at: now.toISOString(), jobTransition: { before: job, after: finished } });
+    if (result.kind !== 'committed') return retry(result.kind);
+    log().info('generation finished', { jobId: job.id, status: finished.status, refundedCredits: finished.refund?.credits ?? 0 });
+    return done('finished' as const);
+  });
+}

@@ -1,0 +1,242 @@
+/**
+ * The jobs pipeline end to end: the real API, SQS emulator queues with a DLQ, Lambda-like pollers
+ * running the real worker and DLQ consumer, and DynamoDB Local. Every scenario ends with the money
+ * invariants checked.
+ */
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { SimulatedProvider, TEST_LATENCY } from '../../lambdas/adapters/simulated-provider';
+import type { GenerationJob } from '../../lambdas/domain/generation';
+import type { GenerationProvider } from '../../lambdas/domain/ports';
+import { addCredits, newIdempotencyKey, setPlan } from '../support/fixtures';
+import { expectMoneyInvariants } from '../support/money-invariants';
+import type { TestService, TestServiceOptions } from '../support/test-service';
+import { TEST_JOB_TIMINGS, startTestService } from '../support/test-service';
+
+/** The simulated provider, counting calls and optionally crashing the first N of them. */
+class CountingProvider implements GenerationProvider {
+  calls = 0;
+  constructor(private readonly crashFirst = 0) {}
+  private readonly inner = new SimulatedProvider(TEST_LATENCY);
+  async generate(job: GenerationJob) {
+    this.calls += 1;
+    if (this.calls <= this.crashFirst) throw new Error('worker crashed mid-job');
+    return this.inner.generate(job);
+  }
+}
+
+let t: TestService;
+async function start(options: TestServiceOptions = {}) {
+  t = await startTestService(options);
+  return t;
+}
+afterEach(async () => {
+  await t.settle();
+  await expectMoneyInvariants(t);
+  await t.stop();
+});
+
+const generate = async (token: string, body: unknown) => t.call('POST', '/v1/generations', { token, body, headers: { 'idempotency-key': newIdempotencyKey() } });
+const job = async (token: string, id: string) => (await t.call('GET', `/v1/generations/${id}`, { token })).body;
+const available = async (token: string) => (await t.call('GET', '/v1/balance', { token })).body.available as number;
+const refunds = async (token: string) => (await t.call('GET', '/v1/ledger?limit=100', { token })).body.entries.filter((e: { type: string }) => e.type === 'refund');
+
+test('a job runs once and succeeds; its concurrency slot frees', async () => {
+  const provider = new CountingProvider();
+  await start({ provider });
+  const token = await t.token('happy');
+
+  const accepted = await generate(token, { model: 'nano-banana-2', count: 2 });
+  await t.settle();
+
+  expect(await job(token, accepted.body.id)).toMatchObject({ status: 'succeeded', credits: 16, outputs: [expect.stringContaining(accepted.body.id), expect.any(String)] });
+  expect(provider.calls).toBe(1);
+  expect(await available(token)).toBe(84);
+  expect((await generate(token, { model: 'gpt-image-2', count: 1 })).status).toBe(202);
+});
+
+test('a model error fails the job and refunds exactly the buckets it was charged from', async () => {
+  await start();
+  const token = await t.token('refunded');
+  await setPlan(t, 'refunded', 'PRO');
+  await addCredits(t, token, 50);
+
+  const accepted = await generate(token, { model: 'seedance-2.0', count: 3, params: { simulate: 'fail' } });
+  await t.settle();
+
+  expect(accepted.body.charges).toEqual([
+    { bucketId: expect.stringMatching(/^sub:/), bucketType: 'subscription', amount: 100 },
+    { bucketId: 'coupon', bucketType: 'coupon', amount: 20 },
+  ]);
+  const failed = await job(token, accepted.body.id);
+  expect(failed).toMatchObject({ status: 'failed', error: { code: 'model_error' }, refund: { credits: 120 } });
+  expect(await available(token)).toBe(150);
+  const entries = await refunds(token);
+  expect(entries.map((e: { bucketType: string; amount: number; reference: string }) => [e.bucketType, e.amount, e.reference])).toEqual([
+    ['coupon', 20, accepted.body.id],
+    ['subscription', 100, accepted.body.id],
+  ]);
+});
+
+test('a model timeout fails the job and refunds it', async () => {
+  await start();
+  const token = await t.token('slow');
+  const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'timeout' } });
+  await t.settle();
+  expect(await job(token, accepted.body.id)).toMatchObject({ status: 'failed', error: { code: 'timeout' }, refund: { credits: 5 } });
+  expect(await available(token)).toBe(100);
+});
+
+test('a worker that crashes on every attempt: the message goes to the DLQ and the job is refunded once', async () => {
+  await start();
+  const token = await t.token('crashy');
+  const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'crash' } });
+  await t.settle();
+  expect(await job(token, accepted.body.id)).toMatchObject({ status: 'failed', error: { code: 'worker_crashed' }, refund: { credits: 5 } });
+  expect(await refunds(token)).toHaveLength(1);
+  expect(await available(token)).toBe(100);
+});
+
+test('a worker crash mid-job, then success on redelivery: one success, no refund', async () => {
+  const provider = new CountingProvider(1);
+  await start({ provider });
+  const token = await t.token('recovers');
+  const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+  await t.settle();
+  expect(await job(token, accepted.body.id)).toMatchObject({ status: 'succeeded' });
+  expect(provider.calls).toBe(2);
+  expect(await refunds(token)).toHaveLength(0);
+  expect(await available(token)).toBe(95);
+});
+
+describe('duplicate deliveries (the worker called directly with the same message)', () => {
+  const eventFor = (accountId: string, jobId: string, copies: number): SQSEvent => ({
+    Records: Array.from({ length: copies }, (_, i) => ({
+      messageId: `dup-${i}`,
+      receiptHandle: `rh-${i}`,
+      body: JSON.stringify({ accountId, jobId }),
+      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:jobs',
+      awsRegion: 'us-east-1',
+    })),
+  });
+  const context = {} as Parameters<TestService['service']['queueHandlers']['jobs']>[1];
+
+  test('the same message five times, concurrently and again after: one run, one success', async () => {
+    const provider = new CountingProvider();
+    await start({ provider, pollers: false });
+    const token = await t.token('dupes');
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+
+    const [first, second] = await Promise.all([t.service.queueHandlers.jobs(eventFor('dupes', accepted.body.id, 5), context), t.service.queueHandlers.jobs(eventFor('dupes', accepted.body.id, 1), context)]);
+    const later = await t.service.queueHandlers.jobs(eventFor('dupes', accepted.body.id, 2), context);
+
+    expect([first, second, later]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(provider.calls).toBe(1);
+    expect(await job(token, accepted.body.id)).toMatchObject({ status: 'succeeded' });
+    await purge(t.sqs, t.queues.queueUrl);
+  });
+
+  test('a failing job delivered three times concurrently, and then to the DLQ consumer: one refund', async () => {
+    await start({ pollers: false });
+    const token = await t.token('dupe-fail');
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'fail' } });
+
+    await Promise.all([1, 2, 3].map(() => t.service.queueHandlers.jobs(eventFor('dupe-fail', accepted.body.id, 1), context)));
+    await t.service.queueHandlers.jobsDeadLetter(eventFor('dupe-fail', accepted.body.id, 2), context);
+
+    expect(await refunds(token)).toHaveLength(1);
+    expect(await available(token)).toBe(100);
+    await purge(t.sqs, t.queues.queueUrl);
+  });
+
+  test('a malformed message is dropped, not retried forever', async () => {
+    await start({ pollers: false });
+    const event = eventFor('x', 'gen_00000000000000000000000000', 1);
+    event.Records[0]!.body = '{"accountId": 42}';
+    expect(await t.service.queueHandlers.jobs(event, context)).toEqual({ batchItemFailures: [] });
+  });
+});
+
+describe('the stuck-job reaper', () => {
+  const failingSends = (count: { left: number }) => (sqs: SQSClient) =>
+    new Proxy(sqs, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? async (command: { constructor: { name: string } }) => {
+              if (command.constructor.name === 'SendMessageCommand' && count.left > 0) {
+                count.left -= 1;
+                throw Object.assign(new Error('connect ETIMEDOUT'), { name: 'TimeoutError' });
+              }
+              return (target.send as (c: unknown) => Promise<unknown>)(command);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+
+  test('a send that fails after the debit: the job stays queued, the reaper re-enqueues it, it succeeds', async () => {
+    await start({ sqs: failingSends({ left: 1 }) });
+    const token = await t.token('lost-message');
+
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+    await t.settle();
+    expect(accepted.status).toBe(202);
+    expect(await job(token, accepted.body.id)).toMatchObject({ status: 'queued' });
+    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 0, requeued: 0, refunded: 0 });
+
+    t.clock.advance(TEST_JOB_TIMINGS.requeueAfterSeconds + 1);
+    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 1, requeued: 1, refunded: 0 });
+    await t.settle();
+
+    expect(await job(await t.token('lost-message'), accepted.body.id)).toMatchObject({ status: 'succeeded' });
+    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 0, requeued: 0, refunded: 0 });
+  });
+
+  test('a job that never ran within the maximum age is failed and refunded once', async () => {
+    await start({ sqs: failingSends({ left: 100 }) });
+    const token = await t.token('abandoned');
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+
+    t.clock.advance(TEST_JOB_TIMINGS.maxAgeSeconds + 1);
+    const runs = await Promise.all([t.service.jobs['reap-stuck-jobs']!(), t.service.jobs['reap-stuck-jobs']!()]);
+
+    expect((runs as Array<{ refunded: number }>).reduce((sum, r) => sum + r.refunded, 0)).toBe(1);
+    const fresh = await t.token('abandoned');
+    expect(await job(fresh, accepted.body.id)).toMatchObject({ status: 'failed', error: { code: 'expired' }, refund: { credits: 5 } });
+    expect(await refunds(fresh)).toHaveLength(1);
+  });
+});
+
+test('GET /v1/generations lists the account’s jobs newest first, with a cursor', async () => {
+  await start({ pollers: false });
+  const token = await t.token('lister');
+  await setPlan(t, 'lister', 'TEAM');
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i += 1) ids.push((await generate(token, { model: 'gpt-image-2', count: 1 })).body.id);
+
+  const first = await t.call('GET', '/v1/generations?limit=2', { token });
+  const second = await t.call('GET', `/v1/generations?limit=2&cursor=${first.body.nextCursor}`, { token });
+  const stranger = await t.call('GET', '/v1/generations', { token: await t.token('someone-else') });
+
+  expect(first.body.generations.map((g: { id: string }) => g.id)).toEqual([ids[2], ids[1]]);
+  expect(second.body.generations.map((g: { id: string }) => g.id)).toEqual([ids[0]]);
+  expect(stranger.body).toEqual({ generations: [], nextCursor: null });
+  await purge(t.sqs, t.queues.queueUrl);
+});
+
+test('params.simulate is refused outside local mode', async () => {
+  await start({ localMode: false, pollers: false });
+  const token = await t.token('prod-user');
+  const response = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'fail' } });
+  expect(response.status).toBe(400);
+  expect(response.body.error.code).toBe('invalid_request');
+  expect(await available(token)).toBe(100);
+});
+
+/** Tests that drive the worker by hand leave their own messages behind: clear them before settling. */
+async function purge(sqs: SQSClient, queueUrl: string) {
+  await sqs.send(new PurgeQueueCommand({ QueueUrl: queueUrl }));
+}
