@@ -1,0 +1,73 @@
+/**
+ * The payment port: what the service asks of a payment provider. Stripe in AWS (and locally when a
+ * key is configured); otherwise a local simulator that answers the same way and then reports the
+ * outcome through real, signed webhook events, exactly as Stripe does.
+ *
+ * Every call that we may retry carries our own deterministic idempotency key, so a retry never
+ * creates a second payment or subscription.
+ */
+import type { PlanId } from './catalog';
+
+export type PaymentPurpose = 'topup' | 'auto_refill';
+
+export interface SavedCard {
+  readonly paymentMethodId: string;
+  readonly brand: string;
+  readonly last4: string;
+}
+
+export interface CreatePaymentInput {
+  readonly accountId: string;
+  readonly customerId: string;
+  /** Our id for the payment (`top_…`), also in the provider's metadata. */
+  readonly topupId: string;
+  readonly credits: number;
+  readonly amountCents: number;
+  readonly currency: 'usd';
+  readonly purpose: PaymentPurpose;
+  /** Charge this saved card off-session (auto-refill); otherwise the customer confirms in the app. */
+  readonly offSessionPaymentMethodId?: string;
+  readonly idempotencyKey: string;
+}
+
+export type PaymentStatus = 'requires_payment_method' | 'requires_confirmation' | 'requires_action' | 'processing' | 'succeeded' | 'canceled' | 'failed';
+
+export interface PaymentCreated {
+  readonly paymentId: string;
+  readonly status: PaymentStatus;
+  /** For the app to confirm the payment with Stripe.js. */
+  readonly clientSecret: string | null;
+  /** Set when the provider refused an off-session charge (card declined, authentication required). */
+  readonly declineCode?: 'card_declined' | 'authentication_required';
+}
+
+export interface SubscriptionChange {
+  readonly accountId: string;
+  readonly customerId: string;
+  readonly plan: Exclude<PlanId, 'FREE'>;
+  /** The current subscription, when changing plans (prorated by the provider). */
+  readonly subscriptionId: string | null;
+  readonly idempotencyKey: string;
+}
+
+export interface SubscriptionResult {
+  readonly subscriptionId: string;
+  readonly status: string;
+  readonly clientSecret: string | null;
+}
+
+export interface PaymentGateway {
+  /** The provider's customer for an account: created once (idempotent on the account id). */
+  ensureCustomer(accountId: string): Promise<string>;
+  savedCard(customerId: string): Promise<SavedCard | null>;
+  createPayment(input: CreatePaymentInput): Promise<PaymentCreated>;
+  createOrChangeSubscription(input: SubscriptionChange): Promise<SubscriptionResult>;
+  cancelSubscriptionAtPeriodEnd(input: { subscriptionId: string; idempotencyKey: string }): Promise<void>;
+  /** Invoices PAYG usage for a closed period (charged to the saved card). */
+  invoicePaygUsage(input: { accountId: string; customerId: string; credits: number; amountCents: number; periodStart: string; idempotencyKey: string }): Promise<{ invoiceId: string }>;
+}
+
+/** Price of a number of top-up credits. */
+export function priceOfCredits(credits: number, centsPerCredit: number): { amountCents: number; currency: 'usd' } {
+  return { amountCents: credits * centsPerCredit, currency: 'usd' };
+}
