@@ -13,6 +13,8 @@ import { cryptoRandomBytes, ulidIds } from '../lambdas/adapters/ids';
 import { SettableClock } from '../lambdas/adapters/clock';
 import type { Service } from '../lambdas/shared/composition';
 import { buildService } from '../lambdas/shared/composition';
+import { LOCAL_WEBHOOK_SECRET } from '../lambdas/shared/config';
+import { PaymentSimulator } from '../lambdas/adapters/payment-simulator';
 import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb-clients';
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
 import { createLocalGateway, signDevToken } from './local/gateway';
@@ -37,6 +39,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   LOCAL_JWT_SECRET: z.string().min(1).default('local-dev-secret'),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').default(LOCAL_WEBHOOK_SECRET),
   DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 
@@ -167,6 +170,7 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
 
   const clock = new SettableClock();
+  const payments = new PaymentSimulator(LOCAL_WEBHOOK_SECRET, () => clock.now());
   const service = buildService({
     db,
     tableName: TABLE_NAME,
@@ -176,6 +180,8 @@ async function main(): Promise<void> {
     ids: ulidIds(clock),
     randomBytes: cryptoRandomBytes,
     jobTimings: LOCAL_JOB_TIMINGS,
+    payments,
+    providerWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
     localMode: true,
   });
   // Like Lambda's SQS event sources: the worker on the jobs queue, the refunding consumer on its DLQ.
@@ -184,8 +190,13 @@ async function main(): Promise<void> {
     startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
   ];
   running.pollers = pollers;
-  const settle = () => waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 120_000 });
   const gateway = createLocalGateway({ routes: service.routes, jwtSecret: env.LOCAL_JWT_SECRET, now: () => clock.now() });
+  // The simulator reports payments as signed webhook events through the real webhook handler.
+  payments.connect(async (rawBody, signature) => (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody })).statusCode);
+  const settle = async () => {
+    await payments.settle();
+    await waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 120_000 });
+  };
   const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, env.LOCAL_JWT_SECRET, settle) });
   running.server = server;
   const address = await listen(server, env.PORT, env.HOST);

@@ -28,6 +28,8 @@ export interface Account {
   readonly paygEnabled: boolean;
   /** Generation jobs queued or running, counted against the plan's concurrency limit. */
   readonly activeJobs: number;
+  /** The payment provider's customer, created on the first payment. */
+  readonly customerId: string | null;
 }
 
 /** A new account on the FREE plan with its first monthly grant. */
@@ -48,6 +50,7 @@ export function openAccount(accountId: string, now: Date): { account: Account; c
     buckets: change.buckets,
     paygEnabled: false,
     activeJobs: 0,
+    customerId: null,
   };
   return { account, change };
 }

@@ -1,6 +1,6 @@
 import { InsufficientCreditsError } from './errors';
 import type { Bucket, BucketType, WalletChange } from './wallet';
-import { PAYG_BUCKET_ID, availableCredits, post, spendableBuckets, withBucket } from './wallet';
+import { PAYG_BUCKET_ID, availableCredits, debtCredits, paygUsed, post, spendableBuckets, withBucket } from './wallet';
 
 /** What one debit took from one bucket: kept with the job so a refund can return exactly this. */
 export interface Charge {
@@ -15,7 +15,7 @@ export interface PaygTerms {
 }
 
 /**
- * Splits a cost over the buckets in drain order, then PAYG headroom when enabled.
+ * Splits a cost over the buckets in drain order, then PAYG headroom when enabled (less any debt).
  * All or nothing: if the credits cannot cover the cost, it throws and takes nothing.
  */
 export function allocateDebit(buckets: readonly Bucket[], costCredits: number, now: Date, payg: PaygTerms): Charge[] {
@@ -29,7 +29,8 @@ export function allocateDebit(buckets: readonly Bucket[], costCredits: number, n
     remaining -= amount;
   }
   if (remaining > 0 && payg.enabled) {
-    const used = -(buckets.find((b) => b.id === PAYG_BUCKET_ID)?.balance ?? 0);
+    // A debt (credits spent, then taken back) uses up PAYG headroom like PAYG usage does.
+    const used = paygUsed(buckets) + debtCredits(buckets);
     const amount = Math.min(Math.max(payg.limitCredits - used, 0), remaining);
     if (amount > 0) {
       charges.push({ bucketId: PAYG_BUCKET_ID, bucketType: 'payg', amount });

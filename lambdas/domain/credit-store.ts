@@ -8,6 +8,8 @@ import type { CouponCode } from './coupon-code';
 import type { GenerationJob, JobRef } from './generation';
 import type { IdempotencyRecord } from './idempotency';
 import type { LedgerDraft } from './wallet';
+import type { PaymentRecord } from './payment-record';
+import type { Topup } from './topup';
 
 export interface LedgerEntry extends LedgerDraft {
   readonly id: string;
@@ -37,6 +39,11 @@ export interface AccountCommit {
   readonly grantedPeriodStart?: string;
   /** Moves a job to its next state, guarded by the job's version as read. */
   readonly jobTransition?: { readonly before: GenerationJob; readonly after: GenerationJob };
+  /** The provider event this change applies; recorded once, so a redelivered event has no second effect. */
+  readonly providerEventId?: string;
+  /** A payment's record: created once (the dedupe across events for one payment) or updated as read. */
+  readonly payment?: { readonly before: PaymentRecord | null; readonly after: PaymentRecord };
+  readonly topup?: Topup;
 }
 
 export interface GenerationPage {
@@ -50,7 +57,9 @@ export type CommitOutcome =
   /** Lost a race or hit a transient conflict; nothing changed. Reload and decide again. */
   | { readonly kind: 'retry'; readonly reason: string }
   /** The idempotency key was already used; nothing changed. */
-  | { readonly kind: 'idempotent_replay'; readonly existing: IdempotencyRecord };
+  | { readonly kind: 'idempotent_replay'; readonly existing: IdempotencyRecord }
+  /** The provider event, or the payment it reports, was already applied; nothing changed. */
+  | { readonly kind: 'already_applied'; readonly what: 'event' | 'payment' };
 
 export interface RedemptionContext {
   readonly account: Account | null;
@@ -73,6 +82,16 @@ export interface CreditStore {
   listGenerations(accountId: string, limit: number, cursor: string | null): Promise<GenerationPage>;
   /** A job change that touches no money (start, requeue), guarded by the job's version. */
   updateJob(before: GenerationJob, after: GenerationJob): Promise<'committed' | 'retry'>;
+  /** An account with one of its top-ups and a provider payment, in one read. */
+  loadForPayment(accountId: string, topupId: string | null, paymentId: string): Promise<{ account: Account | null; topup: Topup | null; payment: PaymentRecord | null }>;
+  getPayment(paymentId: string): Promise<PaymentRecord | null>;
+  getTopup(accountId: string, topupId: string): Promise<Topup | null>;
+  /** Creates a top-up record; false if one with that id exists. */
+  createTopup(topup: Topup): Promise<boolean>;
+  listTopups(accountId: string, limit: number): Promise<readonly Topup[]>;
+  /** Moves a pending top-up to another status that involves no credits (e.g. failed), guarded by its status as read. */
+  updateTopupStatus(topup: Topup, status: Topup['status'], at: string): Promise<boolean>;
+  isProviderEventApplied(eventId: string): Promise<boolean>;
   /** Unfinished jobs whose due time has come, from the sparse job index. */
   dueJobs(now: Date): AsyncIterable<JobRef>;
   listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage>;

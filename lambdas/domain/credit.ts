@@ -1,15 +1,15 @@
-import type { Bucket, LedgerEntryType, WalletChange } from './wallet';
-import { COUPON_BUCKET_ID, TOPUP_BUCKET_ID, post, withBucket } from './wallet';
+import type { Bucket, LedgerEntryType, Posting, WalletChange } from './wallet';
+import { COUPON_BUCKET_ID, DEBT_BUCKET_ID, TOPUP_BUCKET_ID, debtCredits, post, withBucket } from './wallet';
 
 /** Credits a subscription grant into a bucket of its own that expires at the period's end. */
 export function grantSubscriptionCredits(
   buckets: readonly Bucket[],
-  input: { periodStart: string; periodEnd: string; amountCredits: number; now: Date },
+  input: { periodStart: string; periodEnd: string; amountCredits: number; now: Date; bucketId?: string; reference?: string },
 ): WalletChange {
-  const bucketId = subscriptionBucketId(input.periodStart);
-  if (buckets.some((b) => b.id === bucketId)) throw new Error(`period ${input.periodStart} was already granted`);
+  const bucketId = input.bucketId ?? subscriptionBucketId(input.periodStart);
+  if (buckets.some((b) => b.id === bucketId)) throw new Error(`bucket ${bucketId} was already granted`);
   const withGrant = withBucket(buckets, { id: bucketId, type: 'subscription', expiresAt: input.periodEnd, createdAt: input.now.toISOString() });
-  return post(withGrant, [{ type: 'grant', bucketId, amount: input.amountCredits, reference: `period:${input.periodStart}` }], { paygLimitCredits: 0 });
+  return creditWithDebtFirst(withGrant, { type: 'grant', bucketId, amount: input.amountCredits, reference: input.reference ?? `period:${input.periodStart}` });
 }
 
 export function subscriptionBucketId(periodStart: string): string {
@@ -24,5 +24,41 @@ export function creditNonExpiring(
   const bucketId = input.kind === 'coupon' ? COUPON_BUCKET_ID : TOPUP_BUCKET_ID;
   const type: LedgerEntryType = input.kind;
   const withTarget = withBucket(buckets, { id: bucketId, type: input.kind, expiresAt: null, createdAt: input.now.toISOString() });
-  return post(withTarget, [{ type, bucketId, amount: input.amountCredits, reference: input.reference }], { paygLimitCredits: 0 });
+  return creditWithDebtFirst(withTarget, { type, bucketId, amount: input.amountCredits, reference: input.reference });
+}
+
+/**
+ * Posts a credit; if the account owes a debt, the credit pays it off first (an `adjustment` out of
+ * the credited bucket and into the debt bucket), so owed credits are never spent twice.
+ */
+function creditWithDebtFirst(buckets: readonly Bucket[], credit: Posting): WalletChange {
+  const repay = Math.min(debtCredits(buckets), credit.amount);
+  const postings: Posting[] = [credit];
+  if (repay > 0) {
+    postings.push({ type: 'adjustment', bucketId: credit.bucketId, amount: -repay, reference: `debt-repayment:${credit.reference}` });
+    postings.push({ type: 'adjustment', bucketId: DEBT_BUCKET_ID, amount: repay, reference: `debt-repayment:${credit.reference}` });
+  }
+  return post(buckets, postings, { paygLimitCredits: 0 });
+}
+
+/**
+ * Takes back a payment's credits (refunded or disputed): what is still unspent leaves the top-up
+ * bucket at once; what was already spent becomes a debt. Both are `adjustment` entries that
+ * reference the payment.
+ */
+export function takeBackPayment(buckets: readonly Bucket[], input: { credits: number; reference: string; now: Date }): WalletChange {
+  const topup = buckets.find((b) => b.id === TOPUP_BUCKET_ID);
+  const unspent = Math.min(Math.max(topup?.balance ?? 0, 0), input.credits);
+  const owed = input.credits - unspent;
+  const postings: Posting[] = [];
+  if (unspent > 0) postings.push({ type: 'adjustment', bucketId: TOPUP_BUCKET_ID, amount: -unspent, reference: input.reference });
+  if (owed > 0) postings.push({ type: 'adjustment', bucketId: DEBT_BUCKET_ID, amount: -owed, reference: input.reference });
+  const withDebt = owed > 0 ? withBucket(buckets, { id: DEBT_BUCKET_ID, type: 'debt', expiresAt: null, createdAt: input.now.toISOString() }) : buckets;
+  return post(withDebt, postings, { paygLimitCredits: 0 });
+}
+
+/** Gives back credits taken by a dispute that was won: into the top-up bucket, paying any debt first. */
+export function restorePayment(buckets: readonly Bucket[], input: { credits: number; reference: string; now: Date }): WalletChange {
+  const withTarget = withBucket(buckets, { id: TOPUP_BUCKET_ID, type: 'topup', expiresAt: null, createdAt: input.now.toISOString() });
+  return creditWithDebtFirst(withTarget, { type: 'adjustment', bucketId: TOPUP_BUCKET_ID, amount: input.credits, reference: input.reference });
 }

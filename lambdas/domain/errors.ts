@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'write_conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'invalid_signature'
+  | 'event_not_ready'
+  | 'payment_provider_error'
   | 'internal_error';
 
 export class DomainError extends Error {

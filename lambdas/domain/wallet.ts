@@ -3,7 +3,11 @@
  * Everything here is pure: a change takes a wallet and returns the new buckets plus the ledger
  * entries that explain them, with exact balances after each entry.
  */
-export type BucketType = 'subscription' | 'coupon' | 'topup' | 'payg';
+/**
+ * `debt` holds credits that were spent and then taken back (a refunded or disputed payment): its
+ * balance is zero or negative, and the next credits to arrive pay it off first.
+ */
+export type BucketType = 'subscription' | 'coupon' | 'topup' | 'payg' | 'debt';
 export type LedgerEntryType = 'grant' | 'coupon' | 'topup' | 'debit' | 'refund' | 'expire' | 'adjustment';
 
 export interface Bucket {
@@ -42,8 +46,12 @@ export interface Posting {
 export const COUPON_BUCKET_ID = 'coupon';
 export const TOPUP_BUCKET_ID = 'topup';
 export const PAYG_BUCKET_ID = 'payg';
+export const DEBT_BUCKET_ID = 'debt';
 
-const TYPE_RANK: Record<BucketType, number> = { subscription: 0, coupon: 1, topup: 2, payg: 3 };
+const TYPE_RANK: Record<BucketType, number> = { subscription: 0, coupon: 1, topup: 2, payg: 3, debt: 4 };
+
+/** Buckets that hold spendable credits (PAYG and debt are accounts of what is owed). */
+const isCreditBucket = (b: Bucket) => b.type !== 'payg' && b.type !== 'debt';
 
 /**
  * The one total drain order: type (subscription, coupon, top-up, PAYG), then expiry (soonest first,
@@ -76,7 +84,7 @@ export function isExpired(bucket: Bucket, now: Date): boolean {
 /** Buckets whose credits can be spent now, in drain order (PAYG excluded). */
 export function spendableBuckets(buckets: readonly Bucket[], now: Date): Bucket[] {
   return buckets
-    .filter((b) => b.type !== 'payg' && b.balance > 0 && !isExpired(b, now))
+    .filter((b) => isCreditBucket(b) && b.balance > 0 && !isExpired(b, now))
     .sort(compareDrainOrder);
 }
 
@@ -87,12 +95,18 @@ export function availableCredits(buckets: readonly Bucket[], now: Date): number 
 
 /** Buckets to show: not expired, in drain order, PAYG apart. */
 export function visibleBuckets(buckets: readonly Bucket[], now: Date): Bucket[] {
-  return buckets.filter((b) => b.type !== 'payg' && !isExpired(b, now)).sort(compareDrainOrder);
+  return buckets.filter((b) => isCreditBucket(b) && !isExpired(b, now)).sort(compareDrainOrder);
 }
 
 export function paygUsed(buckets: readonly Bucket[]): number {
   const payg = buckets.find((b) => b.id === PAYG_BUCKET_ID);
   return payg ? -payg.balance : 0;
+}
+
+/** Credits owed after a payment was taken back; paid off first by the next credits. */
+export function debtCredits(buckets: readonly Bucket[]): number {
+  const debt = buckets.find((b) => b.id === DEBT_BUCKET_ID);
+  return debt ? -debt.balance : 0;
 }
 
 /**
@@ -112,7 +126,7 @@ export function post(
     const bucket = byId.get(p.bucketId);
     if (!bucket) throw new Error(`posting to unknown bucket ${p.bucketId}`);
     const balanceAfter = bucket.balance + p.amount;
-    const floor = bucket.type === 'payg' ? -floors.paygLimitCredits : 0;
+    const floor = bucket.type === 'payg' ? -floors.paygLimitCredits : bucket.type === 'debt' ? Number.NEGATIVE_INFINITY : 0;
     if (p.amount < 0 && balanceAfter < floor) throw new Error(`bucket ${bucket.id} would go to ${balanceAfter}, below ${floor}`);
     byId.set(bucket.id, { ...bucket, balance: balanceAfter });
     entries.push({ type: p.type, amount: p.amount, bucketId: bucket.id, bucketType: bucket.type, balanceAfter, reference: p.reference });

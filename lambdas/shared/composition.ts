@@ -9,6 +9,7 @@ import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
 import { SimulatedProvider } from '../adapters/simulated-provider';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
 import type { JobTimings } from '../domain/job-lifecycle';
+import type { PaymentGateway } from '../domain/payment-gateway';
 import type { Clock, GenerationProvider, IdSource, RandomBytes } from '../domain/ports';
 import { HTTP_ROUTES } from '../handlers/http/routes';
 import { createFailDeadLettersHandler } from '../handlers/queue/fail-dead-letters';
@@ -29,6 +30,8 @@ export interface ServiceDeps {
   readonly jobTimings: JobTimings;
   /** Defaults to the simulated provider with realistic latency. */
   readonly provider?: GenerationProvider;
+  readonly payments: PaymentGateway;
+  readonly providerWebhookSecret: string;
   /** Local stack and tests only: enables local-only behaviour. */
   readonly localMode: boolean;
 }
@@ -54,6 +57,8 @@ export function buildService(deps: ServiceDeps): Service {
     jobQueue: new SqsJobQueue(deps.sqs, deps.jobsQueueUrl),
     provider: deps.provider ?? new SimulatedProvider(),
     jobTimings: deps.jobTimings,
+    payments: deps.payments,
+    providerWebhookSecret: deps.providerWebhookSecret,
     localMode: deps.localMode,
   };
   const routes = HTTP_ROUTES.map((r) => ({ method: r.method, path: r.path, auth: r.auth, functionName: r.functionName, handler: r.create(useCaseDeps) }));

@@ -4,6 +4,8 @@
  */
 import * as z from 'zod';
 
+export const LOCAL_WEBHOOK_SECRET = 'whsec_local_dev';
+
 const ConfigSchema = z.object({
   TABLE_NAME: z.string().min(3).max(255),
   AWS_REGION: z.string().min(1).default('us-east-1'),
@@ -19,6 +21,10 @@ const ConfigSchema = z.object({
   JOB_REQUEUE_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   /** A job not finished this long after it was accepted is failed and refunded. */
   JOB_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  /** Stripe's API key. Without one (local stack only) payments go to the local payment simulator. */
+  STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
+  /** Verifies Stripe webhooks. The local default only works with the local simulator. */
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').default(LOCAL_WEBHOOK_SECRET),
   /** True only in the local stack and tests: enables local-only behaviour (never deployed). */
   LOCAL_MODE: z
     .enum(['true', 'false'])
@@ -37,6 +43,9 @@ export function readConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
+  }
+  if (!parsed.data.LOCAL_MODE && (!parsed.data.STRIPE_SECRET_KEY || parsed.data.STRIPE_WEBHOOK_SECRET === LOCAL_WEBHOOK_SECRET)) {
+    throw new Error('Invalid configuration: STRIPE_SECRET_KEY and a real STRIPE_WEBHOOK_SECRET are required outside local mode');
   }
   return parsed.data;
 }

@@ -30,6 +30,8 @@ export interface EndpointRequest<B, Q> {
   readonly query: Q;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
   readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body exactly as received (signature checks need the raw bytes, not re-serialized JSON). */
+  readonly rawBody: string;
 }
 
 export interface EndpointResponse {
@@ -53,7 +55,7 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
           // Without a schema the value is undefined, which is exactly z.infer<ZodUndefined>.
           const body = (spec.body ? parseWith(spec.body, readJsonBody(event), 'body') : undefined) as z.infer<B>;
           const query = (spec.query ? parseWith(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as z.infer<Q>;
-          const response = await run({ caller, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {} });
+          const response = await run({ caller, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {}, rawBody: rawBodyOf(event) });
           return jsonResult(response.statusCode, response.body);
         });
       } catch (error) {
@@ -65,8 +67,14 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
   return (event, context) => handler(event, context);
 }
 
-function readJsonBody(event: HttpEvent): unknown {
+function rawBodyOf(event: HttpEvent): string {
   const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new DomainError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  return raw;
+}
+
+function readJsonBody(event: HttpEvent): unknown {
+  const raw = rawBodyOf(event);
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new DomainError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
   const contentType = event.headers?.['content-type'];
   if (contentType && !/^application\/json\b/i.test(contentType)) throw new DomainError('unsupported_media_type', 'Send the body as application/json.');

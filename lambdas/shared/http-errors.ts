@@ -29,6 +29,9 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   concurrency_limit: 429,
   too_many_attempts: 429,
   internal_error: 500,
+  invalid_signature: 400,
+  payment_provider_error: 502,
+  event_not_ready: 503,
 };
 
 export function statusOf(code: ErrorCode): number {

@@ -10,7 +10,10 @@ import { cryptoRandomBytes, ulidIds } from '../adapters/ids';
 import { SimulatedProvider } from '../adapters/simulated-provider';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
 import type { UseCaseDeps } from '../use-cases/context';
+import type { Config } from './config';
 import { jobTimingsOf, readConfig } from './config';
+import { PaymentSimulator } from '../adapters/payment-simulator';
+import type { PaymentGateway } from '../domain/payment-gateway';
 
 let cached: UseCaseDeps | undefined;
 
@@ -29,10 +32,18 @@ export function productionDeps(): UseCaseDeps {
     // No real model provider is wired yet: the simulated one stands in (params.simulate is refused outside local mode).
     provider: new SimulatedProvider(),
     jobTimings: jobTimingsOf(config),
+    payments: paymentGatewayFor(config),
+    providerWebhookSecret: config.STRIPE_WEBHOOK_SECRET,
     localMode: config.LOCAL_MODE,
   };
   cached = deps;
   return deps;
+}
+
+function paymentGatewayFor(config: Config): PaymentGateway {
+  if (config.STRIPE_SECRET_KEY) throw new Error('the Stripe payment gateway is not wired yet');
+  // Local mode only (readConfig refuses a missing key elsewhere); nothing delivers its webhooks here.
+  return new PaymentSimulator(config.STRIPE_WEBHOOK_SECRET, () => systemClock.now());
 }
 
 /** A Lambda entry point that builds its handler on first use, so importing the module reads no config. */

@@ -1,4 +1,5 @@
 import type { JobTimings } from '../domain/job-lifecycle';
+import type { PaymentGateway } from '../domain/payment-gateway';
 import type { Clock, CreditStore, GenerationProvider, IdSource, JobQueue, RandomBytes } from '../domain/ports';
 
 /** What every use case may use: the store, the clock, id sources, the job queue and the model provider. Built once per process. */
@@ -10,6 +11,9 @@ export interface UseCaseDeps {
   readonly jobQueue: JobQueue;
   readonly provider: GenerationProvider;
   readonly jobTimings: JobTimings;
+  readonly payments: PaymentGateway;
+  /** Verifies provider webhooks (Stripe's endpoint secret). */
+  readonly providerWebhookSecret: string;
   /** Local stack and tests only: enables local-only behaviour such as `params.simulate`. */
   readonly localMode: boolean;
 }

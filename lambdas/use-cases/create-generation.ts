@@ -88,7 +88,7 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     });
     if (outcome.kind === 'committed') return done({ accepted, fresh: true });
     if (outcome.kind === 'idempotent_replay') return done({ accepted: replay(outcome.existing), fresh: false });
-    return retry(outcome.reason);
+    return retry(outcome.kind === 'retry' ? outcome.reason : outcome.kind);
   });
   if (accepted.fresh) await enqueueOrLeaveToReaper(deps, { accountId: input.accountId, jobId: accepted.accepted.id });
   return accepted.accepted;

@@ -1,4 +1,5 @@
 import { PLANS, usageLimitsTable } from '../domain/catalog';
+import { debtCredits } from '../domain/wallet';
 import type { LedgerEntry } from '../domain/credit-store';
 import type { UseCaseDeps } from './context';
 import type { BalanceView } from './get-balance';
@@ -6,6 +7,7 @@ import { balanceView } from './get-balance';
 import { getOrOpenAccount } from './open-account';
 
 const RECENT_LEDGER_ENTRIES = 20;
+const RECENT_TOPUPS = 20;
 
 export interface BillingView {
   readonly accountId: string;
@@ -14,6 +16,8 @@ export interface BillingView {
   readonly renewsAt: string;
   readonly cancelAtPeriodEnd: boolean;
   readonly balance: BalanceView;
+  /** Credits spent from payments that were later refunded or disputed; paid off by the next credits. */
+  readonly debtCredits: number;
   readonly recentLedger: readonly LedgerEntry[];
   readonly topups: readonly unknown[];
   readonly invoices: readonly unknown[];
@@ -24,7 +28,7 @@ export interface BillingView {
 /** Everything the billing page shows, in one answer. Top-ups, invoices and auto-refill fill in with payments. */
 export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<BillingView> {
   const account = await getOrOpenAccount(deps, accountId);
-  const ledger = await deps.store.listLedger(accountId, RECENT_LEDGER_ENTRIES, null);
+  const [ledger, topups] = await Promise.all([deps.store.listLedger(accountId, RECENT_LEDGER_ENTRIES, null), deps.store.listTopups(accountId, RECENT_TOPUPS)]);
   const plan = PLANS[account.plan];
   return {
     accountId: account.id,
@@ -34,7 +38,8 @@ export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<
     cancelAtPeriodEnd: account.cancelAtPeriodEnd,
     balance: balanceView(account, deps.clock.now()),
     recentLedger: ledger.entries,
-    topups: [],
+    topups: topups.map((t) => ({ id: t.id, purpose: t.purpose, credits: t.credits, amount: { value: t.amountCents, currency: t.currency }, status: t.status, createdAt: t.createdAt })),
+    debtCredits: debtCredits(account.buckets),
     invoices: [],
     usageLimits: usageLimitsTable().map((p) => ({
       plan: p.plan,

@@ -11,6 +11,7 @@ import { waitForQueuesToSettle } from '../../bin/local/queue-settle';
 import { makeSqsClient } from '../../bin/local/sqs-emulator';
 import { startSqsPoller } from '../../bin/local/sqs-poller';
 import { createJobQueues } from '../../bin/local/sqs-queues';
+import { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
 import { TEST_LATENCY, SimulatedProvider } from '../../lambdas/adapters/simulated-provider';
 import type { JobTimings } from '../../lambdas/domain/job-lifecycle';
 import type { GenerationProvider } from '../../lambdas/domain/ports';
@@ -22,6 +23,7 @@ import type { TestTable } from './dynamodb';
 import { createTestTable, dropTestTable } from './dynamodb';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
+export const TEST_WEBHOOK_SECRET = 'whsec_test_secret';
 
 export interface CallOptions {
   readonly token?: string;
@@ -61,8 +63,12 @@ export interface TestService {
   readonly table: TestTable;
   readonly queues: { readonly queueUrl: string; readonly dlqUrl: string };
   readonly sqs: SQSClient;
-  /** Resolves once both queues are empty and no worker is busy. */
+  /** Resolves once every simulated payment event is delivered, both queues are empty and no worker is busy. */
   settle(): Promise<void>;
+  /** The local payment simulator standing in for Stripe. */
+  readonly payments: PaymentSimulator;
+  /** POSTs a raw webhook body with its Stripe-Signature through the gateway; resolves with the status. */
+  postWebhook(rawBody: string, signature: string): Promise<number>;
   call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
   token(sub: string, claims?: { account_id?: string; account_role?: 'owner' | 'member'; groups?: string[]; expiresInSeconds?: number }): Promise<string>;
   stop(): Promise<void>;
@@ -75,6 +81,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const sqs = makeSqsClient(sqsEndpoint);
   const queues = await createJobQueues(sqs, { name: `jobs-${randomUUID()}`, visibilityTimeoutSeconds: TEST_VISIBILITY_TIMEOUT_SECONDS, maxReceiveCount: TEST_MAX_RECEIVE_COUNT });
   const clock = new SettableClock();
+  const payments = new PaymentSimulator(TEST_WEBHOOK_SECRET, () => clock.now(), 10);
   const service = buildService({
     db: options.db ? options.db(table.db) : table.db,
     tableName: table.tableName,
@@ -85,6 +92,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     randomBytes: cryptoRandomBytes,
     jobTimings: TEST_JOB_TIMINGS,
     provider: options.provider ?? new SimulatedProvider(TEST_LATENCY),
+    payments,
+    providerWebhookSecret: TEST_WEBHOOK_SECRET,
     localMode: options.localMode ?? true,
   });
   const pollers =
@@ -95,13 +104,22 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
           startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
         ];
   const gateway = createLocalGateway({ routes: service.routes, jwtSecret: TEST_JWT_SECRET, now: () => clock.now() });
+  const postWebhook = async (rawBody: string, signature: string) =>
+    (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody })).statusCode;
+  payments.connect(postWebhook);
+  const settleQueues = () => waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 30_000 });
   return {
+    payments,
+    postWebhook,
     service,
     clock,
     table,
     queues,
     sqs,
-    settle: () => waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 30_000 }),
+    async settle() {
+      await payments.settle();
+      await settleQueues();
+    },
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
       if (opts.token) headers.authorization = `Bearer ${opts.token}`;

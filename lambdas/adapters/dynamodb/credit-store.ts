@@ -11,6 +11,8 @@ import type { CouponCode } from '../../domain/coupon-code';
 import type { AccountCommit, CommitOutcome, CreditStore, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
 import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '../../domain/errors';
 import type { GenerationJob, JobRef } from '../../domain/generation';
+import type { PaymentRecord } from '../../domain/payment-record';
+import type { Topup } from '../../domain/topup';
 import * as items from './items';
 import * as keys from './keys';
 import { DUE_INDEXES, DUE_INDEX_SHARDS } from './table-schema';
@@ -20,6 +22,8 @@ type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
 
 const GENERATION_IDEMPOTENCY_SCOPE = 'generation';
+/** Provider events are remembered well past Stripe's 3 days of retries. */
+const PROVIDER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
 /** Idempotency answers are kept this long (TTL); retries come within minutes, not weeks. */
 const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -65,7 +69,7 @@ export class DynamoDbCreditStore implements CreditStore {
     if (before && (after.id !== before.id || after.version !== before.version + 1)) throw new Error('a commit moves one account to its next version');
     const pk = keys.accountPk(after.id);
     const transactItems: Parameters<typeof transactWrite>[1][number][] = [];
-    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition'> = [];
+    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition' | 'event' | 'payment' | 'topup'> = [];
     const add = (role: (typeof roles)[number], item: (typeof transactItems)[number]) => {
       roles.push(role);
       transactItems.push(item);
@@ -100,6 +104,20 @@ export class DynamoDbCreditStore implements CreditStore {
     }
     if (change.grantedPeriodStart) add('grant', putNew({ pk, sk: keys.grantSk(change.grantedPeriodStart), kind: 'grant', at: change.at }));
     if (change.jobTransition) add('jobTransition', this.putJobGuarded(change.jobTransition.before, change.jobTransition.after));
+    if (change.providerEventId) {
+      const ttl = Math.floor(Date.parse(change.at) / 1000) + PROVIDER_EVENT_TTL_SECONDS;
+      add('event', putNew({ pk: keys.stripeEventPk(change.providerEventId), sk: keys.STRIPE_EVENT_SK, kind: 'provider-event', accountId: after.id, at: change.at, expiresAtEpoch: ttl }));
+    }
+    if (change.payment) {
+      const { before: was, after: now } = change.payment;
+      add(
+        'payment',
+        was
+          ? { Put: { TableName: this.tableName, Item: items.paymentToItem(now), ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': was.version } } }
+          : putNew(items.paymentToItem(now)),
+      );
+    }
+    if (change.topup) add('topup', { Put: { TableName: this.tableName, Item: items.topupToItem(change.topup) } });
 
     const result = await transactWrite(this.db, transactItems);
     if (result.ok) return { kind: 'committed' };
@@ -107,9 +125,11 @@ export class DynamoDbCreditStore implements CreditStore {
     const failed = new Map(result.failedConditions.map((f) => [roles[f.index], f.oldItem]));
     const existing = failed.get('idempotency');
     if (existing) return { kind: 'idempotent_replay', existing: items.itemToIdempotency(existing) };
+    if (failed.has('event')) return { kind: 'already_applied', what: 'event' };
+    if (failed.has('payment') && !change.payment?.before) return { kind: 'already_applied', what: 'payment' };
     if (failed.has('redemption')) throw new CouponAlreadyRedeemedError();
     if (failed.has('coupon')) throw new CouponExhaustedError();
-    if (failed.has('account') || failed.has('grant') || failed.has('jobTransition')) return { kind: 'retry', reason: 'version_changed' };
+    if (failed.has('account') || failed.has('grant') || failed.has('jobTransition') || failed.has('payment')) return { kind: 'retry', reason: 'version_changed' };
     throw new Error(`unexpected failed condition on ${[...failed.keys()].join(', ')}`);
   }
 
@@ -124,6 +144,61 @@ export class DynamoDbCreditStore implements CreditStore {
       { pk: keys.accountPk(ref.accountId), sk: keys.ACCOUNT_SK },
     ]);
     return { job: job ? items.itemToJob(job) : null, account: account ? items.itemToAccount(account) : null };
+  }
+
+  async loadForPayment(accountId: string, topupId: string | null, paymentId: string) {
+    const [account, payment, topup] = await this.batchGet([
+      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
+      { pk: keys.paymentPk(paymentId), sk: keys.PAYMENT_SK },
+      ...(topupId ? [{ pk: keys.accountPk(accountId), sk: keys.topupSk(topupId) }] : []),
+    ]);
+    return {
+      account: account ? items.itemToAccount(account) : null,
+      payment: payment ? items.itemToPayment(payment) : null,
+      topup: topup ? items.itemToTopup(topup) : null,
+    };
+  }
+
+  async getPayment(paymentId: string): Promise<PaymentRecord | null> {
+    const [item] = await this.batchGet([{ pk: keys.paymentPk(paymentId), sk: keys.PAYMENT_SK }]);
+    return item ? items.itemToPayment(item) : null;
+  }
+
+  async getTopup(accountId: string, topupId: string): Promise<Topup | null> {
+    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.topupSk(topupId) }]);
+    return item ? items.itemToTopup(item) : null;
+  }
+
+  async createTopup(topup: Topup): Promise<boolean> {
+    const result = await transactWrite(this.db, [{ Put: { TableName: this.tableName, Item: items.topupToItem(topup), ConditionExpression: 'attribute_not_exists(pk)' } }]);
+    if (result.ok) return true;
+    if (result.transient) throw new Error(`top-up creation hit ${result.reason}`);
+    return false;
+  }
+
+  async listTopups(accountId: string, limit: number): Promise<readonly Topup[]> {
+    const page = await this.queryNewestFirst(accountId, keys.TOPUP_SK_PREFIX, keys.TOPUP_SK_PATTERN, limit, null);
+    return page.items.map(items.itemToTopup);
+  }
+
+  async updateTopupStatus(topup: Topup, status: Topup['status'], at: string): Promise<boolean> {
+    const result = await transactWrite(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: items.topupToItem({ ...topup, status, updatedAt: at }),
+          ConditionExpression: '#status = :expected',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':expected': topup.status },
+        },
+      },
+    ]);
+    return result.ok;
+  }
+
+  async isProviderEventApplied(eventId: string): Promise<boolean> {
+    const [item] = await this.batchGet([{ pk: keys.stripeEventPk(eventId), sk: keys.STRIPE_EVENT_SK }]);
+    return item !== undefined;
   }
 
   async listGenerations(accountId: string, limit: number, cursor: string | null): Promise<GenerationPage> {

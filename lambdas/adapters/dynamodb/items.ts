@@ -7,6 +7,8 @@ import { nextExpiryAt } from '../../domain/expiry';
 import type { GenerationJob } from '../../domain/generation';
 import type { IdempotencyRecord } from '../../domain/idempotency';
 import type { LedgerDraft } from '../../domain/wallet';
+import type { PaymentRecord } from '../../domain/payment-record';
+import type { Topup } from '../../domain/topup';
 import * as keys from './keys';
 
 type Item = Record<string, unknown>;
@@ -40,6 +42,7 @@ export function itemToAccount(item: Item): Account {
     buckets: a.buckets.map((b) => ({ ...b, expiresAt: b.expiresAt ?? null })),
     paygEnabled: a.paygEnabled,
     activeJobs: a.activeJobs,
+    customerId: a.customerId ?? null,
   };
 }
 
@@ -99,4 +102,22 @@ export function itemToCoupon(item: Item): Coupon {
     redeemBy: c.redeemBy ?? null,
     createdAt: c.createdAt,
   };
+}
+
+export function topupToItem(topup: Topup): Item {
+  return { pk: keys.accountPk(topup.accountId), sk: keys.topupSk(topup.id), kind: 'topup', ...topup };
+}
+
+export function itemToTopup(item: Item): Topup {
+  const { pk: _pk, sk: _sk, kind: _kind, ...topup } = item;
+  return topup as unknown as Topup;
+}
+
+export function paymentToItem(payment: PaymentRecord): Item {
+  return { pk: keys.paymentPk(payment.paymentId), sk: keys.PAYMENT_SK, kind: 'payment', ...payment };
+}
+
+export function itemToPayment(item: Item): PaymentRecord {
+  const { pk: _pk, sk: _sk, kind: _kind, ...payment } = item;
+  return payment as unknown as PaymentRecord;
 }

@@ -16,6 +16,15 @@ export const redemptionSk = (code: string) => `REDEMPTION#${code}`;
 export const grantSk = (periodStart: string) => `GRANT#${periodStart}`;
 export const couponAttemptsSk = (hourWindow: string) => `RATE#coupon#${hourWindow}`;
 export const couponPk = (code: string) => `COUPON#${code}`;
+export const topupSk = (topupId: string) => `TOPUP#${topupId}`;
+export const TOPUP_SK_PREFIX = 'TOPUP#';
+export const TOPUP_SK_PATTERN = /^TOPUP#top_[0-9a-f]{32}$/;
+/** A payment is found by its provider id alone (refund and dispute events carry only that). */
+export const paymentPk = (paymentId: string) => `PAYMENT#${paymentId}`;
+export const PAYMENT_SK = 'PAYMENT';
+/** Webhook events processed: keyed by source and kind, kept past the provider's retry window. */
+export const stripeEventPk = (eventId: string) => `STRIPE_EVENT#${eventId}`;
+export const STRIPE_EVENT_SK = 'EVENT';
 export const COUPON_SK = 'COUPON';
 
 /** The due-index shard of an account: stable, and spreads accounts evenly. */

@@ -5,6 +5,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { createGeneration } from '../../use-cases/create-generation';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { idempotencyKeyOf } from './idempotency-key';
 import { ModelId, OutputCount } from './schemas';
 
 const MAX_PARAMS_JSON_BYTES = 8 * 1024;
@@ -17,16 +18,6 @@ const GenerationBody = z.strictObject({
     .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PARAMS_JSON_BYTES, `params are limited to ${MAX_PARAMS_JSON_BYTES} bytes of JSON`)
     .default({}),
 });
-
-/** Printable ASCII, like Stripe's keys; a UUID fits with room to spare. */
-const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
-
-function idempotencyKeyOf(headers: Readonly<Record<string, string | undefined>>): string {
-  const key = headers['idempotency-key'];
-  if (key === undefined || key === '') throw new DomainError('idempotency_key_required', 'Send an Idempotency-Key header (e.g. a UUID) so a retry is never charged twice.');
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw new DomainError('invalid_request', 'The Idempotency-Key must be 1-255 printable ASCII characters without spaces.', { issues: [{ path: 'headers.idempotency-key', message: 'invalid' }] });
-  return key;
-}
 
 /** `params.simulate` steers the simulated provider in the local stack; anywhere else it is refused. */
 function assertSimulationAllowed(params: Record<string, unknown>, localMode: boolean): void {

@@ -7,6 +7,8 @@ import type { HttpHandler, HttpMethod } from '../../shared/http-route';
 import { createCouponsHandler } from './create-coupons';
 import { createGenerationHandler } from './create-generation';
 import { createQuoteHandler } from './create-quote';
+import { createTopupHandler } from './create-topup';
+import { createStripeWebhookHandler } from './stripe-webhook';
 import { createGetBalanceHandler } from './get-balance';
 import { createGetBillingHandler } from './get-billing';
 import { createGetGenerationHandler } from './get-generation';
@@ -35,5 +37,7 @@ export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/generations/{id}', auth: 'jwt', functionName: 'get-generation', entry: 'get-generation.ts', create: createGetGenerationHandler },
   { method: 'POST', path: '/v1/coupons/redeem', auth: 'jwt', functionName: 'redeem-coupon', entry: 'redeem-coupon.ts', create: createRedeemCouponHandler },
   { method: 'POST', path: '/v1/admin/coupons', auth: 'jwt', functionName: 'create-coupons', entry: 'create-coupons.ts', create: createCouponsHandler },
+  { method: 'POST', path: '/v1/topups', auth: 'jwt', functionName: 'create-topup', entry: 'create-topup.ts', create: createTopupHandler },
+  { method: 'POST', path: '/v1/webhooks/stripe', auth: 'none', functionName: 'stripe-webhook', entry: 'stripe-webhook.ts', create: createStripeWebhookHandler },
   { method: 'GET', path: '/v1/billing', auth: 'jwt', functionName: 'get-billing', entry: 'get-billing.ts', create: createGetBillingHandler },
 ];

@@ -1,0 +1,23 @@
+/**
+ * Payment-provider events, as the service understands them. The Stripe adapter turns verified
+ * webhook events into these; the use cases apply each one exactly once.
+ */
+import type { PaymentFacts } from './topup';
+import type { PaymentPurpose } from './payment-gateway';
+
+export type ProviderEvent =
+  | { readonly kind: 'payment_succeeded'; readonly eventId: string; readonly facts: PaymentFacts }
+  | {
+      readonly kind: 'payment_failed';
+      readonly eventId: string;
+      readonly paymentId: string;
+      readonly accountId: string;
+      readonly topupId: string | null;
+      readonly purpose: PaymentPurpose;
+      readonly reason: string;
+    }
+  | { readonly kind: 'payment_refunded'; readonly eventId: string; readonly paymentId: string; readonly amountRefundedCents: number }
+  | { readonly kind: 'dispute_opened'; readonly eventId: string; readonly paymentId: string }
+  | { readonly kind: 'dispute_closed'; readonly eventId: string; readonly paymentId: string; readonly won: boolean }
+  /** A type we do not act on, or a payment that is not one of our top-ups. */
+  | { readonly kind: 'ignored'; readonly eventId: string; readonly type: string };

@@ -1,0 +1,17 @@
+import * as z from 'zod';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { createTopup } from '../../use-cases/create-topup';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { lambdaEntry } from '../../shared/production-deps';
+import { idempotencyKeyOf } from './idempotency-key';
+
+const TopupBody = z.strictObject({ credits: z.int().min(1).max(10_000_000) });
+
+/** POST /v1/topups (owner): starts a card payment for credits; they land once it succeeds. */
+export const createTopupHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'owner', body: TopupBody }, async ({ caller, body, headers }) => ({
+    statusCode: 201,
+    body: await createTopup(deps, { accountId: caller.accountId, credits: body.credits, idempotencyKey: idempotencyKeyOf(headers) }),
+  }));
+
+export const handler = lambdaEntry(createTopupHandler);

@@ -1,0 +1,32 @@
+import Stripe from 'stripe';
+import { toProviderEvent } from '../../adapters/stripe/stripe-events';
+import { DomainError } from '../../domain/errors';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { applyProviderEvent } from '../../use-cases/apply-provider-event';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { log } from '../../shared/logger';
+import { lambdaEntry } from '../../shared/production-deps';
+
+/** Stripe's default: a signature older than this is refused (replay protection). */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+/**
+ * POST /v1/webhooks/stripe (no JWT): verifies the signature on the raw body (400 otherwise), applies
+ * the event once, 200 for types we ignore. A processing failure answers 5xx so Stripe retries.
+ */
+export const createStripeWebhookHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'public' }, async ({ headers, rawBody }) => {
+    const signature = headers['stripe-signature'];
+    let verified: unknown;
+    try {
+      if (!signature) throw new Error('no Stripe-Signature header');
+      verified = Stripe.webhooks.constructEvent(rawBody, signature, deps.providerWebhookSecret, SIGNATURE_TOLERANCE_SECONDS);
+    } catch (error) {
+      log().warn('webhook signature verification failed', { reason: (error as Error).message });
+      throw new DomainError('invalid_signature', 'The Stripe signature is missing, stale or does not match this body.');
+    }
+    const result = await applyProviderEvent(deps, toProviderEvent(verified));
+    return { statusCode: 200, body: { received: true, result } };
+  });
+
+export const handler = lambdaEntry(createStripeWebhookHandler);

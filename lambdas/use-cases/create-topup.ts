@@ -1,0 +1,60 @@
+/**
+ * Starts a top-up (owner):
+ * 1. check the amount against the plan's limits;
+ * 2. derive the top-up id from the Idempotency-Key, so a retry finds the same top-up and sends the
+ *    provider the same idempotency key (one payment, never two);
+ * 3. create the payment at the provider, then record the top-up as pending.
+ * Credits land later, once, when the provider reports the payment succeeded (apply-payment-event).
+ */
+import { DomainError, IdempotencyKeyReusedError } from '../domain/errors';
+import { priceOfCredits } from '../domain/payment-gateway';
+import { TOPUP_CENTS_PER_CREDIT } from '../domain/catalog';
+import type { Topup } from '../domain/topup';
+import { assertTopupWithinPlan } from '../domain/topup';
+import { sha256Hex } from '../shared/canonical-json';
+import type { UseCaseDeps } from './context';
+import { ensureCustomer } from './ensure-customer';
+import { getOrOpenAccount } from './open-account';
+
+export interface TopupStarted {
+  readonly id: string;
+  readonly status: Topup['status'];
+  readonly credits: number;
+  readonly amount: { readonly value: number; readonly currency: 'usd' };
+  readonly clientSecret: string | null;
+}
+
+export async function createTopup(deps: UseCaseDeps, input: { accountId: string; credits: number; idempotencyKey: string }): Promise<TopupStarted> {
+  const account = await getOrOpenAccount(deps, input.accountId);
+  assertTopupWithinPlan(account.plan, input.credits);
+  const topupId = `top_${sha256Hex(`${input.accountId}\n${input.idempotencyKey}`).slice(0, 32)}`;
+
+  const existing = await deps.store.getTopup(input.accountId, topupId);
+  if (existing && existing.credits !== input.credits) throw new IdempotencyKeyReusedError();
+
+  const customerId = await ensureCustomer(deps, account);
+  const { amountCents, currency } = priceOfCredits(input.credits, TOPUP_CENTS_PER_CREDIT);
+  const payment = await deps.payments
+    .createPayment({ accountId: input.accountId, customerId, topupId, credits: input.credits, amountCents, currency, purpose: 'topup', idempotencyKey: `topup:${topupId}` })
+    .catch((error: unknown) => {
+      throw new DomainError('payment_provider_error', 'The payment provider did not answer; nothing was charged. Retry with the same Idempotency-Key.', undefined, { cause: error });
+    });
+
+  const now = deps.clock.now().toISOString();
+  const topup: Topup = existing ?? {
+    id: topupId,
+    accountId: input.accountId,
+    purpose: 'topup',
+    credits: input.credits,
+    amountCents,
+    currency,
+    status: 'pending',
+    paymentId: payment.paymentId,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // A concurrent retry may have recorded it first; the provider's idempotency made it the same payment.
+  if (!existing) await deps.store.createTopup(topup);
+  const current = (await deps.store.getTopup(input.accountId, topupId)) ?? topup;
+  return { id: current.id, status: current.status, credits: current.credits, amount: { value: current.amountCents, currency: current.currency }, clientSecret: payment.clientSecret };
+}
