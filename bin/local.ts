@@ -18,6 +18,7 @@ import { PaymentSimulator } from '../lambdas/adapters/payment-simulator';
 import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb-clients';
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
 import { createLocalGateway, signDevToken } from './local/gateway';
+import { localCardRoute } from './local/local-card-route';
 import { waitForQueuesToSettle } from './local/queue-settle';
 import { makeSqsClient, startSqsEmulator, type SqsEmulator } from './local/sqs-emulator';
 import { startSqsPoller, type SqsPoller } from './local/sqs-poller';
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
   ];
   running.pollers = pollers;
-  const gateway = createLocalGateway({ routes: service.routes, jwtSecret: env.LOCAL_JWT_SECRET, now: () => clock.now() });
+  const gateway = createLocalGateway({ routes: [...service.routes, localCardRoute(service, payments)], jwtSecret: env.LOCAL_JWT_SECRET, now: () => clock.now() });
   // The simulator reports payments as signed webhook events through the real webhook handler.
   payments.connect(async (rawBody, signature) => (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody })).statusCode);
   const settle = async () => {
@@ -226,6 +227,7 @@ Banana Flow credits API (local) ready in ${Math.round(performance.now() - starte
 Routes:
 ${routeList || '  (none registered yet)'}
   POST   /_local/clock {"advanceSeconds":n} | {"set":"ISO"}   GET /_local/clock
+  PUT    /_local/card {"behaviour":"succeed"|"decline"|"require_action"}  (JWT: the caller's simulated card)
   POST   /_local/jobs/{name}   POST /_local/settle (waits for queued jobs)   POST /_local/token {"sub":"…","groups":["admin"]}
 
 Dev token (sub dev-user, owner of acct_dev, 10 years):

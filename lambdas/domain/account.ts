@@ -2,6 +2,8 @@
  * An account: the wallet that every member of a team spends from, its plan and its billing period.
  * Opening one grants the FREE plan's first month at once.
  */
+import type { AutoRefillState } from './auto-refill';
+import { AUTO_REFILL_OFF } from './auto-refill';
 import type { PlanId } from './catalog';
 import { PLANS } from './catalog';
 import type { BillingPeriod } from './billing-period';
@@ -30,6 +32,7 @@ export interface Account {
   readonly activeJobs: number;
   /** The payment provider's customer, created on the first payment. */
   readonly customerId: string | null;
+  readonly autoRefill: AutoRefillState;
 }
 
 /** A new account on the FREE plan with its first monthly grant. */
@@ -51,6 +54,7 @@ export function openAccount(accountId: string, now: Date): { account: Account; c
     paygEnabled: false,
     activeJobs: 0,
     customerId: null,
+    autoRefill: AUTO_REFILL_OFF,
   };
   return { account, change };
 }

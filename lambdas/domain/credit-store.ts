@@ -99,7 +99,7 @@ export interface CreditStore {
   /** Creates coupons all-or-nothing; false if any code already exists (nothing written). */
   createCoupons(coupons: readonly Coupon[]): Promise<boolean>;
   /** Accounts whose grant (or expiry) is due at or before `now`, read from a sparse index. */
-  dueAccountIds(kind: 'grant' | 'expiry', now: Date): AsyncIterable<string>;
+  dueAccountIds(kind: 'grant' | 'expiry' | 'refill', now: Date): AsyncIterable<string>;
   /** Every account with its stored buckets and the sum of its ledger per bucket (a full scan). */
   scanLedgerTotals(segments: number): Promise<Array<{ account: Account; ledgerSums: ReadonlyMap<string, number> }>>;
 }

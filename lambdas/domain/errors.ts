@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'invalid_signature'
+  | 'payment_method_required'
   | 'event_not_ready'
   | 'payment_provider_error'
   | 'internal_error';

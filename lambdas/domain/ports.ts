@@ -18,6 +18,8 @@ import type { GenerationJob, JobRef } from './generation';
 /** Where accepted jobs wait for a worker (SQS in AWS and locally). */
 export interface JobQueue {
   enqueue(job: JobRef): Promise<void>;
+  /** Asks a worker to start an auto-refill for the account (the debit path never waits on a payment). */
+  enqueueAutoRefill(accountId: string): Promise<void>;
 }
 
 /** A model provider's failure that the job's owner should see; anything else is a worker crash. */

@@ -4,13 +4,14 @@
  * 2. a known key answers as the first time did (or 422 if the request differs);
  * 3. price it, check the plan's limits, allocate the debit over the buckets;
  * 4. write the debit, its ledger entries, the job and the idempotency record in one transaction;
- * 5. enqueue the job. If that send fails nothing is lost: the job is due in the reaper's index and
+ * 5. enqueue the job (and, when the debit crossed the auto-refill threshold, a refill request). If that send fails nothing is lost: the job is due in the reaper's index and
  *    is enqueued again (or refunded) from there.
  * A lost race goes back to 1.
  */
 import type { Charge } from '../domain/allocate-debit';
 import { debitWallet } from '../domain/allocate-debit';
 import { paygTermsOf } from '../domain/account';
+import { needsAutoRefill } from '../domain/auto-refill';
 import { PLANS } from '../domain/catalog';
 import { ConcurrencyLimitError, IdempotencyKeyReusedError } from '../domain/errors';
 import type { GenerationJob, JobRef } from '../domain/generation';
@@ -49,7 +50,7 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
 
   const accepted = await withOptimisticRetry(async () => {
     const { account, idempotency } = await deps.store.loadForGeneration(input.accountId, input.idempotencyKey);
-    if (idempotency) return done({ accepted: replay(idempotency), fresh: false });
+    if (idempotency) return done({ accepted: replay(idempotency), fresh: false, refill: false });
     if (!account) {
       await openMissingAccount(deps, input.accountId);
       return retry('account_opened');
@@ -86,11 +87,12 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
       at,
       generation: { job, idempotency: { key: input.idempotencyKey, requestHash, statusCode: 202, responseBody: JSON.stringify(accepted), createdAt: at } },
     });
-    if (outcome.kind === 'committed') return done({ accepted, fresh: true });
-    if (outcome.kind === 'idempotent_replay') return done({ accepted: replay(outcome.existing), fresh: false });
+    if (outcome.kind === 'committed') return done({ accepted, fresh: true, refill: needsAutoRefill({ ...account, buckets: change.buckets }, now) });
+    if (outcome.kind === 'idempotent_replay') return done({ accepted: replay(outcome.existing), fresh: false, refill: false });
     return retry(outcome.kind === 'retry' ? outcome.reason : outcome.kind);
   });
   if (accepted.fresh) await enqueueOrLeaveToReaper(deps, { accountId: input.accountId, jobId: accepted.accepted.id });
+  if (accepted.refill) await deps.jobQueue.enqueueAutoRefill(input.accountId).catch((error: unknown) => log().warn('could not ask for an auto-refill; the sweep will', { error: error as Error }));
   return accepted.accepted;
 }
 

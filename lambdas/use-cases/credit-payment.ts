@@ -5,6 +5,7 @@
  * credit, so whichever arrives first credits and every other one finds it done.
  */
 import { DomainError } from '../domain/errors';
+import { finishAutoRefill } from '../domain/auto-refill';
 import { creditNonExpiring } from '../domain/credit';
 import type { PaymentRecord } from '../domain/payment-record';
 import type { PaymentFacts } from '../domain/topup';
@@ -40,9 +41,12 @@ export async function creditPayment(deps: UseCaseDeps, facts: PaymentFacts, even
       updatedAt: at,
       version: 1,
     };
+    // An auto-refill's credit also releases its refill lock, in the same write.
+    const credited = { ...account, version: account.version + 1, buckets: change.buckets };
+    const released = facts.purpose === 'auto_refill' && facts.topupId ? finishAutoRefill({ ...credited, version: account.version }, facts.topupId, 'succeeded') : null;
     const outcome = await deps.store.commit({
       before: account,
-      after: { ...account, version: account.version + 1, buckets: change.buckets },
+      after: released ?? credited,
       entries: change.entries,
       at,
       providerEventId: eventId,

@@ -1,5 +1,7 @@
 import { PLANS, usageLimitsTable } from '../domain/catalog';
 import { debtCredits } from '../domain/wallet';
+import type { AutoRefillView } from './configure-auto-refill';
+import { autoRefillView } from './configure-auto-refill';
 import type { LedgerEntry } from '../domain/credit-store';
 import type { UseCaseDeps } from './context';
 import type { BalanceView } from './get-balance';
@@ -22,7 +24,7 @@ export interface BillingView {
   readonly topups: readonly unknown[];
   readonly invoices: readonly unknown[];
   readonly usageLimits: ReadonlyArray<Record<string, number | string>>;
-  readonly autoRefill: { enabled: boolean } & Record<string, unknown>;
+  readonly autoRefill: AutoRefillView;
 }
 
 /** Everything the billing page shows, in one answer. Top-ups, invoices and auto-refill fill in with payments. */
@@ -52,6 +54,6 @@ export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<
       maxTopupCredits: p.maxTopupCredits,
       seats: p.seats,
     })),
-    autoRefill: { enabled: false },
+    autoRefill: autoRefillView(account, null, deps.clock.now()),
   };
 }

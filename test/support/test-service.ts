@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalGateway, signDevToken } from '../../bin/local/gateway';
+import { localCardRoute } from '../../bin/local/local-card-route';
 import { waitForQueuesToSettle } from '../../bin/local/queue-settle';
 import { makeSqsClient } from '../../bin/local/sqs-emulator';
 import { startSqsPoller } from '../../bin/local/sqs-poller';
@@ -103,7 +104,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
           startSqsPoller({ sqs, queueUrl: queues.queueUrl, handler: service.queueHandlers.jobs }),
           startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
         ];
-  const gateway = createLocalGateway({ routes: service.routes, jwtSecret: TEST_JWT_SECRET, now: () => clock.now() });
+  const gateway = createLocalGateway({ routes: [...service.routes, localCardRoute(service, payments)], jwtSecret: TEST_JWT_SECRET, now: () => clock.now() });
   const postWebhook = async (rawBody: string, signature: string) =>
     (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody })).statusCode;
   payments.connect(postWebhook);

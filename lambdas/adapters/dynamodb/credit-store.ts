@@ -275,9 +275,12 @@ export class DynamoDbCreditStore implements CreditStore {
     return false;
   }
 
-  async *dueAccountIds(kind: 'grant' | 'expiry', now: Date): AsyncIterable<string> {
-    const index = kind === 'grant' ? DUE_INDEXES.grantDue : DUE_INDEXES.expiryDue;
-    const shardPk = kind === 'grant' ? keys.grantDuePk : keys.expiryDuePk;
+  async *dueAccountIds(kind: 'grant' | 'expiry' | 'refill', now: Date): AsyncIterable<string> {
+    const { index, shardPk } = {
+      grant: { index: DUE_INDEXES.grantDue, shardPk: keys.grantDuePk },
+      expiry: { index: DUE_INDEXES.expiryDue, shardPk: keys.expiryDuePk },
+      refill: { index: DUE_INDEXES.refillDue, shardPk: keys.refillDuePk },
+    }[kind];
     for await (const item of this.queryDue(index, shardPk, now)) yield String(item.pk).slice('ACCOUNT#'.length);
   }
 

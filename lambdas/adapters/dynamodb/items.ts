@@ -1,5 +1,6 @@
 /** Maps domain records to table items and back; the only place that knows attribute names. */
 import type { Account } from '../../domain/account';
+import { AUTO_REFILL_OFF } from '../../domain/auto-refill';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
 import type { LedgerEntry } from '../../domain/credit-store';
@@ -16,6 +17,7 @@ type Item = Record<string, unknown>;
 export function accountToItem(account: Account): Item {
   const shard = keys.dueShard(account.id);
   const expiryDueAt = nextExpiryAt(account.buckets);
+  const refillDueAt = autoRefillDueAt(account);
   return {
     pk: keys.accountPk(account.id),
     sk: keys.ACCOUNT_SK,
@@ -24,8 +26,23 @@ export function accountToItem(account: Account): Item {
     // Sparse due indexes: present only while something is due, so jobs read only due work.
     ...(account.nextGrantAt ? { grantDuePk: keys.grantDuePk(shard), grantDueAt: account.nextGrantAt } : {}),
     ...(expiryDueAt ? { expiryDuePk: keys.expiryDuePk(shard), expiryDueAt } : {}),
+    ...(refillDueAt ? { refillDuePk: keys.refillDuePk(shard), refillDueAt } : {}),
   };
 }
+
+/**
+ * When the auto-refill sweep should look at the account: at once while it is below its threshold
+ * (by stored balances; the sweep re-checks expiry), or when an in-flight refill's lease lapses.
+ */
+function autoRefillDueAt(account: Account): string | null {
+  const refill = account.autoRefill;
+  if (!refill.enabled) return null;
+  if (refill.inFlight) return refill.inFlight.leaseUntil;
+  const stored = account.buckets.filter((b) => b.type !== 'payg' && b.type !== 'debt' && b.balance > 0).reduce((sum, b) => sum + b.balance, 0);
+  return stored < refill.thresholdCredits ? DUE_NOW : null;
+}
+
+const DUE_NOW = '1970-01-01T00:00:00.000Z';
 
 export function itemToAccount(item: Item): Account {
   const a = item as unknown as Account;
@@ -43,6 +60,7 @@ export function itemToAccount(item: Item): Account {
     paygEnabled: a.paygEnabled,
     activeJobs: a.activeJobs,
     customerId: a.customerId ?? null,
+    autoRefill: a.autoRefill ?? AUTO_REFILL_OFF,
   };
 }
 

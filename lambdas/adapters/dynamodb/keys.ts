@@ -34,5 +34,6 @@ export function dueShard(id: string): number {
 export const grantDuePk = (shard: number) => `GRANTDUE#${shard}`;
 export const expiryDuePk = (shard: number) => `EXPIRYDUE#${shard}`;
 export const jobDuePk = (shard: number) => `JOBDUE#${shard}`;
+export const refillDuePk = (shard: number) => `REFILLDUE#${shard}`;
 export const JOB_SK_PREFIX = 'JOB#';
 export const JOB_SK_PATTERN = /^JOB#gen_[0-9a-z]{26}$/;

@@ -9,6 +9,7 @@ export const DUE_INDEXES = {
   grantDue: { name: 'grantDue', partitionKey: 'grantDuePk', sortKey: 'grantDueAt' },
   expiryDue: { name: 'expiryDue', partitionKey: 'expiryDuePk', sortKey: 'expiryDueAt' },
   jobDue: { name: 'jobDue', partitionKey: 'jobDuePk', sortKey: 'jobDueAt' },
+  refillDue: { name: 'refillDue', partitionKey: 'refillDuePk', sortKey: 'refillDueAt' },
 } as const;
 
 /** Due-index partitions are spread over shards so that no single index partition runs hot. */

@@ -13,4 +13,8 @@ export class SqsJobQueue implements JobQueue {
   async enqueue(job: JobRef): Promise<void> {
     await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ accountId: job.accountId, jobId: job.jobId }) }));
   }
+
+  async enqueueAutoRefill(accountId: string): Promise<void> {
+    await this.sqs.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ kind: 'auto_refill', accountId }) }));
+  }
 }

@@ -4,6 +4,7 @@
  */
 import type { UseCaseDeps } from '../../use-cases/context';
 import type { HttpHandler, HttpMethod } from '../../shared/http-route';
+import { createGetAutoRefillHandler, createPutAutoRefillHandler } from './auto-refill';
 import { createCouponsHandler } from './create-coupons';
 import { createGenerationHandler } from './create-generation';
 import { createQuoteHandler } from './create-quote';
@@ -22,7 +23,7 @@ export interface RouteSpec {
   readonly path: string;
   readonly auth: 'none' | 'jwt';
   readonly functionName: string;
-  /** Path of the entry file, relative to lambdas/handlers/http/. */
+  /** Entry file relative to lambdas/handlers/http/, with `#export` when the handler is not `handler`. */
   readonly entry: string;
   readonly create: (deps: UseCaseDeps) => HttpHandler;
 }
@@ -39,5 +40,7 @@ export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/admin/coupons', auth: 'jwt', functionName: 'create-coupons', entry: 'create-coupons.ts', create: createCouponsHandler },
   { method: 'POST', path: '/v1/topups', auth: 'jwt', functionName: 'create-topup', entry: 'create-topup.ts', create: createTopupHandler },
   { method: 'POST', path: '/v1/webhooks/stripe', auth: 'none', functionName: 'stripe-webhook', entry: 'stripe-webhook.ts', create: createStripeWebhookHandler },
+  { method: 'GET', path: '/v1/auto-refill', auth: 'jwt', functionName: 'get-auto-refill', entry: 'auto-refill.ts#getHandler', create: createGetAutoRefillHandler },
+  { method: 'PUT', path: '/v1/auto-refill', auth: 'jwt', functionName: 'put-auto-refill', entry: 'auto-refill.ts#putHandler', create: createPutAutoRefillHandler },
   { method: 'GET', path: '/v1/billing', auth: 'jwt', functionName: 'get-billing', entry: 'get-billing.ts', create: createGetBillingHandler },
 ];

@@ -1,11 +1,16 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { runGeneration } from '../../use-cases/run-generation';
+import { startAutoRefill } from '../../use-cases/start-auto-refill';
 import { lambdaEntry } from '../../shared/production-deps';
 import { processJobBatch } from './sqs-batch';
 
-/** The jobs queue's worker: runs each job once, whatever the queue delivers twice. */
+/** The jobs queue's worker: runs each job once, whatever the queue delivers twice; also starts auto-refills off the debit path. */
 export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEvent): Promise<SQSBatchResponse> =>
-  processJobBatch(event, (ref) => runGeneration(deps, ref));
+  processJobBatch(
+    event,
+    (ref) => runGeneration(deps, ref),
+    (accountId) => startAutoRefill(deps, accountId),
+  );
 
 export const handler = lambdaEntry(createRunGenerationsHandler);

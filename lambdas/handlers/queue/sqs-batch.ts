@@ -9,18 +9,24 @@ import type { JobRef } from '../../domain/generation';
 import { log, runWithLogKeys } from '../../shared/logger';
 
 const JobMessage = z.strictObject({ accountId: z.string().min(1).max(128), jobId: z.string().regex(/^gen_[0-9a-z]{26}$/) });
+const AutoRefillMessage = z.strictObject({ kind: z.literal('auto_refill'), accountId: z.string().min(1).max(128) });
 
-export async function processJobBatch(event: SQSEvent, processJob: (ref: JobRef, record: SQSRecord) => Promise<unknown>): Promise<SQSBatchResponse> {
+export type QueueMessage = { readonly kind: 'job'; readonly ref: JobRef } | { readonly kind: 'auto_refill'; readonly accountId: string };
+
+export async function processJobBatch(event: SQSEvent, processJob: (ref: JobRef, record: SQSRecord) => Promise<unknown>, processAutoRefill?: (accountId: string) => Promise<unknown>): Promise<SQSBatchResponse> {
   const results = await Promise.all(
     event.Records.map((record) =>
       runWithLogKeys({ messageId: record.messageId }, async () => {
-        const ref = parseJobMessage(record.body);
-        if (!ref) {
+        const message = parseMessage(record.body);
+        if (!message || (message.kind === 'auto_refill' && !processAutoRefill)) {
           log().error('dropping a malformed job message', { receiveCount: record.attributes.ApproximateReceiveCount });
           return null;
         }
         try {
-          const outcome = await runWithLogKeys({ messageId: record.messageId, accountId: ref.accountId, jobId: ref.jobId }, () => processJob(ref, record));
+          const outcome =
+            message.kind === 'job'
+              ? await runWithLogKeys({ messageId: record.messageId, accountId: message.ref.accountId, jobId: message.ref.jobId }, () => processJob(message.ref, record))
+              : await runWithLogKeys({ messageId: record.messageId, accountId: message.accountId }, () => processAutoRefill!(message.accountId));
           log().debug('job message processed', { outcome: String(outcome) });
           return null;
         } catch (error) {
@@ -33,10 +39,13 @@ export async function processJobBatch(event: SQSEvent, processJob: (ref: JobRef,
   return { batchItemFailures: results.filter((id): id is string => id !== null).map((itemIdentifier) => ({ itemIdentifier })) };
 }
 
-function parseJobMessage(body: string): JobRef | null {
+function parseMessage(body: string): QueueMessage | null {
   try {
-    const parsed = JobMessage.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data : null;
+    const json: unknown = JSON.parse(body);
+    const job = JobMessage.safeParse(json);
+    if (job.success) return { kind: 'job', ref: job.data };
+    const refill = AutoRefillMessage.safeParse(json);
+    return refill.success ? { kind: 'auto_refill', accountId: refill.data.accountId } : null;
   } catch {
     return null;
   }

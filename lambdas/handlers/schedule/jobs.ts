@@ -5,6 +5,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { expireDueCredits } from '../../use-cases/expire-credits';
 import { grantDueSubscriptions } from '../../use-cases/grant-subscriptions';
 import { reapStuckJobs } from '../../use-cases/reap-stuck-jobs';
+import { sweepAutoRefills } from '../../use-cases/sweep-auto-refills';
 import { reconcileLedger } from '../../use-cases/reconcile-ledger';
 
 export type ScheduledJob = () => Promise<unknown>;
@@ -15,5 +16,6 @@ export function scheduledJobs(deps: UseCaseDeps): Record<string, ScheduledJob> {
     'subscription-grants': () => grantDueSubscriptions(deps),
     reconcile: () => reconcileLedger(deps),
     'reap-stuck-jobs': () => reapStuckJobs(deps),
+    'auto-refill': () => sweepAutoRefills(deps),
   };
 }

@@ -1,0 +1,103 @@
+/**
+ * Auto-refill: when spendable credits fall below a threshold, buy `refillCredits` with the saved
+ * card. Guardrails (what peers learned the hard way): one refill in flight per account, taken as a
+ * lock with a lease in the account's own version-guarded write; a cooldown between refills; a
+ * monthly cap counted when a refill starts; a declined card or required authentication switches
+ * auto-refill off with the reason shown, so there is no retry storm.
+ */
+import type { Account } from './account';
+import { availableCredits } from './wallet';
+
+export interface AutoRefillSettings {
+  readonly enabled: boolean;
+  readonly thresholdCredits: number;
+  readonly refillCredits: number;
+  readonly monthlyCapCredits: number;
+}
+
+export interface AutoRefillState extends AutoRefillSettings {
+  /** Why it was switched off by the system (declined card, authentication required); null otherwise. */
+  readonly disabledReason: string | null;
+  readonly inFlight: { readonly topupId: string; readonly credits: number; readonly startedAt: string; readonly leaseUntil: string } | null;
+  readonly lastStartedAt: string | null;
+  /** Calendar month (UTC, YYYY-MM) that `monthCredits` counts. */
+  readonly month: string;
+  readonly monthCredits: number;
+  /** Refills started so far; names the next refill's top-up, so a retried start is the same payment. */
+  readonly sequence: number;
+}
+
+export interface AutoRefillPolicy {
+  readonly cooldownSeconds: number;
+  readonly leaseSeconds: number;
+}
+
+export const DEFAULT_AUTO_REFILL_POLICY: AutoRefillPolicy = { cooldownSeconds: 600, leaseSeconds: 900 };
+
+export const AUTO_REFILL_OFF: AutoRefillState = {
+  enabled: false,
+  thresholdCredits: 0,
+  refillCredits: 0,
+  monthlyCapCredits: 0,
+  disabledReason: null,
+  inFlight: null,
+  lastStartedAt: null,
+  month: '',
+  monthCredits: 0,
+  sequence: 0,
+};
+
+const monthOf = (now: Date) => now.toISOString().slice(0, 7);
+
+export function autoRefillTopupId(accountId: string, sequence: number, hash: (text: string) => string): string {
+  return `top_${hash(`auto-refill\n${accountId}\n${sequence}`).slice(0, 32)}`;
+}
+
+/** Whether the account is below its threshold with no refill under way (the cheap check after a debit). */
+export function needsAutoRefill(account: Account, now: Date): boolean {
+  const refill = account.autoRefill;
+  return refill.enabled && refill.inFlight === null && availableCredits(account.buckets, now) < refill.thresholdCredits;
+}
+
+export type RefillDecision =
+  | { readonly kind: 'skip'; readonly reason: 'disabled' | 'above_threshold' | 'in_flight' | 'cooldown' | 'monthly_cap_reached' }
+  /** Take the lock: commit `account`, then charge `credits` for top-up `topupId`. */
+  | { readonly kind: 'start'; readonly account: Account; readonly topupId: string; readonly credits: number };
+
+export function decideAutoRefill(account: Account, now: Date, policy: AutoRefillPolicy, hash: (text: string) => string): RefillDecision {
+  const refill = account.autoRefill;
+  if (!refill.enabled) return { kind: 'skip', reason: 'disabled' };
+  const at = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + policy.leaseSeconds * 1000).toISOString();
+  if (refill.inFlight !== null) {
+    if (Date.parse(refill.inFlight.leaseUntil) > now.getTime()) return { kind: 'skip', reason: 'in_flight' };
+    // The last start never finished (a crash between lock and charge): retry the SAME top-up, whose
+    // provider idempotency key makes it the same payment, never a second one.
+    const inFlight = { ...refill.inFlight, leaseUntil };
+    return { kind: 'start', account: { ...account, version: account.version + 1, autoRefill: { ...refill, inFlight } }, topupId: inFlight.topupId, credits: inFlight.credits };
+  }
+  if (availableCredits(account.buckets, now) >= refill.thresholdCredits) return { kind: 'skip', reason: 'above_threshold' };
+  if (refill.lastStartedAt !== null && now.getTime() - Date.parse(refill.lastStartedAt) < policy.cooldownSeconds * 1000) return { kind: 'skip', reason: 'cooldown' };
+  const month = monthOf(now);
+  const monthCredits = refill.month === month ? refill.monthCredits : 0;
+  if (monthCredits + refill.refillCredits > refill.monthlyCapCredits) return { kind: 'skip', reason: 'monthly_cap_reached' };
+  const sequence = refill.sequence + 1;
+  const topupId = autoRefillTopupId(account.id, sequence, hash);
+  const next: AutoRefillState = {
+    ...refill,
+    inFlight: { topupId, credits: refill.refillCredits, startedAt: at, leaseUntil },
+    lastStartedAt: at,
+    month,
+    monthCredits: monthCredits + refill.refillCredits,
+    sequence,
+  };
+  return { kind: 'start', account: { ...account, version: account.version + 1, autoRefill: next }, topupId, credits: refill.refillCredits };
+}
+
+/** Releases the lock once the refill's payment is settled; a refusal switches auto-refill off. */
+export function finishAutoRefill(account: Account, topupId: string, outcome: 'succeeded' | 'declined' | 'authentication_required'): Account | null {
+  const refill = account.autoRefill;
+  if (refill.inFlight?.topupId !== topupId) return null;
+  const disabled = outcome === 'succeeded' ? {} : { enabled: false, disabledReason: outcome === 'declined' ? 'card_declined' : 'authentication_required' };
+  return { ...account, version: account.version + 1, autoRefill: { ...refill, ...disabled, inFlight: null } };
+}

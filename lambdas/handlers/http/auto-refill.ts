@@ -1,0 +1,19 @@
+import * as z from 'zod';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { configureAutoRefill, getAutoRefill } from '../../use-cases/configure-auto-refill';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { lambdaEntry } from '../../shared/production-deps';
+
+const Credits = z.int().min(0).max(10_000_000);
+const AutoRefillBody = z.strictObject({ enabled: z.boolean(), thresholdCredits: Credits, refillCredits: Credits.min(1), monthlyCapCredits: Credits });
+
+/** GET /v1/auto-refill: the settings, whether a refill is under way, why it was switched off. */
+export const createGetAutoRefillHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'account' }, async ({ caller }) => ({ statusCode: 200, body: await getAutoRefill(deps, caller.accountId) }));
+
+/** PUT /v1/auto-refill (owner): turn it on (needs a saved card) or off, or change the amounts. */
+export const createPutAutoRefillHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'owner', body: AutoRefillBody }, async ({ caller, body }) => ({ statusCode: 200, body: await configureAutoRefill(deps, caller.accountId, body) }));
+
+export const getHandler = lambdaEntry(createGetAutoRefillHandler);
+export const putHandler = lambdaEntry(createPutAutoRefillHandler);

@@ -1,0 +1,57 @@
+import type { Account } from '../domain/account';
+import type { AutoRefillSettings } from '../domain/auto-refill';
+import { DomainError } from '../domain/errors';
+import { assertTopupWithinPlan } from '../domain/topup';
+import type { UseCaseDeps } from './context';
+import { ensureCustomer } from './ensure-customer';
+import { getOrOpenAccount } from './open-account';
+import { done, retry, withOptimisticRetry } from './optimistic-retry';
+
+export interface AutoRefillView extends AutoRefillSettings {
+  readonly disabledReason: string | null;
+  readonly refillInFlight: boolean;
+  readonly creditsThisMonth: number;
+  readonly card: { readonly brand: string; readonly last4: string } | null;
+}
+
+export async function getAutoRefill(deps: UseCaseDeps, accountId: string): Promise<AutoRefillView> {
+  const account = await getOrOpenAccount(deps, accountId);
+  const card = account.customerId ? await deps.payments.savedCard(account.customerId) : null;
+  return autoRefillView(account, card, deps.clock.now());
+}
+
+/** Owner: turns auto-refill on (needs a saved card) or off, or changes its amounts. */
+export async function configureAutoRefill(deps: UseCaseDeps, accountId: string, settings: AutoRefillSettings): Promise<AutoRefillView> {
+  const account = await getOrOpenAccount(deps, accountId);
+  assertTopupWithinPlan(account.plan, settings.refillCredits);
+  if (settings.monthlyCapCredits < settings.refillCredits) {
+    throw new DomainError('invalid_request', 'monthlyCapCredits must allow at least one refill.', { issues: [{ path: 'body.monthlyCapCredits', message: 'below refillCredits' }] });
+  }
+  let card = null;
+  if (settings.enabled) {
+    card = await deps.payments.savedCard(await ensureCustomer(deps, account));
+    if (!card) throw new DomainError('payment_method_required', 'Save a card first: auto-refill charges it off-session.');
+  }
+  const saved = await withOptimisticRetry(async () => {
+    const current = await deps.store.loadAccount(accountId);
+    if (!current) throw new Error(`account ${accountId} vanished`);
+    const after: Account = { ...current, version: current.version + 1, autoRefill: { ...current.autoRefill, ...settings, disabledReason: settings.enabled ? null : current.autoRefill.disabledReason } };
+    const outcome = await deps.store.commit({ before: current, after, entries: [], at: deps.clock.now().toISOString() });
+    return outcome.kind === 'committed' ? done(after) : retry(outcome.kind);
+  });
+  return autoRefillView(saved, card, deps.clock.now());
+}
+
+export function autoRefillView(account: Account, card: { brand: string; last4: string } | null, now: Date): AutoRefillView {
+  const r = account.autoRefill;
+  return {
+    enabled: r.enabled,
+    thresholdCredits: r.thresholdCredits,
+    refillCredits: r.refillCredits,
+    monthlyCapCredits: r.monthlyCapCredits,
+    disabledReason: r.disabledReason,
+    refillInFlight: r.inFlight !== null,
+    creditsThisMonth: r.month === now.toISOString().slice(0, 7) ? r.monthCredits : 0,
+    card: card ? { brand: card.brand, last4: card.last4 } : null,
+  };
+}
