@@ -5,6 +5,8 @@
 import type { AutoRefillState } from './auto-refill';
 import { AUTO_REFILL_OFF } from './auto-refill';
 import type { PlanId } from './catalog';
+import type { SubscriptionState } from './subscription';
+import { NO_SUBSCRIPTION } from './subscription';
 import { PLANS } from './catalog';
 import type { BillingPeriod } from './billing-period';
 import { periodContaining } from './billing-period';
@@ -33,6 +35,7 @@ export interface Account {
   /** The payment provider's customer, created on the first payment. */
   readonly customerId: string | null;
   readonly autoRefill: AutoRefillState;
+  readonly subscription: SubscriptionState;
 }
 
 /** A new account on the FREE plan with its first monthly grant. */
@@ -55,6 +58,7 @@ export function openAccount(accountId: string, now: Date): { account: Account; c
     activeJobs: 0,
     customerId: null,
     autoRefill: AUTO_REFILL_OFF,
+    subscription: NO_SUBSCRIPTION,
   };
   return { account, change };
 }

@@ -4,6 +4,7 @@
  */
 import type { PaymentFacts } from './topup';
 import type { PaymentPurpose } from './payment-gateway';
+import type { SubscriptionFacts } from './subscription';
 
 export type ProviderEvent =
   | { readonly kind: 'payment_succeeded'; readonly eventId: string; readonly facts: PaymentFacts }
@@ -19,5 +20,8 @@ export type ProviderEvent =
   | { readonly kind: 'payment_refunded'; readonly eventId: string; readonly paymentId: string; readonly amountRefundedCents: number }
   | { readonly kind: 'dispute_opened'; readonly eventId: string; readonly paymentId: string }
   | { readonly kind: 'dispute_closed'; readonly eventId: string; readonly paymentId: string; readonly won: boolean }
+  | { readonly kind: 'subscription_changed'; readonly eventId: string; readonly facts: SubscriptionFacts }
+  | { readonly kind: 'subscription_ended'; readonly eventId: string; readonly accountId: string; readonly subscriptionId: string; readonly eventCreatedAt: string }
+  | { readonly kind: 'period_paid'; readonly eventId: string; readonly accountId: string; readonly subscriptionId: string; readonly periodStart: string; readonly periodEnd: string }
   /** A type we do not act on, or a payment that is not one of our top-ups. */
   | { readonly kind: 'ignored'; readonly eventId: string; readonly type: string };

@@ -23,6 +23,10 @@ const ConfigSchema = z.object({
   JOB_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   /** Stripe's API key. Without one (local stack only) payments go to the local payment simulator. */
   STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
+  /** Stripe price ids of the paid plans (monthly). */
+  STRIPE_PRICE_BEGINNER: z.string().startsWith('price_').optional(),
+  STRIPE_PRICE_PRO: z.string().startsWith('price_').optional(),
+  STRIPE_PRICE_TEAM: z.string().startsWith('price_').optional(),
   /** Verifies Stripe webhooks. The local default only works with the local simulator. */
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').default(LOCAL_WEBHOOK_SECRET),
   /** True only in the local stack and tests: enables local-only behaviour (never deployed). */
@@ -44,8 +48,12 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}`);
   }
-  if (!parsed.data.LOCAL_MODE && (!parsed.data.STRIPE_SECRET_KEY || parsed.data.STRIPE_WEBHOOK_SECRET === LOCAL_WEBHOOK_SECRET)) {
+  const c = parsed.data;
+  if (!c.LOCAL_MODE && (!c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET === LOCAL_WEBHOOK_SECRET)) {
     throw new Error('Invalid configuration: STRIPE_SECRET_KEY and a real STRIPE_WEBHOOK_SECRET are required outside local mode');
+  }
+  if (c.STRIPE_SECRET_KEY && !(c.STRIPE_PRICE_BEGINNER && c.STRIPE_PRICE_PRO && c.STRIPE_PRICE_TEAM)) {
+    throw new Error('Invalid configuration: with STRIPE_SECRET_KEY, STRIPE_PRICE_BEGINNER, STRIPE_PRICE_PRO and STRIPE_PRICE_TEAM are required');
   }
   return parsed.data;
 }

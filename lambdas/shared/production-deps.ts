@@ -13,6 +13,7 @@ import type { UseCaseDeps } from '../use-cases/context';
 import type { Config } from './config';
 import { jobTimingsOf, readConfig } from './config';
 import { PaymentSimulator } from '../adapters/payment-simulator';
+import { StripePaymentGateway, createStripeClient } from '../adapters/stripe/stripe-payment-gateway';
 import type { PaymentGateway } from '../domain/payment-gateway';
 
 let cached: UseCaseDeps | undefined;
@@ -41,7 +42,10 @@ export function productionDeps(): UseCaseDeps {
 }
 
 function paymentGatewayFor(config: Config): PaymentGateway {
-  if (config.STRIPE_SECRET_KEY) throw new Error('the Stripe payment gateway is not wired yet');
+  if (config.STRIPE_SECRET_KEY) {
+    const priceIds = { BEGINNER: config.STRIPE_PRICE_BEGINNER ?? '', PRO: config.STRIPE_PRICE_PRO ?? '', TEAM: config.STRIPE_PRICE_TEAM ?? '' };
+    return new StripePaymentGateway(createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }), { priceIds });
+  }
   // Local mode only (readConfig refuses a missing key elsewhere); nothing delivers its webhooks here.
   return new PaymentSimulator(config.STRIPE_WEBHOOK_SECRET, () => systemClock.now());
 }

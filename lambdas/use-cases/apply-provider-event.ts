@@ -5,6 +5,7 @@
 import type { ProviderEvent } from '../domain/provider-event';
 import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
+import { applySubscriptionEvent } from './apply-subscription-event';
 import { creditPayment } from './credit-payment';
 import { recordPaymentFailure } from './record-payment-failure';
 import { reversePayment } from './reverse-payment';
@@ -29,5 +30,9 @@ async function apply(deps: UseCaseDeps, event: Exclude<ProviderEvent, { kind: 'i
       return reversePayment(deps, event.paymentId, { kind: 'dispute_opened' }, event.eventId);
     case 'dispute_closed':
       return reversePayment(deps, event.paymentId, { kind: event.won ? 'dispute_won' : 'dispute_lost' }, event.eventId);
+    case 'subscription_changed':
+    case 'subscription_ended':
+    case 'period_paid':
+      return applySubscriptionEvent(deps, event);
   }
 }

@@ -1,6 +1,7 @@
 /** Maps domain records to table items and back; the only place that knows attribute names. */
 import type { Account } from '../../domain/account';
 import { AUTO_REFILL_OFF } from '../../domain/auto-refill';
+import { NO_SUBSCRIPTION } from '../../domain/subscription';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
 import type { LedgerEntry } from '../../domain/credit-store';
@@ -61,6 +62,7 @@ export function itemToAccount(item: Item): Account {
     activeJobs: a.activeJobs,
     customerId: a.customerId ?? null,
     autoRefill: a.autoRefill ?? AUTO_REFILL_OFF,
+    subscription: a.subscription ?? NO_SUBSCRIPTION,
   };
 }
 

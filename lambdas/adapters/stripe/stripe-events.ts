@@ -13,7 +13,27 @@ const TopupMetadata = z.object({
   topup_id: z.string().max(64).optional(),
 });
 
-const Envelope = z.object({ id: z.string().min(1), type: z.string().min(1), data: z.object({ object: z.record(z.string(), z.unknown()) }) });
+const Envelope = z.object({ id: z.string().min(1), type: z.string().min(1), created: z.number().int(), data: z.object({ object: z.record(z.string(), z.unknown()) }) });
+
+const epoch = z.number().int().positive().transform((s) => new Date(s * 1000).toISOString());
+const SubscriptionMetadata = z.object({ account_id: z.string().min(1).max(128), plan: z.enum(['BEGINNER', 'PRO', 'TEAM']).optional() });
+/** Recent API versions keep the billing period on the subscription's items; older ones on the subscription. */
+const Subscription = z.object({
+  id: z.string(),
+  status: z.string(),
+  cancel_at_period_end: z.boolean(),
+  metadata: SubscriptionMetadata,
+  current_period_start: epoch.optional(),
+  current_period_end: epoch.optional(),
+  items: z.object({ data: z.array(z.object({ current_period_start: epoch.optional(), current_period_end: epoch.optional() })).min(1) }),
+});
+const SubscriptionInvoice = z.object({
+  billing_reason: z.string(),
+  subscription: z.string().nullish(),
+  parent: z.object({ subscription_details: z.object({ subscription: z.string(), metadata: SubscriptionMetadata.nullish() }).nullish() }).nullish(),
+  subscription_details: z.object({ metadata: SubscriptionMetadata.nullish() }).nullish(),
+  lines: z.object({ data: z.array(z.object({ period: z.object({ start: epoch, end: epoch }) })).min(1) }),
+});
 
 const PaymentIntent = z.object({ id: z.string(), amount_received: z.number().int().nonnegative(), metadata: TopupMetadata });
 const FailedPaymentIntent = z.object({ id: z.string(), metadata: TopupMetadata, last_payment_error: z.object({ code: z.string().optional(), decline_code: z.string().optional() }).nullish() });
@@ -24,6 +44,7 @@ const Dispute = z.object({ payment_intent: z.string(), status: z.string() });
 export function toProviderEvent(raw: unknown): ProviderEvent {
   const envelope = Envelope.parse(raw);
   const { id: eventId, type } = envelope;
+  const eventCreatedAt = new Date(envelope.created * 1000).toISOString();
   const object = envelope.data.object;
   const ignored: ProviderEvent = { kind: 'ignored', eventId, type };
   switch (type) {
@@ -56,6 +77,33 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
     case 'charge.dispute.closed': {
       const dispute = Dispute.safeParse(object);
       return dispute.success ? { kind: 'dispute_closed', eventId, paymentId: dispute.data.payment_intent, won: dispute.data.status === 'won' } : ignored;
+    }
+    case 'customer.subscription.created':
+    case 'customer.subscription.updated': {
+      const sub = Subscription.safeParse(object);
+      if (!sub.success || !sub.data.metadata.plan) return ignored;
+      const item = sub.data.items.data[0]!;
+      const periodStart = item.current_period_start ?? sub.data.current_period_start;
+      const periodEnd = item.current_period_end ?? sub.data.current_period_end;
+      if (!periodStart || !periodEnd) return ignored;
+      return {
+        kind: 'subscription_changed',
+        eventId,
+        facts: { subscriptionId: sub.data.id, accountId: sub.data.metadata.account_id, plan: sub.data.metadata.plan, status: sub.data.status, periodStart, periodEnd, cancelAtPeriodEnd: sub.data.cancel_at_period_end, eventCreatedAt },
+      };
+    }
+    case 'customer.subscription.deleted': {
+      const sub = Subscription.safeParse(object);
+      return sub.success ? { kind: 'subscription_ended', eventId, accountId: sub.data.metadata.account_id, subscriptionId: sub.data.id, eventCreatedAt } : ignored;
+    }
+    case 'invoice.paid': {
+      const invoice = SubscriptionInvoice.safeParse(object);
+      if (!invoice.success || !['subscription_create', 'subscription_cycle'].includes(invoice.data.billing_reason)) return ignored;
+      const subscriptionId = invoice.data.parent?.subscription_details?.subscription ?? invoice.data.subscription;
+      const accountId = invoice.data.parent?.subscription_details?.metadata?.account_id ?? invoice.data.subscription_details?.metadata?.account_id;
+      // A subscription invoice's own period_start/end describe the previous period; its line holds the paid one.
+      const period = invoice.data.lines.data[0]!.period;
+      return subscriptionId && accountId ? { kind: 'period_paid', eventId, accountId, subscriptionId, periodStart: period.start, periodEnd: period.end } : ignored;
     }
     default:
       return ignored;
