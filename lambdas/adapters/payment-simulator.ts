@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
+import { periodStartAt } from '../domain/billing-period';
 import type { CreatePaymentInput, PaymentCreated, PaymentGateway, SavedCard, SubscriptionChange, SubscriptionResult } from '../domain/payment-gateway';
 
 export type CardBehaviour = 'succeed' | 'decline' | 'require_action';
@@ -20,6 +21,7 @@ export class PaymentSimulator implements PaymentGateway {
   private readonly cards = new Map<string, CardBehaviour>();
   private readonly payments = new Map<string, { input: CreatePaymentInput; status: PaymentCreated['status'] }>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly subscriptions = new Map<string, SimulatedSubscription>();
   private eventCounter = 0;
 
   constructor(
@@ -80,10 +82,54 @@ export class PaymentSimulator implements PaymentGateway {
   }
 
   async createOrChangeSubscription(input: SubscriptionChange): Promise<SubscriptionResult> {
-    return { subscriptionId: input.subscriptionId ?? `sub_sim_${digest(input.accountId).slice(0, 20)}`, status: 'active', clientSecret: null };
+    const known = input.subscriptionId ? this.subscriptions.get(input.subscriptionId) : undefined;
+    if (known) {
+      // A plan change: Stripe prorates on the next invoice and reports the change at once.
+      if (known.plan !== input.plan) {
+        known.plan = input.plan;
+        known.cancelAtPeriodEnd = false;
+        this.send('customer.subscription.updated', this.subscriptionObject(known));
+      }
+      return { subscriptionId: known.id, status: known.status, clientSecret: null };
+    }
+    const id = `sub_sim_${digest(input.idempotencyKey).slice(0, 20)}`;
+    const existing = this.subscriptions.get(id);
+    if (existing) return { subscriptionId: id, status: existing.status, clientSecret: null };
+    const start = this.now();
+    const declined = (this.cards.get(input.customerId) ?? 'succeed') !== 'succeed';
+    const subscription: SimulatedSubscription = { id, accountId: input.accountId, plan: input.plan, status: declined ? 'incomplete' : 'active', periodStart: start, periodEnd: periodStartAt(start, 1), cancelAtPeriodEnd: false };
+    this.subscriptions.set(id, subscription);
+    this.send('customer.subscription.created', this.subscriptionObject(subscription));
+    if (!declined) this.send('invoice.paid', this.invoiceObject(subscription, 'subscription_create'));
+    return { subscriptionId: id, status: subscription.status, clientSecret: declined ? `${id}_secret_sim` : null };
   }
 
-  async cancelSubscriptionAtPeriodEnd(): Promise<void> {}
+  async cancelSubscriptionAtPeriodEnd(input: { subscriptionId: string }): Promise<void> {
+    const subscription = this.subscriptions.get(input.subscriptionId);
+    if (!subscription || subscription.cancelAtPeriodEnd) return;
+    subscription.cancelAtPeriodEnd = true;
+    this.send('customer.subscription.updated', this.subscriptionObject(subscription));
+  }
+
+  /** Stripe's billing clock: renews (or ends) every subscription whose period ended by `now`. */
+  advanceTo(now: Date): number {
+    let changed = 0;
+    for (const subscription of this.subscriptions.values()) {
+      while (subscription.status === 'active' && subscription.periodEnd.getTime() <= now.getTime()) {
+        changed += 1;
+        if (subscription.cancelAtPeriodEnd) {
+          subscription.status = 'canceled';
+          this.send('customer.subscription.deleted', this.subscriptionObject(subscription));
+          break;
+        }
+        subscription.periodStart = subscription.periodEnd;
+        subscription.periodEnd = periodStartAt(subscription.periodStart, 1);
+        this.send('customer.subscription.updated', this.subscriptionObject(subscription));
+        this.send('invoice.paid', this.invoiceObject(subscription, 'subscription_cycle'));
+      }
+    }
+    return changed;
+  }
 
   async invoicePaygUsage(input: { idempotencyKey: string }): Promise<{ invoiceId: string }> {
     return { invoiceId: `in_sim_${digest(input.idempotencyKey).slice(0, 20)}` };
@@ -104,6 +150,29 @@ export class PaymentSimulator implements PaymentGateway {
       customer: input.customerId,
       status,
       metadata: { account_id: input.accountId, credits: String(input.credits), purpose: input.purpose, topup_id: input.topupId },
+    };
+  }
+
+  private subscriptionObject(s: SimulatedSubscription) {
+    const period = { current_period_start: toEpoch(s.periodStart), current_period_end: toEpoch(s.periodEnd) };
+    return {
+      id: s.id,
+      object: 'subscription',
+      status: s.status,
+      cancel_at_period_end: s.cancelAtPeriodEnd,
+      metadata: { account_id: s.accountId, plan: s.plan },
+      items: { object: 'list', data: [{ id: `si_${s.id.slice(4)}`, object: 'subscription_item', price: { id: `price_sim_${s.plan.toLowerCase()}` }, ...period }] },
+    };
+  }
+
+  private invoiceObject(s: SimulatedSubscription, billingReason: string) {
+    return {
+      id: `in_sim_${digest(`${s.id}:${s.periodStart.toISOString()}`).slice(0, 20)}`,
+      object: 'invoice',
+      status: 'paid',
+      billing_reason: billingReason,
+      parent: { type: 'subscription_details', subscription_details: { subscription: s.id, metadata: { account_id: s.accountId, plan: s.plan } } },
+      lines: { object: 'list', data: [{ period: { start: toEpoch(s.periodStart), end: toEpoch(s.periodEnd) } }] },
     };
   }
 
@@ -142,6 +211,18 @@ export class PaymentSimulator implements PaymentGateway {
     }
   }
 }
+
+interface SimulatedSubscription {
+  readonly id: string;
+  readonly accountId: string;
+  plan: SubscriptionChange['plan'];
+  status: 'active' | 'incomplete' | 'canceled';
+  periodStart: Date;
+  periodEnd: Date;
+  cancelAtPeriodEnd: boolean;
+}
+
+const toEpoch = (at: Date) => Math.floor(at.getTime() / 1000);
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'invalid_signature'
   | 'payment_method_required'
+  | 'no_subscription'
   | 'event_not_ready'
   | 'payment_provider_error'
   | 'internal_error';

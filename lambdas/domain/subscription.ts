@@ -63,6 +63,8 @@ export function applySubscriptionChange(account: Account, facts: SubscriptionFac
   if (facts.plan === account.plan || account.plan === 'FREE' || account.subscription.subscriptionId === null) {
     return { account: { ...base, plan: facts.plan, subscription: { ...base.subscription, pendingPlan: null } }, change: NO_CHANGE(account) };
   }
+  const renewed = facts.periodStart >= account.currentPeriod.end;
+  if (next < current && renewed) return { account: { ...base, plan: facts.plan, subscription: { ...base.subscription, pendingPlan: null } }, change: NO_CHANGE(account) };
   if (next < current) return { account: { ...base, subscription: { ...base.subscription, pendingPlan: facts.plan } }, change: NO_CHANGE(account) };
   const change = proratedUpgradeGrant(account, facts, now);
   return { account: { ...base, plan: facts.plan, buckets: change.buckets, subscription: { ...base.subscription, pendingPlan: null } }, change };

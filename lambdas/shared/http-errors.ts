@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   coupon_already_redeemed: 409,
   write_conflict: 409,
   payment_method_required: 409,
+  no_subscription: 409,
   coupon_expired: 410,
   coupon_exhausted: 410,
   payload_too_large: 413,

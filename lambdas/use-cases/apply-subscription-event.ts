@@ -8,6 +8,7 @@ import { DomainError } from '../domain/errors';
 import type { ProviderEvent } from '../domain/provider-event';
 import { applySubscriptionChange, endSubscription, grantPaidPeriod } from '../domain/subscription';
 import type { WalletChange } from '../domain/wallet';
+import { subscriptionBucketId } from '../domain/credit';
 import type { UseCaseDeps } from './context';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
@@ -42,6 +43,10 @@ function decide(account: Account, event: SubscriptionEvent, now: Date): { accoun
     case 'subscription_ended':
       return account.subscription.subscriptionId === event.subscriptionId ? endSubscription(account, event, now) : null;
     case 'period_paid':
+      // Events come in any order: an invoice paid before we saw its subscription is retried later.
+      if (account.subscription.subscriptionId !== event.subscriptionId && !account.buckets.some((b) => b.id === subscriptionBucketId(event.periodStart))) {
+        throw new DomainError('event_not_ready', `Subscription ${event.subscriptionId} is not known on this account yet.`);
+      }
       return grantPaidPeriod(account, { subscriptionId: event.subscriptionId, start: event.periodStart, end: event.periodEnd }, now);
   }
 }

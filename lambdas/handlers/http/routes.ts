@@ -10,6 +10,7 @@ import { createGenerationHandler } from './create-generation';
 import { createQuoteHandler } from './create-quote';
 import { createTopupHandler } from './create-topup';
 import { createStripeWebhookHandler } from './stripe-webhook';
+import { createDeleteSubscriptionHandler, createPostSubscriptionHandler } from './subscription';
 import { createGetBalanceHandler } from './get-balance';
 import { createGetBillingHandler } from './get-billing';
 import { createGetGenerationHandler } from './get-generation';
@@ -42,5 +43,7 @@ export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/webhooks/stripe', auth: 'none', functionName: 'stripe-webhook', entry: 'stripe-webhook.ts', create: createStripeWebhookHandler },
   { method: 'GET', path: '/v1/auto-refill', auth: 'jwt', functionName: 'get-auto-refill', entry: 'auto-refill.ts#getHandler', create: createGetAutoRefillHandler },
   { method: 'PUT', path: '/v1/auto-refill', auth: 'jwt', functionName: 'put-auto-refill', entry: 'auto-refill.ts#putHandler', create: createPutAutoRefillHandler },
+  { method: 'POST', path: '/v1/subscription', auth: 'jwt', functionName: 'post-subscription', entry: 'subscription.ts#postHandler', create: createPostSubscriptionHandler },
+  { method: 'DELETE', path: '/v1/subscription', auth: 'jwt', functionName: 'delete-subscription', entry: 'subscription.ts#deleteHandler', create: createDeleteSubscriptionHandler },
   { method: 'GET', path: '/v1/billing', auth: 'jwt', functionName: 'get-billing', entry: 'get-billing.ts', create: createGetBillingHandler },
 ];

@@ -1,0 +1,18 @@
+import * as z from 'zod';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { cancelSubscription, changeSubscription } from '../../use-cases/change-subscription';
+import { httpEndpoint } from '../../shared/http-endpoint';
+import { lambdaEntry } from '../../shared/production-deps';
+
+const SubscriptionBody = z.strictObject({ plan: z.enum(['BEGINNER', 'PRO', 'TEAM'], { message: 'plan is BEGINNER, PRO or TEAM (DELETE /v1/subscription goes back to FREE)' }) });
+
+/** POST /v1/subscription (owner): subscribe, or change plan with proration. */
+export const createPostSubscriptionHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'owner', body: SubscriptionBody }, async ({ caller, body }) => ({ statusCode: 200, body: await changeSubscription(deps, caller.accountId, body.plan) }));
+
+/** DELETE /v1/subscription (owner): cancel at the end of the paid period. */
+export const createDeleteSubscriptionHandler = (deps: UseCaseDeps) =>
+  httpEndpoint({ access: 'owner' }, async ({ caller }) => ({ statusCode: 200, body: await cancelSubscription(deps, caller.accountId) }));
+
+export const postHandler = lambdaEntry(createPostSubscriptionHandler);
+export const deleteHandler = lambdaEntry(createDeleteSubscriptionHandler);
