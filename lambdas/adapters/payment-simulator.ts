@@ -22,6 +22,7 @@ export class PaymentSimulator implements PaymentGateway {
   private readonly payments = new Map<string, { input: CreatePaymentInput; status: PaymentCreated['status'] }>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly subscriptions = new Map<string, SimulatedSubscription>();
+  private readonly invoices = new Set<string>();
   private eventCounter = 0;
 
   constructor(
@@ -131,8 +132,14 @@ export class PaymentSimulator implements PaymentGateway {
     return changed;
   }
 
-  async invoicePaygUsage(input: { idempotencyKey: string }): Promise<{ invoiceId: string }> {
-    return { invoiceId: `in_sim_${digest(input.idempotencyKey).slice(0, 20)}` };
+  async invoicePaygUsage(input: { accountId: string; customerId: string; credits: number; amountCents: number; invoiceId: string; idempotencyKey: string }): Promise<{ invoiceId: string }> {
+    const invoiceId = `in_sim_${digest(input.idempotencyKey).slice(0, 20)}`;
+    if (this.invoices.has(invoiceId)) return { invoiceId };
+    this.invoices.add(invoiceId);
+    const paid = (this.cards.get(input.customerId) ?? 'succeed') === 'succeed';
+    const metadata = { account_id: input.accountId, payg_invoice_id: input.invoiceId, credits: String(input.credits) };
+    this.send(paid ? 'invoice.paid' : 'invoice.payment_failed', { id: invoiceId, object: 'invoice', billing_reason: 'manual', status: paid ? 'paid' : 'open', amount_due: input.amountCents, metadata });
+    return { invoiceId };
   }
 
   /** Resolves once every event sent so far has been delivered (or given up on). */

@@ -5,6 +5,8 @@
 import type { AutoRefillState } from './auto-refill';
 import { AUTO_REFILL_OFF } from './auto-refill';
 import type { PlanId } from './catalog';
+import type { PaygState } from './payg';
+import { NO_PAYG } from './payg';
 import type { SubscriptionState } from './subscription';
 import { NO_SUBSCRIPTION } from './subscription';
 import { PLANS } from './catalog';
@@ -36,6 +38,7 @@ export interface Account {
   readonly customerId: string | null;
   readonly autoRefill: AutoRefillState;
   readonly subscription: SubscriptionState;
+  readonly payg: PaygState;
 }
 
 /** A new account on the FREE plan with its first monthly grant. */
@@ -59,6 +62,7 @@ export function openAccount(accountId: string, now: Date): { account: Account; c
     customerId: null,
     autoRefill: AUTO_REFILL_OFF,
     subscription: NO_SUBSCRIPTION,
+    payg: NO_PAYG,
   };
   return { account, change };
 }

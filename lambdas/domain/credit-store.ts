@@ -10,6 +10,7 @@ import type { IdempotencyRecord } from './idempotency';
 import type { LedgerDraft } from './wallet';
 import type { PaymentRecord } from './payment-record';
 import type { Topup } from './topup';
+import type { PaygInvoice } from './payg';
 
 export interface LedgerEntry extends LedgerDraft {
   readonly id: string;
@@ -44,6 +45,7 @@ export interface AccountCommit {
   /** A payment's record: created once (the dedupe across events for one payment) or updated as read. */
   readonly payment?: { readonly before: PaymentRecord | null; readonly after: PaymentRecord };
   readonly topup?: Topup;
+  readonly paygInvoice?: PaygInvoice;
 }
 
 export interface GenerationPage {
@@ -99,7 +101,11 @@ export interface CreditStore {
   /** Creates coupons all-or-nothing; false if any code already exists (nothing written). */
   createCoupons(coupons: readonly Coupon[]): Promise<boolean>;
   /** Accounts whose grant (or expiry) is due at or before `now`, read from a sparse index. */
-  dueAccountIds(kind: 'grant' | 'expiry' | 'refill', now: Date): AsyncIterable<string>;
+  dueAccountIds(kind: 'grant' | 'expiry' | 'refill' | 'payg', now: Date): AsyncIterable<string>;
+  getPaygInvoice(accountId: string, invoiceId: string): Promise<PaygInvoice | null>;
+  /** Records the provider's invoice id on one of our invoices (no money moves). */
+  putPaygInvoice(invoice: PaygInvoice): Promise<void>;
+  listPaygInvoices(accountId: string, limit: number): Promise<readonly PaygInvoice[]>;
   /** Every account with its stored buckets and the sum of its ledger per bucket (a full scan). */
   scanLedgerTotals(segments: number): Promise<Array<{ account: Account; ledgerSums: ReadonlyMap<string, number> }>>;
 }

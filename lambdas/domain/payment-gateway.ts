@@ -63,8 +63,8 @@ export interface PaymentGateway {
   createPayment(input: CreatePaymentInput): Promise<PaymentCreated>;
   createOrChangeSubscription(input: SubscriptionChange): Promise<SubscriptionResult>;
   cancelSubscriptionAtPeriodEnd(input: { subscriptionId: string; idempotencyKey: string }): Promise<void>;
-  /** Invoices PAYG usage for a closed period (charged to the saved card). */
-  invoicePaygUsage(input: { accountId: string; customerId: string; credits: number; amountCents: number; periodStart: string; idempotencyKey: string }): Promise<{ invoiceId: string }>;
+  /** Invoices PAYG usage (charged to the saved card); `invoiceId` is ours, carried back in the paid invoice's metadata. */
+  invoicePaygUsage(input: { accountId: string; customerId: string; credits: number; amountCents: number; invoiceId: string; idempotencyKey: string }): Promise<{ invoiceId: string }>;
 }
 
 /** Price of a number of top-up credits. */

@@ -7,6 +7,7 @@ import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { applySubscriptionEvent } from './apply-subscription-event';
 import { creditPayment } from './credit-payment';
+import { settlePaygInvoicePaid } from './payg';
 import { recordPaymentFailure } from './record-payment-failure';
 import { reversePayment } from './reverse-payment';
 
@@ -34,5 +35,7 @@ async function apply(deps: UseCaseDeps, event: Exclude<ProviderEvent, { kind: 'i
     case 'subscription_ended':
     case 'period_paid':
       return applySubscriptionEvent(deps, event);
+    case 'payg_invoice_paid':
+      return settlePaygInvoicePaid(deps, event.accountId, event.invoiceId, event.eventId);
   }
 }

@@ -16,6 +16,7 @@ import { PLANS } from '../domain/catalog';
 import { ConcurrencyLimitError, IdempotencyKeyReusedError } from '../domain/errors';
 import type { GenerationJob, JobRef } from '../domain/generation';
 import { firstDueAt } from '../domain/job-lifecycle';
+import { notePaygUsage } from '../domain/payg';
 import { log } from '../shared/logger';
 import { quoteGeneration } from '../domain/generation';
 import type { IdempotencyRecord } from '../domain/idempotency';
@@ -82,7 +83,13 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     const accepted: GenerationAccepted = { id: job.id, status: 'queued', model: job.model, count: job.count, credits: job.credits, charges };
     const outcome = await deps.store.commit({
       before: account,
-      after: { ...account, version: account.version + 1, buckets: change.buckets, activeJobs: account.activeJobs + 1 },
+      after: {
+        ...account,
+        version: account.version + 1,
+        buckets: change.buckets,
+        activeJobs: account.activeJobs + 1,
+        payg: notePaygUsage(account.payg, charges.some((c) => c.bucketType === 'payg'), now),
+      },
       entries: change.entries,
       at,
       generation: { job, idempotency: { key: input.idempotencyKey, requestHash, statusCode: 202, responseBody: JSON.stringify(accepted), createdAt: at } },

@@ -30,7 +30,11 @@ export interface BillingView {
 /** Everything the billing page shows, in one answer. Top-ups, invoices and auto-refill fill in with payments. */
 export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<BillingView> {
   const account = await getOrOpenAccount(deps, accountId);
-  const [ledger, topups] = await Promise.all([deps.store.listLedger(accountId, RECENT_LEDGER_ENTRIES, null), deps.store.listTopups(accountId, RECENT_TOPUPS)]);
+  const [ledger, topups, invoices] = await Promise.all([
+    deps.store.listLedger(accountId, RECENT_LEDGER_ENTRIES, null),
+    deps.store.listTopups(accountId, RECENT_TOPUPS),
+    deps.store.listPaygInvoices(accountId, RECENT_TOPUPS),
+  ]);
   const plan = PLANS[account.plan];
   return {
     accountId: account.id,
@@ -42,7 +46,7 @@ export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<
     recentLedger: ledger.entries,
     topups: topups.map((t) => ({ id: t.id, purpose: t.purpose, credits: t.credits, amount: { value: t.amountCents, currency: t.currency }, status: t.status, createdAt: t.createdAt })),
     debtCredits: debtCredits(account.buckets),
-    invoices: [],
+    invoices: invoices.map((i) => ({ id: i.id, kind: 'payg', credits: i.credits, amount: { value: i.amountCents, currency: 'usd' }, status: i.status, createdAt: i.createdAt })),
     usageLimits: usageLimitsTable().map((p) => ({
       plan: p.plan,
       monthlyCredits: p.monthlyCredits,

@@ -304,7 +304,7 @@ describe('cancelSubscriptionAtPeriodEnd', () => {
 });
 
 describe('invoicePaygUsage', () => {
-  const usage = (customerId: string) => ({ accountId: 'acc_1', customerId, credits: 1200, amountCents: 4800, periodStart: '2026-11-01', idempotencyKey: 'payg:acc_1:2026-11-01' });
+  const usage = (customerId: string) => ({ accountId: 'acc_1', customerId, credits: 1200, amountCents: 4800, invoiceId: 'inv_payg_7', idempotencyKey: 'payg:acc_1:2026-11-01' });
 
   it('adds an invoice item, invoices it automatically and finalizes the invoice, each step under its own key', async () => {
     const customerId = await gateway.ensureCustomer('acc_1');
@@ -312,9 +312,9 @@ describe('invoicePaygUsage', () => {
 
     const { invoiceId } = await gateway.invoicePaygUsage(usage(customerId));
 
-    const metadata = { account_id: 'acc_1', payg_period: '2026-11-01', credits: '1200' };
+    const metadata = { account_id: 'acc_1', payg_invoice_id: 'inv_payg_7', credits: '1200' };
     expect(fake.requestsTo('POST', '/v1/invoiceitems')).toEqual([
-      expect.objectContaining({ idempotencyKey: 'payg:acc_1:2026-11-01:item', params: { customer: customerId, amount: '4800', currency: 'usd', description: 'Pay-as-you-go credits 2026-11-01', metadata } }),
+      expect.objectContaining({ idempotencyKey: 'payg:acc_1:2026-11-01:item', params: { customer: customerId, amount: '4800', currency: 'usd', description: 'Pay-as-you-go credits (inv_payg_7)', metadata } }),
     ]);
     expect(fake.requestsTo('POST', '/v1/invoices')).toEqual([
       expect.objectContaining({

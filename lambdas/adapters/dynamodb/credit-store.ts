@@ -4,7 +4,7 @@
  * that make the change happen once put with attribute_not_exists.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../../domain/account';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
@@ -13,6 +13,7 @@ import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '.
 import type { GenerationJob, JobRef } from '../../domain/generation';
 import type { PaymentRecord } from '../../domain/payment-record';
 import type { Topup } from '../../domain/topup';
+import type { PaygInvoice } from '../../domain/payg';
 import * as items from './items';
 import * as keys from './keys';
 import { DUE_INDEXES, DUE_INDEX_SHARDS } from './table-schema';
@@ -69,7 +70,7 @@ export class DynamoDbCreditStore implements CreditStore {
     if (before && (after.id !== before.id || after.version !== before.version + 1)) throw new Error('a commit moves one account to its next version');
     const pk = keys.accountPk(after.id);
     const transactItems: Parameters<typeof transactWrite>[1][number][] = [];
-    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition' | 'event' | 'payment' | 'topup'> = [];
+    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition' | 'event' | 'payment' | 'topup' | 'invoice'> = [];
     const add = (role: (typeof roles)[number], item: (typeof transactItems)[number]) => {
       roles.push(role);
       transactItems.push(item);
@@ -117,6 +118,7 @@ export class DynamoDbCreditStore implements CreditStore {
           : putNew(items.paymentToItem(now)),
       );
     }
+    if (change.paygInvoice) add('invoice', { Put: { TableName: this.tableName, Item: items.paygInvoiceToItem(change.paygInvoice) } });
     if (change.topup) add('topup', { Put: { TableName: this.tableName, Item: items.topupToItem(change.topup) } });
 
     const result = await transactWrite(this.db, transactItems);
@@ -194,6 +196,20 @@ export class DynamoDbCreditStore implements CreditStore {
       },
     ]);
     return result.ok;
+  }
+
+  async getPaygInvoice(accountId: string, invoiceId: string): Promise<PaygInvoice | null> {
+    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.invoiceSk(invoiceId) }]);
+    return item ? items.itemToPaygInvoice(item) : null;
+  }
+
+  async putPaygInvoice(invoice: PaygInvoice): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: items.paygInvoiceToItem(invoice) }));
+  }
+
+  async listPaygInvoices(accountId: string, limit: number): Promise<readonly PaygInvoice[]> {
+    const page = await this.queryNewestFirst(accountId, keys.INVOICE_SK_PREFIX, keys.INVOICE_SK_PATTERN, limit, null);
+    return page.items.map(items.itemToPaygInvoice);
   }
 
   async isProviderEventApplied(eventId: string): Promise<boolean> {
@@ -275,11 +291,12 @@ export class DynamoDbCreditStore implements CreditStore {
     return false;
   }
 
-  async *dueAccountIds(kind: 'grant' | 'expiry' | 'refill', now: Date): AsyncIterable<string> {
+  async *dueAccountIds(kind: 'grant' | 'expiry' | 'refill' | 'payg', now: Date): AsyncIterable<string> {
     const { index, shardPk } = {
       grant: { index: DUE_INDEXES.grantDue, shardPk: keys.grantDuePk },
       expiry: { index: DUE_INDEXES.expiryDue, shardPk: keys.expiryDuePk },
       refill: { index: DUE_INDEXES.refillDue, shardPk: keys.refillDuePk },
+      payg: { index: DUE_INDEXES.paygDue, shardPk: keys.paygDuePk },
     }[kind];
     for await (const item of this.queryDue(index, shardPk, now)) yield String(item.pk).slice('ACCOUNT#'.length);
   }

@@ -2,6 +2,8 @@
 import type { Account } from '../../domain/account';
 import { AUTO_REFILL_OFF } from '../../domain/auto-refill';
 import { NO_SUBSCRIPTION } from '../../domain/subscription';
+import type { PaygInvoice } from '../../domain/payg';
+import { NO_PAYG, paygInvoiceDueAt } from '../../domain/payg';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
 import type { LedgerEntry } from '../../domain/credit-store';
@@ -19,6 +21,7 @@ export function accountToItem(account: Account): Item {
   const shard = keys.dueShard(account.id);
   const expiryDueAt = nextExpiryAt(account.buckets);
   const refillDueAt = autoRefillDueAt(account);
+  const paygDueAt = paygInvoiceDueAt(account.payg);
   return {
     pk: keys.accountPk(account.id),
     sk: keys.ACCOUNT_SK,
@@ -28,6 +31,7 @@ export function accountToItem(account: Account): Item {
     ...(account.nextGrantAt ? { grantDuePk: keys.grantDuePk(shard), grantDueAt: account.nextGrantAt } : {}),
     ...(expiryDueAt ? { expiryDuePk: keys.expiryDuePk(shard), expiryDueAt } : {}),
     ...(refillDueAt ? { refillDuePk: keys.refillDuePk(shard), refillDueAt } : {}),
+    ...(paygDueAt ? { paygDuePk: keys.paygDuePk(shard), paygDueAt } : {}),
   };
 }
 
@@ -63,6 +67,7 @@ export function itemToAccount(item: Item): Account {
     customerId: a.customerId ?? null,
     autoRefill: a.autoRefill ?? AUTO_REFILL_OFF,
     subscription: a.subscription ?? NO_SUBSCRIPTION,
+    payg: a.payg ?? NO_PAYG,
   };
 }
 
@@ -140,4 +145,13 @@ export function paymentToItem(payment: PaymentRecord): Item {
 export function itemToPayment(item: Item): PaymentRecord {
   const { pk: _pk, sk: _sk, kind: _kind, ...payment } = item;
   return payment as unknown as PaymentRecord;
+}
+
+export function paygInvoiceToItem(invoice: PaygInvoice): Item {
+  return { pk: keys.accountPk(invoice.accountId), sk: keys.invoiceSk(invoice.id), kind: 'invoice', ...invoice };
+}
+
+export function itemToPaygInvoice(item: Item): PaygInvoice {
+  const { pk: _pk, sk: _sk, kind: _kind, ...invoice } = item;
+  return invoice as unknown as PaygInvoice;
 }

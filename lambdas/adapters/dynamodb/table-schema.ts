@@ -10,6 +10,7 @@ export const DUE_INDEXES = {
   expiryDue: { name: 'expiryDue', partitionKey: 'expiryDuePk', sortKey: 'expiryDueAt' },
   jobDue: { name: 'jobDue', partitionKey: 'jobDuePk', sortKey: 'jobDueAt' },
   refillDue: { name: 'refillDue', partitionKey: 'refillDuePk', sortKey: 'refillDueAt' },
+  paygDue: { name: 'paygDue', partitionKey: 'paygDuePk', sortKey: 'paygDueAt' },
 } as const;
 
 /** Due-index partitions are spread over shards so that no single index partition runs hot. */

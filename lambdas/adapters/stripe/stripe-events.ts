@@ -27,6 +27,7 @@ const Subscription = z.object({
   current_period_end: epoch.optional(),
   items: z.object({ data: z.array(z.object({ current_period_start: epoch.optional(), current_period_end: epoch.optional() })).min(1) }),
 });
+const PaygInvoice = z.object({ metadata: z.object({ account_id: z.string().min(1).max(128), payg_invoice_id: z.string().regex(/^inv_payg_[0-9]+$/) }) });
 const SubscriptionInvoice = z.object({
   billing_reason: z.string(),
   subscription: z.string().nullish(),
@@ -97,6 +98,8 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
       return sub.success ? { kind: 'subscription_ended', eventId, accountId: sub.data.metadata.account_id, subscriptionId: sub.data.id, eventCreatedAt } : ignored;
     }
     case 'invoice.paid': {
+      const payg = PaygInvoice.safeParse(object);
+      if (payg.success) return { kind: 'payg_invoice_paid', eventId, accountId: payg.data.metadata.account_id, invoiceId: payg.data.metadata.payg_invoice_id };
       const invoice = SubscriptionInvoice.safeParse(object);
       if (!invoice.success || !['subscription_create', 'subscription_cycle'].includes(invoice.data.billing_reason)) return ignored;
       const subscriptionId = invoice.data.parent?.subscription_details?.subscription ?? invoice.data.subscription;

@@ -165,11 +165,11 @@ export class StripePaymentGateway implements PaymentGateway {
    * charged automatically to the default payment method, 3. finalize it now (rather than in an hour).
    * Each step has its own key derived from the caller's, so a retry of the whole call replays each step.
    */
-  async invoicePaygUsage(input: { accountId: string; customerId: string; credits: number; amountCents: number; periodStart: string; idempotencyKey: string }): Promise<{ invoiceId: string }> {
+  async invoicePaygUsage(input: { accountId: string; customerId: string; credits: number; amountCents: number; invoiceId: string; idempotencyKey: string }): Promise<{ invoiceId: string }> {
     const key = checkedKey(input.idempotencyKey, ':finalize'.length);
-    const metadata = { account_id: input.accountId, payg_period: input.periodStart, credits: String(input.credits) };
+    const metadata = { account_id: input.accountId, payg_invoice_id: input.invoiceId, credits: String(input.credits) };
     await this.stripe.invoiceItems.create(
-      { customer: input.customerId, amount: input.amountCents, currency: 'usd', description: `Pay-as-you-go credits ${input.periodStart}`, metadata },
+      { customer: input.customerId, amount: input.amountCents, currency: 'usd', description: `Pay-as-you-go credits (${input.invoiceId})`, metadata },
       { idempotencyKey: `${key}:item` },
     );
     const draft = await this.stripe.invoices.create(

@@ -9,6 +9,7 @@ import { createCouponsHandler } from './create-coupons';
 import { createGenerationHandler } from './create-generation';
 import { createQuoteHandler } from './create-quote';
 import { createTopupHandler } from './create-topup';
+import { createPutPaygHandler } from './payg';
 import { createStripeWebhookHandler } from './stripe-webhook';
 import { createDeleteSubscriptionHandler, createPostSubscriptionHandler } from './subscription';
 import { createGetBalanceHandler } from './get-balance';
@@ -45,5 +46,6 @@ export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'PUT', path: '/v1/auto-refill', auth: 'jwt', functionName: 'put-auto-refill', entry: 'auto-refill.ts#putHandler', create: createPutAutoRefillHandler },
   { method: 'POST', path: '/v1/subscription', auth: 'jwt', functionName: 'post-subscription', entry: 'subscription.ts#postHandler', create: createPostSubscriptionHandler },
   { method: 'DELETE', path: '/v1/subscription', auth: 'jwt', functionName: 'delete-subscription', entry: 'subscription.ts#deleteHandler', create: createDeleteSubscriptionHandler },
+  { method: 'PUT', path: '/v1/payg', auth: 'jwt', functionName: 'put-payg', entry: 'payg.ts', create: createPutPaygHandler },
   { method: 'GET', path: '/v1/billing', auth: 'jwt', functionName: 'get-billing', entry: 'get-billing.ts', create: createGetBillingHandler },
 ];

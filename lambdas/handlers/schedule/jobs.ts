@@ -4,6 +4,7 @@
 import type { UseCaseDeps } from '../../use-cases/context';
 import { expireDueCredits } from '../../use-cases/expire-credits';
 import { grantDueSubscriptions } from '../../use-cases/grant-subscriptions';
+import { invoicePaygUsage } from '../../use-cases/payg';
 import { reapStuckJobs } from '../../use-cases/reap-stuck-jobs';
 import { sweepAutoRefills } from '../../use-cases/sweep-auto-refills';
 import { reconcileLedger } from '../../use-cases/reconcile-ledger';
@@ -17,5 +18,6 @@ export function scheduledJobs(deps: UseCaseDeps): Record<string, ScheduledJob> {
     reconcile: () => reconcileLedger(deps),
     'reap-stuck-jobs': () => reapStuckJobs(deps),
     'auto-refill': () => sweepAutoRefills(deps),
+    'payg-invoicing': () => invoicePaygUsage(deps),
   };
 }

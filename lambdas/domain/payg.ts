@@ -1,0 +1,68 @@
+/**
+ * Pay-as-you-go: once every bucket is empty, debits draw on the PAYG bucket down to the plan's
+ * limit. Usage is invoiced at the start of the next calendar month (UTC); the credits stay counted
+ * as used until the invoice is paid, so an unpaid invoice keeps blocking usage beyond the limit.
+ */
+import type { Account } from './account';
+import { PLANS } from './catalog';
+import { DomainError } from './errors';
+import type { WalletChange } from './wallet';
+import { PAYG_BUCKET_ID, paygUsed, post } from './wallet';
+
+export interface PaygState {
+  /** Used credits already on an invoice that is not paid yet. */
+  readonly invoicedCredits: number;
+  /** When the oldest uninvoiced usage happened; null when everything used is invoiced. */
+  readonly usageSince: string | null;
+  /** An invoice recorded but not yet confirmed by the provider (the invoicing job retries it). */
+  readonly pendingInvoiceId: string | null;
+}
+
+export const NO_PAYG: PaygState = { invoicedCredits: 0, usageSince: null, pendingInvoiceId: null };
+
+export interface PaygInvoice {
+  readonly id: string;
+  readonly accountId: string;
+  readonly credits: number;
+  readonly amountCents: number;
+  readonly status: 'pending' | 'open' | 'paid';
+  readonly providerInvoiceId: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export function assertPaygAvailable(account: Account): void {
+  if (PLANS[account.plan].paygLimitCredits <= 0) throw new DomainError('invalid_request', `The ${account.plan} plan has no pay-as-you-go; upgrade to use it.`, { issues: [{ path: 'body.enabled', message: 'not on this plan' }] });
+}
+
+/** When the account's uninvoiced PAYG usage falls due for invoicing: the next month's first instant. */
+export function paygInvoiceDueAt(payg: PaygState): string | null {
+  if (payg.pendingInvoiceId) return '1970-01-01T00:00:00.000Z';
+  if (!payg.usageSince) return null;
+  const since = new Date(payg.usageSince);
+  return new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth() + 1, 1)).toISOString();
+}
+
+/** Marks PAYG usage as started if this debit drew on PAYG. */
+export function notePaygUsage(payg: PaygState, drewPayg: boolean, now: Date): PaygState {
+  return drewPayg && payg.usageSince === null ? { ...payg, usageSince: now.toISOString() } : payg;
+}
+
+/** Puts all uninvoiced usage on a new invoice (recorded first, sent to the provider after). */
+export function startPaygInvoice(account: Account, invoiceId: string, centsPerCredit: number, now: Date): { account: Account; invoice: PaygInvoice } | null {
+  const uninvoiced = paygUsed(account.buckets) - account.payg.invoicedCredits;
+  if (uninvoiced <= 0 || account.payg.pendingInvoiceId) return null;
+  const at = now.toISOString();
+  return {
+    account: { ...account, version: account.version + 1, payg: { invoicedCredits: account.payg.invoicedCredits + uninvoiced, usageSince: null, pendingInvoiceId: invoiceId } },
+    invoice: { id: invoiceId, accountId: account.id, credits: uninvoiced, amountCents: uninvoiced * centsPerCredit, status: 'pending', providerInvoiceId: null, createdAt: at, updatedAt: at },
+  };
+}
+
+/** The invoice was paid: its credits stop counting as used (an `adjustment` back into PAYG). */
+export function settlePaygInvoice(account: Account, invoice: PaygInvoice): { account: Account; change: WalletChange } {
+  const credits = Math.min(invoice.credits, paygUsed(account.buckets));
+  const change = credits > 0 ? post(account.buckets, [{ type: 'adjustment', bucketId: PAYG_BUCKET_ID, amount: credits, reference: invoice.id }], { paygLimitCredits: 0 }) : { buckets: account.buckets, entries: [] };
+  const payg = { ...account.payg, invoicedCredits: Math.max(account.payg.invoicedCredits - invoice.credits, 0), pendingInvoiceId: account.payg.pendingInvoiceId === invoice.id ? null : account.payg.pendingInvoiceId };
+  return { account: { ...account, version: account.version + 1, buckets: change.buckets, payg }, change };
+}

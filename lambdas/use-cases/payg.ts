@@ -1,0 +1,96 @@
+/**
+ * Pay-as-you-go: switching it on (owner, needs a saved card and a plan with a PAYG limit),
+ * invoicing the usage each month, and settling an invoice when it is paid.
+ */
+import type { Account } from '../domain/account';
+import { TOPUP_CENTS_PER_CREDIT } from '../domain/catalog';
+import { DomainError } from '../domain/errors';
+import type { PaygInvoice } from '../domain/payg';
+import { assertPaygAvailable, settlePaygInvoice, startPaygInvoice } from '../domain/payg';
+import { log } from '../shared/logger';
+import type { UseCaseDeps } from './context';
+import { ensureCustomer } from './ensure-customer';
+import { getOrOpenAccount } from './open-account';
+import { done, retry, withOptimisticRetry } from './optimistic-retry';
+
+export async function setPayg(deps: UseCaseDeps, accountId: string, enabled: boolean): Promise<{ enabled: boolean }> {
+  const account = await getOrOpenAccount(deps, accountId);
+  if (enabled) {
+    assertPaygAvailable(account);
+    const card = await deps.payments.savedCard(await ensureCustomer(deps, account));
+    if (!card) throw new DomainError('payment_method_required', 'Save a card first: pay-as-you-go usage is invoiced to it.');
+  }
+  return withOptimisticRetry(async () => {
+    const current = await deps.store.loadAccount(accountId);
+    if (!current) throw new Error(`account ${accountId} vanished`);
+    const outcome = await deps.store.commit({ before: current, after: { ...current, version: current.version + 1, paygEnabled: enabled }, entries: [], at: deps.clock.now().toISOString() });
+    return outcome.kind === 'committed' ? done({ enabled }) : retry(outcome.kind);
+  });
+}
+
+/** Scheduled: invoices each due account's uninvoiced PAYG usage (and re-sends any invoice not yet confirmed). */
+export async function invoicePaygUsage(deps: UseCaseDeps): Promise<{ due: number; invoiced: number; credits: number }> {
+  let due = 0;
+  let invoiced = 0;
+  let credits = 0;
+  for await (const accountId of deps.store.dueAccountIds('payg', deps.clock.now())) {
+    due += 1;
+    const invoice = await recordInvoice(deps, accountId);
+    if (!invoice) continue;
+    await sendInvoice(deps, invoice);
+    invoiced += 1;
+    credits += invoice.credits;
+  }
+  return { due, invoiced, credits };
+}
+
+/** Reserves the usage on an invoice of ours first, so a crash before the provider call loses nothing. */
+async function recordInvoice(deps: UseCaseDeps, accountId: string): Promise<PaygInvoice | null> {
+  return withOptimisticRetry(async () => {
+    const account = await deps.store.loadAccount(accountId);
+    if (!account) return done(null);
+    if (account.payg.pendingInvoiceId) return done(await deps.store.getPaygInvoice(accountId, account.payg.pendingInvoiceId));
+    const now = deps.clock.now();
+    const started = startPaygInvoice(account, `inv_payg_${account.version + 1}`, TOPUP_CENTS_PER_CREDIT, now);
+    const next: Account = started?.account ?? { ...account, version: account.version + 1, payg: { ...account.payg, usageSince: null } };
+    const outcome = await deps.store.commit({ before: account, after: next, entries: [], at: now.toISOString(), ...(started ? { paygInvoice: started.invoice } : {}) });
+    return outcome.kind === 'committed' ? done(started?.invoice ?? null) : retry(outcome.kind);
+  });
+}
+
+async function sendInvoice(deps: UseCaseDeps, invoice: PaygInvoice): Promise<void> {
+  const account = await getOrOpenAccount(deps, invoice.accountId);
+  const customerId = await ensureCustomer(deps, account);
+  const { invoiceId } = await deps.payments.invoicePaygUsage({ accountId: invoice.accountId, customerId, credits: invoice.credits, amountCents: invoice.amountCents, invoiceId: invoice.id, idempotencyKey: `payg-invoice:${invoice.accountId}:${invoice.id}` });
+  const current = await deps.store.getPaygInvoice(invoice.accountId, invoice.id);
+  if (current?.status === 'pending') await deps.store.putPaygInvoice({ ...current, status: 'open', providerInvoiceId: invoiceId, updatedAt: deps.clock.now().toISOString() });
+  await withOptimisticRetry(async () => {
+    const latest = await deps.store.loadAccount(invoice.accountId);
+    if (!latest || latest.payg.pendingInvoiceId !== invoice.id) return done(null);
+    const outcome = await deps.store.commit({ before: latest, after: { ...latest, version: latest.version + 1, payg: { ...latest.payg, pendingInvoiceId: null } }, entries: [], at: deps.clock.now().toISOString() });
+    return outcome.kind === 'committed' ? done(null) : retry(outcome.kind);
+  });
+  log().info('PAYG usage invoiced', { invoiceId: invoice.id, credits: invoice.credits });
+}
+
+/** A PAYG invoice was paid: its credits stop counting as used, once. */
+export async function settlePaygInvoicePaid(deps: UseCaseDeps, accountId: string, invoiceId: string, eventId: string): Promise<string> {
+  return withOptimisticRetry(async () => {
+    const [account, invoice] = await Promise.all([deps.store.loadAccount(accountId), deps.store.getPaygInvoice(accountId, invoiceId)]);
+    if (!account || !invoice) throw new DomainError('event_not_ready', `Invoice ${invoiceId} of ${accountId} is not known yet.`);
+    if (invoice.status === 'paid') return done('already_applied');
+    const now = deps.clock.now();
+    const settled = settlePaygInvoice(account, invoice);
+    const outcome = await deps.store.commit({
+      before: account,
+      after: settled.account,
+      entries: settled.change.entries,
+      at: now.toISOString(),
+      providerEventId: eventId,
+      paygInvoice: { ...invoice, status: 'paid', updatedAt: now.toISOString() },
+    });
+    if (outcome.kind === 'committed') return done('settled');
+    if (outcome.kind === 'already_applied') return done('already_applied');
+    return retry(outcome.kind);
+  });
+}
