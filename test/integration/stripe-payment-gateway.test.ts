@@ -134,6 +134,8 @@ describe('createPayment on-session', () => {
           description: 'Top-up: 500 credits',
           metadata: { account_id: 'acc_1', topup_id: 'top_1', credits: '500', purpose: 'topup' },
           automatic_payment_methods: { enabled: 'true' },
+          // Saved for later off-session charges (auto-refill, PAYG invoices).
+          setup_future_usage: 'off_session',
         },
       }),
     ]);

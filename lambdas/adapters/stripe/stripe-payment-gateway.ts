@@ -107,7 +107,7 @@ export class StripePaymentGateway implements PaymentGateway {
     };
     const options = { idempotencyKey: checkedKey(input.idempotencyKey) };
     if (input.offSessionPaymentMethodId === undefined) {
-      const intent = await this.stripe.paymentIntents.create({ ...base, automatic_payment_methods: { enabled: true } }, options);
+      const intent = await this.stripe.paymentIntents.create({ ...base, automatic_payment_methods: { enabled: true }, setup_future_usage: 'off_session' }, options);
       return { paymentId: intent.id, status: toPaymentStatus(intent.status), clientSecret: intent.client_secret };
     }
     try {
