@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { periodStartAt } from '../domain/billing-period';
+import { PLANS } from '../domain/catalog';
 import type { CreatePaymentInput, PaymentCreated, PaymentGateway, SavedCard, SubscriptionChange, SubscriptionResult } from '../domain/payment-gateway';
 
 export type CardBehaviour = 'succeed' | 'decline' | 'require_action';
@@ -177,6 +178,7 @@ export class PaymentSimulator implements PaymentGateway {
       id: `in_sim_${digest(`${s.id}:${s.periodStart.toISOString()}`).slice(0, 20)}`,
       object: 'invoice',
       status: 'paid',
+      amount_paid: PLANS[s.plan].priceCents,
       billing_reason: billingReason,
       parent: { type: 'subscription_details', subscription_details: { subscription: s.id, metadata: { account_id: s.accountId, plan: s.plan } } },
       lines: { object: 'list', data: [{ period: { start: toEpoch(s.periodStart), end: toEpoch(s.periodEnd) } }] },

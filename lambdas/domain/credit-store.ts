@@ -11,6 +11,7 @@ import type { LedgerDraft } from './wallet';
 import type { PaymentRecord } from './payment-record';
 import type { Topup } from './topup';
 import type { PaygInvoice } from './payg';
+import type { SubscriptionInvoice } from './subscription';
 
 export interface LedgerEntry extends LedgerDraft {
   readonly id: string;
@@ -46,6 +47,7 @@ export interface AccountCommit {
   readonly payment?: { readonly before: PaymentRecord | null; readonly after: PaymentRecord };
   readonly topup?: Topup;
   readonly paygInvoice?: PaygInvoice;
+  readonly subscriptionInvoice?: SubscriptionInvoice;
 }
 
 export interface GenerationPage {
@@ -103,9 +105,10 @@ export interface CreditStore {
   /** Accounts whose grant (or expiry) is due at or before `now`, read from a sparse index. */
   dueAccountIds(kind: 'grant' | 'expiry' | 'refill' | 'payg', now: Date): AsyncIterable<string>;
   getPaygInvoice(accountId: string, invoiceId: string): Promise<PaygInvoice | null>;
-  /** Records the provider's invoice id on one of our invoices (no money moves). */
-  putPaygInvoice(invoice: PaygInvoice): Promise<void>;
-  listPaygInvoices(accountId: string, limit: number): Promise<readonly PaygInvoice[]>;
+  /** Records the provider's invoice id on a still-pending invoice of ours (no money moves; a paid one stays paid). */
+  markPaygInvoiceSent(invoice: PaygInvoice, providerInvoiceId: string, at: string): Promise<void>;
+  /** PAYG and subscription invoices, newest first. */
+  listInvoices(accountId: string, limit: number): Promise<ReadonlyArray<PaygInvoice | SubscriptionInvoice>>;
   /** Every account with its stored buckets and the sum of its ledger per bucket (a full scan). */
   scanLedgerTotals(segments: number): Promise<Array<{ account: Account; ledgerSums: ReadonlyMap<string, number> }>>;
 }

@@ -21,6 +21,7 @@ export interface PaygState {
 export const NO_PAYG: PaygState = { invoicedCredits: 0, usageSince: null, pendingInvoiceId: null };
 
 export interface PaygInvoice {
+  readonly kind: 'payg';
   readonly id: string;
   readonly accountId: string;
   readonly credits: number;
@@ -55,7 +56,7 @@ export function startPaygInvoice(account: Account, invoiceId: string, centsPerCr
   const at = now.toISOString();
   return {
     account: { ...account, version: account.version + 1, payg: { invoicedCredits: account.payg.invoicedCredits + uninvoiced, usageSince: null, pendingInvoiceId: invoiceId } },
-    invoice: { id: invoiceId, accountId: account.id, credits: uninvoiced, amountCents: uninvoiced * centsPerCredit, status: 'pending', providerInvoiceId: null, createdAt: at, updatedAt: at },
+    invoice: { kind: 'payg', id: invoiceId, accountId: account.id, credits: uninvoiced, amountCents: uninvoiced * centsPerCredit, status: 'pending', providerInvoiceId: null, createdAt: at, updatedAt: at },
   };
 }
 

@@ -22,7 +22,16 @@ export type ProviderEvent =
   | { readonly kind: 'dispute_closed'; readonly eventId: string; readonly paymentId: string; readonly won: boolean }
   | { readonly kind: 'subscription_changed'; readonly eventId: string; readonly facts: SubscriptionFacts }
   | { readonly kind: 'subscription_ended'; readonly eventId: string; readonly accountId: string; readonly subscriptionId: string; readonly eventCreatedAt: string }
-  | { readonly kind: 'period_paid'; readonly eventId: string; readonly accountId: string; readonly subscriptionId: string; readonly periodStart: string; readonly periodEnd: string }
+  | {
+      readonly kind: 'period_paid';
+      readonly eventId: string;
+      readonly accountId: string;
+      readonly subscriptionId: string;
+      readonly periodStart: string;
+      readonly periodEnd: string;
+      readonly invoiceId: string;
+      readonly amountPaidCents: number;
+    }
   | { readonly kind: 'payg_invoice_paid'; readonly eventId: string; readonly accountId: string; readonly invoiceId: string }
   /** A type we do not act on, or a payment that is not one of our top-ups. */
   | { readonly kind: 'ignored'; readonly eventId: string; readonly type: string };

@@ -32,6 +32,21 @@ export interface SubscriptionState {
   readonly lastEventAt: string | null;
 }
 
+/** A paid subscription invoice, as the billing page lists it. */
+export interface SubscriptionInvoice {
+  readonly kind: 'subscription';
+  readonly id: string;
+  readonly accountId: string;
+  readonly credits: number;
+  readonly amountCents: number;
+  readonly status: 'paid';
+  readonly providerInvoiceId: string;
+  readonly periodStart: string;
+  readonly periodEnd: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
 export const NO_SUBSCRIPTION: SubscriptionState = { subscriptionId: null, pendingPlan: null, lastEventAt: null };
 
 const NO_CHANGE = (account: Account): WalletChange => ({ buckets: account.buckets, entries: [] });

@@ -6,6 +6,7 @@
 import type { Account } from '../domain/account';
 import { DomainError } from '../domain/errors';
 import type { ProviderEvent } from '../domain/provider-event';
+import type { SubscriptionInvoice } from '../domain/subscription';
 import { applySubscriptionChange, endSubscription, grantPaidPeriod } from '../domain/subscription';
 import type { WalletChange } from '../domain/wallet';
 import { subscriptionBucketId } from '../domain/credit';
@@ -28,12 +29,18 @@ export async function applySubscriptionEvent(deps: UseCaseDeps, event: Subscript
       entries: decided.change.entries,
       at: now.toISOString(),
       providerEventId: event.eventId,
-      ...(event.kind === 'period_paid' ? { grantedPeriodStart: event.periodStart } : {}),
+      ...(event.kind === 'period_paid' ? { grantedPeriodStart: event.periodStart, subscriptionInvoice: invoiceOf(event, decided.change, now) } : {}),
     });
     if (outcome.kind === 'committed') return done('applied');
     if (outcome.kind === 'already_applied') return done('already_applied');
     return retry(outcome.kind);
   });
+}
+
+function invoiceOf(event: Extract<SubscriptionEvent, { kind: 'period_paid' }>, change: WalletChange, now: Date): SubscriptionInvoice {
+  const at = now.toISOString();
+  const credits = change.entries.filter((e) => e.type === 'grant').reduce((sum, e) => sum + e.amount, 0);
+  return { kind: 'subscription', id: event.invoiceId, accountId: event.accountId, credits, amountCents: event.amountPaidCents, status: 'paid', providerInvoiceId: event.invoiceId, periodStart: event.periodStart, periodEnd: event.periodEnd, createdAt: at, updatedAt: at };
 }
 
 function decide(account: Account, event: SubscriptionEvent, now: Date): { account: Account; change: WalletChange } | null {

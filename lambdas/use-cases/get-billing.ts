@@ -33,7 +33,7 @@ export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<
   const [ledger, topups, invoices] = await Promise.all([
     deps.store.listLedger(accountId, RECENT_LEDGER_ENTRIES, null),
     deps.store.listTopups(accountId, RECENT_TOPUPS),
-    deps.store.listPaygInvoices(accountId, RECENT_TOPUPS),
+    deps.store.listInvoices(accountId, RECENT_TOPUPS),
   ]);
   const plan = PLANS[account.plan];
   return {
@@ -46,7 +46,15 @@ export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<
     recentLedger: ledger.entries,
     topups: topups.map((t) => ({ id: t.id, purpose: t.purpose, credits: t.credits, amount: { value: t.amountCents, currency: t.currency }, status: t.status, createdAt: t.createdAt })),
     debtCredits: debtCredits(account.buckets),
-    invoices: invoices.map((i) => ({ id: i.id, kind: 'payg', credits: i.credits, amount: { value: i.amountCents, currency: 'usd' }, status: i.status, createdAt: i.createdAt })),
+    invoices: invoices.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      credits: i.credits,
+      amount: { value: i.amountCents, currency: 'usd' },
+      status: i.status,
+      createdAt: i.createdAt,
+      ...(i.kind === 'subscription' ? { periodStart: i.periodStart, periodEnd: i.periodEnd } : {}),
+    })),
     usageLimits: usageLimitsTable().map((p) => ({
       plan: p.plan,
       monthlyCredits: p.monthlyCredits,

@@ -63,7 +63,8 @@ async function sendInvoice(deps: UseCaseDeps, invoice: PaygInvoice): Promise<voi
   const customerId = await ensureCustomer(deps, account);
   const { invoiceId } = await deps.payments.invoicePaygUsage({ accountId: invoice.accountId, customerId, credits: invoice.credits, amountCents: invoice.amountCents, invoiceId: invoice.id, idempotencyKey: `payg-invoice:${invoice.accountId}:${invoice.id}` });
   const current = await deps.store.getPaygInvoice(invoice.accountId, invoice.id);
-  if (current?.status === 'pending') await deps.store.putPaygInvoice({ ...current, status: 'open', providerInvoiceId: invoiceId, updatedAt: deps.clock.now().toISOString() });
+  // The paid event may already have arrived: only a still-pending invoice becomes open.
+  if (current?.status === 'pending') await deps.store.markPaygInvoiceSent(current, invoiceId, deps.clock.now().toISOString());
   await withOptimisticRetry(async () => {
     const latest = await deps.store.loadAccount(invoice.accountId);
     if (!latest || latest.payg.pendingInvoiceId !== invoice.id) return done(null);

@@ -36,6 +36,7 @@ test('subscribing to PRO: plan, renewal date and the month’s credits, granted 
   expect(after).toMatchObject({ plan: { id: 'PRO', monthlyCredits: 6000 }, status: 'active', cancelAtPeriodEnd: false, renewsAt: expect.stringMatching(/^2027-02-10T00:00:00/) });
   expect(after.balance.available).toBe(100 + 6000);
   expect(await grants('pro')).toEqual([6000, 100]);
+  expect(after.invoices).toEqual([expect.objectContaining({ kind: 'subscription', credits: 6000, status: 'paid', periodStart: expect.stringMatching(/^2027-01-10/), periodEnd: expect.stringMatching(/^2027-02-10/) })]);
 
   // A retried request is the same subscription, and nothing more is granted.
   expect((await subscribe(await t.token('pro'), 'PRO')).body.subscriptionId).toBe(response.body.subscriptionId);

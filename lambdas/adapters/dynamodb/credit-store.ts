@@ -4,7 +4,7 @@
  * that make the change happen once put with attribute_not_exists.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../../domain/account';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
@@ -118,6 +118,7 @@ export class DynamoDbCreditStore implements CreditStore {
           : putNew(items.paymentToItem(now)),
       );
     }
+    if (change.subscriptionInvoice) add('invoice', { Put: { TableName: this.tableName, Item: items.paygInvoiceToItem(change.subscriptionInvoice) } });
     if (change.paygInvoice) add('invoice', { Put: { TableName: this.tableName, Item: items.paygInvoiceToItem(change.paygInvoice) } });
     if (change.topup) add('topup', { Put: { TableName: this.tableName, Item: items.topupToItem(change.topup) } });
 
@@ -200,16 +201,27 @@ export class DynamoDbCreditStore implements CreditStore {
 
   async getPaygInvoice(accountId: string, invoiceId: string): Promise<PaygInvoice | null> {
     const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.invoiceSk(invoiceId) }]);
-    return item ? items.itemToPaygInvoice(item) : null;
+    const invoice = item ? items.itemToInvoice(item) : null;
+    return invoice?.kind === 'payg' ? invoice : null;
   }
 
-  async putPaygInvoice(invoice: PaygInvoice): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: items.paygInvoiceToItem(invoice) }));
+  async markPaygInvoiceSent(invoice: PaygInvoice, providerInvoiceId: string, at: string): Promise<void> {
+    await transactWrite(this.db, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: items.paygInvoiceToItem({ ...invoice, status: 'open', providerInvoiceId, updatedAt: at }),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        },
+      },
+    ]);
   }
 
-  async listPaygInvoices(accountId: string, limit: number): Promise<readonly PaygInvoice[]> {
+  async listInvoices(accountId: string, limit: number) {
     const page = await this.queryNewestFirst(accountId, keys.INVOICE_SK_PREFIX, keys.INVOICE_SK_PATTERN, limit, null);
-    return page.items.map(items.itemToPaygInvoice);
+    return page.items.map(items.itemToInvoice).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
   async isProviderEventApplied(eventId: string): Promise<boolean> {

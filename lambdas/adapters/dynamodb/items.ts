@@ -1,6 +1,7 @@
 /** Maps domain records to table items and back; the only place that knows attribute names. */
 import type { Account } from '../../domain/account';
 import { AUTO_REFILL_OFF } from '../../domain/auto-refill';
+import type { SubscriptionInvoice } from '../../domain/subscription';
 import { NO_SUBSCRIPTION } from '../../domain/subscription';
 import type { PaygInvoice } from '../../domain/payg';
 import { NO_PAYG, paygInvoiceDueAt } from '../../domain/payg';
@@ -147,11 +148,12 @@ export function itemToPayment(item: Item): PaymentRecord {
   return payment as unknown as PaymentRecord;
 }
 
-export function paygInvoiceToItem(invoice: PaygInvoice): Item {
-  return { pk: keys.accountPk(invoice.accountId), sk: keys.invoiceSk(invoice.id), kind: 'invoice', ...invoice };
+export function paygInvoiceToItem(invoice: PaygInvoice | SubscriptionInvoice): Item {
+  return { pk: keys.accountPk(invoice.accountId), sk: keys.invoiceSk(invoice.id), ...invoice, kind: invoice.kind };
 }
 
-export function itemToPaygInvoice(item: Item): PaygInvoice {
-  const { pk: _pk, sk: _sk, kind: _kind, ...invoice } = item;
-  return invoice as unknown as PaygInvoice;
+export function itemToInvoice(item: Item): PaygInvoice | SubscriptionInvoice {
+  // `kind` is both the item's kind and the invoice's: 'payg' or 'subscription'.
+  const { pk: _pk, sk: _sk, ...invoice } = item;
+  return invoice as unknown as PaygInvoice | SubscriptionInvoice;
 }

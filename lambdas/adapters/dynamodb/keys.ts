@@ -38,6 +38,6 @@ export const refillDuePk = (shard: number) => `REFILLDUE#${shard}`;
 export const paygDuePk = (shard: number) => `PAYGDUE#${shard}`;
 export const invoiceSk = (invoiceId: string) => `INVOICE#${invoiceId}`;
 export const INVOICE_SK_PREFIX = 'INVOICE#';
-export const INVOICE_SK_PATTERN = /^INVOICE#inv_payg_[0-9]+$/;
+export const INVOICE_SK_PATTERN = /^INVOICE#(inv_payg_[0-9]+|in_[A-Za-z0-9_]{1,100})$/;
 export const JOB_SK_PREFIX = 'JOB#';
 export const JOB_SK_PATTERN = /^JOB#gen_[0-9a-z]{26}$/;

@@ -29,6 +29,8 @@ const Subscription = z.object({
 });
 const PaygInvoice = z.object({ metadata: z.object({ account_id: z.string().min(1).max(128), payg_invoice_id: z.string().regex(/^inv_payg_[0-9]+$/) }) });
 const SubscriptionInvoice = z.object({
+  id: z.string().min(1),
+  amount_paid: z.number().int().nonnegative().default(0),
   billing_reason: z.string(),
   subscription: z.string().nullish(),
   parent: z.object({ subscription_details: z.object({ subscription: z.string(), metadata: SubscriptionMetadata.nullish() }).nullish() }).nullish(),
@@ -106,7 +108,9 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
       const accountId = invoice.data.parent?.subscription_details?.metadata?.account_id ?? invoice.data.subscription_details?.metadata?.account_id;
       // A subscription invoice's own period_start/end describe the previous period; its line holds the paid one.
       const period = invoice.data.lines.data[0]!.period;
-      return subscriptionId && accountId ? { kind: 'period_paid', eventId, accountId, subscriptionId, periodStart: period.start, periodEnd: period.end } : ignored;
+      return subscriptionId && accountId
+        ? { kind: 'period_paid', eventId, accountId, subscriptionId, periodStart: period.start, periodEnd: period.end, invoiceId: invoice.data.id, amountPaidCents: invoice.data.amount_paid }
+        : ignored;
     }
     default:
       return ignored;
