@@ -57,7 +57,9 @@ export function errorResult(error: unknown): HttpResult {
   if (error instanceof DomainError) {
     const status = statusOf(error.code);
     const retryAfter = typeof error.details?.retryAfterSeconds === 'number' ? { 'retry-after': String(error.details.retryAfterSeconds) } : undefined;
-    if (status >= 500) log().error('request failed', { code: error.code, error });
+    // 503 asks the caller (Stripe) to retry later: expected when events arrive out of order.
+    if (status === 503) log().warn('request deferred', { code: error.code, reason: error.message });
+    else if (status >= 500) log().error('request failed', { code: error.code, error });
     return jsonResult(status, errorBody(error.code, error.message, error.details), retryAfter);
   }
   log().error('unhandled error', { error: error as Error });
