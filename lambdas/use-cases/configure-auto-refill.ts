@@ -5,7 +5,7 @@ import { assertTopupWithinPlan } from '../domain/topup';
 import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
 import { getOrOpenAccount } from './open-account';
-import { done, retry, withOptimisticRetry } from './optimistic-retry';
+import { updateAccount } from './update-account';
 
 export interface AutoRefillView extends AutoRefillSettings {
   readonly disabledReason: string | null;
@@ -32,14 +32,10 @@ export async function configureAutoRefill(deps: UseCaseDeps, accountId: string, 
     card = await deps.payments.savedCard(await ensureCustomer(deps, account));
     if (!card) throw new DomainError('payment_method_required', 'Save a card first: auto-refill charges it off-session.');
   }
-  const saved = await withOptimisticRetry(async () => {
-    const current = await deps.store.loadAccount(accountId);
-    if (!current) throw new Error(`account ${accountId} vanished`);
-    const after: Account = { ...current, version: current.version + 1, autoRefill: { ...current.autoRefill, ...settings, disabledReason: settings.enabled ? null : current.autoRefill.disabledReason } };
-    const outcome = await deps.store.commit({ before: current, after, entries: [], at: deps.clock.now().toISOString() });
-    return outcome.kind === 'committed' ? done(after) : retry(outcome.kind);
-  });
-  return autoRefillView(saved, card, deps.clock.now());
+  const saved = await updateAccount(deps, accountId, (current) => ({
+    autoRefill: { ...current.autoRefill, ...settings, disabledReason: settings.enabled ? null : current.autoRefill.disabledReason },
+  }));
+  return autoRefillView(saved ?? account, card, deps.clock.now());
 }
 
 export function autoRefillView(account: Account, card: { brand: string; last4: string } | null, now: Date): AutoRefillView {

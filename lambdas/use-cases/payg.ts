@@ -12,6 +12,7 @@ import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
 import { getOrOpenAccount } from './open-account';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
+import { updateAccount } from './update-account';
 
 export async function setPayg(deps: UseCaseDeps, accountId: string, enabled: boolean): Promise<{ enabled: boolean }> {
   const account = await getOrOpenAccount(deps, accountId);
@@ -20,12 +21,8 @@ export async function setPayg(deps: UseCaseDeps, accountId: string, enabled: boo
     const card = await deps.payments.savedCard(await ensureCustomer(deps, account));
     if (!card) throw new DomainError('payment_method_required', 'Save a card first: pay-as-you-go usage is invoiced to it.');
   }
-  return withOptimisticRetry(async () => {
-    const current = await deps.store.loadAccount(accountId);
-    if (!current) throw new Error(`account ${accountId} vanished`);
-    const outcome = await deps.store.commit({ before: current, after: { ...current, version: current.version + 1, paygEnabled: enabled }, entries: [], at: deps.clock.now().toISOString() });
-    return outcome.kind === 'committed' ? done({ enabled }) : retry(outcome.kind);
-  });
+  await updateAccount(deps, accountId, () => ({ paygEnabled: enabled }));
+  return { enabled };
 }
 
 /** Scheduled: invoices each due account's uninvoiced PAYG usage (and re-sends any invoice not yet confirmed). */
@@ -65,12 +62,7 @@ async function sendInvoice(deps: UseCaseDeps, invoice: PaygInvoice): Promise<voi
   const current = await deps.store.getPaygInvoice(invoice.accountId, invoice.id);
   // The paid event may already have arrived: only a still-pending invoice becomes open.
   if (current?.status === 'pending') await deps.store.markPaygInvoiceSent(current, invoiceId, deps.clock.now().toISOString());
-  await withOptimisticRetry(async () => {
-    const latest = await deps.store.loadAccount(invoice.accountId);
-    if (!latest || latest.payg.pendingInvoiceId !== invoice.id) return done(null);
-    const outcome = await deps.store.commit({ before: latest, after: { ...latest, version: latest.version + 1, payg: { ...latest.payg, pendingInvoiceId: null } }, entries: [], at: deps.clock.now().toISOString() });
-    return outcome.kind === 'committed' ? done(null) : retry(outcome.kind);
-  });
+  await updateAccount(deps, invoice.accountId, (latest) => (latest.payg.pendingInvoiceId === invoice.id ? { payg: { ...latest.payg, pendingInvoiceId: null } } : null));
   log().info('PAYG usage invoiced', { invoiceId: invoice.id, credits: invoice.credits });
 }
 

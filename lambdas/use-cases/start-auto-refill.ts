@@ -17,6 +17,7 @@ import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
+import { updateAccount } from './update-account';
 
 export type AutoRefillResult = Extract<RefillDecision, { kind: 'skip' }>['reason'] | 'started' | 'declined' | 'authentication_required' | 'no_payment_method';
 
@@ -67,13 +68,7 @@ export async function release(
   outcome: 'declined' | 'authentication_required',
   result: AutoRefillResult = outcome,
 ): Promise<AutoRefillResult> {
-  await withOptimisticRetry(async () => {
-    const account = await deps.store.loadAccount(accountId);
-    const next = account ? finishAutoRefill(account, topupId, outcome) : null;
-    if (!account || !next) return done(null);
-    const outcome2 = await deps.store.commit({ before: account, after: next, entries: [], at: deps.clock.now().toISOString() });
-    return outcome2.kind === 'committed' ? done(null) : retry(outcome2.kind);
-  });
+  await updateAccount(deps, accountId, (account) => finishAutoRefill(account, topupId, outcome));
   log().warn('auto-refill switched off', { topupId, reason: outcome });
   return result;
 }
