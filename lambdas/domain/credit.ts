@@ -42,6 +42,26 @@ function creditWithDebtFirst(buckets: readonly Bucket[], credit: Posting): Walle
 }
 
 /**
+ * Pays an open debt out of credits that just arrived in the given buckets (in order), so owed
+ * credits are never spent twice: `adjustment` entries out of each source and into the debt bucket.
+ */
+export function repayDebtFrom(change: WalletChange, sources: ReadonlyArray<{ bucketId: string; amount: number }>, reference: string): WalletChange {
+  let owed = debtCredits(change.buckets);
+  const postings: Posting[] = [];
+  for (const source of sources) {
+    const available = change.buckets.find((b) => b.id === source.bucketId)?.balance ?? 0;
+    const repay = Math.min(owed, source.amount, Math.max(available, 0));
+    if (repay <= 0) continue;
+    owed -= repay;
+    postings.push({ type: 'adjustment', bucketId: source.bucketId, amount: -repay, reference: `debt-repayment:${reference}` });
+    postings.push({ type: 'adjustment', bucketId: DEBT_BUCKET_ID, amount: repay, reference: `debt-repayment:${reference}` });
+  }
+  if (postings.length === 0) return change;
+  const repaid = post(change.buckets, postings, { paygLimitCredits: 0 });
+  return { buckets: repaid.buckets, entries: [...change.entries, ...repaid.entries] };
+}
+
+/**
  * Takes back a payment's credits (refunded or disputed): what is still unspent leaves the top-up
  * bucket at once; what was already spent becomes a debt. Both are `adjustment` entries that
  * reference the payment.

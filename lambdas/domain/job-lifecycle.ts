@@ -7,6 +7,7 @@ import type { Account } from './account';
 import { paygTermsOf } from './account';
 import type { GenerationJob } from './generation';
 import { refundCharges } from './refund';
+import { repayDebtFrom } from './credit';
 import type { WalletChange } from './wallet';
 
 export interface JobTimings {
@@ -93,6 +94,8 @@ export function settleJobOnAccount(account: Account, finished: GenerationJob, no
   if (!isFinished(finished)) throw new Error(`job ${finished.id} has not finished`);
   const activeJobs = Math.max(account.activeJobs - 1, 0);
   if (finished.status === 'succeeded') return { account: { ...account, version: account.version + 1, activeJobs }, entries: [] };
-  const change = refundCharges(account.buckets, { charges: finished.charges, reference: finished.id, now, paygLimitCredits: paygTermsOf(account).limitCredits });
+  const refunded = refundCharges(account.buckets, { charges: finished.charges, reference: finished.id, now, paygLimitCredits: paygTermsOf(account).limitCredits });
+  // Refunded credits pay any debt first, as every other arriving credit does (PAYG refunds just reduce usage).
+  const change = repayDebtFrom(refunded, finished.charges.filter((c) => c.bucketType !== 'payg'), finished.id);
   return { account: { ...account, version: account.version + 1, activeJobs, buckets: change.buckets }, entries: change.entries };
 }

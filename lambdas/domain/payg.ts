@@ -7,6 +7,7 @@ import type { Account } from './account';
 import { PLANS } from './catalog';
 import { DomainError } from './errors';
 import type { WalletChange } from './wallet';
+import { creditNonExpiring } from './credit';
 import { PAYG_BUCKET_ID, paygUsed, post } from './wallet';
 
 export interface PaygState {
@@ -60,10 +61,17 @@ export function startPaygInvoice(account: Account, invoiceId: string, centsPerCr
   };
 }
 
-/** The invoice was paid: its credits stop counting as used (an `adjustment` back into PAYG). */
-export function settlePaygInvoice(account: Account, invoice: PaygInvoice): { account: Account; change: WalletChange } {
+/**
+ * The invoice was paid: its credits stop counting as used (an `adjustment` back into PAYG). If
+ * some of that usage was refunded meanwhile (a failed job), the customer has paid for credits they
+ * got back: those land in the top-up bucket, so nothing paid for is lost.
+ */
+export function settlePaygInvoice(account: Account, invoice: PaygInvoice, now: Date): { account: Account; change: WalletChange } {
   const credits = Math.min(invoice.credits, paygUsed(account.buckets));
-  const change = credits > 0 ? post(account.buckets, [{ type: 'adjustment', bucketId: PAYG_BUCKET_ID, amount: credits, reference: invoice.id }], { paygLimitCredits: 0 }) : { buckets: account.buckets, entries: [] };
+  const settled = credits > 0 ? post(account.buckets, [{ type: 'adjustment', bucketId: PAYG_BUCKET_ID, amount: credits, reference: invoice.id }], { paygLimitCredits: 0 }) : { buckets: account.buckets, entries: [] };
+  const overpaid = invoice.credits - credits;
+  const refunded = overpaid > 0 ? creditNonExpiring(settled.buckets, { kind: 'topup', amountCredits: overpaid, reference: invoice.id, now }) : null;
+  const change = refunded ? { buckets: refunded.buckets, entries: [...settled.entries, ...refunded.entries] } : settled;
   const payg = { ...account.payg, invoicedCredits: Math.max(account.payg.invoicedCredits - invoice.credits, 0), pendingInvoiceId: account.payg.pendingInvoiceId === invoice.id ? null : account.payg.pendingInvoiceId };
   return { account: { ...account, version: account.version + 1, buckets: change.buckets, payg }, change };
 }

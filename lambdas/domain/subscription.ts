@@ -61,6 +61,11 @@ function isStale(account: Account, facts: { eventCreatedAt: string }): boolean {
  */
 export function applySubscriptionChange(account: Account, facts: SubscriptionFacts, now: Date): { account: Account; change: WalletChange } | null {
   if (isStale(account, facts)) return null;
+  const inForce = ['active', 'trialing', 'past_due'].includes(facts.status);
+  if (!inForce && account.plan === 'FREE') {
+    // Not paid (yet): remember the subscription, but the FREE plan, its status and grants go on.
+    return { account: { ...account, version: account.version + 1, subscription: { ...account.subscription, subscriptionId: facts.subscriptionId, lastEventAt: facts.eventCreatedAt } }, change: NO_CHANGE(account) };
+  }
   const base: Account = {
     ...account,
     version: account.version + 1,
@@ -71,8 +76,8 @@ export function applySubscriptionChange(account: Account, facts: SubscriptionFac
     nextGrantAt: null,
     subscription: { ...account.subscription, subscriptionId: facts.subscriptionId, lastEventAt: facts.eventCreatedAt },
   };
-  // Not paid yet (incomplete) or unpaid: the plan in force does not change.
-  if (!['active', 'trialing', 'past_due'].includes(facts.status)) return { account: base, change: NO_CHANGE(account) };
+  // A paid plan that is no longer paid (unpaid, incomplete_expired, canceled): the plan stays until the provider ends it.
+  if (!inForce) return { account: base, change: NO_CHANGE(account) };
   const current = PLANS[account.plan].monthlyCredits;
   const next = PLANS[facts.plan].monthlyCredits;
   if (facts.plan === account.plan || account.plan === 'FREE' || account.subscription.subscriptionId === null) {
@@ -88,8 +93,9 @@ export function applySubscriptionChange(account: Account, facts: SubscriptionFac
 function proratedUpgradeGrant(account: Account, facts: SubscriptionFacts, now: Date): WalletChange {
   const start = Date.parse(facts.periodStart);
   const end = Date.parse(facts.periodEnd);
-  const remaining = Math.min(Math.max((end - now.getTime()) / (end - start), 0), 1);
-  const credits = Math.floor((PLANS[facts.plan].monthlyCredits - PLANS[account.plan].monthlyCredits) * remaining);
+  const remainingMs = Math.min(Math.max(end - now.getTime(), 0), end - start);
+  // Integer arithmetic: a float fraction can land just below a whole number and lose a credit.
+  const credits = Math.floor(((PLANS[facts.plan].monthlyCredits - PLANS[account.plan].monthlyCredits) * remainingMs) / (end - start));
   const bucketId = `${subscriptionBucketId(facts.periodStart)}:${facts.plan}`;
   if (credits <= 0 || account.buckets.some((b) => b.id === bucketId)) return NO_CHANGE(account);
   return grantSubscriptionCredits(account.buckets, { periodStart: facts.periodStart, periodEnd: facts.periodEnd, amountCredits: credits, now, bucketId, reference: `upgrade:${facts.plan}:${facts.periodStart}` });

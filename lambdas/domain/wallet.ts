@@ -100,13 +100,13 @@ export function visibleBuckets(buckets: readonly Bucket[], now: Date): Bucket[] 
 
 export function paygUsed(buckets: readonly Bucket[]): number {
   const payg = buckets.find((b) => b.id === PAYG_BUCKET_ID);
-  return payg ? -payg.balance : 0;
+  return payg ? 0 - payg.balance : 0; // 0 - x, not -x: no negative zero in answers
 }
 
 /** Credits owed after a payment was taken back; paid off first by the next credits. */
 export function debtCredits(buckets: readonly Bucket[]): number {
   const debt = buckets.find((b) => b.id === DEBT_BUCKET_ID);
-  return debt ? -debt.balance : 0;
+  return debt ? 0 - debt.balance : 0;
 }
 
 /**

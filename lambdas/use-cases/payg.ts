@@ -73,7 +73,7 @@ export async function settlePaygInvoicePaid(deps: UseCaseDeps, accountId: string
     if (!account || !invoice) throw new DomainError('event_not_ready', `Invoice ${invoiceId} of ${accountId} is not known yet.`);
     if (invoice.status === 'paid') return done('already_applied');
     const now = deps.clock.now();
-    const settled = settlePaygInvoice(account, invoice);
+    const settled = settlePaygInvoice(account, invoice, now);
     const outcome = await deps.store.commit({
       before: account,
       after: settled.account,

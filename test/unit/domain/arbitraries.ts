@@ -85,3 +85,25 @@ export function entriesFor(entries: readonly LedgerDraft[], bucketId: string): L
 export function frozen(buckets: readonly Bucket[]): readonly Bucket[] {
   return Object.freeze(buckets.map((b) => Object.freeze({ ...b })));
 }
+
+export const HOUR_MS = 3_600_000;
+
+/**
+ * Oracle: replays ledger entries over the balances of `before` (missing buckets start at 0). Returns
+ * the balances the entries explain and every entry whose balanceAfter is not the running sum.
+ */
+export function replayLedger(before: readonly Bucket[], entries: readonly LedgerDraft[]): { balances: Map<string, number>; mismatches: LedgerDraft[] } {
+  const balances = new Map(before.map((b) => [b.id, b.balance]));
+  const mismatches: LedgerDraft[] = [];
+  for (const e of entries) {
+    const next = (balances.get(e.bucketId) ?? 0) + e.amount;
+    balances.set(e.bucketId, next);
+    if (e.balanceAfter !== next) mismatches.push(e);
+  }
+  return { balances, mismatches };
+}
+
+/** Balances by bucket id, for comparing whole wallets. */
+export function balancesOf(buckets: readonly Bucket[]): Map<string, number> {
+  return new Map(buckets.map((b) => [b.id, b.balance]));
+}
