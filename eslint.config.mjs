@@ -22,7 +22,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.ts', 'scripts/**', 'test/**/*.ts'],
+    files: ['bin/**/*.ts', 'scripts/**', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

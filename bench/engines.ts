@@ -50,7 +50,7 @@ function sumCapacity(consumed: unknown): number {
 
 export async function startBenchService() {
   const [engine, sqsEmulator] = await Promise.all([startDynamoDbLocal({ port: 0 }), startSqsEmulator()]);
-  const raw = makeRawClient(engine.endpoint);
+  const raw = makeRawClient(engine.endpoint, { maxSockets: 600 });
   const tableName = 'bench';
   await createTable(raw, tableName);
   const plainDb = makeDocumentClient(engine.endpoint, raw);

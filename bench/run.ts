@@ -18,6 +18,7 @@ import { done, retry, withOptimisticRetry } from '../lambdas/use-cases/optimisti
 import { throughputChart } from './chart';
 import type { BenchService } from './engines';
 import { startBenchService } from './engines';
+import type { Throughput } from './measure';
 import { percentiles, round, throughput, timeEach } from './measure';
 import { measureBundles } from './bundles';
 
@@ -32,12 +33,12 @@ async function main(): Promise<void> {
     await rawTransactions(b, 1, 1); // warm the engine's JIT before measuring
     await rawTransactions(b, 16, 1);
 
-    const raw = [];
+    const raw: Throughput[] = [];
     for (const c of CONCURRENCIES) raw.push(await rawTransactions(b, c, SECONDS));
     const accounts = await prepareAccounts(b, 900);
-    const inProcess = [];
+    const inProcess: Throughput[] = [];
     for (const c of CONCURRENCIES) inProcess.push(await debits(b, accounts, c, 'in-process'));
-    const overHttp = [];
+    const overHttp: Throughput[] = [];
     for (const c of CONCURRENCIES) overHttp.push(await debits(b, accounts, c, 'http'));
     results.throughput = CONCURRENCIES.map((c, i) => ({
       concurrency: c,
@@ -68,9 +69,12 @@ async function main(): Promise<void> {
 }
 
 /** (1) The engine's ceiling: 3-item TransactWriteItems (an update and two puts), each worker on its own items. */
+let rawRun = 0;
 async function rawTransactions(b: BenchService, concurrency: number, seconds: number) {
+  rawRun += 1;
+  const run = rawRun;
   return throughput(concurrency, seconds, async (worker, i) => {
-    const pk = `RAW#${concurrency}#${worker}`;
+    const pk = `RAW#${run}#${worker}`;
     await b.plainDb.send(
       new TransactWriteCommand({
         TransactItems: [

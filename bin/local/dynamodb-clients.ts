@@ -9,8 +9,14 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /** A low-level client for DynamoDB Local (fixed local credentials and region). */
-export function makeRawClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+export function makeRawClient(endpoint: string, options: { maxSockets?: number } = {}): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    // The SDK's default pool is 50 sockets; a benchmark at high concurrency needs more.
+    ...(options.maxSockets ? { requestHandler: { httpAgent: { maxSockets: options.maxSockets } } } : {}),
+  });
 }
 
 /**

@@ -93,7 +93,7 @@ describe('startPaygInvoice', () => {
         }
         expect(started).not.toBeNull();
         const { account: after, invoice } = started!;
-        expect(invoice).toEqual({ kind: 'payg', id: 'inv_new', accountId: 'acc_1', credits: uninvoiced, amountCents: uninvoiced * centsPerCredit, status: 'pending', providerInvoiceId: null, createdAt: iso(NOW_MS), updatedAt: iso(NOW_MS) }, NOW);
+        expect(invoice).toEqual({ kind: 'payg', id: 'inv_new', accountId: 'acc_1', credits: uninvoiced, amountCents: uninvoiced * centsPerCredit, status: 'pending', providerInvoiceId: null, createdAt: iso(NOW_MS), updatedAt: iso(NOW_MS) });
         expect(after).toEqual({ ...before, version: before.version + 1, payg: { invoicedCredits: drawn, usageSince: null, pendingInvoiceId: 'inv_new' } });
         // nothing is left to invoice, even after the pending invoice was confirmed
         expect(startPaygInvoice({ ...after, payg: { ...after.payg, pendingInvoiceId: null } }, 'inv_again', centsPerCredit, NOW)).toBeNull();
