@@ -49,7 +49,7 @@ function decide(account: Account, event: SubscriptionEvent, now: Date): { accoun
       return applySubscriptionChange(account, event.facts, now);
     case 'subscription_ended':
       return account.subscription.subscriptionId === event.subscriptionId ? endSubscription(account, event, now) : null;
-    case 'period_paid':
+    case 'period_paid': {
       // Events come in any order: an invoice paid before we saw its subscription is retried later.
       // Likewise an invoice paid before its subscription turned active (the plan is still FREE).
       const granted = account.buckets.some((b) => b.id === subscriptionBucketId(event.periodStart));
@@ -57,5 +57,6 @@ function decide(account: Account, event: SubscriptionEvent, now: Date): { accoun
         throw new DomainError('event_not_ready', `Subscription ${event.subscriptionId} is not known on this account yet.`);
       }
       return grantPaidPeriod(account, { subscriptionId: event.subscriptionId, start: event.periodStart, end: event.periodEnd }, now);
+    }
   }
 }

@@ -10,6 +10,6 @@ export async function recordPaymentFailure(deps: UseCaseDeps, event: Extract<Pro
   if (!event.topupId) return 'no_topup';
   const topup = await deps.store.getTopup(event.accountId, event.topupId);
   if (topup?.status === 'pending') await deps.store.updateTopupStatus({ ...topup, paymentId: event.paymentId }, 'failed', deps.clock.now().toISOString());
-  if (event.purpose === 'auto_refill') await release(deps, event.accountId, event.topupId, event.reason === 'authentication_required' ? 'authentication_required' : 'declined');
+  if (event.purpose === 'auto_refill' && (await deps.store.loadAccount(event.accountId))) await release(deps, event.accountId, event.topupId, event.reason === 'authentication_required' ? 'authentication_required' : 'declined');
   return 'topup_failed';
 }

@@ -13,13 +13,18 @@ const TopupMetadata = z.object({
   topup_id: z.string().max(64).optional(),
 });
 
-const Envelope = z.object({ id: z.string().min(1), type: z.string().min(1), created: z.number().int(), data: z.object({ object: z.record(z.string(), z.unknown()) }) });
+/** Stripe ids are short; anything longer is not Stripe's and would not fit a key. */
+const StripeId = z.string().min(1).max(255);
+/** Seconds since 1970 within what a Date can hold (to year 9999). */
+const EpochSeconds = z.number().int().positive().max(253_402_300_799);
 
-const epoch = z.number().int().positive().transform((s) => new Date(s * 1000).toISOString());
+const Envelope = z.object({ id: StripeId, type: z.string().min(1).max(255), created: EpochSeconds, data: z.object({ object: z.record(z.string(), z.unknown()) }) });
+
+const epoch = EpochSeconds.transform((s) => new Date(s * 1000).toISOString());
 const SubscriptionMetadata = z.object({ account_id: z.string().min(1).max(128), plan: z.enum(['BEGINNER', 'PRO', 'TEAM']).optional() });
 /** Recent API versions keep the billing period on the subscription's items; older ones on the subscription. */
 const Subscription = z.object({
-  id: z.string(),
+  id: StripeId,
   status: z.string(),
   cancel_at_period_end: z.boolean(),
   metadata: SubscriptionMetadata,
@@ -29,23 +34,26 @@ const Subscription = z.object({
 });
 const PaygInvoice = z.object({ metadata: z.object({ account_id: z.string().min(1).max(128), payg_invoice_id: z.string().regex(/^inv_payg_[0-9]+$/) }) });
 const SubscriptionInvoice = z.object({
-  id: z.string().min(1),
+  id: StripeId,
   amount_paid: z.number().int().nonnegative().default(0),
   billing_reason: z.string(),
-  subscription: z.string().nullish(),
-  parent: z.object({ subscription_details: z.object({ subscription: z.string(), metadata: SubscriptionMetadata.nullish() }).nullish() }).nullish(),
+  subscription: StripeId.nullish(),
+  parent: z.object({ subscription_details: z.object({ subscription: StripeId, metadata: SubscriptionMetadata.nullish() }).nullish() }).nullish(),
   subscription_details: z.object({ metadata: SubscriptionMetadata.nullish() }).nullish(),
   lines: z.object({ data: z.array(z.object({ period: z.object({ start: epoch, end: epoch }) })).min(1) }),
 });
 
-const PaymentIntent = z.object({ id: z.string(), amount_received: z.number().int().nonnegative(), metadata: TopupMetadata });
-const FailedPaymentIntent = z.object({ id: z.string(), metadata: TopupMetadata, last_payment_error: z.object({ code: z.string().optional(), decline_code: z.string().optional() }).nullish() });
-const CheckoutSession = z.object({ payment_intent: z.string(), amount_total: z.number().int().nonnegative(), payment_status: z.literal('paid'), metadata: TopupMetadata });
-const Charge = z.object({ payment_intent: z.string(), amount_refunded: z.number().int().nonnegative() });
-const Dispute = z.object({ payment_intent: z.string(), status: z.string() });
+const PaymentIntent = z.object({ id: StripeId, amount_received: z.number().int().nonnegative(), metadata: TopupMetadata });
+const FailedPaymentIntent = z.object({ id: StripeId, metadata: TopupMetadata, last_payment_error: z.object({ code: z.string().optional(), decline_code: z.string().optional() }).nullish() });
+const CheckoutSession = z.object({ payment_intent: StripeId, amount_total: z.number().int().nonnegative(), payment_status: z.literal('paid'), metadata: TopupMetadata });
+const Charge = z.object({ payment_intent: StripeId, amount_refunded: z.number().int().nonnegative() });
+const Dispute = z.object({ payment_intent: StripeId, status: z.string() });
 
 export function toProviderEvent(raw: unknown): ProviderEvent {
-  const envelope = Envelope.parse(raw);
+  const parsed = Envelope.safeParse(raw);
+  // Signed by Stripe but not an event we can read: acknowledge it rather than have it retried for days.
+  if (!parsed.success) return { kind: 'ignored', eventId: '', type: 'unreadable' };
+  const envelope = parsed.data;
   const { id: eventId, type } = envelope;
   const eventCreatedAt = new Date(envelope.created * 1000).toISOString();
   const object = envelope.data.object;

@@ -10,12 +10,37 @@ import { ModelId, OutputCount } from './schemas';
 
 const MAX_PARAMS_JSON_BYTES = 8 * 1024;
 
+const MAX_PARAMS_DEPTH = 8;
+
+/**
+ * Why `params` cannot be stored as given, or null. Checked iteratively (no recursion to overflow):
+ * at most 8 levels deep, non-empty keys, and numbers DynamoDB holds exactly (safe integers, or
+ * magnitudes from 1e-100 to 1e15).
+ */
+function paramsProblem(params: Record<string, unknown>): string | null {
+  const stack: Array<[unknown, number]> = [[params, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'number' && value !== 0 && !(Math.abs(value) <= 1e15 && Math.abs(value) >= 1e-100)) return 'params numbers must be between 1e-100 and 1e15 in magnitude';
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_PARAMS_DEPTH) return `params may nest at most ${MAX_PARAMS_DEPTH} levels`;
+    for (const [key, child] of Object.entries(value)) {
+      if (!Array.isArray(value) && (key.length === 0 || key.length > 64)) return 'params keys must be 1-64 characters';
+      stack.push([child, depth + 1]);
+    }
+  }
+  return Buffer.byteLength(JSON.stringify(params)) > MAX_PARAMS_JSON_BYTES ? `params are limited to ${MAX_PARAMS_JSON_BYTES} bytes of JSON` : null;
+}
+
 const GenerationBody = z.strictObject({
   model: ModelId,
   count: OutputCount,
   params: z
     .record(z.string().max(64), z.unknown())
-    .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PARAMS_JSON_BYTES, `params are limited to ${MAX_PARAMS_JSON_BYTES} bytes of JSON`)
+    .superRefine((p, ctx) => {
+      const problem = paramsProblem(p);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .default({}),
 });
 
