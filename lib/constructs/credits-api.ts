@@ -1,0 +1,135 @@
+/**
+ * The HTTP API, built from the route table (lambdas/handlers/http/routes.ts): one function per
+ * route, a Cognito JWT authorizer on every `jwt` route and none on the public ones (pricing, the
+ * Stripe webhook, which checks Stripe's signature itself), CORS for the app's origins, stage
+ * throttling and JSON access logs.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Construct } from 'constructs';
+import type { HttpFunctionSpec } from '../function-catalog';
+import type { FunctionDefaults } from '../service-functions';
+import { constructIdOf, createServiceFunction } from '../service-functions';
+import type { ServiceFunction } from './service-function';
+
+/** Request and response headers the app's browser code uses. */
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'];
+export const CORS_EXPOSE_HEADERS = ['retry-after'];
+
+/** One JSON line per request; never a header, token or body. */
+export const ACCESS_LOG_FIELDS = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  routeKey: '$context.routeKey',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integrationLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  errorMessage: '$context.error.message',
+  sub: '$context.authorizer.claims.sub',
+};
+
+export interface CreditsApiProps {
+  readonly routes: readonly HttpFunctionSpec[];
+  readonly functionDefaults: FunctionDefaults;
+  /** The JWT issuer's user pool and the app clients accepted as audience. */
+  readonly userPoolId: string;
+  readonly appClientIds: readonly string[];
+  /** Browser origins allowed by CORS. */
+  readonly allowOrigins: readonly string[];
+  /** @default { rateLimit: 50, burstLimit: 100 } */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** @default 10 seconds (API Gateway waits at most 30) */
+  readonly functionTimeout?: Duration;
+  /** Lambda's CPU share grows with memory: request latency, cold starts included, is what these functions are for. @default 1024 */
+  readonly functionMemorySize?: number;
+}
+
+/** The issuer Cognito writes into its tokens: the region is the pool id's prefix. */
+export function cognitoIssuer(scope: Construct, userPoolId: string): string {
+  const region = Token.isUnresolved(userPoolId) ? Stack.of(scope).region : userPoolId.split('_')[0];
+  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+}
+
+export class CreditsApi extends Construct {
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly accessLogs: logs.LogGroup;
+  /** By route function name. */
+  readonly functions: Readonly<Record<string, ServiceFunction>>;
+
+  constructor(scope: Construct, id: string, props: CreditsApiProps) {
+    super(scope, id);
+    this.api = new apigw.HttpApi(this, 'HttpApi', {
+      description: 'Banana Flow Credits',
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...props.allowOrigins],
+        allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST, apigw.CorsHttpMethod.PUT, apigw.CorsHttpMethod.DELETE, apigw.CorsHttpMethod.OPTIONS],
+        allowHeaders: CORS_ALLOW_HEADERS,
+        exposeHeaders: CORS_EXPOSE_HEADERS,
+        allowCredentials: false,
+        maxAge: Duration.hours(1),
+      },
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.functionDefaults.logRetention,
+      removalPolicy: props.functionDefaults.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: throttle.rateLimit, burstLimit: throttle.burstLimit },
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
+      },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('CognitoJwt', cognitoIssuer(this, props.userPoolId), {
+      jwtAudience: [...props.appClientIds],
+      identitySource: ['$request.header.Authorization'],
+    });
+
+    const functions: Record<string, ServiceFunction> = {};
+    for (const spec of props.routes) {
+      const fn = createServiceFunction(this, spec, props.functionDefaults, { timeout: props.functionTimeout ?? Duration.seconds(10), memorySize: props.functionMemorySize ?? 1024 });
+      functions[spec.name] = fn;
+      const [route] = this.api.addRoutes({
+        path: spec.route.path,
+        methods: [apigw.HttpMethod[spec.route.method]],
+        integration: new HttpLambdaIntegration(`${constructIdOf(spec.name)}Integration`, fn.function),
+        authorizer: spec.route.auth === 'jwt' ? authorizer : new apigw.HttpNoneAuthorizer(),
+      });
+      if (spec.route.auth === 'none' && route) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            spec.name === 'stripe-webhook'
+              ? 'Stripe cannot send a Cognito token: the handler verifies the Stripe-Signature header on the raw body (stripe.webhooks.constructEvent, 300 s tolerance) and refuses anything else with 400.'
+              : 'Public by design: the model price list the app shows before sign-in; no account data, read-only, throttled at the stage.',
+        });
+      }
+    }
+    this.functions = functions;
+  }
+
+  /** The API's base URL (the `$default` stage). */
+  get url(): string {
+    return this.api.apiEndpoint;
+  }
+}

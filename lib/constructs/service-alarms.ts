@@ -1,0 +1,139 @@
+/**
+ * The alarms, all notifying one SNS topic with an email subscription:
+ * - each dead-letter queue holding a message (visible or being read: the jobs DLQ has a consumer);
+ * - each function's errors and throttles;
+ * - reconcile mismatches (the custom metric the reconcile job publishes);
+ * - Stripe webhook signature failures (a metric filter on the webhook's log group).
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** What the webhook handler logs (WARN) when a Stripe signature is missing, stale or wrong. */
+export const WEBHOOK_SIGNATURE_FAILURE_MESSAGE = 'webhook signature verification failed';
+export const WEBHOOK_SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
+export const RECONCILE_MISMATCHES_METRIC = 'ReconcileMismatches';
+
+export interface ServiceAlarmsProps {
+  /** Prefixes the alarm names, e.g. `banana-flow-credits-dev`. */
+  readonly namePrefix: string;
+  readonly alarmEmail: string;
+  /** By function name. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /** By a short name for the alarm (`jobs-dlq`, ...). */
+  readonly deadLetterQueues: Readonly<Record<string, sqs.IQueue>>;
+  /** The Stripe webhook function's log group. */
+  readonly webhookLogGroup: logs.ILogGroup;
+  /** Custom metrics' namespace and the Powertools service dimension. */
+  readonly metricsNamespace: string;
+  readonly serviceName: string;
+  /** Signature failures in 5 minutes that raise the alarm (a public endpoint sees some noise). @default 5 */
+  readonly webhookSignatureFailureThreshold?: number;
+}
+
+export class ServiceAlarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ServiceAlarmsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', { displayName: `${props.namePrefix} alarms`, enforceSSL: true });
+    this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    const action = new actions.SnsAction(this.topic);
+    const add = (alarm: cloudwatch.Alarm) => {
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+      return alarm;
+    };
+    const alarmName = (suffix: string) => `${props.namePrefix}-${suffix}`;
+
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      const depth = new cloudwatch.MathExpression({
+        label: `${name} messages`,
+        expression: 'visible + inFlight',
+        period: Duration.minutes(1),
+        usingMetrics: {
+          visible: queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+          inFlight: queue.metricApproximateNumberOfMessagesNotVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+        },
+      });
+      add(
+        depth.createAlarm(this, `${name}Depth`, {
+          alarmName: alarmName(`${name}-not-empty`),
+          alarmDescription: `${name} holds a message: work failed for good. Read it, fix the cause, redrive or delete.`,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    for (const [name, fn] of Object.entries(props.functions)) {
+      add(
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, `${name}Errors`, {
+          alarmName: alarmName(`${name}-errors`),
+          alarmDescription: `${name} threw (an unhandled error or a timeout) in the last 5 minutes.`,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      add(
+        fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }).createAlarm(this, `${name}Throttles`, {
+          alarmName: alarmName(`${name}-throttles`),
+          alarmDescription: `${name} was throttled in the last 5 minutes (account or function concurrency).`,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    }
+
+    const mismatches = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: RECONCILE_MISMATCHES_METRIC,
+      dimensionsMap: { service: props.serviceName },
+      statistic: 'Maximum',
+      period: Duration.hours(1),
+    });
+    add(
+      mismatches.createAlarm(this, 'ReconcileMismatches', {
+        alarmName: alarmName('reconcile-mismatches'),
+        alarmDescription: 'The reconcile job found a bucket whose balance differs from its ledger sum. Money is wrong somewhere: investigate before anything else.',
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    const signatureFailures = new logs.MetricFilter(this, 'WebhookSignatureFailuresFilter', {
+      logGroup: props.webhookLogGroup,
+      filterPattern: logs.FilterPattern.all(logs.FilterPattern.stringValue('$.level', '=', 'WARN'), logs.FilterPattern.stringValue('$.message', '=', WEBHOOK_SIGNATURE_FAILURE_MESSAGE)),
+      metricNamespace: props.metricsNamespace,
+      metricName: WEBHOOK_SIGNATURE_FAILURES_METRIC,
+      metricValue: '1',
+      defaultValue: 0,
+    });
+    add(
+      signatureFailures.metric({ statistic: 'Sum', period: Duration.minutes(5) }).createAlarm(this, 'WebhookSignatureFailures', {
+        alarmName: alarmName('webhook-signature-failures'),
+        alarmDescription: 'Stripe webhook requests fail signature verification: a wrong or rolled webhook secret (Stripe events are not applied) or someone probing the endpoint.',
+        threshold: props.webhookSignatureFailureThreshold ?? 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The stateless service: the functions, the HTTP API, the queue workers, the schedules and the
+ * alarms. It holds no data, so it can be replaced at will; it uses the stateful stack's table,
+ * queues, secret and user pool.
+ */
+import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import type { StackProps } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { CreditsApi } from './constructs/credits-api';
+import { QueueWorkers } from './constructs/queue-workers';
+import { ScheduledTasks } from './constructs/scheduled-tasks';
+import { ServiceAlarms } from './constructs/service-alarms';
+import { DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, WORKER_FUNCTION, httpFunctionSpecs } from './function-catalog';
+import { SCHEDULED_JOBS } from './scheduled-jobs';
+import type { FunctionDefaults } from './service-functions';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './service-functions';
+import type { StageConfig } from './stage-config';
+import { isDevStage } from './stage-config';
+import type { UserPoolRef } from './stateful-stack';
+import { DEAD_LETTER_CONSUMER_TIMEOUT } from './stateful-stack';
+
+export interface ServiceStackProps extends StackProps {
+  readonly config: StageConfig;
+  readonly table: dynamodb.ITable;
+  readonly jobsQueue: sqs.IQueue;
+  readonly jobsDeadLetterQueue: sqs.IQueue;
+  readonly scheduleDeliveryDeadLetterQueue: sqs.IQueue;
+  readonly scheduleFailedRunsQueue: sqs.IQueue;
+  readonly stripeSecret: secretsmanager.ISecret;
+  readonly userPool: UserPoolRef;
+}
+
+/** The variables lambdas/shared/config.ts reads, for every function. */
+export function serviceEnvironment(config: StageConfig, table: dynamodb.ITable, jobsQueue: sqs.IQueue): Record<string, string> {
+  return {
+    TABLE_NAME: table.tableName,
+    JOBS_QUEUE_URL: jobsQueue.queueUrl,
+    JOB_LEASE_SECONDS: String(config.jobTimings.leaseSeconds),
+    JOB_REQUEUE_AFTER_SECONDS: String(config.jobTimings.requeueAfterSeconds),
+    JOB_MAX_AGE_SECONDS: String(config.jobTimings.maxAgeSeconds),
+    LOCAL_MODE: 'false',
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: config.logLevel,
+  };
+}
+
+export class ServiceStack extends Stack {
+  readonly api: CreditsApi;
+  readonly workers: QueueWorkers;
+  readonly scheduledTasks: ScheduledTasks;
+  readonly alarms: ServiceAlarms;
+  /** Every function, by name. */
+  readonly functions: Readonly<Record<string, lambda.IFunction>>;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+    // Exports/imports: the stateful stack cannot be deleted, nor a used value changed, while this stack uses it.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
+    const { config } = props;
+    const functionDefaults: FunctionDefaults = {
+      resources: { table: props.table, jobsQueue: props.jobsQueue, stripeSecret: props.stripeSecret },
+      environment: serviceEnvironment(config, props.table, props.jobsQueue),
+      logRetention: config.logRetentionDays,
+      logRemovalPolicy: isDevStage(config) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    };
+
+    this.api = new CreditsApi(this, 'Api', {
+      routes: httpFunctionSpecs(),
+      functionDefaults,
+      userPoolId: props.userPool.userPoolId,
+      appClientIds: props.userPool.appClientIds,
+      allowOrigins: config.appOrigins,
+      throttle: config.apiThrottle,
+    });
+
+    this.workers = new QueueWorkers(this, 'Jobs', {
+      worker: WORKER_FUNCTION,
+      deadLetterConsumer: DEAD_LETTER_FUNCTION,
+      jobsQueue: props.jobsQueue,
+      deadLetterQueue: props.jobsDeadLetterQueue,
+      functionDefaults,
+      workerTimeout: Duration.seconds(config.jobTimings.leaseSeconds),
+      deadLetterConsumerTimeout: DEAD_LETTER_CONSUMER_TIMEOUT,
+      workerMaxConcurrency: config.workerMaxConcurrency,
+    });
+
+    this.scheduledTasks = new ScheduledTasks(this, 'Schedules', {
+      function: SCHEDULED_FUNCTION,
+      jobs: SCHEDULED_JOBS,
+      functionDefaults,
+      deliveryDeadLetterQueue: props.scheduleDeliveryDeadLetterQueue,
+      failedRunsQueue: props.scheduleFailedRunsQueue,
+    });
+
+    const functions: Record<string, lambda.IFunction> = {};
+    for (const [name, fn] of Object.entries(this.api.functions)) functions[name] = fn.function;
+    functions[WORKER_FUNCTION.name] = this.workers.worker.function;
+    functions[DEAD_LETTER_FUNCTION.name] = this.workers.deadLetterConsumer.function;
+    functions[SCHEDULED_FUNCTION.name] = this.scheduledTasks.runner.function;
+    this.functions = functions;
+
+    const webhook = this.api.functions['stripe-webhook'];
+    if (!webhook) throw new Error('The route table has no stripe-webhook function: the signature-failure alarm needs its log group');
+    this.alarms = new ServiceAlarms(this, 'Alarms', {
+      namePrefix: `${SERVICE_NAME}-${config.stageName}`,
+      alarmEmail: config.alarmEmail,
+      functions,
+      deadLetterQueues: {
+        'jobs-dlq': props.jobsDeadLetterQueue,
+        'schedules-dlq': props.scheduleDeliveryDeadLetterQueue,
+        'scheduled-job-failures': props.scheduleFailedRunsQueue,
+      },
+      webhookLogGroup: webhook.logGroup,
+      metricsNamespace: METRICS_NAMESPACE,
+      serviceName: SERVICE_NAME,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'StripeWebhookUrl', { value: `${this.api.url}/v1/webhooks/stripe`, description: 'Point the Stripe webhook endpoint here' });
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Preloaded by the CDK app (cdk.json: `tsx --import ./lib/tooling/resolve-esm-only.mjs`). The app
+ * imports the HTTP route table, whose handlers import middy 7: an ESM-only package whose exports
+ * offer only the `import` condition, which the app's CommonJS `require` does not ask for. Resolve
+ * those packages with it (as jest's moduleNameMapper does); Node 22 then loads them with
+ * require(esm).
+ */
+import { registerHooks } from 'node:module';
+
+const ESM_ONLY = /^@middy\/[a-z0-9-]+$/;
+
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    return ESM_ONLY.test(specifier) ? nextResolve(specifier, { ...context, conditions: [...context.conditions, 'import'] }) : nextResolve(specifier, context);
+  },
+});

@@ -1,0 +1,58 @@
+import { Validations } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEV_CONFIG, PROD_CONFIG, buildApp } from './build-app';
+
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+function acknowledgementsIn(app: App): Acknowledgement[] {
+  return app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+  );
+}
+
+describe.each([
+  ['dev (creates its user pool)', DEV_CONFIG],
+  ['prod (imports the user pool, customer-managed key)', PROD_CONFIG],
+])('cdk-nag AwsSolutions on %s', (_stage, config) => {
+  const { app } = buildApp(config);
+
+  it('reports no unacknowledged finding, errors or warnings', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+
+    expect(report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+
+  it('acknowledges only these rules, each with a reason that explains itself', () => {
+    const acknowledgements = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-'));
+
+    const rules = new Set(acknowledgements.map((a) => a.id.replace(/\[.*$/, '')));
+    const expected = ['AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5'];
+    if (config.userPool.mode === 'create') expected.push('AwsSolutions-COG2', 'AwsSolutions-COG8');
+    expect([...rules].sort()).toEqual(expected.sort());
+    for (const a of acknowledgements) {
+      expect(a.reason.length).toBeGreaterThan(80);
+      expect(a.reason).not.toMatch(/TODO|TBD|not needed|suppress/i);
+    }
+  });
+
+  it('acknowledges no wildcard except the scheduler invoking its own function', () => {
+    const wildcards = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
+
+    expect(wildcards).toHaveLength(1);
+    expect(wildcards[0]!.id).toMatch(/^AwsSolutions-IAM5\[Resource::<SchedulesRunJobFunction[0-9A-F]{8}\.Arn>:\*\]$/);
+  });
+
+  it('acknowledges no authorization gap but the two public routes', () => {
+    const open = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-APIG4');
+
+    expect(open.map((a) => a.path.split('/').slice(-1)[0]).sort()).toEqual(['GET--v1--pricing', 'POST--v1--webhooks--stripe']);
+  });
+});

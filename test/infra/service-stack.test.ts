@@ -1,0 +1,402 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
+import { DUE_INDEXES } from '../../lambdas/adapters/dynamodb/table-schema';
+import { WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lib/constructs/service-alarms';
+import { DEAD_LETTER_FUNCTION, HTTP_FUNCTION_ACCESS, SCHEDULED_FUNCTION, WORKER_FUNCTION } from '../../lib/function-catalog';
+import type { FunctionAccess } from '../../lib/function-catalog';
+import { SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
+import type { BuiltApp, Statement } from './build-app';
+import { DEV_CONFIG, PROD_CONFIG, actionsOf, buildApp, functionsByName, resourcesOf, statementsOfFunction } from './build-app';
+
+type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+const ACCESS: Record<string, FunctionAccess> = {
+  ...HTTP_FUNCTION_ACCESS,
+  [WORKER_FUNCTION.name]: WORKER_FUNCTION.access,
+  [DEAD_LETTER_FUNCTION.name]: DEAD_LETTER_FUNCTION.access,
+  [SCHEDULED_FUNCTION.name]: SCHEDULED_FUNCTION.access,
+};
+const ALL_FUNCTIONS = Object.keys(ACCESS);
+
+const dev = buildApp(DEV_CONFIG);
+const prod = buildApp(PROD_CONFIG);
+
+function logicalIdIn(built: BuiltApp, construct: IConstruct): string {
+  return built.stacks.stateful.getLogicalId(construct.node.defaultChild as never);
+}
+
+/** True when a CloudFormation value (an import of a stateful-stack export, or a Ref/GetAtt) names this logical id. */
+function refersTo(value: unknown, logicalId: string): boolean {
+  return JSON.stringify(value).includes(logicalId);
+}
+
+function only<T>(record: Record<string, T>): T {
+  const values = Object.values(record);
+  expect(values).toHaveLength(1);
+  return values[0]!;
+}
+
+describe('service stack: the HTTP API', () => {
+  it('serves the $default stage with JSON access logs and stage throttling', () => {
+    const { service } = dev;
+
+    service.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
+    const stage = only(service.findResources('AWS::ApiGatewayV2::Stage')) as Resource;
+    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+    const logs = stage.Properties.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string };
+    const format = JSON.parse(logs.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(logs.Format).not.toMatch(/header|body/i);
+    service.hasResource('AWS::Logs::LogGroup', { Properties: { RetentionInDays: 14 } });
+    expect(Object.keys(service.findResources('AWS::Logs::LogGroup'))).toContain(logs.DestinationArn['Fn::GetAtt'][0]);
+  });
+
+  it("allows the app's origins (CORS) with the headers it sends", () => {
+    prod.service.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://app.bananaflow.example'],
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        AllowMethods: Match.arrayWith(['GET', 'POST', 'PUT', 'DELETE']),
+        AllowCredentials: false,
+      }),
+    });
+  });
+
+  it("checks Cognito JWTs from the stage's user pool and app clients", () => {
+    prod.service.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123', Audience: ['4example5client6id7abcdef'] },
+    });
+    const devAuthorizer = only(dev.service.findResources('AWS::ApiGatewayV2::Authorizer')) as Resource;
+    const poolId = logicalIdIn(dev, dev.stacks.stateful.node.findChild('Identity').node.findChild('UserPool'));
+    expect(refersTo((devAuthorizer.Properties.JwtConfiguration as { Issuer: unknown }).Issuer, poolId)).toBe(true);
+  });
+
+  it.each(HTTP_ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('routes %s to its own function with the right authorizer', (routeKey, spec) => {
+    const { service } = dev;
+    const routes = service.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }) as Record<string, Resource>;
+    const route = only(routes);
+    const authorizerId = Object.keys(service.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
+
+    if (spec.auth === 'jwt') {
+      expect(route.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    } else {
+      expect(route.Properties.AuthorizationType).toBe('NONE');
+      expect(route.Properties.AuthorizerId).toBeUndefined();
+    }
+    const integrationId = JSON.stringify(route.Properties.Target).match(/"Ref":"([^"]+)"/)![1]!;
+    const integration = service.toJSON().Resources[integrationId] as Resource;
+    const fn = functionsByName(service).get(spec.functionName)!;
+    expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: { 'Fn::GetAtt': [fn.logicalId, 'Arn'] } });
+  });
+
+  it('leaves only pricing and the Stripe webhook without a JWT', () => {
+    const open = Object.values(dev.service.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'NONE' } })) as Resource[];
+
+    expect(open.map((r) => r.Properties.RouteKey).sort()).toEqual(['GET /v1/pricing', 'POST /v1/webhooks/stripe']);
+    dev.service.resourceCountIs('AWS::ApiGatewayV2::Route', HTTP_ROUTES.length);
+  });
+});
+
+describe('service stack: the functions', () => {
+  const functions = functionsByName(dev.service);
+
+  it('has one function per route, the worker, the DLQ consumer and the scheduled-jobs runner', () => {
+    expect([...functions.keys()].sort()).toEqual([...ALL_FUNCTIONS].sort());
+    dev.service.resourceCountIs('AWS::Lambda::Function', ALL_FUNCTIONS.length);
+  });
+
+  it.each(ALL_FUNCTIONS)('%s runs Node 22 on arm64 with its handler, source maps and its own log group', (name) => {
+    const { resource } = functions.get(name)!;
+    const expectedExport = name === 'get-auto-refill' ? 'getHandler' : name === 'put-auto-refill' ? 'putHandler' : name === 'post-subscription' ? 'postHandler' : name === 'delete-subscription' ? 'deleteHandler' : 'handler';
+
+    expect(resource.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: `index.${expectedExport}`, MemorySize: name in HTTP_FUNCTION_ACCESS ? 1024 : 512 });
+    const logGroupId = (resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+    const logGroup = dev.service.toJSON().Resources[logGroupId] as Resource;
+    expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 14 }, DeletionPolicy: 'Delete' });
+  });
+
+  it.each(ALL_FUNCTIONS)('%s gets the environment the code reads', (name) => {
+    const { resource } = functions.get(name)!;
+    const env = (resource.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    const { stacks } = dev;
+
+    expect(env).toMatchObject({
+      JOB_LEASE_SECONDS: '120',
+      JOB_REQUEUE_AFTER_SECONDS: '180',
+      JOB_MAX_AGE_SECONDS: '3600',
+      LOCAL_MODE: 'false',
+      POWERTOOLS_SERVICE_NAME: 'banana-flow-credits',
+      POWERTOOLS_METRICS_NAMESPACE: 'BananaFlowCredits',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+    expect(refersTo(env.TABLE_NAME, logicalIdIn(dev, stacks.stateful.table))).toBe(true);
+    expect(refersTo(env.JOBS_QUEUE_URL, logicalIdIn(dev, stacks.stateful.jobsQueue))).toBe(true);
+    if (ACCESS[name]!.stripe) expect(refersTo(env.STRIPE_SECRET_ARN, logicalIdIn(dev, stacks.stateful.stripeSecret))).toBe(true);
+    else expect(env.STRIPE_SECRET_ARN).toBeUndefined();
+    expect(Object.keys(env).filter((k) => /STRIPE_SECRET_KEY|WEBHOOK_SECRET/.test(k))).toEqual([]);
+  });
+
+  it('follows the stage: log retention, timings, retained logs outside dev', () => {
+    const prodFunctions = functionsByName(prod.service);
+    const worker = prodFunctions.get(WORKER_FUNCTION.name)!.resource;
+
+    expect(worker.Properties).toMatchObject({ Timeout: 90, Environment: { Variables: { JOB_LEASE_SECONDS: '90', JOB_MAX_AGE_SECONDS: '1800' } } });
+    for (const logGroup of Object.values(prod.service.findResources('AWS::Logs::LogGroup')) as Resource[]) {
+      expect(logGroup).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 90 } });
+    }
+  });
+
+  it('gives each function a role of its own with no AWS managed policy', () => {
+    const roles = Object.values(dev.service.findResources('AWS::IAM::Role')) as Resource[];
+    const roleIds = new Set([...functions.values()].map((f) => (f.resource.Properties!.Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]));
+
+    expect(roleIds.size).toBe(ALL_FUNCTIONS.length);
+    for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('service stack: least privilege', () => {
+  const { service, stacks } = dev;
+  const functions = functionsByName(service);
+  const tableId = logicalIdIn(dev, stacks.stateful.table);
+  const jobsQueueId = logicalIdIn(dev, stacks.stateful.jobsQueue);
+  const secretId = logicalIdIn(dev, stacks.stateful.stripeSecret);
+  const dynamo = (s: Statement) => actionsOf(s).filter((a) => a.startsWith('dynamodb:'));
+
+  it('has no wildcard resource on any DynamoDB or SQS statement, and no wildcard action', () => {
+    const statements = (Object.values(service.findResources('AWS::IAM::Policy')) as Resource[]).flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+
+    for (const s of statements) {
+      for (const action of actionsOf(s)) expect(action).not.toMatch(/\*/);
+      if (actionsOf(s).some((a) => a.startsWith('dynamodb:') || a.startsWith('sqs:'))) {
+        for (const resource of resourcesOf(s)) expect(JSON.stringify(resource)).not.toMatch(/\*/);
+      }
+    }
+  });
+
+  it.each(ALL_FUNCTIONS)('%s may touch the table exactly as its use cases need', (name) => {
+    const access = ACCESS[name]!;
+    const statements = statementsOfFunction(service, functions.get(name)!.logicalId);
+    const onTable = statements.filter((s) => dynamo(s).length > 0 && resourcesOf(s).every((r) => !JSON.stringify(r).includes('/index/')));
+    const onIndexes = statements.filter((s) => dynamo(s).length > 0 && resourcesOf(s).some((r) => JSON.stringify(r).includes('/index/')));
+
+    const expected =
+      access.table === 'none'
+        ? []
+        : [
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:Query',
+            ...(access.table === 'read-write' ? ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'] : []),
+            ...(access.scan ? ['dynamodb:Scan'] : []),
+          ];
+    expect(onTable.flatMap(dynamo).sort()).toEqual(expected.sort());
+    for (const s of onTable) expect(resourcesOf(s).every((r) => refersTo(r, tableId))).toBe(true);
+    if (access.dueIndexes) {
+      expect(onIndexes.flatMap(dynamo)).toEqual(['dynamodb:Query']);
+      expect(onIndexes.flatMap(resourcesOf).map((r) => JSON.stringify(r).match(/\/index\/(\w+)/)![1]).sort()).toEqual(Object.values(DUE_INDEXES).map((i) => i.name).sort());
+    } else {
+      expect(onIndexes).toEqual([]);
+    }
+    expect(statements.flatMap(actionsOf).filter((a) => /Delete|BatchWrite/.test(a) && a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it.each(ALL_FUNCTIONS)('%s sends to the jobs queue only if it enqueues, reads the Stripe secret only if it talks to Stripe', (name) => {
+    const access = ACCESS[name]!;
+    const statements = statementsOfFunction(service, functions.get(name)!.logicalId);
+    const sendsJobs = statements.some((s) => actionsOf(s).includes('sqs:SendMessage') && resourcesOf(s).some((r) => refersTo(r, jobsQueueId)));
+    const readsSecret = statements.some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && resourcesOf(s).every((r) => refersTo(r, secretId)));
+    const secretStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+
+    expect(sendsJobs).toBe(Boolean(access.enqueuesJobs));
+    expect(readsSecret).toBe(Boolean(access.stripe));
+    expect(secretStatements).toHaveLength(access.stripe ? 1 : 0);
+  });
+});
+
+describe('service stack: the jobs queue consumers', () => {
+  const { service, stacks } = dev;
+  const functions = functionsByName(service);
+
+  it.each([
+    [WORKER_FUNCTION.name, () => stacks.stateful.jobsQueue, 10],
+    [DEAD_LETTER_FUNCTION.name, () => stacks.stateful.jobsDeadLetterQueue, 2],
+  ] as const)('%s consumes its queue in batches of 10 with partial batch failures', (name, queue, maxConcurrency) => {
+    const fn = functions.get(name)!;
+    const mappings = Object.values(service.findResources('AWS::Lambda::EventSourceMapping', { Properties: { FunctionName: { Ref: fn.logicalId } } })) as Resource[];
+
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'], ScalingConfig: { MaximumConcurrency: maxConcurrency } });
+    expect(refersTo(mappings[0]!.Properties.EventSourceArn, logicalIdIn(dev, queue()))).toBe(true);
+    const consumes = statementsOfFunction(service, fn.logicalId).filter((s) => actionsOf(s).includes('sqs:ReceiveMessage'));
+    expect(consumes.flatMap(resourcesOf).every((r) => refersTo(r, logicalIdIn(dev, queue())))).toBe(true);
+  });
+
+  it('gives the worker the job lease as its timeout', () => {
+    expect(functions.get(WORKER_FUNCTION.name)!.resource.Properties).toMatchObject({ Timeout: 120 });
+    expect(functions.get(DEAD_LETTER_FUNCTION.name)!.resource.Properties).toMatchObject({ Timeout: 60 });
+  });
+});
+
+describe('service stack: the schedules', () => {
+  const { service, stacks } = dev;
+  const runJob = functionsByName(service).get(SCHEDULED_FUNCTION.name)!;
+
+  it.each(SCHEDULED_JOBS.map((j) => [j.name, j] as const))('runs %s on its schedule with its input, retries and the DLQ', (name, job) => {
+    const schedules = Object.values(service.findResources('AWS::Scheduler::Schedule', { Properties: { ScheduleExpression: job.expression, Target: { Input: JSON.stringify({ job: name }) } } })) as Resource[];
+
+    expect(schedules).toHaveLength(1);
+    const schedule = schedules[0]!.Properties;
+    expect(schedule).toMatchObject({
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: { Arn: { 'Fn::GetAtt': [runJob.logicalId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: job.maxEventAgeSeconds } },
+    });
+    expect(refersTo((schedule.Target as { DeadLetterConfig: unknown }).DeadLetterConfig, logicalIdIn(dev, stacks.stateful.scheduleDeliveryDeadLetterQueue))).toBe(true);
+  });
+
+  it('has the expected cadences: hourly grants, expiry and PAYG, 5-minute auto-refill, 1-minute reaper, daily reconcile', () => {
+    const expressions = Object.fromEntries(SCHEDULED_JOBS.map((j) => [j.name, j.expression]));
+
+    expect(expressions).toEqual({
+      'subscription-grants': 'rate(1 hour)',
+      'expire-credits': 'rate(1 hour)',
+      'payg-invoicing': 'rate(1 hour)',
+      'auto-refill': 'rate(5 minutes)',
+      'reap-stuck-jobs': 'rate(1 minute)',
+      reconcile: 'cron(15 3 * * ? *)',
+    });
+    service.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULED_JOBS.length);
+  });
+
+  it('retries a failed run twice, then sends it to the failed-runs queue', () => {
+    const config = only(service.findResources('AWS::Lambda::EventInvokeConfig')) as Resource;
+
+    expect(config.Properties).toMatchObject({ FunctionName: { Ref: runJob.logicalId }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+    expect(refersTo(config.Properties.DestinationConfig, logicalIdIn(dev, stacks.stateful.scheduleFailedRunsQueue))).toBe(true);
+  });
+
+  it('lets the scheduler role invoke only the runner and send only to the DLQ', () => {
+    const roles = service.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } } });
+    const roleId = Object.keys(roles)[0]!;
+    expect(Object.keys(roles)).toHaveLength(1);
+    const policies = Object.values(service.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } })) as Resource[];
+    const statements = policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+    for (const s of statements) {
+      for (const r of resourcesOf(s)) expect(refersTo(r, runJob.logicalId) || refersTo(r, logicalIdIn(dev, stacks.stateful.scheduleDeliveryDeadLetterQueue))).toBe(true);
+    }
+  });
+});
+
+describe('service stack: the alarms', () => {
+  const { service, stacks } = dev;
+  const functions = functionsByName(service);
+  const topicId = Object.keys(service.findResources('AWS::SNS::Topic'))[0]!;
+
+  function alarmsNamed(template: Template, suffix: string): Resource[] {
+    return Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `banana-flow-credits-dev-${suffix}` } })) as Resource[];
+  }
+
+  it('notifies one TLS-only topic with the stage email subscription', () => {
+    service.resourceCountIs('AWS::SNS::Topic', 1);
+    service.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'dev-alerts@example.com', TopicArn: { Ref: topicId } });
+    service.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    for (const alarm of Object.values(service.findResources('AWS::CloudWatch::Alarm')) as Resource[]) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  it.each(ALL_FUNCTIONS)('watches %s for errors and throttles', (name) => {
+    const fn = functions.get(name)!;
+    for (const [suffix, metric] of [
+      ['errors', 'Errors'],
+      ['throttles', 'Throttles'],
+    ] as const) {
+      const [alarm] = alarmsNamed(service, `${name}-${suffix}`);
+      expect(alarm?.Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        MetricName: metric,
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn.logicalId } }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    }
+  });
+
+  it.each([
+    ['jobs-dlq', () => stacks.stateful.jobsDeadLetterQueue],
+    ['schedules-dlq', () => stacks.stateful.scheduleDeliveryDeadLetterQueue],
+    ['scheduled-job-failures', () => stacks.stateful.scheduleFailedRunsQueue],
+  ] as const)('raises %s when the queue holds any message', (name, queue) => {
+    const [alarm] = alarmsNamed(service, `${name}-not-empty`);
+    const metrics = alarm!.Properties.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Value: unknown }> } } }>;
+
+    expect(alarm!.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('visible + inFlight');
+    const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric);
+    expect(stats.map((m) => m.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesVisible']);
+    for (const m of stats) expect(refersTo(m.Dimensions[0]!.Value, logicalIdIn(dev, queue()))).toBe(true);
+  });
+
+  it('raises reconcile mismatches from the custom metric', () => {
+    const [alarm] = alarmsNamed(service, 'reconcile-mismatches');
+
+    expect(alarm!.Properties).toMatchObject({
+      Namespace: 'BananaFlowCredits',
+      MetricName: 'ReconcileMismatches',
+      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  it("counts webhook signature failures from the webhook's WARN log line", () => {
+    const webhook = functions.get('stripe-webhook')!;
+    const logGroupId = (webhook.resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+
+    service.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: logGroupId },
+      FilterPattern: `{ ($.level = "WARN") && ($.message = "${WEBHOOK_SIGNATURE_FAILURE_MESSAGE}") }`,
+      MetricTransformations: [{ MetricNamespace: 'BananaFlowCredits', MetricName: 'WebhookSignatureFailures', MetricValue: '1', DefaultValue: 0 }],
+    });
+    const [alarm] = alarmsNamed(service, 'webhook-signature-failures');
+    expect(alarm!.Properties).toMatchObject({ Namespace: 'BananaFlowCredits', MetricName: 'WebhookSignatureFailures', Statistic: 'Sum', Period: 300, Threshold: 5 });
+  });
+
+  it('has exactly these alarms', () => {
+    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 3 + 2);
+  });
+});
+
+describe('service stack: outputs', () => {
+  it('prints the API URL and the Stripe webhook URL', () => {
+    dev.service.hasOutput('ApiUrl', {});
+    dev.service.hasOutput('StripeWebhookUrl', { Value: { 'Fn::Join': ['', [Match.anyValue(), '/v1/webhooks/stripe']] } });
+  });
+});
+
+describe('service stack: a customer-managed table key', () => {
+  const functions = functionsByName(prod.service);
+  const keyId = logicalIdIn(prod, prod.stacks.stateful.node.findChild('Ledger').node.findChild('Key'));
+
+  it.each(ALL_FUNCTIONS)('%s may use the key only as its table access needs', (name) => {
+    const access = ACCESS[name]!;
+    const kms = statementsOfFunction(prod.service, functions.get(name)!.logicalId).filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+
+    const expected = access.table === 'none' ? [] : ['kms:Decrypt', 'kms:DescribeKey', ...(access.table === 'read-write' ? ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'] : [])];
+    expect(kms.flatMap(actionsOf).sort()).toEqual(expected.sort());
+    for (const s of kms) expect(resourcesOf(s).every((r) => refersTo(r, keyId))).toBe(true);
+  });
+});

@@ -1,0 +1,70 @@
+import { App } from 'aws-cdk-lib';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isDevStage, parseStageConfig, readStageConfig } from '../../lib/stage-config';
+import { DEV_CONFIG, PROD_CONFIG } from './build-app';
+
+const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
+
+describe('stage config', () => {
+  it('fills the defaults', () => {
+    const config = parseStageConfig({ stageName: 'dev', appOrigins: ['http://localhost:5173'], userPool: { mode: 'create' }, stripeSecretName: 's', alarmEmail: 'a@example.com' });
+
+    expect(config).toMatchObject({
+      stageName: 'dev',
+      jobsMaxReceiveCount: 5,
+      logRetentionDays: 30,
+      logLevel: 'INFO',
+      tableEncryption: 'aws-managed',
+      apiThrottle: { rateLimit: 50, burstLimit: 100 },
+      jobTimings: { leaseSeconds: 120, requeueAfterSeconds: 180, maxAgeSeconds: 3600 },
+      workerMaxConcurrency: 10,
+    });
+    expect(isDevStage(config)).toBe(true);
+    expect(isDevStage(parseStageConfig(PROD_CONFIG))).toBe(false);
+  });
+
+  it.each([
+    ['a malformed alarm email', { alarmEmail: 'not-an-email' }, 'alarmEmail'],
+    ['an origin with a path', { appOrigins: ['https://app.example.com/'] }, 'appOrigins.0'],
+    ['no origin', { appOrigins: [] }, 'appOrigins'],
+    ['an imported pool without clients', { userPool: { mode: 'import', userPoolId: 'us-east-1_Abc123', appClientIds: [] } }, 'userPool.appClientIds'],
+    ['a malformed user pool id', { userPool: { mode: 'import', userPoolId: 'AbC', appClientIds: ['abc'] } }, 'userPool.userPoolId'],
+    ['a log retention CloudWatch does not offer', { logRetentionDays: 10 }, 'logRetentionDays'],
+    ['a zero maxReceiveCount', { jobsMaxReceiveCount: 0 }, 'jobsMaxReceiveCount'],
+    ['a max job age below the lease', { jobTimings: { leaseSeconds: 300, requeueAfterSeconds: 180, maxAgeSeconds: 120 } }, 'jobTimings'],
+    ['an unknown setting', { tableName: 'x' }, 'tableName'],
+  ])('refuses %s, naming the setting', (_what, override, setting) => {
+    expect(() => parseStageConfig({ ...DEV_CONFIG, ...override })).toThrow(new RegExp(`Invalid stage configuration: .*${setting.replace('.', '\\.')}`));
+  });
+
+  it('reads the stage selected with -c stage=<name> from the context', () => {
+    const app = new App({ context: { stage: 'prod', stages: { dev: DEV_CONFIG, prod: { ...PROD_CONFIG, stageName: undefined } } } });
+
+    const config = readStageConfig(app.node);
+
+    expect(config.stageName).toBe('prod');
+    expect(config.userPool).toEqual(PROD_CONFIG.userPool);
+  });
+
+  it('names the known stages when the selected one is missing', () => {
+    const app = new App({ context: { stage: 'qa', stages: { dev: DEV_CONFIG } } });
+
+    expect(() => readStageConfig(app.node)).toThrow(/no "stages\.qa".*known: dev/);
+  });
+
+  it('refuses a run without a stage', () => {
+    expect(() => readStageConfig(new App().node)).toThrow(/no stage selected/);
+  });
+
+  it('cdk.json selects a valid dev stage by default and keeps the CLI offline', () => {
+    const app = new App({ context: cdkJson.context });
+
+    const config = readStageConfig(app.node);
+
+    expect(config.stageName).toBe('dev');
+    expect(config.userPool.mode).toBe('create');
+    expect(cdkJson.context['cli-telemetry']).toBe(false);
+    expect(cdkJson.app).toMatch(/^node_modules\/\.bin\/tsx .*bin\/app\.ts$/);
+  });
+});
