@@ -3,7 +3,7 @@
  * 1. check the amount against the plan's limits;
  * 2. derive the top-up id from the Idempotency-Key, so a retry finds the same top-up and sends the
  *    provider the same idempotency key (one payment, never two);
- * 3. create the payment at the provider, then record the top-up as pending.
+ * 3. record the top-up as pending, then create the payment at the provider.
  * Credits land later, once, when the provider reports the payment succeeded (apply-payment-event).
  */
 import { DomainError, IdempotencyKeyReusedError } from '../domain/errors';
@@ -34,27 +34,17 @@ export async function createTopup(deps: UseCaseDeps, input: { accountId: string;
 
   const customerId = await ensureCustomer(deps, account);
   const { amountCents, currency } = priceOfCredits(input.credits, TOPUP_CENTS_PER_CREDIT);
+  // Recorded BEFORE the payment exists: its webhook may arrive before this request returns, and
+  // the credit must find the top-up to mark it succeeded. (A concurrent retry recorded it already.)
+  if (!existing) {
+    const now = deps.clock.now().toISOString();
+    await deps.store.createTopup({ id: topupId, accountId: input.accountId, purpose: 'topup', credits: input.credits, amountCents, currency, status: 'pending', paymentId: null, createdAt: now, updatedAt: now });
+  }
   const payment = await deps.payments
     .createPayment({ accountId: input.accountId, customerId, topupId, credits: input.credits, amountCents, currency, purpose: 'topup', idempotencyKey: `topup:${topupId}` })
     .catch((error: unknown) => {
       throw new DomainError('payment_provider_error', 'The payment provider did not answer; nothing was charged. Retry with the same Idempotency-Key.', undefined, { cause: error });
     });
-
-  const now = deps.clock.now().toISOString();
-  const topup: Topup = existing ?? {
-    id: topupId,
-    accountId: input.accountId,
-    purpose: 'topup',
-    credits: input.credits,
-    amountCents,
-    currency,
-    status: 'pending',
-    paymentId: payment.paymentId,
-    createdAt: now,
-    updatedAt: now,
-  };
-  // A concurrent retry may have recorded it first; the provider's idempotency made it the same payment.
-  if (!existing) await deps.store.createTopup(topup);
-  const current = (await deps.store.getTopup(input.accountId, topupId)) ?? topup;
+  const current = (await deps.store.getTopup(input.accountId, topupId)) ?? { id: topupId, status: 'pending' as const, credits: input.credits, amountCents, currency };
   return { id: current.id, status: current.status, credits: current.credits, amount: { value: current.amountCents, currency: current.currency }, clientSecret: payment.clientSecret };
 }

@@ -1,0 +1,560 @@
+/**
+ * The simulation's actions. `choose` draws every decision of a step from the action stream
+ * up front (so the log shows what was decided before anything ran); `run` performs it through the
+ * real API, checks each answer against the model, and feeds the confirmed outcome into the model.
+ */
+import { setPlan } from '../support/fixtures';
+import type { ModelJob, SimPlan } from './model';
+import { PLAN_SPEC, periodAt } from './model';
+import type { Invariants } from './invariants';
+import { chargesKey } from './invariants';
+import { checkoutCompleted, paymentSucceeded, sign } from '../support/stripe-events';
+import type { World } from './world';
+
+export interface Action {
+  readonly name: string;
+  /** The decisions, for the log. */
+  readonly detail: string;
+  run(): Promise<void>;
+}
+
+export const ACCOUNTS: ReadonlyArray<{ id: string; plan: SimPlan; weight: number }> = [
+  { id: 'sim-free', plan: 'FREE', weight: 1 },
+  { id: 'sim-pro', plan: 'PRO', weight: 2 },
+  { id: 'sim-team-a', plan: 'TEAM', weight: 3 },
+  { id: 'sim-team-b', plan: 'TEAM', weight: 3 },
+];
+
+const MODEL_IDS = ['nano-banana-2', 'nano-banana-pro', 'gpt-image-2', 'seedance-2.0', 'veo-3.1'] as const;
+/** README: the most outputs any plan allows per request (TEAM). */
+const MAX_COUNT_ANY_PLAN = 16;
+const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+interface GenerationRequest {
+  readonly tag: number;
+  readonly key: string;
+  readonly body: { model: string; count: number; params: Record<string, unknown> };
+  readonly expectation: ModelJob['expectation'];
+  readonly replay: 'none' | 'same-again' | 'concurrent' | 'other-body';
+  readonly detail: string;
+}
+
+/** Ordinals that name things across runs of a seed (ids are random). */
+interface Counters {
+  generation: number;
+  topup: number;
+  payment: number;
+}
+
+export class Actions {
+  private readonly counters: Counters = { generation: 0, topup: 0, payment: 0 };
+
+  constructor(
+    private readonly w: World,
+    private readonly invariants: Invariants,
+  ) {}
+
+  private get model() {
+    return this.w.model;
+  }
+
+  private pickAccount(): string {
+    return this.w.rng.weighted(ACCOUNTS.map((a) => [a.id, a.weight] as const));
+  }
+
+  /** Opens the accounts, moves them to their plans and gives each a starting coupon, without faults. */
+  async setup(): Promise<void> {
+    for (const { id, plan } of ACCOUNTS) {
+      const opened = await this.w.call(`open:${id}`, 'GET', '/v1/balance', { as: id });
+      if (opened.status !== 200) throw new Error(`could not open ${id}: ${JSON.stringify(opened.body)}`);
+      const stored = await this.w.store.loadAccount(id);
+      this.model.openAccount(id, new Date(stored!.periodAnchor));
+      if (plan !== 'FREE') {
+        await setPlan(this.w.t, id, plan);
+        this.model.account(id).plan = plan;
+      }
+      await this.issueCoupon(this.w.rng.int(200, 1500), 1, null);
+      await this.redeem(id, this.model.coupons[this.model.coupons.length - 1]!.code, 'once');
+    }
+  }
+
+  choose(): Action {
+    const kind = this.w.rng.weighted([
+      ['generate', 26],
+      ['burst', 4],
+      ['duplicate-delivery', 7],
+      ['stripe-events', 8],
+      ['issue-coupon', 4],
+      ['redeem', 10],
+      ['topup', 7],
+      ['clock', 6],
+      ['scheduled-job', 10],
+      ['settle', 5],
+      ['read', 5],
+    ] as const);
+    switch (kind) {
+      case 'generate':
+        return this.chooseGenerate();
+      case 'burst':
+        return this.chooseBurst();
+      case 'duplicate-delivery':
+        return this.chooseDuplicateDelivery();
+      case 'stripe-events':
+        return this.chooseStripeEvents();
+      case 'issue-coupon': {
+        const credits = this.w.rng.int(20, 400);
+        const max = this.w.rng.weighted([[1, 4], [2, 3], [4, 3]] as const);
+        const redeemBy = this.w.rng.chance(0.3) ? this.w.rng.int(3600, 40 * 86400) : null;
+        return { name: 'issue-coupon', detail: `${credits} credits, max ${max}, redeemBy ${redeemBy === null ? 'none' : `+${redeemBy}s`}`, run: async () => void (await this.issueCoupon(credits, max, redeemBy)) };
+      }
+      case 'redeem':
+        return this.chooseRedeem();
+      case 'topup':
+        return this.chooseTopup();
+      case 'clock':
+        return this.chooseClockJump();
+      case 'scheduled-job':
+        return this.chooseScheduledJob();
+      case 'settle':
+        return { name: 'settle', detail: 'drain and check against the model', run: () => this.settleAndCheck() };
+      case 'read':
+        return this.chooseRead();
+    }
+  }
+
+  // --- generations -----------------------------------------------------------------------------
+
+  /** Draws one generation request for `accountId`: model, count, how the model behaves, how the client retries. */
+  private drawGeneration(accountId: string, allowReplay: boolean): GenerationRequest {
+    const { rng } = this.w;
+    const plan = PLAN_SPEC[this.model.account(accountId).plan];
+    const modelId = rng.pick(MODEL_IDS);
+    const tooMany = rng.chance(0.03);
+    const count = tooMany ? plan.maxCountPerRequest + 1 : rng.int(1, Math.min(4, plan.maxCountPerRequest));
+    const behaviour = rng.weighted([
+      ['normal', 70],
+      ['fail', 12],
+      ['crash-once', 8],
+      ['crash-always', 3],
+      ['timeout', 2],
+      ['crash-twice', 5],
+    ] as const);
+    const replay = allowReplay
+      ? rng.weighted([
+          ['none', 60],
+          ['same-again', 15],
+          ['concurrent', 15],
+          ['other-body', 10],
+        ] as const)
+      : 'none';
+    const tag = (this.counters.generation += 1);
+    const params: Record<string, unknown> = { tag };
+    if (behaviour === 'fail') params.simulate = 'fail';
+    if (behaviour === 'timeout') params.simulate = 'timeout';
+    if (behaviour === 'crash-always') params.simulate = 'crash';
+    if (behaviour === 'crash-once') params.crashAttempts = 1;
+    if (behaviour === 'crash-twice') params.crashAttempts = 2;
+    return {
+      tag,
+      key: `sim${this.w.seed}-g${tag}`,
+      body: { model: modelId, count, params },
+      expectation: behaviour === 'fail' || behaviour === 'crash-always' || behaviour === 'timeout' ? 'must_fail' : 'either',
+      replay,
+      detail: `g${tag} ${modelId}×${count} ${behaviour}${replay === 'none' ? '' : ` replay=${replay}`}`,
+    };
+  }
+
+  private chooseGenerate(): Action {
+    const accountId = this.pickAccount();
+    const request = this.drawGeneration(accountId, true);
+    return { name: 'generate', detail: `${accountId} ${request.detail}`, run: () => this.generate(accountId, [request]) };
+  }
+
+  /** Several generations on one account at once, each with its own key: writers racing on one account. */
+  private chooseBurst(): Action {
+    const accountId = this.w.rng.weighted(ACCOUNTS.filter((a) => a.plan !== 'FREE').map((a) => [a.id, a.weight] as const));
+    const requests = Array.from({ length: this.w.rng.int(3, 6) }, () => this.drawGeneration(accountId, false));
+    return { name: 'burst', detail: `${accountId} ${requests.map((r) => r.detail).join(', ')}`, run: () => this.generate(accountId, requests) };
+  }
+
+  /**
+   * Sends the requests concurrently (each retried on 5xx with its key) and checks every answer
+   * against the model: with siblings, the bounds allow for what the accepted siblings took.
+   */
+  private async generate(accountId: string, requests: readonly GenerationRequest[]): Promise<void> {
+    const w = this.w;
+    const now = w.now();
+    const plan = PLAN_SPEC[this.model.account(accountId).plan];
+    const bounds = this.model.availableBounds(accountId, now);
+    const alone = requests.length === 1;
+    const exact = this.model.isExact(accountId);
+    const pending = this.model.pendingJobs(accountId).length;
+    const send = (request: GenerationRequest, what: string, body: unknown) =>
+      w.callUntilAnswered(`generate:g${request.tag}${what}`, 'POST', '/v1/generations', { as: accountId, body, headers: { 'idempotency-key': request.key } });
+
+    const results = await Promise.all(
+      requests.map(async (request) => (request.replay === 'concurrent' ? Promise.all([send(request, '', request.body), send(request, ':twin', request.body)]) : Promise.all([send(request, '', request.body)]))),
+    );
+    const costs = requests.map((r) => this.model.quote(r.body.model, r.body.count));
+    const acceptedCosts = results.map((rounds, i) => (rounds.some((r) => r.last.status === 202) ? costs[i]! : 0));
+    const siblingsAccepted = (i: number) => acceptedCosts.filter((_, j) => j !== i && acceptedCosts[j]! > 0).length;
+    const siblingsTook = (i: number) => acceptedCosts.reduce((sum, c, j) => (j === i ? sum : sum + c), 0);
+
+    for (const [i, request] of requests.entries()) {
+      const rounds = results[i]!;
+      const cost = costs[i]!;
+      const { body, tag } = request;
+      const predicted = exact && alone ? this.model.predictAllocation(accountId, cost, now) : undefined;
+      const lo = Math.max(0, bounds.lo - siblingsTook(i));
+      const active = pending + siblingsAccepted(i);
+      const where = `g${tag} (${accountId}, ${body.model}×${body.count} = ${cost}, available in [${lo}, ${bounds.hi}]${exact && alone ? ' exactly' : ''}, ${active} maybe active)`;
+      w.note(`  ${where}: ${rounds.map((r) => r.all.map((a) => `${a.status}${a.faults.length ? `[${a.faults.join(',')}]` : ''}`).join('→')).join(' | ')}`);
+      const answers = rounds.map((r) => r.last);
+      const accepted = answers.filter((a) => a.status === 202);
+
+      if (accepted.length > 0) {
+        const first = accepted[0]!.body as { id: string; status: string; model: string; count: number; credits: number; charges: ModelJob['charges'] };
+        for (const other of accepted) if (JSON.stringify(other.body) !== JSON.stringify(first)) w.problem(`${where}: one key answered two different 202s: ${JSON.stringify(first)} and ${JSON.stringify(other.body)}`);
+        for (const other of answers) if (other.status !== 202) w.problem(`${where}: one key answered 202 and ${other.status} ${JSON.stringify(other.body)}`);
+        if (first.status !== 'queued' || first.model !== body.model || first.count !== body.count || first.credits !== cost) w.problem(`${where}: 202 ${JSON.stringify(first)} does not describe the request (price ${cost})`);
+        if (body.count > plan.maxCountPerRequest) w.problem(`${where}: accepted ${body.count} outputs, the plan allows ${plan.maxCountPerRequest}`);
+        if (cost + siblingsTook(i) > bounds.hi) w.problem(`${where}: accepted debits of ${cost + siblingsTook(i)} (with its siblings) with at most ${bounds.hi} available`);
+        if (predicted === null) w.problem(`${where}: accepted a debit the exact model says does not fit`);
+        if (predicted) {
+          w.stats.exactAllocations += 1;
+          if (chargesKey(predicted) !== chargesKey(first.charges)) w.problem(`${where}: charged ${JSON.stringify(first.charges)}, the drain order gives ${JSON.stringify(predicted)}`);
+        }
+        const job: ModelJob = { tag, id: first.id, accountId, key: request.key, body: JSON.stringify(body), credits: cost, charges: first.charges, expectation: request.expectation, status: 'pending' };
+        for (const problem of this.model.acceptJob(job, now)) w.problem(`${where}: ${problem}`);
+        w.stats.jobs.accepted! += 1;
+
+        if (request.replay === 'same-again') {
+          const again = await send(request, ':again', body);
+          if (again.last.status !== 202 || JSON.stringify(again.last.body) !== JSON.stringify(first)) w.problem(`${where}: a retry with the same key answered ${again.last.status} ${JSON.stringify(again.last.body)}, not the first 202`);
+        }
+        if (request.replay === 'other-body') {
+          const reused = await send(request, ':other', { ...body, count: body.count === 1 ? 2 : 1 });
+          if (reused.last.status !== 422 || reused.last.body?.error?.code !== 'idempotency_key_reused') w.problem(`${where}: the same key with another body answered ${reused.last.status} ${JSON.stringify(reused.last.body)}, not 422`);
+        }
+        continue;
+      }
+
+      for (const answer of answers) {
+        const code = answer.body?.error?.code as string | undefined;
+        const expect = (condition: boolean, why: string) => {
+          if (!condition) w.problem(`${where}: answered ${answer.status} ${JSON.stringify(answer.body)}: ${why}`);
+        };
+        switch (answer.status) {
+          case 400:
+            // Above every plan's limit (16) the schema refuses it; above this plan's, the plan does.
+            expect(body.count > plan.maxCountPerRequest && code === (body.count > MAX_COUNT_ANY_PLAN ? 'invalid_request' : 'count_above_plan_limit'), 'only a count above the plan limit is refused here');
+            break;
+          case 429:
+            expect(code === 'concurrency_limit' && active >= plan.maxConcurrentJobs && body.count <= plan.maxCountPerRequest, `at most ${active} jobs may be active, the limit is ${plan.maxConcurrentJobs}`);
+            break;
+          case 402: {
+            const details = answer.body?.error?.details as { required?: number; available?: number } | undefined;
+            expect(code === 'insufficient_credits' && body.count <= plan.maxCountPerRequest, 'unexpected refusal');
+            expect(cost > lo, `a debit of ${cost} fits the ${lo} credits certainly available`);
+            expect(details?.required === cost && details.available !== undefined && details.available >= lo && details.available <= bounds.hi && details.available < cost, `details ${JSON.stringify(details)} must say ${cost} required and an available within [${lo}, ${bounds.hi}] below it`);
+            break;
+          }
+          case 409:
+            expect(code === 'write_conflict', 'unexpected conflict');
+            w.stats.statuses.write_conflict = (w.stats.statuses.write_conflict ?? 0) + 1;
+            break;
+          default:
+            expect(answer.status >= 500 && answer.faults.length > 0, 'unexpected answer');
+        }
+      }
+    }
+  }
+
+  private chooseDuplicateDelivery(): Action {
+    const { rng } = this.w;
+    const jobs = this.model.jobs;
+    if (jobs.length === 0) return this.chooseGenerate();
+    const pendingJobs = jobs.filter((j) => j.status === 'pending');
+    const job = pendingJobs.length > 0 && rng.chance(0.7) ? rng.pick(pendingJobs) : rng.pick(jobs);
+    const copies = rng.int(1, 3);
+    const toDlq = job.status !== 'pending' && rng.chance(0.3);
+    return {
+      name: 'duplicate-delivery',
+      detail: `g${job.tag} ×${copies} to the ${toDlq ? 'DLQ consumer' : 'worker'} (model: ${job.status})`,
+      run: async () => {
+        const { failures, faults } = await this.w.deliverDirectly(toDlq ? 'dlq' : 'worker', job.accountId, job.id, copies, job.tag);
+        this.w.note(`  → ${failures} failed${faults.length ? ` [${faults.join(',')}]` : ''}`);
+        if (failures > 0 && faults.length === 0) this.w.problem(`a duplicate delivery of g${job.tag} failed with no injected fault or crash`);
+      },
+    };
+  }
+
+  // --- payments ----------------------------------------------------------------------------------
+
+  private chooseStripeEvents(): Action {
+    const { rng } = this.w;
+    const accountId = this.pickAccount();
+    const credits = rng.int(50, 1500);
+    const n = (this.counters.payment += 1);
+    const paymentId = `pi_simseed${this.w.seed}_w${n}`;
+    const mismatched = rng.chance(0.06);
+    const kinds = rng.weighted([
+      [['pi'], 4],
+      [['cs'], 2],
+      [['pi', 'cs'], 4],
+    ] as const);
+    const deliveries = rng.shuffle(kinds.flatMap((k) => Array.from({ length: rng.int(1, 3) }, () => k)));
+    // Deliveries go out in waves; a wave of two is concurrent.
+    const waves: Array<Array<'pi' | 'cs'>> = [];
+    for (let i = 0; i < deliveries.length; ) {
+      const size = i + 1 < deliveries.length && rng.chance(0.35) ? 2 : 1;
+      waves.push(deliveries.slice(i, i + size));
+      i += size;
+    }
+    return {
+      name: 'stripe-events',
+      detail: `${paymentId} ${credits} credits to ${accountId}${mismatched ? ' (amount mismatched)' : ''}: ${waves.map((wave) => wave.join('+')).join(', ')}`,
+      run: async () => {
+        const payloads = {
+          pi: paymentSucceeded(paymentId, accountId, credits, mismatched ? credits - 1 : credits),
+          cs: checkoutCompleted(paymentId, accountId, credits),
+        };
+        if (mismatched) payloads.cs = payloads.pi;
+        const statuses: string[] = [];
+        for (const wave of waves) {
+          const results = await Promise.all(wave.map((kind) => this.deliverWebhook(`webhook:${kind}:${paymentId}`, payloads[kind])));
+          statuses.push(results.join('/'));
+        }
+        this.w.note(`  → ${statuses.join(', ')}`);
+        this.model.addPayment({ paymentId, accountId, credits, source: 'webhook', creditable: !mismatched, status: 'pending' });
+        this.model.creditPayment(paymentId);
+      },
+    };
+  }
+
+  /** Delivers one signed event as Stripe does: retried (freshly signed) while the answer is 5xx. */
+  private async deliverWebhook(what: string, payload: string): Promise<string> {
+    const trail: string[] = [];
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const ctx = this.w.context(this.w.stepLabel(attempt === 0 ? what : `${what}:retry${attempt}`));
+      const status = await this.w.als.run(ctx, () => this.w.t.postWebhook(payload, sign(payload)));
+      trail.push(`${status}${ctx.faults.length ? `[${ctx.faults.join(',')}]` : ''}`);
+      if (status >= 500) {
+        this.w.stats.webhook5xx += 1;
+        if (ctx.faults.length === 0) {
+          this.w.problem(`${what}: the webhook answered ${status} with no injected fault`);
+          return trail.join('→');
+        }
+        continue;
+      }
+      if (status !== 200) this.w.problem(`${what}: the webhook answered ${status}`);
+      return trail.join('→');
+    }
+    throw new Error(`${what}: still 5xx after 12 deliveries`);
+  }
+
+  private chooseTopup(): Action {
+    const { rng } = this.w;
+    const accountId = this.pickAccount();
+    const plan = PLAN_SPEC[this.model.account(accountId).plan];
+    const credits = Math.min(plan.topupMax, rng.int(plan.topupMin, plan.topupMin + 2500));
+    const replay = rng.weighted([
+      ['none', 75],
+      ['same-again', 15],
+      ['other-credits', 10],
+    ] as const);
+    const n = (this.counters.topup += 1);
+    const key = `sim${this.w.seed}-t${n}`;
+    return {
+      name: 'topup',
+      detail: `t${n} ${accountId} ${credits} credits replay=${replay}`,
+      run: async () => {
+        const w = this.w;
+        const send = (what: string, c: number) => w.callUntilAnswered(what, 'POST', '/v1/topups', { as: accountId, body: { credits: c }, headers: { 'idempotency-key': key } });
+        const first = await send(`topup:t${n}`, credits);
+        w.note(`  → ${first.all.map((a) => `${a.status}${a.faults.length ? `[${a.faults.join(',')}]` : ''}`).join('→')}`);
+        const body = first.last.body as { id?: string; status?: string; credits?: number; amount?: { value: number; currency: string }; clientSecret?: string };
+        if (first.last.status !== 201 || !body.id || !body.clientSecret?.endsWith('_secret_sim') || body.credits !== credits || body.amount?.value !== credits || !['pending', 'succeeded'].includes(body.status ?? '')) {
+          w.problem(`t${n}: POST /v1/topups answered ${first.last.status} ${JSON.stringify(body)}`);
+          return;
+        }
+        const paymentId = body.clientSecret.slice(0, -'_secret_sim'.length);
+        if (!this.model.payments.has(paymentId)) this.model.addPayment({ paymentId, accountId, credits, source: 'simulator', creditable: true, status: 'pending', topupId: body.id });
+        else w.problem(`t${n}: a new top-up reused payment ${paymentId}`);
+        if (replay === 'same-again') {
+          const again = await send(`topup:t${n}:again`, credits);
+          if (again.last.status !== 201 || again.last.body.id !== body.id || again.last.body.clientSecret !== body.clientSecret) w.problem(`t${n}: a retry with the same key answered ${again.last.status} ${JSON.stringify(again.last.body)}`);
+        }
+        if (replay === 'other-credits') {
+          const other = Math.min(plan.topupMax, credits + 100);
+          const reused = await send(`topup:t${n}:other`, other === credits ? credits - 100 : other);
+          if (reused.last.status !== 422) w.problem(`t${n}: the same key with other credits answered ${reused.last.status} ${JSON.stringify(reused.last.body)}`);
+        }
+      },
+    };
+  }
+
+  // --- coupons -----------------------------------------------------------------------------------
+
+  private async issueCoupon(credits: number, maxRedemptions: number, redeemByOffsetSeconds: number | null): Promise<void> {
+    const redeemBy = redeemByOffsetSeconds === null ? null : new Date(this.w.now().getTime() + redeemByOffsetSeconds * 1000).toISOString();
+    const issued = await this.w.callUntilAnswered('issue-coupon', 'POST', '/v1/admin/coupons', { admin: true, body: { campaign: 'SIM', credits, count: 1, maxRedemptions, ...(redeemBy ? { redeemBy } : {}) } });
+    if (issued.last.status !== 201) {
+      this.w.problem(`issuing a coupon answered ${issued.last.status} ${JSON.stringify(issued.last.body)}`);
+      return;
+    }
+    const code = issued.last.body.codes[0] as string;
+    this.model.addCoupon({ code, credits, maxRedemptions, redemptions: 0, redeemBy });
+    this.w.note(`  → c${this.model.coupons.length} (${issued.all.map((a) => a.status).join('→')})`);
+  }
+
+  private chooseRedeem(): Action {
+    const { rng } = this.w;
+    const accountId = this.pickAccount();
+    const bogus = this.model.coupons.length === 0 || rng.chance(0.1);
+    // Mostly a coupon that can still be redeemed; sometimes any (exhausted, expired, already redeemed).
+    const now = this.w.now().getTime();
+    const open = this.model.coupons.map((c, i) => ({ c, i })).filter(({ c }) => c.redemptions < c.maxRedemptions && (c.redeemBy === null || Date.parse(c.redeemBy) > now));
+    const index = bogus ? -1 : open.length > 0 && rng.chance(0.75) ? rng.pick(open).i : rng.int(0, this.model.coupons.length - 1);
+    const code = bogus ? `SIM-${Array.from({ length: 4 }, () => rng.pick([...CODE_ALPHABET])).join('')}-${Array.from({ length: 4 }, () => rng.pick([...CODE_ALPHABET])).join('')}` : this.model.coupons[index]!.code;
+    const mode = rng.weighted([
+      ['once', 70],
+      ['twice', 15],
+      ['concurrent', 15],
+    ] as const);
+    return { name: 'redeem', detail: `${accountId} ${bogus ? `bogus ${code}` : `c${index + 1}`} ${mode}`, run: () => this.redeem(accountId, code, mode) };
+  }
+
+  private async redeem(accountId: string, code: string, mode: 'once' | 'twice' | 'concurrent'): Promise<void> {
+    const w = this.w;
+    const now = w.now();
+    const expected = this.model.expectRedemption(accountId, code, now);
+    // Stay clear of the brute-force limit (10 failed lookups an hour): the model does not try a
+    // lookup it knows fails once the account is close to it.
+    if (expected.status !== 200 && expected.status !== 409 && this.model.couponFailuresThisHour(accountId, now) >= 7) {
+      w.note('  skipped: close to the failed-lookup limit');
+      return;
+    }
+    const bounds = this.model.availableBounds(accountId, now);
+    const send = (what: string) => w.callUntilAnswered(what, 'POST', '/v1/coupons/redeem', { as: accountId, body: { code } });
+    const rounds = mode === 'concurrent' ? await Promise.all([send('redeem'), send('redeem:twin')]) : [await send('redeem')];
+    if (mode === 'twice') rounds.push(await send('redeem:again'));
+    w.note(`  expected ${expected.status}: ${rounds.map((r) => r.all.map((a) => `${a.status}${a.faults.length ? `[${a.faults.join(',')}]` : ''}`).join('→')).join(' | ')}`);
+
+    const answers = rounds.map((r) => r.last);
+    const everything = rounds.flatMap((r) => r.all);
+    const where = `redeeming ${code} for ${accountId} (${mode})`;
+    if (expected.status === 200) {
+      const successes = answers.filter((a) => a.status === 200);
+      const lostCommit = everything.some((a) => a.faults.includes('lost_response'));
+      if (successes.length > 1) w.problem(`${where}: ${successes.length} redemptions succeeded`);
+      for (const s of successes) {
+        if (s.body.credits !== expected.credits || s.body.available < bounds.lo + expected.credits || s.body.available > bounds.hi + expected.credits) {
+          w.problem(`${where}: answered ${JSON.stringify(s.body)}, want ${expected.credits} credits and available within [${bounds.lo + expected.credits}, ${bounds.hi + expected.credits}]`);
+        }
+      }
+      for (const a of answers) if (a.status !== 200 && !(a.status === 409 && a.body?.error?.code === 'coupon_already_redeemed')) w.problem(`${where}: answered ${a.status} ${JSON.stringify(a.body)}`);
+      if (successes.length === 1 || (successes.length === 0 && lostCommit && answers.every((a) => a.status === 409))) this.model.redeem(accountId, code);
+      else if (successes.length === 0) w.problem(`${where}: no attempt succeeded and none lost its answer: ${answers.map((a) => a.status).join(', ')}`);
+      return;
+    }
+    for (const a of answers) {
+      if (a.status !== expected.status || a.body?.error?.code !== expected.code) w.problem(`${where}: answered ${a.status} ${JSON.stringify(a.body)}, the model says ${expected.status} ${expected.code}`);
+      if (a.status === 404 || a.status === 410) this.model.noteCouponFailure(accountId, now);
+    }
+  }
+
+  // --- time and scheduled jobs ---------------------------------------------------------------------
+
+  private chooseClockJump(): Action {
+    const { rng } = this.w;
+    const kind = rng.weighted([
+      ['small', 45],
+      ['medium', 30],
+      ['period-end', 25],
+    ] as const);
+    const seconds = kind === 'small' ? rng.int(1, 300) : kind === 'medium' ? rng.int(600, 12 * 3600) : rng.int(3600, 3 * 86400);
+    const accountId = this.pickAccount();
+    return {
+      name: 'clock',
+      detail: kind === 'period-end' ? `past ${accountId}'s period end by ${seconds}s` : `+${seconds}s`,
+      run: async () => {
+        const before = this.w.now();
+        let target = seconds;
+        if (kind === 'period-end') {
+          const account = this.model.account(accountId);
+          const { end } = periodAt(account.anchor, before);
+          target = (end.getTime() - before.getTime()) / 1000 + seconds;
+        }
+        const after = this.w.advanceClock(target);
+        this.w.stats.clockJumps += 1;
+        this.w.note(`  ${before.toISOString()} → ${after.toISOString()}`);
+      },
+    };
+  }
+
+  private chooseScheduledJob(): Action {
+    const name = this.w.rng.weighted([
+      ['expire-credits', 35],
+      ['subscription-grants', 30],
+      ['reap-stuck-jobs', 35],
+    ] as const);
+    return {
+      name: 'scheduled-job',
+      detail: name,
+      run: async () => {
+        const w = this.w;
+        const startedAt = w.now();
+        if (name === 'subscription-grants') {
+          const due = this.model.grantsDue(startedAt);
+          const run = await w.runJob(name);
+          const granted = this.model.applyGrantsDue(startedAt);
+          const result = run.result as { grantedCredits?: number } | undefined;
+          w.note(`  → ${JSON.stringify(run.result)} in ${run.runs} run(s); model: ${JSON.stringify(due)}`);
+          if (!run.faulted && result?.grantedCredits !== granted) w.problem(`subscription-grants granted ${result?.grantedCredits}, the model says ${granted} (${JSON.stringify(due)})`);
+          return;
+        }
+        const run = await w.runJob(name);
+        w.note(`  → ${JSON.stringify(run.result)} in ${run.runs} run(s)`);
+        if (name === 'expire-credits' && run.result !== undefined) for (const problem of await this.invariants.checkExpiredAreEmpty(startedAt)) w.problem(problem);
+        if (name === 'reap-stuck-jobs') {
+          const r = run.result as { due: number; requeued: number; refunded: number } | undefined;
+          if (r && r.requeued + r.refunded > r.due) w.problem(`reap-stuck-jobs did more than was due: ${JSON.stringify(r)}`);
+        }
+      },
+    };
+  }
+
+  private chooseRead(): Action {
+    const { rng } = this.w;
+    const accountId = this.pickAccount();
+    const jobs = this.model.jobs;
+    const job = jobs.length > 0 && rng.chance(0.5) ? rng.pick(jobs) : null;
+    const stranger = job !== null && rng.chance(0.3) ? rng.pick(ACCOUNTS.filter((a) => a.id !== job.accountId)).id : null;
+    return {
+      name: 'read',
+      detail: job ? `g${job.tag} as ${stranger ?? job.accountId}` : `balance of ${accountId}`,
+      run: async () => {
+        const w = this.w;
+        if (job) {
+          const read = await w.call(`read:g${job.tag}`, 'GET', `/v1/generations/${job.id}`, { as: stranger ?? job.accountId });
+          if (stranger && read.status !== 404) w.problem(`${stranger} read another account's job g${job.tag}: ${read.status}`);
+          if (!stranger && (read.status !== 200 || read.body.id !== job.id || read.body.credits !== job.credits)) w.problem(`reading g${job.tag} answered ${read.status} ${JSON.stringify(read.body)}`);
+          return;
+        }
+        const now = w.now();
+        const bounds = this.model.availableBounds(accountId, now);
+        const read = await w.call(`read:balance:${accountId}`, 'GET', '/v1/balance', { as: accountId });
+        if (read.status !== 200 || read.body.available < bounds.lo || read.body.available > bounds.hi) w.problem(`GET /v1/balance of ${accountId}: ${read.status} ${JSON.stringify(read.body)}, the model says within [${bounds.lo}, ${bounds.hi}]`);
+        if (this.model.isExact(accountId) && read.body.available !== this.model.available(accountId, now)) w.problem(`GET /v1/balance of ${accountId}: ${read.body.available}, exactly ${this.model.available(accountId, now)} expected`);
+      },
+    };
+  }
+
+  /** Drains the system, reads the settled outcomes into the model, and checks everything. */
+  async settleAndCheck(): Promise<void> {
+    await this.w.drain();
+    for (const problem of await this.invariants.syncModel()) this.w.problem(problem);
+    for (const problem of await this.invariants.checkSettled()) this.w.problem(problem);
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * The invariants, checked against what is stored (read on the table without faults).
+ *
+ * After every step (`checkStep`), while workers and webhook deliveries may still be running: each
+ * account is read as a consistent snapshot (the account item at version v, then only the ledger
+ * entries of versions ≤ v: entries are written in the same transaction as the version they carry),
+ * and checked for
+ * - no bucket below zero, and no PAYG or debt bucket (PAYG is off and no payment is taken back);
+ * - for every bucket, the ledger sums to the balance; each entry's balanceAfter is the running sum;
+ * - the ledger is append-only: an entry once seen never changes or disappears;
+ * - each effect exactly once, by reference: a job's debit entries are exactly the charges its 202
+ *   reported (no debit without a 202); its refund entries are absent or exactly those charges (never
+ *   twice, never for a job the model has seen succeed); each payment credited at most once (exactly
+ *   once when its events were delivered), each coupon at most once per account, each period granted
+ *   at most once; the grants and coupon credits are exactly the model's;
+ * - `expire` entries only once a bucket's expiry has passed, and expiring what it held;
+ * - the account's active-job count within [0, jobs not known to have finished].
+ *
+ * At settle points (`checkSettled`, after `drain`: nothing in flight, every job finished) also:
+ * - every job finished; a failed job refunded exactly its charges once (job.refund and the ledger),
+ *   a succeeded one never; jobs the model requires to fail did; no job the client never got a 202
+ *   for; no job left in the reaper's index; no concurrency slot left taken (activeJobs = 0);
+ * - every bucket equal to the model's (live buckets exactly; expired ones hold what the model says
+ *   or less, the rest in `expire` entries), the ledger's totals per entry type equal to the
+ *   model's, and GET /v1/balance equal to the model's available credits and buckets;
+ * - the reconcile job finds no mismatch;
+ * - every payment credited exactly once with its top-up marked succeeded, and every coupon's
+ *   redemption count equal to the model's.
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ModelJob } from './model';
+import type { World } from './world';
+
+interface LedgerItem {
+  readonly sk: string;
+  readonly type: string;
+  readonly amount: number;
+  readonly bucketId: string;
+  readonly bucketType: string;
+  readonly balanceAfter: number;
+  readonly reference: string;
+  readonly at: string;
+}
+
+interface StoredBucket {
+  readonly id: string;
+  readonly type: string;
+  readonly balance: number;
+  readonly expiresAt: string | null;
+}
+
+interface StoredAccount {
+  readonly id: string;
+  readonly version: number;
+  readonly plan: string;
+  readonly activeJobs: number;
+  readonly buckets: readonly StoredBucket[];
+}
+
+const versionOf = (sk: string) => Number(sk.split('#')[1]);
+
+export class Invariants {
+  /** Every ledger entry seen so far, by account and sort key: the ledger must be append-only. */
+  private readonly seen = new Map<string, Map<string, string>>();
+
+  constructor(private readonly w: World) {}
+
+  async snapshot(accountId: string): Promise<{ account: StoredAccount | null; entries: LedgerItem[] }> {
+    const { db, tableName } = this.w.t.table;
+    const pk = `ACCOUNT#${accountId}`;
+    const got = await db.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'ACCOUNT' }, ConsistentRead: true }));
+    const account = (got.Item as StoredAccount | undefined) ?? null;
+    const entries: LedgerItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': pk, ':p': 'LEDGER#' }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      entries.push(...((page.Items ?? []) as LedgerItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const version = account?.version ?? 0;
+    return { account, entries: entries.filter((e) => versionOf(e.sk) <= version) };
+  }
+
+  async checkStep(): Promise<string[]> {
+    const problems: string[] = [];
+    for (const accountId of this.w.model.accounts.keys()) {
+      const { account, entries } = await this.snapshot(accountId);
+      problems.push(...this.checkAccount(accountId, account, entries).map((p) => `${accountId}: ${p}`));
+    }
+    return problems;
+  }
+
+  private checkAccount(accountId: string, account: StoredAccount | null, entries: readonly LedgerItem[]): string[] {
+    const problems: string[] = [];
+    const model = this.w.model;
+    if (!account) return ['the account is missing'];
+
+    for (const bucket of account.buckets) {
+      if (bucket.type === 'payg' || bucket.type === 'debt') problems.push(`unexpected ${bucket.type} bucket ${bucket.id} (${bucket.balance}): PAYG is off and no payment was taken back`);
+      else if (bucket.balance < 0) problems.push(`bucket ${bucket.id} is negative: ${bucket.balance}`);
+    }
+
+    // The ledger sums to every balance, and each balanceAfter is the running sum.
+    const running = new Map<string, number>();
+    for (const entry of entries) {
+      const after = (running.get(entry.bucketId) ?? 0) + entry.amount;
+      running.set(entry.bucketId, after);
+      if (entry.balanceAfter !== after) problems.push(`ledger ${entry.sk} (${entry.type} ${entry.amount} on ${entry.bucketId}) says balanceAfter ${entry.balanceAfter}, the running sum is ${after}`);
+    }
+    for (const bucketId of new Set([...account.buckets.map((b) => b.id), ...running.keys()])) {
+      const balance = account.buckets.find((b) => b.id === bucketId)?.balance ?? 0;
+      if (balance !== (running.get(bucketId) ?? 0)) problems.push(`bucket ${bucketId} holds ${balance}, its ledger sums to ${running.get(bucketId) ?? 0}`);
+    }
+
+    // Append-only.
+    const seen = this.seen.get(accountId) ?? new Map<string, string>();
+    this.seen.set(accountId, seen);
+    const current = new Map(entries.map((e) => [e.sk, JSON.stringify([e.type, e.amount, e.bucketId, e.balanceAfter, e.reference, e.at])]));
+    for (const [sk, before] of seen) {
+      if (versionOf(sk) > account.version) continue;
+      const now = current.get(sk);
+      if (now === undefined) problems.push(`ledger entry ${sk} disappeared`);
+      else if (now !== before) problems.push(`ledger entry ${sk} changed from ${before} to ${now}`);
+    }
+    for (const [sk, value] of current) seen.set(sk, value);
+
+    // Each effect exactly once, by reference.
+    const byRef = new Map<string, LedgerItem[]>();
+    for (const e of entries) {
+      const key = `${e.type}\n${e.reference}`;
+      byRef.set(key, [...(byRef.get(key) ?? []), e]);
+    }
+    const grants = new Set<string>();
+    const coupons = new Set<string>();
+    const payments = new Set<string>();
+    for (const [key, group] of byRef) {
+      const [type, reference] = key.split('\n') as [string, string];
+      const first = group[0]!;
+      switch (type) {
+        case 'debit':
+        case 'refund': {
+          const job = model.jobsById.get(reference);
+          if (!job || job.accountId !== accountId) {
+            problems.push(`${type} entries for ${reference}, a job no client was answered 202 for`);
+            break;
+          }
+          const expected = job.charges.map((c) => ({ bucketId: c.bucketId, amount: type === 'debit' ? -c.amount : c.amount }));
+          if (!sameCharges(group, expected)) problems.push(`${type} entries of job ${reference} are ${describe(group)}, its charges are ${JSON.stringify(job.charges)}`);
+          if (new Set(group.map((e) => versionOf(e.sk))).size !== 1) problems.push(`${type} entries of job ${reference} span several commits: ${describe(group)}`);
+          if (type === 'refund' && job.status === 'succeeded') problems.push(`job ${reference} succeeded and was refunded: ${describe(group)}`);
+          break;
+        }
+        case 'grant': {
+          const start = reference.replace(/^period:/, '');
+          grants.add(start);
+          if (!model.account(accountId).grantedPeriods.has(start)) problems.push(`a grant for period ${start}, which the model did not grant`);
+          if (group.length !== 1 || first.amount !== 100 || first.bucketId !== `sub:${start}`) problems.push(`period ${start} granted as ${describe(group)} (want one grant of 100 into sub:${start})`);
+          break;
+        }
+        case 'coupon': {
+          coupons.add(reference);
+          const coupon = model.couponsByCode.get(reference);
+          if (!model.account(accountId).redeemed.has(reference)) problems.push(`coupon ${reference} credited, but the model saw no redemption`);
+          if (group.length !== 1 || first.amount !== coupon?.credits || first.bucketId !== 'coupon') problems.push(`coupon ${reference} credited as ${describe(group)} (want once ${coupon?.credits} into coupon)`);
+          break;
+        }
+        case 'topup': {
+          payments.add(reference);
+          const payment = model.payments.get(reference);
+          if (!payment || payment.accountId !== accountId) problems.push(`a top-up credit for ${reference}, a payment the model does not know for this account`);
+          else if (!payment.creditable) problems.push(`payment ${reference} credited although its amount does not match its credits`);
+          if (group.length !== 1 || first.amount !== payment?.credits || first.bucketId !== 'topup') problems.push(`payment ${reference} credited as ${describe(group)} (want once ${payment?.credits} into topup)`);
+          break;
+        }
+        case 'expire': {
+          for (const e of group) {
+            const bucket = account.buckets.find((b) => b.id === e.bucketId);
+            if (e.reference !== e.bucketId) problems.push(`expire entry ${e.sk} on ${e.bucketId} references ${e.reference}`);
+            if (!bucket?.expiresAt || Date.parse(bucket.expiresAt) > Date.parse(e.at)) problems.push(`bucket ${e.bucketId} expired at ${e.at}, before its expiry ${bucket?.expiresAt ?? 'never'}`);
+            if (e.amount >= 0 || e.balanceAfter !== 0) problems.push(`expire entry ${e.sk} took ${e.amount} and left ${e.balanceAfter}`);
+          }
+          break;
+        }
+        default:
+          problems.push(`unexpected ${type} entries: ${describe(group)}`);
+      }
+    }
+    for (const start of model.account(accountId).grantedPeriods) if (!grants.has(start)) problems.push(`the model granted period ${start}, the ledger has no grant`);
+    for (const code of model.account(accountId).redeemed) if (!coupons.has(code)) problems.push(`the model redeemed coupon ${code}, the ledger has no credit`);
+    for (const payment of model.payments.values()) {
+      if (payment.accountId === accountId && payment.status === 'credited' && !payments.has(payment.paymentId)) problems.push(`payment ${payment.paymentId} was delivered and confirmed, the ledger has no credit`);
+    }
+
+    const pending = model.pendingJobs(accountId).length;
+    if (account.activeJobs < 0 || account.activeJobs > pending) problems.push(`activeJobs is ${account.activeJobs}, with ${pending} jobs not known to have finished`);
+    return problems;
+  }
+
+  /** After `drain`: reads every pending job's final state and every pending payment into the model. */
+  async syncModel(): Promise<string[]> {
+    const problems: string[] = [];
+    const model = this.w.model;
+    for (const job of model.jobs) {
+      if (job.status !== 'pending') continue;
+      const stored = await this.w.store.getGeneration(job.accountId, job.id);
+      if (!stored) problems.push(`job ${job.id} (g${job.tag}) was accepted and is not stored`);
+      else if (stored.status !== 'succeeded' && stored.status !== 'failed') problems.push(`job ${job.id} (g${job.tag}) is still ${stored.status} after draining`);
+      else {
+        model.settleJob(job, stored.status, stored.error?.code);
+        this.w.stats.jobs[stored.status]! += 1;
+        if (stored.error) this.w.stats.failureCodes[stored.error.code] = (this.w.stats.failureCodes[stored.error.code] ?? 0) + 1;
+      }
+    }
+    for (const payment of model.payments.values()) {
+      if (payment.status !== 'pending') continue;
+      const stored = await this.w.store.getPayment(payment.paymentId);
+      if (!stored) problems.push(`payment ${payment.paymentId} (${payment.credits} credits to ${payment.accountId}) was never credited`);
+      else model.creditPayment(payment.paymentId);
+    }
+    return problems;
+  }
+
+  async checkSettled(): Promise<string[]> {
+    const problems: string[] = [];
+    const { w } = this;
+    const model = w.model;
+    const now = w.now();
+    for (const accountId of model.accounts.keys()) {
+      const p = (message: string) => problems.push(`${accountId}: ${message}`);
+      const { account, entries } = await this.snapshot(accountId);
+      for (const message of this.checkAccount(accountId, account, entries)) p(message);
+      if (!account) continue;
+      if (account.activeJobs !== 0) p(`activeJobs is ${account.activeJobs} with every job finished: a concurrency slot leaked`);
+
+      // Buckets against the model.
+      const modelAccount = model.account(accountId);
+      const nonExpire = new Map<string, number>();
+      for (const e of entries) if (e.type !== 'expire') nonExpire.set(e.bucketId, (nonExpire.get(e.bucketId) ?? 0) + e.amount);
+      for (const bucket of account.buckets) {
+        const expected = modelAccount.buckets.get(bucket.id);
+        if (!expected) {
+          p(`bucket ${bucket.id} (${bucket.type}, ${bucket.balance}) is not in the model`);
+          continue;
+        }
+        if (expected.type !== bucket.type || expected.expiresAt !== (bucket.expiresAt ?? null)) p(`bucket ${bucket.id} is ${bucket.type} until ${bucket.expiresAt}, the model says ${expected.type} until ${expected.expiresAt}`);
+        if ((nonExpire.get(bucket.id) ?? 0) !== expected.balance) p(`bucket ${bucket.id}: the ledger without expiry sums to ${nonExpire.get(bucket.id) ?? 0}, the model says ${expected.balance}`);
+        const live = bucket.expiresAt === null || bucket.expiresAt === undefined || Date.parse(bucket.expiresAt) > now.getTime();
+        if (live && bucket.balance !== expected.balance) p(`live bucket ${bucket.id} holds ${bucket.balance}, the model says ${expected.balance}`);
+        if (!live && (bucket.balance < 0 || bucket.balance > expected.balance)) p(`expired bucket ${bucket.id} holds ${bucket.balance}, the model says it held ${expected.balance}`);
+      }
+      for (const id of modelAccount.buckets.keys()) if (!account.buckets.some((b) => b.id === id)) p(`the model's bucket ${id} is not stored`);
+
+      // Ledger totals per type.
+      const totals: Record<string, number> = {};
+      for (const e of entries) totals[e.type] = (totals[e.type] ?? 0) + e.amount;
+      for (const [type, expected] of Object.entries(model.ledgerTotals(accountId))) if ((totals[type] ?? 0) !== expected) p(`the ledger's ${type} entries sum to ${totals[type] ?? 0}, the model says ${expected}`);
+
+      // What the API shows.
+      const balance = await w.call(`check-balance:${accountId}`, 'GET', '/v1/balance', { as: accountId });
+      const expectedAvailable = model.available(accountId, w.now());
+      if (balance.status !== 200 || balance.body.available !== expectedAvailable) p(`GET /v1/balance: ${balance.status} available ${balance.body?.available}, the model says ${expectedAvailable}`);
+      else {
+        const shown = Object.fromEntries((balance.body.buckets as StoredBucket[]).map((b) => [b.id, b.balance]));
+        const liveModel = Object.fromEntries([...modelAccount.buckets.values()].filter((b) => b.expiresAt === null || Date.parse(b.expiresAt) > w.now().getTime()).map((b) => [b.id, b.balance]));
+        if (JSON.stringify(sortKeys(shown)) !== JSON.stringify(sortKeys(liveModel))) p(`GET /v1/balance shows buckets ${JSON.stringify(shown)}, the model ${JSON.stringify(liveModel)}`);
+      }
+
+      // Jobs.
+      const stored = await this.storedJobs(accountId);
+      for (const job of stored) {
+        const known = model.jobsById.get(job.id as string);
+        if (!known) {
+          p(`job ${String(job.id)} (${String(job.status)}, ${String(job.credits)} credits) is stored, but no client was answered 202 for it`);
+          continue;
+        }
+        problems.push(...checkFinishedJob(known, job).map((m) => `${accountId}: ${m}`));
+      }
+      for (const job of model.jobs) if (job.accountId === accountId && !stored.some((s) => s.id === job.id)) p(`job ${job.id} was accepted and is not stored`);
+    }
+
+    const reconcile = (await w.t.service.jobs.reconcile!()) as { mismatches: unknown[] };
+    if (reconcile.mismatches.length > 0) problems.push(`reconcile found mismatches: ${JSON.stringify(reconcile.mismatches)}`);
+    const due: string[] = [];
+    for await (const ref of w.store.dueJobs(new Date('9999-12-31T00:00:00Z'))) due.push(ref.jobId);
+    if (due.length > 0) problems.push(`jobs left in the reaper's index after draining: ${due.join(', ')}`);
+
+    for (const payment of model.payments.values()) {
+      const stored = await w.store.getPayment(payment.paymentId);
+      if (payment.status === 'credited' && stored?.credits !== payment.credits) problems.push(`payment ${payment.paymentId}: record ${JSON.stringify(stored)}, want ${payment.credits} credits`);
+      if (payment.status === 'not_credited' && stored) problems.push(`payment ${payment.paymentId} with a mismatched amount has a payment record: ${JSON.stringify(stored)}`);
+      if (payment.topupId) {
+        const topup = await w.store.getTopup(payment.accountId, payment.topupId);
+        if (topup?.status !== 'succeeded' || topup.paymentId !== payment.paymentId) {
+          problems.push(`top-up ${payment.topupId} (payment ${payment.paymentId}) is credited, but its record is ${topup ? `${topup.status} with payment ${topup.paymentId}` : 'missing'}`);
+        }
+      }
+    }
+    for (const coupon of model.coupons) {
+      const got = await w.t.table.db.send(new GetCommand({ TableName: w.t.table.tableName, Key: { pk: `COUPON#${coupon.code}`, sk: 'COUPON' }, ConsistentRead: true }));
+      if (got.Item?.redemptions !== coupon.redemptions) problems.push(`coupon ${coupon.code} counts ${String(got.Item?.redemptions)} redemptions, the model ${coupon.redemptions}`);
+    }
+    return problems;
+  }
+
+  private async storedJobs(accountId: string): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.w.t.table.db.send(
+        new QueryCommand({ TableName: this.w.t.table.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)', ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':p': 'JOB#' }, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** After an expire-credits run that began at `startedAt` and completed: nothing expired by then still holds credits. */
+  async checkExpiredAreEmpty(startedAt: Date): Promise<string[]> {
+    const problems: string[] = [];
+    for (const accountId of this.w.model.accounts.keys()) {
+      const { account } = await this.snapshot(accountId);
+      for (const bucket of account?.buckets ?? []) {
+        if (bucket.expiresAt && Date.parse(bucket.expiresAt) <= startedAt.getTime() && bucket.balance !== 0) {
+          problems.push(`${accountId}: bucket ${bucket.id} expired at ${bucket.expiresAt} and still holds ${bucket.balance} after an expire-credits run at ${startedAt.toISOString()}`);
+        }
+      }
+    }
+    return problems;
+  }
+}
+
+function checkFinishedJob(known: ModelJob, job: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const id = `job ${known.id} (g${known.tag})`;
+  if (job.status !== known.status) problems.push(`${id} is ${String(job.status)}, the model settled it as ${known.status}`);
+  if (job.credits !== known.credits || chargesKey(job.charges as ModelJob['charges']) !== chargesKey(known.charges)) problems.push(`${id} stores ${String(job.credits)} credits charged ${JSON.stringify(job.charges)}; its 202 said ${known.credits}, ${JSON.stringify(known.charges)}`);
+  const refund = job.refund as { credits?: number } | undefined;
+  if (job.status === 'failed' && refund?.credits !== known.credits) problems.push(`${id} failed with refund ${JSON.stringify(refund)}, want ${known.credits} credits`);
+  if (job.status === 'succeeded' && refund !== undefined) problems.push(`${id} succeeded and records a refund ${JSON.stringify(refund)}`);
+  if (job.dueAt !== null || job.leaseUntil !== null) problems.push(`${id} finished with dueAt ${String(job.dueAt)} leaseUntil ${String(job.leaseUntil)}`);
+  if (known.expectation === 'must_fail' && job.status !== 'failed') problems.push(`${id} should have failed (its model always fails or its worker always crashes) and ${String(job.status)}`);
+  return problems;
+}
+
+/** Charges as comparable text, in their order, whatever the key order of the objects. */
+export function chargesKey(charges: ReadonlyArray<{ bucketId: string; bucketType?: string; amount: number }> | undefined): string {
+  return JSON.stringify((charges ?? []).map((c) => [c.bucketId, c.bucketType, c.amount]));
+}
+
+function sameCharges(group: readonly LedgerItem[], expected: ReadonlyArray<{ bucketId: string; amount: number }>): boolean {
+  const key = (xs: ReadonlyArray<{ bucketId: string; amount: number }>) => JSON.stringify(xs.map((x) => `${x.bucketId}:${x.amount}`).sort());
+  return key(group) === key(expected);
+}
+
+function describe(group: readonly LedgerItem[]): string {
+  return JSON.stringify(group.map((e) => `${e.sk} ${e.type} ${e.amount} ${e.bucketId}`));
+}
+
+function sortKeys(o: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

@@ -1,0 +1,41 @@
+/**
+ * Self-test of the checks (SIM_MUTATION=<name>): breaks the service on purpose, between it and
+ * DynamoDB, so that one can see the simulation catch a known bug and print its replay. Never on in
+ * the default run.
+ *
+ * - `no-idempotency`: generation Idempotency-Key records are not written (a retry pays twice);
+ * - `no-event-dedupe`: webhook event and payment records are not written (a redelivered payment is
+ *   credited again);
+ * - `refund-without-ledger`: refunds move the balance but write no ledger entry.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const MUTATIONS = ['no-idempotency', 'no-event-dedupe', 'refund-without-ledger'] as const;
+export type Mutation = (typeof MUTATIONS)[number];
+
+type TransactItem = { Put?: { Item?: Record<string, unknown> } };
+
+const DROP: Record<Mutation, (item: Record<string, unknown>) => boolean> = {
+  'no-idempotency': (item) => String(item.sk).startsWith('IDEM#'),
+  'no-event-dedupe': (item) => String(item.pk).startsWith('STRIPE_EVENT#') || String(item.pk).startsWith('PAYMENT#'),
+  'refund-without-ledger': (item) => item.kind === 'ledger' && item.type === 'refund',
+};
+
+export function mutationFromEnv(): Mutation | null {
+  const name = process.env.SIM_MUTATION;
+  if (!name) return null;
+  if (!(MUTATIONS as readonly string[]).includes(name)) throw new Error(`SIM_MUTATION must be one of ${MUTATIONS.join(', ')}`);
+  return name as Mutation;
+}
+
+export function withMutation(db: DynamoDBDocumentClient, mutation: Mutation): DynamoDBDocumentClient {
+  const drop = DROP[mutation];
+  const send = (command: { constructor: { name: string }; input: { TransactItems?: TransactItem[] } }, ...rest: unknown[]) => {
+    if (command.constructor.name === 'TransactWriteCommand' && command.input.TransactItems) {
+      const kept = command.input.TransactItems.filter((t) => !(t.Put?.Item && drop(t.Put.Item)));
+      if (kept.length > 0) command.input.TransactItems = kept;
+    }
+    return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+  };
+  return new Proxy(db, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });
+}

@@ -1,0 +1,51 @@
+/**
+ * A seeded, deterministic simulation of the whole service, in the spirit of TigerBeetle's VOPR: random
+ * sequences of debits (retried with their Idempotency-Key, duplicated, reused with another body),
+ * model errors, worker crashes, duplicate SQS deliveries, duplicate and reordered Stripe events,
+ * coupon issues and redemptions, top-ups through the payment simulator, clock jumps across period
+ * ends, grants, expiry and the stuck-job reaper, against the real handlers on DynamoDB Local and the
+ * SQS emulator, with seeded faults: TransactionConflict, throttling, commits whose answer is lost,
+ * failed SQS sends. The money invariants are checked after every step on a consistent snapshot of
+ * each account, and the pure reference model (model.ts) at every settle point the action stream
+ * chooses and at the end (invariants.ts says which check runs when). A failure prints the seed, the
+ * step, the problems, the log tail and the command that replays it. Known, unfixed service bugs the
+ * simulation found are listed in world.ts (KNOWN_ISSUES) and printed as warnings.
+ *
+ * Files: prng.ts (seeded streams), model.ts (reference model), actions.ts (generators), world.ts
+ * (the service with faults, the simulated clients, settle/drain), invariants.ts, runner.ts,
+ * mutations.ts (SIM_MUTATION=…: a deliberate bug, to see the checks catch it).
+ *
+ *   npx jest test/simulation                                  # default: seeds 1-2, 60 steps each
+ *   SIM_SEEDS=5 SIM_STEPS=150 npx jest test/simulation         # longer: seeds 1-5, 150 steps
+ *   SIM_SEED=7 SIM_STEPS=42 npx jest test/simulation           # replay one seed
+ *   SIM_SEED_BASE=1000 SIM_SEEDS=20 npx jest test/simulation   # other seeds
+ *   SIM_VERBOSE=1 …                                            # print each run's summary
+ *   SIM_LOG=1 …  /  SIM_LOG_TAIL=0 …                            # the whole action log in the summary / on failure
+ *   SIM_STRICT=1 …                                             # known, unfixed service bugs fail too (world.ts)
+ *   SIM_MUTATION=no-event-dedupe …                             # self-test: break the service, watch it fail
+ */
+import { runSimulation } from './runner';
+
+function intFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got ${raw}`);
+  return value;
+}
+
+const steps = intFromEnv('SIM_STEPS', 60);
+const base = intFromEnv('SIM_SEED_BASE', 1);
+const seeds = process.env.SIM_SEED ? [intFromEnv('SIM_SEED', 1)] : Array.from({ length: intFromEnv('SIM_SEEDS', 2) }, (_, i) => base + i);
+const longMode = ['SIM_STEPS', 'SIM_SEED', 'SIM_SEEDS', 'SIM_SEED_BASE'].some((name) => process.env[name] !== undefined);
+const verbose = process.env.SIM_VERBOSE === '1' || longMode;
+/** Generous: a run is mostly waiting on DynamoDB Local and on visibility timeouts of crashed workers. */
+const timeoutMs = 120_000 + steps * 3_000;
+
+describe('seeded simulation', () => {
+  test.each(seeds)(`seed %i, ${steps} steps: every invariant holds`, async (seed) => {
+    const result = await runSimulation({ seed, steps });
+    if (verbose || result.failure || result.warnings.length > 0) console.log(result.summary);
+    if (result.failure) throw new Error(result.failure);
+  }, timeoutMs);
+});

@@ -1,0 +1,466 @@
+/**
+ * The simulated world: the real service (startTestService: real handlers, DynamoDB Local, the SQS
+ * emulator, the payment simulator) with seeded faults, plus the simulated clients that drive it.
+ *
+ * Determinism. Every decision comes from a PRNG derived from the seed:
+ * - the actions (world.rng);
+ * - DynamoDB faults and SQS send failures: each request, worker delivery, webhook delivery and job
+ *   run is an "operation" with a label that is stable across runs of a seed (`s12:3:generate`,
+ *   `worker:g7#2`, `hook:payment_intent.succeeded:pi_sim_…#1`), carried in AsyncLocalStorage; the
+ *   operation's n-th transaction takes the n-th draw of the operation's own stream, so which
+ *   transaction fails does not depend on how the background workers interleave with the clients;
+ * - the model provider's outcome: read from the job's params (`simulate`, `crashAttempts`), which the
+ *   action stream chose.
+ * The queue pollers are the local stack's own (bin/local/sqs-poller), started here instead of by
+ * startTestService so that each delivery runs as a labelled operation (one message per batch);
+ * `settle` is therefore what TestService.settle does, over these pollers.
+ * What stays nondeterministic (and can make two runs of a seed diverge after an outcome differs):
+ * wall-clock time (the SettableClock runs on in real time between jumps, DynamoDB Local and the SQS
+ * emulator keep real time: visibility timeouts, long polls, the simulator's retry backoff, stripe
+ * signature timestamps), thread and event-loop scheduling (which of two racing writers wins, when
+ * a worker picks a message up relative to the client's next step), the service's own Math.random
+ * (retry jitter) and its ULID/coupon-code randomness (ids are never used for decisions: the
+ * simulation refers to jobs, coupons and payments by their ordinals).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
+import { waitForQueuesToSettle } from '../../bin/local/queue-settle';
+import type { SqsPoller } from '../../bin/local/sqs-poller';
+import { startSqsPoller } from '../../bin/local/sqs-poller';
+import { DynamoDbCreditStore } from '../../lambdas/adapters/dynamodb/credit-store';
+import type { GenerationJob } from '../../lambdas/domain/generation';
+import type { GenerationProvider } from '../../lambdas/domain/ports';
+import { ProviderFailure } from '../../lambdas/domain/ports';
+import type { SqsHandler } from '../../lambdas/shared/composition';
+import type { Fault, FaultPlan } from '../support/fault-injection';
+import { withFaults } from '../support/fault-injection';
+import type { CallResult, TestService } from '../support/test-service';
+import { TEST_JOB_TIMINGS, TEST_VISIBILITY_TIMEOUT_SECONDS, startTestService } from '../support/test-service';
+import { ReferenceModel, addMonths } from './model';
+import type { Mutation } from './mutations';
+import { mutationFromEnv, withMutation } from './mutations';
+import { Rng } from './prng';
+
+export interface SimConfig {
+  readonly seed: number;
+  readonly steps: number;
+}
+
+/** One operation's fault streams and what was injected into it. */
+export interface OpContext {
+  readonly label: string;
+  readonly db: Rng;
+  readonly sqs: Rng;
+  readonly faults: string[];
+}
+
+export interface Response extends CallResult {
+  /** Faults injected while this request ran. */
+  readonly faults: readonly string[];
+}
+
+/**
+ * Service bugs this simulation found and that are not fixed yet (fixing them is not the
+ * simulation's job). Each is downgraded to a warning, printed with the run's summary, so that the
+ * other invariants keep being checked; SIM_STRICT=1 makes them fail again. Remove an entry once its
+ * bug is fixed.
+ */
+export const KNOWN_ISSUES: ReadonlyArray<{ id: string; matches: RegExp; description: string }> = [
+  {
+    id: 'topup-stays-pending',
+    matches: /^top-up top_\w+ \(payment \w+\) is credited, but its record is pending/,
+    description:
+      'POST /v1/topups (create-topup.ts) creates the payment at the provider before it records the top-up as pending. When the ' +
+      "payment's webhook is applied before that record exists, creditPayment credits the payment (once) but finds no top-up to mark " +
+      'succeeded, and create-topup then writes the top-up as pending: it stays pending forever (GET /v1/billing). It happens when the ' +
+      'top-up write fails with a TransactionConflict/throttle (create-topup answers 500 without retrying; the client retries with the ' +
+      'same key) or is merely slower than the webhook (reproduced without faults by delaying that one write by 30 ms).',
+  },
+];
+
+const STRICT = process.env.SIM_STRICT === '1';
+
+/** Clock jumps never land this close to a period boundary or a coupon deadline (see advanceClock). */
+const BOUNDARY_MARGIN_MS = 10 * 60_000;
+
+const START_INSTANTS = ['2026-01-31T10:00:00.000Z', '2026-03-15T10:00:00.000Z', '2026-02-28T22:30:00.000Z', '2026-05-31T23:30:00.000Z', '2026-12-30T08:00:00.000Z', '2026-04-01T00:00:00.000Z'];
+
+export class World {
+  readonly seed: number;
+  readonly steps: number;
+  /** The action stream. */
+  readonly rng: Rng;
+  readonly model = new ReferenceModel();
+  readonly als = new AsyncLocalStorage<OpContext>();
+  readonly faultRate: number;
+  readonly faultWeights: ReadonlyArray<readonly [Fault, number]>;
+  readonly sqsFailRate: number;
+  readonly startAt: Date;
+  /** A deliberate bug for the self-test of the checks (SIM_MUTATION), else null. */
+  readonly mutation: Mutation | null = mutationFromEnv();
+  t!: TestService;
+  /** Reads for the checks, on the table without faults. */
+  store!: DynamoDbCreditStore;
+  private pollers: SqsPoller[] = [];
+  faultsOn = false;
+  step = 0;
+  private callInStep = 0;
+  readonly log: string[] = [];
+  /** Problems found by background observers (workers, webhook deliveries), reported after the step. */
+  readonly problems: string[] = [];
+  private readonly counters = new Map<string, number>();
+  private readonly backgroundDb: Rng;
+  private readonly backgroundSqs: Rng;
+  readonly stats = {
+    faults: { transaction_conflict: 0, throttling: 0, lost_response: 0, sqs_send_failed: 0, worker_crash: 0 } as Record<string, number>,
+    uncontextedTransactions: 0,
+    requests: 0,
+    http5xx: 0,
+    statuses: {} as Record<string, number>,
+    workerMessageFailures: 0,
+    webhook5xx: 0,
+    settles: 0,
+    drainRounds: 0,
+    jobs: { accepted: 0, succeeded: 0, failed: 0 } as Record<string, number>,
+    failureCodes: {} as Record<string, number>,
+    exactAllocations: 0,
+    clockJumps: 0,
+    transientFault5xx: 0,
+  };
+
+  constructor(config: SimConfig) {
+    this.seed = config.seed;
+    this.steps = config.steps;
+    this.rng = Rng.derive(config.seed, 'actions');
+    const setup = Rng.derive(config.seed, 'config');
+    this.faultRate = 0.04 + setup.next() * 0.1;
+    const lost = 0.2 + setup.next() * 0.3;
+    this.faultWeights = [
+      ['transaction_conflict', (1 - lost) / 2],
+      ['throttling', (1 - lost) / 2],
+      ['lost_response', lost],
+    ];
+    this.sqsFailRate = 0.04 + setup.next() * 0.1;
+    this.startAt = new Date(setup.pick(START_INSTANTS));
+    this.backgroundDb = Rng.derive(config.seed, 'db:background');
+    this.backgroundSqs = Rng.derive(config.seed, 'sqs:background');
+  }
+
+  describeConfig(): string {
+    return `${this.mutation ? `MUTATION=${this.mutation} ` : ''}faultRate=${this.faultRate.toFixed(3)} lost_response share=${this.faultWeights[2]![1].toFixed(2)} sqsFailRate=${this.sqsFailRate.toFixed(3)} start=${this.startAt.toISOString()}`;
+  }
+
+  async start(): Promise<void> {
+    const plan: FaultPlan = { next: () => this.decideDbFault() };
+    this.t = await startTestService({
+      db: (db) => withFaults(this.mutation ? withMutation(db, this.mutation) : db, plan).client,
+      sqs: (sqs) => this.failingSends(sqs),
+      provider: new SeededProvider(this),
+      pollers: false,
+    });
+    this.store = new DynamoDbCreditStore(this.t.table.db, this.t.table.tableName);
+    // The DLQ is created with SQS's default 30 s visibility timeout: a DLQ delivery that fails (an
+    // injected fault) would stall every settle for 30 s. Same semantics, the jobs queue's 2 s.
+    await this.t.sqs.send(new SetQueueAttributesCommand({ QueueUrl: this.t.queues.dlqUrl, Attributes: { VisibilityTimeout: String(TEST_VISIBILITY_TIMEOUT_SECONDS) } }));
+    this.t.clock.set(this.startAt);
+    // Our own pollers (the same Lambda-like poller the test service uses) so that every delivery runs
+    // as a labelled operation: one message per batch, its faults drawn from its own stream.
+    this.pollers = [
+      startSqsPoller({ sqs: this.t.sqs, queueUrl: this.t.queues.queueUrl, handler: this.observed('worker', this.t.service.queueHandlers.jobs), batchSize: 1, maxConcurrentBatches: 4, onError: (e, info) => this.pollerError('worker', e, info.stage) }),
+      startSqsPoller({ sqs: this.t.sqs, queueUrl: this.t.queues.dlqUrl, handler: this.observed('dlq', this.t.service.queueHandlers.jobsDeadLetter), batchSize: 1, maxConcurrentBatches: 2, onError: (e, info) => this.pollerError('dlq', e, info.stage) }),
+    ];
+    this.t.payments.connect(async (rawBody, signature) => {
+      const event = JSON.parse(rawBody) as { type: string; data: { object: { id?: string; payment_intent?: string } } };
+      const ref = event.data.object.payment_intent ?? event.data.object.id ?? '?';
+      const ctx = this.context(this.nextLabel(`hook:${event.type}:${ref}`));
+      const status = await this.als.run(ctx, () => this.t.postWebhook(rawBody, signature));
+      if (status >= 500) {
+        this.stats.webhook5xx += 1;
+        if (ctx.faults.length === 0) this.problem(`the payment simulator's ${event.type} for ${ref} was answered ${status} with no injected fault`);
+      }
+      return status;
+    });
+  }
+
+  private stopped = false;
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.faultsOn = false;
+    await Promise.all(this.pollers.map((p) => p.stop()));
+    await this.t.stop();
+  }
+
+  /** Known service bugs, reported as warnings instead of failures (SIM_STRICT=1 fails on them too). */
+  readonly warnings: string[] = [];
+
+  problem(message: string): void {
+    const known = KNOWN_ISSUES.find((issue) => issue.matches.test(message));
+    if (known && !STRICT) {
+      // Once per distinct message: the settled checks find the same one again at every settle point.
+      if (!this.warnings.some((w) => w.endsWith(`: ${message}`))) this.warnings.push(`[step ${this.step}] known issue "${known.id}": ${message}`);
+      return;
+    }
+    this.problems.push(`[step ${this.step}] ${message}`);
+  }
+
+  note(line: string): void {
+    this.log.push(`#${this.step} ${line}`);
+  }
+
+  context(label: string): OpContext {
+    return { label, db: Rng.derive(this.seed, `db:${label}`), sqs: Rng.derive(this.seed, `sqs:${label}`), faults: [] };
+  }
+
+  /** `base#n`: the n-th operation with this base label (per-job delivery counts and the like). */
+  nextLabel(base: string): string {
+    const n = (this.counters.get(base) ?? 0) + 1;
+    this.counters.set(base, n);
+    return `${base}#${n}`;
+  }
+
+  /** A label for an operation of the current step, in issue order. */
+  stepLabel(what: string): string {
+    this.callInStep += 1;
+    return `s${this.step}:${this.callInStep}:${what}`;
+  }
+
+  beginStep(step: number): void {
+    this.step = step;
+    this.callInStep = 0;
+  }
+
+  private decideDbFault(): Fault | null {
+    if (!this.faultsOn) return null;
+    const ctx = this.als.getStore();
+    if (!ctx) this.stats.uncontextedTransactions += 1;
+    const rng = ctx?.db ?? this.backgroundDb;
+    if (!rng.chance(this.faultRate)) return null;
+    const fault = rng.weighted(this.faultWeights);
+    ctx?.faults.push(fault);
+    this.stats.faults[fault]! += 1;
+    return fault;
+  }
+
+  /** The service's SQS client: SendMessage fails (times out) now and then, as networks do. */
+  private failingSends(sqs: SQSClient): SQSClient {
+    return new Proxy(sqs, {
+      get: (target, prop, receiver) =>
+        prop === 'send'
+          ? async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+              if (command.constructor.name === 'SendMessageCommand' && this.faultsOn) {
+                const ctx = this.als.getStore();
+                if (!ctx) this.stats.uncontextedTransactions += 1;
+                if ((ctx?.sqs ?? this.backgroundSqs).chance(this.sqsFailRate)) {
+                  ctx?.faults.push('sqs_send_failed');
+                  this.stats.faults.sqs_send_failed! += 1;
+                  throw Object.assign(new Error('connect ETIMEDOUT (injected)'), { name: 'TimeoutError' });
+                }
+              }
+              return (target.send as (...a: unknown[]) => Promise<unknown>).call(target, command, ...rest);
+            }
+          : Reflect.get(target, prop, receiver),
+    });
+  }
+
+  noteInjected(kind: string): void {
+    this.als.getStore()?.faults.push(kind);
+    this.stats.faults[kind] = (this.stats.faults[kind] ?? 0) + 1;
+  }
+
+  /** Wraps a queue handler: each delivery is an operation labelled by the job's tag and delivery count. */
+  private observed(kind: 'worker' | 'dlq', handler: SqsHandler): SqsHandler {
+    return async (event, context) => {
+      const tag = await this.tagOf(event);
+      const ctx = this.context(this.nextLabel(`${kind}:${tag}`));
+      const began = performance.now();
+      const response = await this.als.run(ctx, () => handler(event, context));
+      const receives = event.Records[0]?.attributes.ApproximateReceiveCount ?? '?';
+      this.note(`  ~ ${ctx.label} (receive ${receives}): ${response.batchItemFailures.length > 0 ? 'failed' : 'done'}${ctx.faults.length ? ` [${ctx.faults.join(',')}]` : ''} in ${Math.round(performance.now() - began)} ms`);
+      if (response.batchItemFailures.length > 0) {
+        this.stats.workerMessageFailures += 1;
+        if (ctx.faults.length === 0) this.problem(`the ${kind} failed the message of job ${tag} with no injected fault or crash`);
+      }
+      return response;
+    };
+  }
+
+  /** The job's tag (its generation request's ordinal) from its params, read without faults. */
+  async tagOf(event: SQSEvent): Promise<string> {
+    try {
+      const { accountId, jobId } = JSON.parse(event.Records[0]?.body ?? '{}') as { accountId?: string; jobId?: string };
+      if (!accountId || !jobId) return 'other';
+      const job = await this.store.getGeneration(accountId, jobId);
+      return job ? `g${String(job.params.tag)}` : 'unknown';
+    } catch {
+      return 'unparsable';
+    }
+  }
+
+  private pollerError(kind: string, error: unknown, stage: string): void {
+    if (this.stopped && (stage === 'receive' || stage === 'delete')) return;
+    this.problem(`${kind} poller ${stage} error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  /** One HTTP request through the local gateway, as an operation of the current step. */
+  async call(what: string, method: string, path: string, options: { as?: string; admin?: boolean; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
+    const token = options.admin ? await this.t.token('sim-admin', { groups: ['admin'] }) : options.as ? await this.t.token(options.as) : undefined;
+    const ctx = this.context(this.stepLabel(what));
+    const result = await this.als.run(ctx, () => this.t.call(method, path, { token, body: options.body, headers: options.headers }));
+    this.stats.requests += 1;
+    this.stats.statuses[result.status] = (this.stats.statuses[result.status] ?? 0) + 1;
+    if (result.status >= 500) {
+      this.stats.http5xx += 1;
+      if (ctx.faults.length === 0) this.problem(`${method} ${path} answered ${result.status} with no injected fault: ${JSON.stringify(result.body)}`);
+      else if (!ctx.faults.includes('lost_response')) this.stats.transientFault5xx += 1;
+    }
+    return { ...result, faults: [...ctx.faults] };
+  }
+
+  /**
+   * A client that retries a 5xx with the same request (same Idempotency-Key), as a real client
+   * would. Returns every answer, the last one first-class. A 5xx without an injected fault is already
+   * a problem; it is not retried.
+   */
+  async callUntilAnswered(what: string, method: string, path: string, options: { as?: string; admin?: boolean; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ last: Response; all: Response[] }> {
+    const all: Response[] = [];
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      const response = await this.call(attempt === 0 ? what : `${what}:retry${attempt}`, method, path, options);
+      all.push(response);
+      if (response.status < 500 || response.faults.length === 0) return { last: response, all };
+    }
+    throw new Error(`${method} ${path}: still 5xx after 12 attempts (fault rate ${this.faultRate})`);
+  }
+
+  /** Runs a scheduled job as an operation; a run that fails under an injected fault is run again (EventBridge would). */
+  async runJob(name: string): Promise<{ result: unknown; runs: number; faulted: boolean }> {
+    let faulted = false;
+    for (let run = 1; run <= 10; run += 1) {
+      const ctx = this.context(this.stepLabel(`job:${name}`));
+      try {
+        const result = await this.als.run(ctx, () => this.t.service.jobs[name]!());
+        return { result, runs: run, faulted: faulted || ctx.faults.length > 0 };
+      } catch (error) {
+        if (ctx.faults.length === 0) {
+          this.problem(`scheduled job ${name} threw with no injected fault: ${error instanceof Error ? error.stack : String(error)}`);
+          return { result: undefined, runs: run, faulted };
+        }
+        faulted = true;
+      }
+    }
+    throw new Error(`scheduled job ${name} failed 10 runs in a row under injected faults`);
+  }
+
+  /** Delivers a message to a queue handler directly (a duplicate delivery), as an operation. */
+  async deliverDirectly(kind: 'worker' | 'dlq', accountId: string, jobId: string, copies: number, tag: number): Promise<{ failures: number; faults: readonly string[] }> {
+    const event: SQSEvent = {
+      Records: Array.from({ length: copies }, (_, i) => ({
+        messageId: `sim-dup-${this.step}-${i}`,
+        receiptHandle: `sim-rh-${this.step}-${i}`,
+        body: JSON.stringify({ accountId, jobId }),
+        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'sim', ApproximateFirstReceiveTimestamp: '0' },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:jobs',
+        awsRegion: 'us-east-1',
+      })),
+    };
+    const ctx = this.context(this.stepLabel(`dup-${kind}:g${tag}`));
+    const handler = kind === 'worker' ? this.t.service.queueHandlers.jobs : this.t.service.queueHandlers.jobsDeadLetter;
+    const response = await this.als.run(ctx, () => handler(event, {} as Parameters<SqsHandler>[1]));
+    return { failures: response.batchItemFailures.length, faults: [...ctx.faults] };
+  }
+
+  now(): Date {
+    return this.t.clock.now();
+  }
+
+  /** Instants a clock jump must not land near: period boundaries of every account, coupon deadlines. */
+  private sensitiveInstants(): number[] {
+    const instants: number[] = [];
+    for (const account of this.model.accounts.values()) for (let k = 1; k <= 40; k += 1) instants.push(addMonths(account.anchor, k).getTime());
+    for (const coupon of this.model.coupons) if (coupon.redeemBy) instants.push(Date.parse(coupon.redeemBy));
+    return instants;
+  }
+
+  /**
+   * Moves the clock on by `seconds`, but never to within BOUNDARY_MARGIN_MS of a period boundary or
+   * coupon deadline (it then lands that margin past it): the service reads the clock a few
+   * milliseconds after the model does, and both must agree on which side of a boundary "now" is.
+   */
+  advanceClock(seconds: number): Date {
+    let target = this.now().getTime() + seconds * 1000;
+    const instants = this.sensitiveInstants();
+    for (let moved = true; moved; ) {
+      moved = false;
+      for (const s of instants) {
+        if (Math.abs(target - s) < BOUNDARY_MARGIN_MS) {
+          target = s + BOUNDARY_MARGIN_MS;
+          moved = true;
+        }
+      }
+    }
+    return this.t.clock.set(new Date(target));
+  }
+
+  /** Payment events delivered, both queues empty, no worker busy. */
+  async settle(): Promise<void> {
+    this.stats.settles += 1;
+    await this.t.payments.settle();
+    await waitForQueuesToSettle({ sqs: this.t.sqs, queueUrls: [this.t.queues.queueUrl, this.t.queues.dlqUrl], pollers: this.pollers, timeoutMs: 45_000 });
+    await this.t.payments.settle();
+  }
+
+  /**
+   * Settles, then lets the reaper finish whatever is left (jobs whose message was lost or whose
+   * worker vanished): moves the clock past the requeue age and runs reap-stuck-jobs, until every job
+   * the model knows has finished. Past the maximum age (600 s) the reaper fails and refunds them.
+   */
+  async drain(): Promise<void> {
+    for (let round = 0; round < 30; round += 1) {
+      const began = performance.now();
+      await this.settle();
+      const unfinished = await this.unfinishedJobs();
+      this.note(`  drain round ${round}: settled in ${Math.round(performance.now() - began)} ms; unfinished: ${unfinished.map((j) => `g${String(j.params.tag)} ${j.status}`).join(', ') || 'none'}`);
+      if (unfinished.length === 0) return;
+      this.stats.drainRounds += 1;
+      this.advanceClock(TEST_JOB_TIMINGS.requeueAfterSeconds + 1);
+      await this.runJob('reap-stuck-jobs');
+    }
+    this.problem(`jobs still unfinished after 30 drain rounds: ${(await this.unfinishedJobs()).map((j) => `${j.id} ${j.status}`).join(', ')}`);
+  }
+
+  async unfinishedJobs(): Promise<GenerationJob[]> {
+    const unfinished: GenerationJob[] = [];
+    for (const job of this.model.jobs) {
+      if (job.status !== 'pending') continue;
+      const stored = await this.store.getGeneration(job.accountId, job.id);
+      if (stored && stored.status !== 'succeeded' && stored.status !== 'failed') unfinished.push(stored);
+    }
+    return unfinished;
+  }
+}
+
+/**
+ * The model provider, steered by the job's params (chosen by the action stream): `simulate: 'fail'`
+ * is a model error, `'timeout'` never answers, `'crash'` crashes the worker on every attempt, and
+ * `crashAttempts: n` crashes it on its first n attempts.
+ */
+class SeededProvider implements GenerationProvider {
+  constructor(private readonly world: World) {}
+
+  async generate(job: GenerationJob): Promise<{ outputs: string[] }> {
+    const { simulate, crashAttempts } = job.params as { simulate?: string; crashAttempts?: number };
+    if (simulate === 'timeout') return new Promise(() => {});
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    if (simulate === 'fail') throw new ProviderFailure('model_error', 'The simulated model refused.');
+    if (simulate === 'crash' || (typeof crashAttempts === 'number' && job.attempts <= crashAttempts)) {
+      this.world.noteInjected('worker_crash');
+      throw new Error('simulated worker crash');
+    }
+    return { outputs: Array.from({ length: job.count }, (_, i) => `https://outputs.sim/${job.id}/${i}`) };
+  }
+}
