@@ -10,6 +10,7 @@ import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import Stripe from 'stripe';
 import { close, createLocalHttpServer, listen } from '../bin/local/http-server';
+import { toRecord } from '../bin/local/sqs-poller';
 import { paygTermsOf } from '../lambdas/domain/account';
 import { debitWallet } from '../lambdas/domain/allocate-debit';
 import { InsufficientCreditsError, WriteConflictError } from '../lambdas/domain/errors';
@@ -217,21 +218,7 @@ async function callsPerOperation(b: BenchService, accounts: BenchAccount[]) {
 }
 
 function jobEvent(accountId: string, jobId: string): SQSEvent {
-  return {
-    Records: [
-      {
-        messageId: 'bench',
-        receiptHandle: 'bench',
-        body: JSON.stringify({ accountId, jobId }),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'bench', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench-jobs',
-        awsRegion: 'us-east-1',
-      },
-    ],
-  };
+  return { Records: [toRecord({ MessageId: 'bench', ReceiptHandle: 'bench', Body: JSON.stringify({ accountId, jobId }) }, 'arn:aws:sqs:us-east-1:000000000000:bench-jobs')] };
 }
 
 /** (5) One hot account: `n` concurrent debits of 1 credit against n/2 credits, through the store's optimistic retries. */

@@ -6,6 +6,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
+import { toRecord } from '../../bin/local/sqs-poller';
 import { SimulatedProvider, TEST_LATENCY } from '../../lambdas/adapters/simulated-provider';
 import type { GenerationJob } from '../../lambdas/domain/generation';
 import type { GenerationProvider } from '../../lambdas/domain/ports';
@@ -112,17 +113,7 @@ test('a worker crash mid-job, then success on redelivery: one success, no refund
 
 describe('duplicate deliveries (the worker called directly with the same message)', () => {
   const eventFor = (accountId: string, jobId: string, copies: number): SQSEvent => ({
-    Records: Array.from({ length: copies }, (_, i) => ({
-      messageId: `dup-${i}`,
-      receiptHandle: `rh-${i}`,
-      body: JSON.stringify({ accountId, jobId }),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:jobs',
-      awsRegion: 'us-east-1',
-    })),
+    Records: Array.from({ length: copies }, (_, i) => toRecord({ MessageId: `dup-${i}`, ReceiptHandle: `rh-${i}`, Body: JSON.stringify({ accountId, jobId }) }, 'arn:aws:sqs:us-east-1:000000000000:jobs')),
   });
   const context = {} as Parameters<TestService['service']['queueHandlers']['jobs']>[1];
 
