@@ -1,8 +1,11 @@
 /**
  * Scheduled (every minute in AWS): finds unfinished jobs whose due time has passed, from the sparse
  * job index. A job whose message was lost (send failed after the debit) or whose worker vanished is
- * enqueued again; a job too old is failed and refunded. The job's version guards each step.
+ * enqueued again; a job too old is failed and refunded. The job's version guards each step. A send
+ * that fails is counted and logged, and the run goes on with the other jobs; that job is made due
+ * again, so the next run sends it.
  */
+import type { GenerationJob, JobRef } from '../domain/generation';
 import { reapDecision } from '../domain/job-lifecycle';
 import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
@@ -10,14 +13,18 @@ import { finishGeneration } from './finish-generation';
 
 export interface ReapResult {
   readonly due: number;
+  /** Enqueued again: the send went out. */
   readonly requeued: number;
   readonly refunded: number;
+  /** Due to be enqueued again, but the send failed: left due for the next run. */
+  readonly sendFailures: number;
 }
 
 export async function reapStuckJobs(deps: UseCaseDeps): Promise<ReapResult> {
   let due = 0;
   let requeued = 0;
   let refunded = 0;
+  let sendFailures = 0;
   for await (const ref of deps.store.dueJobs(deps.clock.now())) {
     due += 1;
     const job = await deps.store.getGeneration(ref.accountId, ref.jobId);
@@ -26,11 +33,35 @@ export async function reapStuckJobs(deps: UseCaseDeps): Promise<ReapResult> {
     if (decision.kind === 'fail') {
       if ((await finishGeneration(deps, ref, { kind: 'failed', failure: decision.failure })) === 'finished') refunded += 1;
     } else if (decision.kind === 'requeue' && (await deps.store.updateJob(job, decision.job)) === 'committed') {
-      // Updated first: if this send fails too, the job is due again and the next run retries.
-      await deps.jobQueue.enqueue(ref);
-      requeued += 1;
-      log().info('re-enqueued a stuck job', { jobId: job.id, status: job.status });
+      // Updated first, so that of concurrent runs only one sends it.
+      if (await sendOrLeaveDue(deps, ref, decision.job)) {
+        requeued += 1;
+        log().info('re-enqueued a stuck job', { jobId: job.id, status: job.status });
+      } else {
+        sendFailures += 1;
+      }
     }
   }
-  return { due, requeued, refunded };
+  if (sendFailures > 0) log().warn('some stuck jobs could not be re-enqueued; the next run retries them', { due, requeued, sendFailures });
+  return { due, requeued, refunded, sendFailures };
+}
+
+/**
+ * Sends the job's message. If the send fails, the due time the requeue just moved on is set back to
+ * now (no message is on its way), so the next run finds the job due and sends it again; should that
+ * write fail too, the job is due once the requeue age has passed.
+ */
+async function sendOrLeaveDue(deps: UseCaseDeps, ref: JobRef, requeued: GenerationJob): Promise<boolean> {
+  try {
+    await deps.jobQueue.enqueue(ref);
+    return true;
+  } catch (error) {
+    const now = deps.clock.now().toISOString();
+    const dueAgain = await deps.store.updateJob(requeued, { ...requeued, dueAt: now, version: requeued.version + 1, updatedAt: now }).catch((writeError: unknown) => {
+      log().warn('could not make a job due again after a failed send', { jobId: ref.jobId, error: writeError as Error });
+      return 'retry' as const;
+    });
+    log().warn('could not re-enqueue a stuck job', { jobId: ref.jobId, error: error as Error, dueAgain: dueAgain === 'committed' ? 'next run' : 'after the requeue age' });
+    return false;
+  }
 }

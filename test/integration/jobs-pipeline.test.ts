@@ -176,14 +176,37 @@ describe('the stuck-job reaper', () => {
     await t.settle();
     expect(accepted.status).toBe(202);
     expect(await job(token, accepted.body.id)).toMatchObject({ status: 'queued' });
-    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 0, requeued: 0, refunded: 0 });
+    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 0, requeued: 0, refunded: 0, sendFailures: 0 });
 
     t.clock.advance(TEST_JOB_TIMINGS.requeueAfterSeconds + 1);
-    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 1, requeued: 1, refunded: 0 });
+    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 1, requeued: 1, refunded: 0, sendFailures: 0 });
     await t.settle();
 
     expect(await job(await t.token('lost-message'), accepted.body.id)).toMatchObject({ status: 'succeeded' });
-    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 0, requeued: 0, refunded: 0 });
+    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 0, requeued: 0, refunded: 0, sendFailures: 0 });
+  });
+
+  test('one re-enqueue send that fails does not stop the run: the others go out, the failed one is due again and re-sent next run', async () => {
+    const sendsToFail = { left: 3 };
+    await start({ sqs: failingSends(sendsToFail) });
+    const token = await t.token('flaky-queue');
+    await setPlan(t, 'flaky-queue', 'TEAM');
+    const accepted = [];
+    for (let i = 0; i < 3; i += 1) accepted.push(await generate(token, { model: 'gpt-image-2', count: 1 }));
+    expect(accepted.map((a) => a.status)).toEqual([202, 202, 202]);
+    expect(sendsToFail.left).toBe(0);
+
+    t.clock.advance(TEST_JOB_TIMINGS.requeueAfterSeconds + 1);
+    sendsToFail.left = 1;
+    const firstRun = await t.service.jobs['reap-stuck-jobs']!();
+    const secondRun = await t.service.jobs['reap-stuck-jobs']!();
+    await t.settle();
+
+    expect(firstRun).toEqual({ due: 3, requeued: 2, refunded: 0, sendFailures: 1 });
+    expect(secondRun).toEqual({ due: 1, requeued: 1, refunded: 0, sendFailures: 0 });
+    const fresh = await t.token('flaky-queue');
+    for (const a of accepted) expect(await job(fresh, a.body.id)).toMatchObject({ status: 'succeeded' });
+    expect(await t.service.jobs['reap-stuck-jobs']!()).toEqual({ due: 0, requeued: 0, refunded: 0, sendFailures: 0 });
   });
 
   test('a job that never ran within the maximum age is failed and refunded once', async () => {
