@@ -100,12 +100,25 @@ export const DEAD_LETTER_FUNCTION: FunctionSpec = {
 };
 
 /**
- * The scheduled jobs' one function (`{ "job": name }`): reads the due indexes, scans for reconcile,
- * re-enqueues stuck jobs, charges auto-refills and PAYG invoices through Stripe.
+ * The ledger's scheduled jobs (`{ "job": name }`): read the due indexes, scan for reconcile,
+ * re-enqueue stuck jobs. No Stripe.
  */
 export const SCHEDULED_FUNCTION: FunctionSpec = {
   name: 'run-job',
   entry: path.join(LAMBDAS_DIR, 'handlers', 'schedule', 'run-job.ts'),
   exportName: 'handler',
-  access: { table: 'read-write', dueIndexes: true, scan: true, enqueuesJobs: true, stripe: true },
+  access: { table: 'read-write', dueIndexes: true, scan: true, enqueuesJobs: true },
 };
+
+/** The scheduled jobs that charge through Stripe: auto-refill sweep, PAYG invoicing. No queue, no scan. */
+export const BILLING_JOB_FUNCTION: FunctionSpec = {
+  name: 'run-billing-job',
+  entry: path.join(LAMBDAS_DIR, 'handlers', 'schedule', 'run-billing-job.ts'),
+  exportName: 'handler',
+  access: { table: 'read-write', dueIndexes: true, stripe: true },
+};
+
+/** Every function of the service. */
+export function allFunctionSpecs(): FunctionSpec[] {
+  return [...httpFunctionSpecs(), WORKER_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, BILLING_JOB_FUNCTION];
+}

@@ -12,9 +12,8 @@ import type { FunctionSpec } from './function-catalog';
 import type { ServiceResources } from './grants';
 import { grantFunctionAccess } from './grants';
 
-/** Powertools' service name (a dimension of its metrics) and metrics namespace. */
-export const SERVICE_NAME = 'banana-flow-credits';
-export const METRICS_NAMESPACE = 'BananaFlowCredits';
+/** Powertools' service name (a dimension of its metrics) and metrics namespace: the code's own. */
+export { METRICS_NAMESPACE, SERVICE_NAME } from '../lambdas/shared/service-identity';
 
 export interface FunctionDefaults {
   readonly resources: ServiceResources;

@@ -14,8 +14,8 @@ import { CreditsApi } from './constructs/credits-api';
 import { QueueWorkers } from './constructs/queue-workers';
 import { ScheduledTasks } from './constructs/scheduled-tasks';
 import { ServiceAlarms } from './constructs/service-alarms';
-import { DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, WORKER_FUNCTION, httpFunctionSpecs } from './function-catalog';
-import { SCHEDULED_JOBS } from './scheduled-jobs';
+import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, WORKER_FUNCTION, httpFunctionSpecs } from './function-catalog';
+import { BILLING_JOBS, LEDGER_JOBS } from './scheduled-jobs';
 import type { FunctionDefaults } from './service-functions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './service-functions';
 import type { StageConfig } from './stage-config';
@@ -53,6 +53,7 @@ export class ServiceStack extends Stack {
   readonly api: CreditsApi;
   readonly workers: QueueWorkers;
   readonly scheduledTasks: ScheduledTasks;
+  readonly billingTasks: ScheduledTasks;
   readonly alarms: ServiceAlarms;
   /** Every function, by name. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
@@ -89,12 +90,21 @@ export class ServiceStack extends Stack {
       workerMaxConcurrency: config.workerMaxConcurrency,
     });
 
+    // Two runners, so that the jobs that scan the table never hold the Stripe key and the ones that charge never scan.
     this.scheduledTasks = new ScheduledTasks(this, 'Schedules', {
       function: SCHEDULED_FUNCTION,
-      jobs: SCHEDULED_JOBS,
+      jobs: LEDGER_JOBS,
       functionDefaults,
       deliveryDeadLetterQueue: props.scheduleDeliveryDeadLetterQueue,
       failedRunsQueue: props.scheduleFailedRunsQueue,
+    });
+    this.billingTasks = new ScheduledTasks(this, 'BillingSchedules', {
+      function: BILLING_JOB_FUNCTION,
+      jobs: BILLING_JOBS,
+      functionDefaults,
+      deliveryDeadLetterQueue: props.scheduleDeliveryDeadLetterQueue,
+      failedRunsQueue: props.scheduleFailedRunsQueue,
+      timeout: Duration.minutes(5),
     });
 
     const functions: Record<string, lambda.IFunction> = {};
@@ -102,6 +112,7 @@ export class ServiceStack extends Stack {
     functions[WORKER_FUNCTION.name] = this.workers.worker.function;
     functions[DEAD_LETTER_FUNCTION.name] = this.workers.deadLetterConsumer.function;
     functions[SCHEDULED_FUNCTION.name] = this.scheduledTasks.runner.function;
+    functions[BILLING_JOB_FUNCTION.name] = this.billingTasks.runner.function;
     this.functions = functions;
 
     const webhook = this.api.functions['stripe-webhook'];

@@ -34,8 +34,8 @@ if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`Measure u
 
 // The catalog and the bundling options the CDK app uses: one source of truth.
 const catalog = await import(pathToFileURL(path.join(root, 'lib', 'function-catalog.ts')).href);
-const { ESM_REQUIRE_BANNER } = await import(pathToFileURL(path.join(root, 'lib', 'constructs', 'service-function.ts')).href);
-const specs = [...catalog.httpFunctionSpecs(), catalog.WORKER_FUNCTION, catalog.DEAD_LETTER_FUNCTION, catalog.SCHEDULED_FUNCTION];
+const { ESM_REQUIRE_BANNER, LAMBDA_BUNDLE_ALIASES } = await import(pathToFileURL(path.join(root, 'lib', 'constructs', 'service-function.ts')).href);
+const specs = catalog.allFunctionSpecs();
 
 const outDir = mkdtempSync(path.join(tmpdir(), 'bfc-bundles-'));
 const results = [];
@@ -56,6 +56,7 @@ try {
       format: 'esm',
       mainFields: ['module', 'main'],
       banner: { js: ESM_REQUIRE_BANNER },
+      alias: LAMBDA_BUNDLE_ALIASES,
       minify: true,
       sourcemap: true,
       sourcesContent: false,

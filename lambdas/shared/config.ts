@@ -21,8 +21,13 @@ const ConfigSchema = z.object({
   JOB_REQUEUE_AFTER_SECONDS: z.coerce.number().int().min(1).max(3600).default(180),
   /** A job not finished this long after it was accepted is failed and refunded. */
   JOB_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
-  /** Stripe's API key. Without one (local stack only) payments go to the local payment simulator. */
-  STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
+  /**
+   * The Secrets Manager secret holding the Stripe keys (JSON, see StripeKeysSchema). The CDK app
+   * sets it on the functions that talk to Stripe; they read it once per cold start.
+   */
+  STRIPE_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Stripe's API key straight from the environment (local stack, or a host without Secrets Manager). */
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_/, 'must be a secret (sk_) or restricted (rk_) key').optional(),
   /** Stripe price ids of the paid plans (monthly). */
   STRIPE_PRICE_BEGINNER: z.string().startsWith('price_').optional(),
   STRIPE_PRICE_PRO: z.string().startsWith('price_').optional(),
@@ -49,11 +54,55 @@ export function readConfig(env: Record<string, string | undefined> = process.env
     throw new Error(`Invalid configuration: ${problems}`);
   }
   const c = parsed.data;
-  if (!c.LOCAL_MODE && (!c.STRIPE_SECRET_KEY || c.STRIPE_WEBHOOK_SECRET === LOCAL_WEBHOOK_SECRET)) {
-    throw new Error('Invalid configuration: STRIPE_SECRET_KEY and a real STRIPE_WEBHOOK_SECRET are required outside local mode');
+  if (c.STRIPE_SECRET_ARN && c.STRIPE_SECRET_KEY) {
+    throw new Error('Invalid configuration: set STRIPE_SECRET_ARN or STRIPE_SECRET_KEY, not both');
   }
   if (c.STRIPE_SECRET_KEY && !(c.STRIPE_PRICE_BEGINNER && c.STRIPE_PRICE_PRO && c.STRIPE_PRICE_TEAM)) {
     throw new Error('Invalid configuration: with STRIPE_SECRET_KEY, STRIPE_PRICE_BEGINNER, STRIPE_PRICE_PRO and STRIPE_PRICE_TEAM are required');
   }
+  if (c.STRIPE_SECRET_KEY && !c.LOCAL_MODE && c.STRIPE_WEBHOOK_SECRET === LOCAL_WEBHOOK_SECRET) {
+    throw new Error('Invalid configuration: with STRIPE_SECRET_KEY outside local mode, a real STRIPE_WEBHOOK_SECRET is required');
+  }
   return parsed.data;
+}
+
+/** The Stripe secret's JSON value, as an operator puts it (README, Deploy). Unknown keys are ignored. */
+const StripeKeysSchema = z.object({
+  secretKey: z.string().regex(/^(sk|rk)_/, 'must be a secret (sk_) or restricted (rk_) key'),
+  webhookSecret: z.string().startsWith('whsec_'),
+  priceBeginner: z.string().startsWith('price_'),
+  pricePro: z.string().startsWith('price_'),
+  priceTeam: z.string().startsWith('price_'),
+});
+
+export type StripeKeys = z.infer<typeof StripeKeysSchema>;
+
+/**
+ * Parses the Stripe secret. Errors name the keys that are wrong, never a value: JSON.parse's own
+ * message quotes the text it choked on, which here is a secret.
+ */
+export function parseStripeKeys(secretString: string): StripeKeys {
+  let value: unknown;
+  try {
+    value = JSON.parse(secretString);
+  } catch {
+    throw new Error('Invalid Stripe secret: not a JSON object');
+  }
+  const parsed = StripeKeysSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`Invalid Stripe secret: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The Stripe keys from the environment (STRIPE_SECRET_KEY and friends), or undefined when none is set. */
+export function stripeKeysFromEnv(config: Config): StripeKeys | undefined {
+  if (!config.STRIPE_SECRET_KEY) return undefined;
+  return {
+    secretKey: config.STRIPE_SECRET_KEY,
+    webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    priceBeginner: config.STRIPE_PRICE_BEGINNER ?? '',
+    pricePro: config.STRIPE_PRICE_PRO ?? '',
+    priceTeam: config.STRIPE_PRICE_TEAM ?? '',
+  };
 }

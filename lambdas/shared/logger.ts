@@ -5,8 +5,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SERVICE_NAME } from './service-identity';
 
-const rootLogger = new Logger({ serviceName: 'banana-flow-credits' });
+const rootLogger = new Logger({ serviceName: SERVICE_NAME });
 const requestLoggers = new AsyncLocalStorage<Logger>();
 
 export function log(): Logger {

@@ -1,57 +1,82 @@
 /**
  * Dependencies as a deployed Lambda builds them: once per cold start, from the validated config.
+ * Every function gets the store, the clock and the id sources. Anything else its use cases need is
+ * named by its entry file (`LambdaWiring`) and imported only there, so a function that never talks
+ * to Stripe bundles no Stripe SDK and one that never enqueues bundles no SQS client. A port a
+ * function was not wired with throws on first use, naming itself.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../adapters/clock';
 import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
 import { cryptoRandomBytes, ulidIds } from '../adapters/ids';
-import { SimulatedProvider } from '../adapters/simulated-provider';
-import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
+import type { PaymentGateway } from '../domain/payment-gateway';
+import type { GenerationProvider, JobQueue } from '../domain/ports';
 import type { UseCaseDeps } from '../use-cases/context';
 import type { Config } from './config';
 import { jobTimingsOf, readConfig } from './config';
-import { PaymentSimulator } from '../adapters/payment-simulator';
-import { StripePaymentGateway, createStripeClient } from '../adapters/stripe/stripe-payment-gateway';
-import type { PaymentGateway } from '../domain/payment-gateway';
 
-let cached: UseCaseDeps | undefined;
+export interface PaymentsWiring {
+  readonly payments: PaymentGateway;
+  /** Verifies provider webhooks (Stripe's endpoint secret). */
+  readonly providerWebhookSecret: string;
+}
 
-export function productionDeps(): UseCaseDeps {
-  if (cached) return cached;
-  const config = readConfig();
+/** The adapters an entry file adds to the store; each is built once, at the first invocation. */
+export interface LambdaWiring {
+  readonly jobQueue?: (config: Config) => JobQueue;
+  readonly payments?: (config: Config) => Promise<PaymentsWiring>;
+  readonly provider?: (config: Config) => GenerationProvider;
+}
+
+/** Which ports an entry was wired with: the infrastructure tests compare it with the function's grants. */
+export interface WiredPorts {
+  readonly jobQueue: boolean;
+  readonly payments: boolean;
+  readonly provider: boolean;
+}
+
+/** A port this function was not wired with: any use of it is a wiring bug, so it fails loudly. */
+function notWired<T extends object>(port: string): T {
+  return new Proxy({} as T, {
+    get(_target, property) {
+      throw new Error(`${port} is not wired into this function (LambdaWiring of its entry file); tried to use ${String(property)}`);
+    },
+  });
+}
+
+export async function productionDeps(wiring: LambdaWiring, env: Record<string, string | undefined> = process.env): Promise<UseCaseDeps> {
+  const config = readConfig(env);
   const raw = new DynamoDBClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  const sqs = new SQSClient({ region: config.AWS_REGION, ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}) });
-  const deps: UseCaseDeps = {
+  const payments = wiring.payments ? await wiring.payments(config) : { payments: notWired<PaymentGateway>('payments'), providerWebhookSecret: '' };
+  return {
     store: new DynamoDbCreditStore(db, config.TABLE_NAME),
     clock: systemClock,
     ids: ulidIds(systemClock),
     randomBytes: cryptoRandomBytes,
-    jobQueue: new SqsJobQueue(sqs, config.JOBS_QUEUE_URL),
-    // No real model provider is wired yet: the simulated one stands in (params.simulate is refused outside local mode).
-    provider: new SimulatedProvider(),
+    jobQueue: wiring.jobQueue ? wiring.jobQueue(config) : notWired<JobQueue>('jobQueue'),
+    provider: wiring.provider ? wiring.provider(config) : notWired<GenerationProvider>('provider'),
     jobTimings: jobTimingsOf(config),
-    payments: paymentGatewayFor(config),
-    providerWebhookSecret: config.STRIPE_WEBHOOK_SECRET,
+    ...payments,
     localMode: config.LOCAL_MODE,
   };
-  cached = deps;
-  return deps;
 }
 
-function paymentGatewayFor(config: Config): PaymentGateway {
-  if (config.STRIPE_SECRET_KEY) {
-    const priceIds = { BEGINNER: config.STRIPE_PRICE_BEGINNER ?? '', PRO: config.STRIPE_PRICE_PRO ?? '', TEAM: config.STRIPE_PRICE_TEAM ?? '' };
-    return new StripePaymentGateway(createStripeClient({ secretKey: config.STRIPE_SECRET_KEY }), { priceIds });
-  }
-  // Local mode only (readConfig refuses a missing key elsewhere); nothing delivers its webhooks here.
-  return new PaymentSimulator(config.STRIPE_WEBHOOK_SECRET, () => systemClock.now());
-}
+export type LambdaHandler<H extends (...args: never[]) => unknown> = ((...args: Parameters<H>) => Promise<Awaited<ReturnType<H>>>) & { readonly wiredPorts: WiredPorts };
 
-/** A Lambda entry point that builds its handler on first use, so importing the module reads no config. */
-export function lambdaEntry<H extends (...args: never[]) => unknown>(create: (deps: UseCaseDeps) => H): H {
-  let built: H | undefined;
-  return ((...args: Parameters<H>) => (built ??= create(productionDeps()))(...args)) as H;
+/**
+ * A Lambda entry point that builds its dependencies and handler at the first invocation (importing
+ * the module reads no config). Concurrent first calls share one build; a failed build (say Secrets
+ * Manager answered 500) is not kept, so the next invocation tries again.
+ */
+export function lambdaEntry<H extends (...args: never[]) => unknown>(create: (deps: UseCaseDeps) => H, wiring: LambdaWiring = {}): LambdaHandler<H> {
+  let built: Promise<H> | undefined;
+  const build = (): Promise<H> =>
+    (built ??= productionDeps(wiring).then(create, (error: unknown) => {
+      built = undefined;
+      throw error;
+    }));
+  const handler = async (...args: Parameters<H>): Promise<Awaited<ReturnType<H>>> => (await (await build())(...args)) as Awaited<ReturnType<H>>;
+  return Object.assign(handler, { wiredPorts: { jobQueue: Boolean(wiring.jobQueue), payments: Boolean(wiring.payments), provider: Boolean(wiring.provider) } });
 }

@@ -15,10 +15,10 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-/** What the webhook handler logs (WARN) when a Stripe signature is missing, stale or wrong. */
-export const WEBHOOK_SIGNATURE_FAILURE_MESSAGE = 'webhook signature verification failed';
+import { RECONCILE_MISMATCHES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lambdas/shared/service-identity';
+
+export { RECONCILE_MISMATCHES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE };
 export const WEBHOOK_SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
-export const RECONCILE_MISMATCHES_METRIC = 'ReconcileMismatches';
 
 export interface ServiceAlarmsProps {
   /** Prefixes the alarm names, e.g. `banana-flow-credits-dev`. */

@@ -4,6 +4,7 @@
  * and its own role that may write only to that log group (no AWS managed policy). Everything else
  * it may do is granted explicitly by the caller.
  */
+import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +14,14 @@ import { Construct } from 'constructs';
 
 /** ESM bundles have no `require`; some CommonJS dependencies call it. */
 export const ESM_REQUIRE_BANNER = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Packages the bundles replace: the SDK's default credential chain by the environment provider
+ * (Lambda puts the role's credentials there; see lambdas/shared/env-credentials.ts).
+ */
+export const LAMBDA_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': path.join(__dirname, '..', '..', 'lambdas', 'shared', 'env-credentials.ts'),
+};
 
 export const SERVICE_RUNTIME = lambda.Runtime.NODEJS_22_X;
 
@@ -71,6 +80,7 @@ export class ServiceFunction extends Construct {
         target: 'node22',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
+        esbuildArgs: { '--alias': Object.entries(LAMBDA_BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) },
         minify: true,
         sourceMap: true,
         sourcesContent: false,

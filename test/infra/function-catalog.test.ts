@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import type { RouteSpec } from '../../lambdas/handlers/http/routes';
-import { scheduledJobs } from '../../lambdas/handlers/schedule/jobs';
+import { billingJobs, ledgerJobs } from '../../lambdas/handlers/schedule/jobs';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
-import { DEAD_LETTER_FUNCTION, HTTP_FUNCTION_ACCESS, SCHEDULED_FUNCTION, WORKER_FUNCTION, httpFunctionSpecs, parseRouteEntry } from '../../lib/function-catalog';
-import { SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
+import type { FunctionSpec } from '../../lib/function-catalog';
+import { HTTP_FUNCTION_ACCESS, allFunctionSpecs, httpFunctionSpecs, parseRouteEntry } from '../../lib/function-catalog';
+import { BILLING_JOBS, LEDGER_JOBS } from '../../lib/scheduled-jobs';
 
 describe('function catalog', () => {
   it('gives every route of the route table a function with a declared access', () => {
@@ -15,7 +16,7 @@ describe('function catalog', () => {
   });
 
   it('points every function at an entry file that exports its handler', () => {
-    const all = [...httpFunctionSpecs(), WORKER_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION];
+    const all = allFunctionSpecs();
 
     for (const spec of all) {
       expect(fs.existsSync(spec.entry)).toBe(true);
@@ -37,7 +38,7 @@ describe('function catalog', () => {
   });
 
   it('sends only the jobs queue enqueuers SQS messages and only the Stripe users the secret', () => {
-    const specs = [...httpFunctionSpecs(), WORKER_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION];
+    const specs = allFunctionSpecs();
 
     expect(specs.filter((s) => s.access.enqueuesJobs).map((s) => s.name)).toEqual(['create-generation', 'run-job']);
     expect(specs.filter((s) => s.access.stripe).map((s) => s.name)).toEqual([
@@ -49,14 +50,25 @@ describe('function catalog', () => {
       'delete-subscription',
       'put-payg',
       'run-generations',
-      'run-job',
+      'run-billing-job',
     ]);
     expect(specs.filter((s) => s.access.table === 'read').map((s) => s.name)).toEqual(['list-ledger', 'list-generations', 'get-generation']);
   });
 
-  it('schedules exactly the jobs run-job knows', () => {
-    const known = Object.keys(scheduledJobs({} as UseCaseDeps)).sort();
+  it('schedules exactly the jobs each runner knows', () => {
+    expect(LEDGER_JOBS.map((j) => j.name).sort()).toEqual(Object.keys(ledgerJobs({} as UseCaseDeps)).sort());
+    expect(BILLING_JOBS.map((j) => j.name).sort()).toEqual(Object.keys(billingJobs({} as UseCaseDeps)).sort());
+  });
 
-    expect(SCHEDULED_JOBS.map((j) => j.name).sort()).toEqual(known);
+  // The grants say what a function may touch; the entry file's wiring says what it builds. They must agree:
+  // a Stripe function without the secret's grant fails at its first cold start, and a grant without use is a hole.
+  it.each(allFunctionSpecs().map((s) => [s.name, s] as const))('wires %s with exactly the ports its access grants', async (_name, spec: FunctionSpec) => {
+    const entry = (await import(spec.entry)) as Record<string, { wiredPorts?: { jobQueue: boolean; payments: boolean; provider: boolean } }>;
+    const wired = entry[spec.exportName]?.wiredPorts;
+
+    expect(wired).toBeDefined();
+    expect(wired!.payments).toBe(spec.access.stripe === true);
+    expect(wired!.jobQueue).toBe(spec.access.enqueuesJobs === true);
+    expect(wired!.provider).toBe(spec.name === 'run-generations');
   });
 });

@@ -37,5 +37,10 @@ describe('ServiceFunction bundling', () => {
     const map = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8')) as { sources: string[]; sourcesContent?: unknown };
     expect(map.sources.some((s) => s.endsWith('lambdas/handlers/http/get-pricing.ts'))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
+    // The SDK's default credential chain is replaced by the environment provider (LAMBDA_BUNDLE_ALIASES);
+    // no Stripe in a function that does not talk to Stripe.
+    expect(map.sources.some((s) => s.endsWith('lambdas/shared/env-credentials.ts'))).toBe(true);
+    expect(map.sources.some((s) => s.includes('@aws-sdk/credential-provider-env/'))).toBe(true);
+    expect(map.sources.filter((s) => /@aws-sdk\/(credential-provider-(node|ini|sso|web-identity|process)|nested-clients)\/|node_modules\/stripe\//.test(s))).toEqual([]);
   }, 120_000);
 });

@@ -4,9 +4,9 @@ import type { IConstruct } from 'constructs';
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import { DUE_INDEXES } from '../../lambdas/adapters/dynamodb/table-schema';
 import { WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lib/constructs/service-alarms';
-import { DEAD_LETTER_FUNCTION, HTTP_FUNCTION_ACCESS, SCHEDULED_FUNCTION, WORKER_FUNCTION } from '../../lib/function-catalog';
+import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, HTTP_FUNCTION_ACCESS, SCHEDULED_FUNCTION, WORKER_FUNCTION } from '../../lib/function-catalog';
 import type { FunctionAccess } from '../../lib/function-catalog';
-import { SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
+import { BILLING_JOBS, SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
 import type { BuiltApp, Statement } from './build-app';
 import { DEV_CONFIG, PROD_CONFIG, actionsOf, buildApp, functionsByName, resourcesOf, statementsOfFunction } from './build-app';
 
@@ -17,6 +17,7 @@ const ACCESS: Record<string, FunctionAccess> = {
   [WORKER_FUNCTION.name]: WORKER_FUNCTION.access,
   [DEAD_LETTER_FUNCTION.name]: DEAD_LETTER_FUNCTION.access,
   [SCHEDULED_FUNCTION.name]: SCHEDULED_FUNCTION.access,
+  [BILLING_JOB_FUNCTION.name]: BILLING_JOB_FUNCTION.access,
 };
 const ALL_FUNCTIONS = Object.keys(ACCESS);
 
@@ -245,7 +246,10 @@ describe('service stack: the jobs queue consumers', () => {
 
 describe('service stack: the schedules', () => {
   const { service, stacks } = dev;
-  const runJob = functionsByName(service).get(SCHEDULED_FUNCTION.name)!;
+  const functions = functionsByName(service);
+  const runJob = functions.get(SCHEDULED_FUNCTION.name)!;
+  const runBillingJob = functions.get(BILLING_JOB_FUNCTION.name)!;
+  const runnerOf = (job: string) => (BILLING_JOBS.some((j) => j.name === job) ? runBillingJob : runJob);
 
   it.each(SCHEDULED_JOBS.map((j) => [j.name, j] as const))('runs %s on its schedule with its input, retries and the DLQ', (name, job) => {
     const schedules = Object.values(service.findResources('AWS::Scheduler::Schedule', { Properties: { ScheduleExpression: job.expression, Target: { Input: JSON.stringify({ job: name }) } } })) as Resource[];
@@ -256,7 +260,7 @@ describe('service stack: the schedules', () => {
       ScheduleExpressionTimezone: 'Etc/UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
-      Target: { Arn: { 'Fn::GetAtt': [runJob.logicalId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: job.maxEventAgeSeconds } },
+      Target: { Arn: { 'Fn::GetAtt': [runnerOf(name).logicalId, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: job.maxEventAgeSeconds } },
     });
     expect(refersTo((schedule.Target as { DeadLetterConfig: unknown }).DeadLetterConfig, logicalIdIn(dev, stacks.stateful.scheduleDeliveryDeadLetterQueue))).toBe(true);
   });
@@ -275,24 +279,40 @@ describe('service stack: the schedules', () => {
     service.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULED_JOBS.length);
   });
 
-  it('retries a failed run twice, then sends it to the failed-runs queue', () => {
-    const config = only(service.findResources('AWS::Lambda::EventInvokeConfig')) as Resource;
-
-    expect(config.Properties).toMatchObject({ FunctionName: { Ref: runJob.logicalId }, MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
-    expect(refersTo(config.Properties.DestinationConfig, logicalIdIn(dev, stacks.stateful.scheduleFailedRunsQueue))).toBe(true);
+  it('runs the ledger jobs and the Stripe jobs in two functions: only the second holds the Stripe secret, only the first scans', () => {
+    expect(SCHEDULED_JOBS.filter((j) => runnerOf(j.name) === runBillingJob).map((j) => j.name).sort()).toEqual(['auto-refill', 'payg-invoicing']);
+    expect(SCHEDULED_FUNCTION.access).toMatchObject({ scan: true, enqueuesJobs: true });
+    expect(SCHEDULED_FUNCTION.access.stripe).toBeUndefined();
+    expect(BILLING_JOB_FUNCTION.access).toMatchObject({ stripe: true });
+    expect(BILLING_JOB_FUNCTION.access.scan).toBeUndefined();
+    expect(BILLING_JOB_FUNCTION.access.enqueuesJobs).toBeUndefined();
   });
 
-  it('lets the scheduler role invoke only the runner and send only to the DLQ', () => {
-    const roles = service.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } } });
-    const roleId = Object.keys(roles)[0]!;
-    expect(Object.keys(roles)).toHaveLength(1);
-    const policies = Object.values(service.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } })) as Resource[];
-    const statements = policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+  it.each([SCHEDULED_FUNCTION.name, BILLING_JOB_FUNCTION.name])('retries a failed %s run twice, then sends it to the failed-runs queue', (name) => {
+    const runner = functions.get(name)!;
+    const configs = Object.values(service.findResources('AWS::Lambda::EventInvokeConfig', { Properties: { FunctionName: { Ref: runner.logicalId } } })) as Resource[];
 
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
-    for (const s of statements) {
-      for (const r of resourcesOf(s)) expect(refersTo(r, runJob.logicalId) || refersTo(r, logicalIdIn(dev, stacks.stateful.scheduleDeliveryDeadLetterQueue))).toBe(true);
+    expect(configs).toHaveLength(1);
+    expect(configs[0]!.Properties).toMatchObject({ MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 });
+    expect(refersTo(configs[0]!.Properties.DestinationConfig, logicalIdIn(dev, stacks.stateful.scheduleFailedRunsQueue))).toBe(true);
+  });
+
+  it('lets each scheduler role invoke only its own runner and send only to the DLQ', () => {
+    const roles = service.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })] } } });
+    expect(Object.keys(roles)).toHaveLength(2);
+    const invoked = new Set<string>();
+    for (const roleId of Object.keys(roles)) {
+      const policies = Object.values(service.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } })) as Resource[];
+      const statements = policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
+      expect(statements.flatMap(actionsOf).sort()).toEqual(['lambda:InvokeFunction', 'sqs:SendMessage']);
+      const runners = [runJob, runBillingJob].filter((fn) => statements.some((s) => resourcesOf(s).some((r) => refersTo(r, fn.logicalId))));
+      expect(runners).toHaveLength(1);
+      invoked.add(runners[0]!.logicalId);
+      for (const s of statements) {
+        for (const r of resourcesOf(s)) expect(refersTo(r, runners[0]!.logicalId) || refersTo(r, logicalIdIn(dev, stacks.stateful.scheduleDeliveryDeadLetterQueue))).toBe(true);
+      }
     }
+    expect(invoked.size).toBe(2);
   });
 });
 

@@ -3,6 +3,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { configureAutoRefill, getAutoRefill } from '../../use-cases/configure-auto-refill';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { stripePayments } from '../../shared/stripe-wiring';
 
 const Credits = z.int().min(0).max(10_000_000);
 const AutoRefillBody = z.strictObject({ enabled: z.boolean(), thresholdCredits: Credits, refillCredits: Credits.min(1), monthlyCapCredits: Credits });
@@ -15,5 +16,5 @@ export const createGetAutoRefillHandler = (deps: UseCaseDeps) =>
 export const createPutAutoRefillHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'owner', body: AutoRefillBody }, async ({ caller, body }) => ({ statusCode: 200, body: await configureAutoRefill(deps, caller.accountId, body) }));
 
-export const getHandler = lambdaEntry(createGetAutoRefillHandler);
-export const putHandler = lambdaEntry(createPutAutoRefillHandler);
+export const getHandler = lambdaEntry(createGetAutoRefillHandler, { payments: stripePayments });
+export const putHandler = lambdaEntry(createPutAutoRefillHandler, { payments: stripePayments });

@@ -5,6 +5,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { createGeneration } from '../../use-cases/create-generation';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { sqsJobQueue } from '../../shared/queue-wiring';
 import { idempotencyKeyOf } from './idempotency-key';
 import { ModelId, OutputCount } from './schemas';
 
@@ -63,4 +64,4 @@ export const createGenerationHandler = (deps: UseCaseDeps) =>
     };
   });
 
-export const handler = lambdaEntry(createGenerationHandler);
+export const handler = lambdaEntry(createGenerationHandler, { jobQueue: sqsJobQueue });

@@ -3,6 +3,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { createTopup } from '../../use-cases/create-topup';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { stripePayments } from '../../shared/stripe-wiring';
 import { idempotencyKeyOf } from './idempotency-key';
 
 const TopupBody = z.strictObject({ credits: z.int().min(1).max(10_000_000) });
@@ -14,4 +15,4 @@ export const createTopupHandler = (deps: UseCaseDeps) =>
     body: await createTopup(deps, { accountId: caller.accountId, credits: body.credits, idempotencyKey: idempotencyKeyOf(headers) }),
   }));
 
-export const handler = lambdaEntry(createTopupHandler);
+export const handler = lambdaEntry(createTopupHandler, { payments: stripePayments });

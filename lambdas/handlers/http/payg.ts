@@ -3,6 +3,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { setPayg } from '../../use-cases/payg';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { stripePayments } from '../../shared/stripe-wiring';
 
 const PaygBody = z.strictObject({ enabled: z.boolean() });
 
@@ -10,4 +11,4 @@ const PaygBody = z.strictObject({ enabled: z.boolean() });
 export const createPutPaygHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'owner', body: PaygBody }, async ({ caller, body }) => ({ statusCode: 200, body: await setPayg(deps, caller.accountId, body.enabled) }));
 
-export const handler = lambdaEntry(createPutPaygHandler);
+export const handler = lambdaEntry(createPutPaygHandler, { payments: stripePayments });

@@ -6,6 +6,8 @@ import { applyProviderEvent } from '../../use-cases/apply-provider-event';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { log } from '../../shared/logger';
 import { lambdaEntry } from '../../shared/production-deps';
+import { WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../shared/service-identity';
+import { stripePayments } from '../../shared/stripe-wiring';
 
 /** Stripe's default: a signature older than this is refused (replay protection). */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
@@ -22,11 +24,11 @@ export const createStripeWebhookHandler = (deps: UseCaseDeps) =>
       if (!signature) throw new Error('no Stripe-Signature header');
       verified = Stripe.webhooks.constructEvent(rawBody, signature, deps.providerWebhookSecret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
-      log().warn('webhook signature verification failed', { reason: (error as Error).message });
+      log().warn(WEBHOOK_SIGNATURE_FAILURE_MESSAGE, { reason: (error as Error).message });
       throw new DomainError('invalid_signature', 'The Stripe signature is missing, stale or does not match this body.');
     }
     const result = await applyProviderEvent(deps, toProviderEvent(verified));
     return { statusCode: 200, body: { received: true, result } };
   });
 
-export const handler = lambdaEntry(createStripeWebhookHandler);
+export const handler = lambdaEntry(createStripeWebhookHandler, { payments: stripePayments });

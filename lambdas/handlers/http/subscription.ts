@@ -3,6 +3,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { cancelSubscription, changeSubscription } from '../../use-cases/change-subscription';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../shared/production-deps';
+import { stripePayments } from '../../shared/stripe-wiring';
 
 const SubscriptionBody = z.strictObject({ plan: z.enum(['BEGINNER', 'PRO', 'TEAM'], { message: 'plan is BEGINNER, PRO or TEAM (DELETE /v1/subscription goes back to FREE)' }) });
 
@@ -14,5 +15,5 @@ export const createPostSubscriptionHandler = (deps: UseCaseDeps) =>
 export const createDeleteSubscriptionHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'owner' }, async ({ caller }) => ({ statusCode: 200, body: await cancelSubscription(deps, caller.accountId) }));
 
-export const postHandler = lambdaEntry(createPostSubscriptionHandler);
-export const deleteHandler = lambdaEntry(createDeleteSubscriptionHandler);
+export const postHandler = lambdaEntry(createPostSubscriptionHandler, { payments: stripePayments });
+export const deleteHandler = lambdaEntry(createDeleteSubscriptionHandler, { payments: stripePayments });

@@ -3,6 +3,8 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { runGeneration } from '../../use-cases/run-generation';
 import { startAutoRefill } from '../../use-cases/start-auto-refill';
 import { lambdaEntry } from '../../shared/production-deps';
+import { stripePayments } from '../../shared/stripe-wiring';
+import { SimulatedProvider } from '../../adapters/simulated-provider';
 import { processJobBatch } from './sqs-batch';
 
 /** The jobs queue's worker: runs each job once, whatever the queue delivers twice; also starts auto-refills off the debit path. */
@@ -13,4 +15,8 @@ export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEve
     (accountId) => startAutoRefill(deps, accountId),
   );
 
-export const handler = lambdaEntry(createRunGenerationsHandler);
+export const handler = lambdaEntry(createRunGenerationsHandler, {
+  payments: stripePayments,
+  // No real model provider is wired yet: the simulated one stands in (params.simulate is refused outside local mode).
+  provider: () => new SimulatedProvider(),
+});

@@ -1,0 +1,19 @@
+import { log } from '../../shared/logger';
+import type { ScheduledJob } from './jobs';
+import { publishJobMetrics } from './job-metrics';
+
+/**
+ * EventBridge Scheduler's target: the schedule's input names the job (`{ "job": "expire-credits" }`).
+ * A failure throws: the invocation is asynchronous, so Lambda retries it (the function's async
+ * retry settings) and finally sends the event to the failed-runs queue.
+ */
+export function createJobRunner(jobs: Readonly<Record<string, ScheduledJob>>) {
+  return async (event: { job?: string }): Promise<unknown> => {
+    const job = event.job && Object.hasOwn(jobs, event.job) ? jobs[event.job] : undefined;
+    if (!job || !event.job) throw new Error(`unknown scheduled job ${String(event.job)}`);
+    const result = await job();
+    log().info('scheduled job finished', { job: event.job, result: result as Record<string, unknown> });
+    publishJobMetrics(event.job, result);
+    return result;
+  };
+}

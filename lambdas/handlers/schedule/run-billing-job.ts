@@ -1,0 +1,10 @@
+import { lambdaEntry } from '../../shared/production-deps';
+import { stripePayments } from '../../shared/stripe-wiring';
+import type { UseCaseDeps } from '../../use-cases/context';
+import { createJobRunner } from './job-runner';
+import { billingJobs } from './jobs';
+
+/** The scheduled jobs that charge through Stripe: the auto-refill sweep and PAYG invoicing. */
+export const createRunBillingJobHandler = (deps: UseCaseDeps) => createJobRunner(billingJobs(deps));
+
+export const handler = lambdaEntry(createRunBillingJobHandler, { payments: stripePayments });

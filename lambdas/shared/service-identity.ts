@@ -1,0 +1,10 @@
+/**
+ * The service's name in logs and metrics, and the custom metrics it publishes. The CDK app reads
+ * the same constants for its alarms, so a renamed metric cannot leave an alarm watching nothing.
+ */
+export const SERVICE_NAME = 'banana-flow-credits';
+export const METRICS_NAMESPACE = 'BananaFlowCredits';
+/** Buckets whose balance differs from their ledger sum, found by the reconcile job (every run, 0 included). */
+export const RECONCILE_MISMATCHES_METRIC = 'ReconcileMismatches';
+/** What the webhook logs (WARN) when a Stripe signature is missing, stale or wrong: an alarm's metric filter matches it. */
+export const WEBHOOK_SIGNATURE_FAILURE_MESSAGE = 'webhook signature verification failed';
