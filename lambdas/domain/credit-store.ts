@@ -76,7 +76,12 @@ export interface CreditStore {
   loadAccount(accountId: string): Promise<Account | null>;
   /** The account and any earlier answer for this key, in one read. */
   loadForGeneration(accountId: string, idempotencyKey: string): Promise<{ account: Account | null; idempotency: IdempotencyRecord | null }>;
-  loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext>;
+  /**
+   * The account, the coupon, this account's redemption marker and its failed attempts this hour, as
+   * one consistent snapshot (never half of a concurrent redemption); null when none can be read now
+   * (a write to those items is in flight): read again.
+   */
+  loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext | null>;
   /** Throws CouponAlreadyRedeemedError / CouponExhaustedError when those guards fail. */
   commit(change: AccountCommit): Promise<CommitOutcome>;
   getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null>;

@@ -1,7 +1,8 @@
 /**
  * Redeems a coupon code for the caller's account:
  * 1. refuse input that cannot be a code before any lookup;
- * 2. read account, coupon, this account's redemption marker and its failed attempts (one read);
+ * 2. read account, coupon, this account's redemption marker and its failed attempts (one consistent
+ *    snapshot: a refusal is decided from it, with no write to guard it);
  * 3. refuse past the failed-attempt limit; count lookups that fail (guessing) toward it;
  * 4. credit the coupon bucket, mark the redemption and count it against the coupon, in one transaction.
  */
@@ -31,6 +32,7 @@ export async function redeemCoupon(deps: UseCaseDeps, input: { accountId: string
     const now = deps.clock.now();
     const hourWindow = now.toISOString().slice(0, 13);
     const ctx = await deps.store.loadForRedemption(input.accountId, code, hourWindow);
+    if (!ctx) return retry('read_conflict');
     if (ctx.failedAttemptsThisHour >= MAX_FAILED_COUPON_ATTEMPTS_PER_HOUR) {
       throw new TooManyAttemptsError(Math.ceil((HOUR_MS - (now.getTime() % HOUR_MS)) / 1000));
     }

@@ -17,7 +17,7 @@ import type { PaygInvoice } from '../../domain/payg';
 import * as items from './items';
 import * as keys from './keys';
 import { DUE_INDEXES, DUE_INDEX_SHARDS } from './table-schema';
-import { transactWrite } from './transact';
+import { transactGet, transactWrite } from './transact';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
@@ -50,13 +50,21 @@ export class DynamoDbCreditStore implements CreditStore {
     };
   }
 
-  async loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext> {
-    const [account, coupon, redemption, attempts] = await this.batchGet([
+  /**
+   * A TransactGetItems, not a BatchGetItem: a batch reads each item on its own, so it can see this
+   * account's concurrent redemption counted on the coupon but not yet its marker, and the use case
+   * would refuse with 410 coupon_exhausted (and count a failed attempt) where the truth is 409
+   * coupon_already_redeemed. Null while a write to one of these items is in flight: read again.
+   */
+  async loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext | null> {
+    const snapshot = await transactGet(this.db, this.tableName, [
       { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
       { pk: keys.couponPk(code), sk: keys.COUPON_SK },
       { pk: keys.accountPk(accountId), sk: keys.redemptionSk(code) },
       { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
     ]);
+    if (!snapshot.ok) return null;
+    const [account, coupon, redemption, attempts] = snapshot.items;
     return {
       account: account ? items.itemToAccount(account) : null,
       coupon: coupon ? items.itemToCoupon(coupon) : null,
@@ -131,7 +139,13 @@ export class DynamoDbCreditStore implements CreditStore {
     if (failed.has('event')) return { kind: 'already_applied', what: 'event' };
     if (failed.has('payment') && !change.payment?.before) return { kind: 'already_applied', what: 'payment' };
     if (failed.has('redemption')) throw new CouponAlreadyRedeemedError();
-    if (failed.has('coupon')) throw new CouponExhaustedError();
+    if (failed.has('coupon')) {
+      // Used up by others, unless DynamoDB could not check the marker: while this account's own
+      // redemption of the code is being applied, it reports the marker as a TransactionConflict and
+      // the coupon's count, which already includes that redemption, as failed. A fresh read tells.
+      if (result.unchecked.some((index) => roles[index] === 'redemption')) return { kind: 'retry', reason: 'TransactionConflict' };
+      throw new CouponExhaustedError();
+    }
     if (failed.has('account') || failed.has('grant') || failed.has('jobTransition') || failed.has('payment')) return { kind: 'retry', reason: 'version_changed' };
     throw new Error(`unexpected failed condition on ${[...failed.keys()].join(', ')}`);
   }
