@@ -3,9 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The seeded simulation runs on demand (`npm run simulation`) until its open finding is settled;
-  // then it joins the default run.
-  testPathIgnorePatterns: process.env.SIM === '1' ? ['/node_modules/'] : ['/node_modules/', '/test/simulation/'],
+  testPathIgnorePatterns: ['/node_modules/'],
   transform: { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2023' } }] },
   // middy 7 and jose 6 ship ESM only; jest runs CommonJS, so let swc transform it.
   transformIgnorePatterns: ['/node_modules/(?!(@middy|jose)/)'],

@@ -64,21 +64,11 @@ export interface Response extends CallResult {
 /**
  * Service bugs this simulation found and that are not fixed yet (fixing them is not the
  * simulation's job). Each is downgraded to a warning, printed with the run's summary, so that the
- * other invariants keep being checked; SIM_STRICT=1 makes them fail again. Remove an entry once its
- * bug is fixed.
+ * other invariants keep being checked; SIM_STRICT=1 makes them fail again. Add an entry as
+ * `{ id, matches: /the problem's message/, description }` while its bug is open; remove it once the
+ * bug is fixed. None is open.
  */
-export const KNOWN_ISSUES: ReadonlyArray<{ id: string; matches: RegExp; description: string }> = [
-  {
-    id: 'topup-stays-pending',
-    matches: /^top-up top_\w+ \(payment \w+\) is credited, but its record is pending/,
-    description:
-      'POST /v1/topups (create-topup.ts) creates the payment at the provider before it records the top-up as pending. When the ' +
-      "payment's webhook is applied before that record exists, creditPayment credits the payment (once) but finds no top-up to mark " +
-      'succeeded, and create-topup then writes the top-up as pending: it stays pending forever (GET /v1/billing). It happens when the ' +
-      'top-up write fails with a TransactionConflict/throttle (create-topup answers 500 without retrying; the client retries with the ' +
-      'same key) or is merely slower than the webhook (reproduced without faults by delaying that one write by 30 ms).',
-  },
-];
+export const KNOWN_ISSUES: ReadonlyArray<{ id: string; matches: RegExp; description: string }> = [];
 
 const STRICT = process.env.SIM_STRICT === '1';
 
