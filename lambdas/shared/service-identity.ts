@@ -6,5 +6,7 @@ export const SERVICE_NAME = 'banana-flow-credits';
 export const METRICS_NAMESPACE = 'BananaFlowCredits';
 /** Buckets whose balance differs from their ledger sum, found by the reconcile job (every run, 0 included). */
 export const RECONCILE_MISMATCHES_METRIC = 'ReconcileMismatches';
+/** Stuck generation jobs the reaper could not re-enqueue (SQS refused the send): every reaper run, 0 included. */
+export const STUCK_JOB_SEND_FAILURES_METRIC = 'StuckJobSendFailures';
 /** What the webhook logs (WARN) when a Stripe signature is missing, stale or wrong: an alarm's metric filter matches it. */
 export const WEBHOOK_SIGNATURE_FAILURE_MESSAGE = 'webhook signature verification failed';

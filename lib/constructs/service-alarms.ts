@@ -3,6 +3,7 @@
  * - each dead-letter queue holding a message (visible or being read: the jobs DLQ has a consumer);
  * - each function's errors and throttles;
  * - reconcile mismatches (the custom metric the reconcile job publishes);
+ * - stuck jobs the reaper cannot re-enqueue, 15 minutes running (its custom metric);
  * - Stripe webhook signature failures (a metric filter on the webhook's log group).
  */
 import { Duration } from 'aws-cdk-lib';
@@ -15,9 +16,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-import { RECONCILE_MISMATCHES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lambdas/shared/service-identity';
+import { RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lambdas/shared/service-identity';
 
-export { RECONCILE_MISMATCHES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE };
+export { RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE };
 export const WEBHOOK_SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
 
 export interface ServiceAlarmsProps {
@@ -113,6 +114,26 @@ export class ServiceAlarms extends Construct {
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    const sendFailures = new cloudwatch.Metric({
+      namespace: props.metricsNamespace,
+      metricName: STUCK_JOB_SEND_FAILURES_METRIC,
+      dimensionsMap: { service: props.serviceName },
+      statistic: 'Minimum',
+      period: Duration.minutes(5),
+    });
+    add(
+      sendFailures.createAlarm(this, 'StuckJobSendFailures', {
+        alarmName: alarmName('stuck-job-send-failures'),
+        alarmDescription:
+          'For 15 minutes every reaper run failed to re-enqueue a stuck generation job: the jobs queue refuses sends, so accepted generations do not run (they are refunded at their maximum age).',
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 3,
+        datapointsToAlarm: 3,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );

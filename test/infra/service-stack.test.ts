@@ -382,6 +382,23 @@ describe('service stack: the alarms', () => {
     });
   });
 
+  it('raises stuck-job send failures when every reaper run for 15 minutes failed a send', () => {
+    const [alarm] = alarmsNamed(service, 'stuck-job-send-failures');
+
+    expect(alarm!.Properties).toMatchObject({
+      Namespace: 'BananaFlowCredits',
+      MetricName: 'StuckJobSendFailures',
+      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
+      Statistic: 'Minimum',
+      Period: 300,
+      Threshold: 1,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it("counts webhook signature failures from the webhook's WARN log line", () => {
     const webhook = functions.get('stripe-webhook')!;
     const logGroupId = (webhook.resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -396,7 +413,7 @@ describe('service stack: the alarms', () => {
   });
 
   it('has exactly these alarms', () => {
-    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 3 + 2);
+    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 3 + 3);
   });
 });
 

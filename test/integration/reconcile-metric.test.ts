@@ -6,7 +6,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ACCOUNT_SK, accountPk } from '../../lambdas/adapters/dynamodb/keys';
 import { createRunJobHandler } from '../../lambdas/handlers/schedule/run-job';
-import { METRICS_NAMESPACE, RECONCILE_MISMATCHES_METRIC, SERVICE_NAME } from '../../lambdas/shared/service-identity';
+import { METRICS_NAMESPACE, RECONCILE_MISMATCHES_METRIC, SERVICE_NAME, STUCK_JOB_SEND_FAILURES_METRIC } from '../../lambdas/shared/service-identity';
 import type { TestService } from '../support/test-service';
 import { startTestService } from '../support/test-service';
 
@@ -34,7 +34,7 @@ async function runAndCaptureMetrics(job: string): Promise<{ result: unknown; emf
   }
 }
 
-function metricValue(emf: Array<Record<string, unknown>>): unknown[] {
+function metricValue(emf: Array<Record<string, unknown>>, metric = RECONCILE_MISMATCHES_METRIC): unknown[] {
   return emf
     .filter((record) => {
       const aws = record._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string; Unit: string }> }> };
@@ -43,10 +43,10 @@ function metricValue(emf: Array<Record<string, unknown>>): unknown[] {
         directive.Namespace === METRICS_NAMESPACE &&
         directive.Dimensions[0]?.includes('service') &&
         record.service === SERVICE_NAME &&
-        directive.Metrics.some((m) => m.Name === RECONCILE_MISMATCHES_METRIC && m.Unit === 'Count')
+        directive.Metrics.some((m) => m.Name === metric && m.Unit === 'Count')
       );
     })
-    .map((record) => record[RECONCILE_MISMATCHES_METRIC]);
+    .map((record) => record[metric]);
 }
 
 test('a clean ledger publishes 0; a tampered balance is found and published as 1', async () => {
@@ -73,9 +73,13 @@ test('a clean ledger publishes 0; a tampered balance is found and published as 1
   expect(metricValue(tampered.emf)).toEqual([1]);
 });
 
-test('other jobs publish no reconcile metric, and an unknown job throws (Lambda retries, then the failed-runs queue)', async () => {
+test('the reaper publishes its send failures (0 here); other jobs publish nothing; an unknown job throws (Lambda retries, then the failed-runs queue)', async () => {
+  const reaped = await runAndCaptureMetrics('reap-stuck-jobs');
+  expect(reaped.result).toMatchObject({ sendFailures: 0 });
+  expect(metricValue(reaped.emf, STUCK_JOB_SEND_FAILURES_METRIC)).toEqual([0]);
+  expect(metricValue(reaped.emf)).toEqual([]);
   const { emf } = await runAndCaptureMetrics('expire-credits');
-  expect(metricValue(emf)).toEqual([]);
+  expect(emf).toEqual([]);
   await expect(createRunJobHandler(t.service.deps)({ job: 'no-such-job' })).rejects.toThrow(/unknown scheduled job/);
   await expect(createRunJobHandler(t.service.deps)({})).rejects.toThrow(/unknown scheduled job/);
 });
