@@ -13,6 +13,9 @@ import type { Topup } from './topup';
 import type { PaygInvoice } from './payg';
 import type { SubscriptionInvoice } from './subscription';
 
+/** A create-only write: done, refused because the record exists, or not done now (conflict, throttling: try again). */
+export type CreateOutcome = 'created' | 'exists' | 'retry';
+
 export interface LedgerEntry extends LedgerDraft {
   readonly id: string;
   readonly at: string;
@@ -95,8 +98,8 @@ export interface CreditStore {
   loadForPayment(accountId: string, topupId: string | null, paymentId: string): Promise<{ account: Account | null; topup: Topup | null; payment: PaymentRecord | null }>;
   getPayment(paymentId: string): Promise<PaymentRecord | null>;
   getTopup(accountId: string, topupId: string): Promise<Topup | null>;
-  /** Creates a top-up record; false if one with that id exists. */
-  createTopup(topup: Topup): Promise<boolean>;
+  /** Creates a top-up record: `exists` if one with that id exists; `retry` on a transient failure (nothing written). */
+  createTopup(topup: Topup): Promise<CreateOutcome>;
   listTopups(accountId: string, limit: number): Promise<readonly Topup[]>;
   /** Moves a pending top-up to another status that involves no credits (e.g. failed), guarded by its status as read. */
   updateTopupStatus(topup: Topup, status: Topup['status'], at: string): Promise<boolean>;
@@ -105,8 +108,8 @@ export interface CreditStore {
   dueJobs(now: Date): AsyncIterable<JobRef>;
   listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage>;
   recordFailedCouponAttempt(accountId: string, hourWindow: string, expiresAt: Date): Promise<void>;
-  /** Creates coupons all-or-nothing; false if any code already exists (nothing written). */
-  createCoupons(coupons: readonly Coupon[]): Promise<boolean>;
+  /** Creates coupons all-or-nothing: `exists` if any code already exists, `retry` on a transient failure (nothing written either way). */
+  createCoupons(coupons: readonly Coupon[]): Promise<CreateOutcome>;
   /** Accounts whose grant (or expiry) is due at or before `now`, read from a sparse index. */
   dueAccountIds(kind: 'grant' | 'expiry' | 'refill' | 'payg', now: Date): AsyncIterable<string>;
   getPaygInvoice(accountId: string, invoiceId: string): Promise<PaygInvoice | null>;

@@ -8,7 +8,7 @@ import type { Coupon } from '../domain/coupon';
 import { generateCouponCode } from '../domain/coupon-code';
 import { DomainError } from '../domain/errors';
 import type { UseCaseDeps } from './context';
-import { done, retry, transientStoreFailure, withOptimisticRetry } from './optimistic-retry';
+import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
 export const MAX_COUPONS_PER_BATCH = 100;
 /** Batches regenerated because a code already existed, before giving up. */
@@ -41,13 +41,9 @@ export async function createCoupons(deps: UseCaseDeps, input: CreateCouponsInput
       redeemBy: input.redeemBy,
       createdAt,
     }));
-    try {
-      if (await deps.store.createCoupons(coupons)) return done({ campaign, credits: input.credits, codes: [...codes] });
-    } catch (error) {
-      const reason = transientStoreFailure(error);
-      if (reason === null) throw error;
-      return retry(reason);
-    }
+    const outcome = await deps.store.createCoupons(coupons);
+    if (outcome === 'created') return done({ campaign, credits: input.credits, codes: [...codes] });
+    if (outcome === 'retry') return retry('store_busy');
     clashes += 1;
     if (clashes >= MAX_CODE_CLASHES) throw new Error(`could not find unused coupon codes after ${MAX_CODE_CLASHES} batches`);
     return retry('coupon_code_exists');

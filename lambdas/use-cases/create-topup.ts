@@ -18,7 +18,7 @@ import { sha256Hex } from '../shared/canonical-json';
 import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
 import { getOrOpenAccount } from './open-account';
-import { done, retry, transientStoreFailure, withOptimisticRetry } from './optimistic-retry';
+import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
 export interface TopupStarted {
   readonly id: string;
@@ -60,13 +60,9 @@ async function recordPendingTopup(deps: UseCaseDeps, pending: Pick<Topup, 'id' |
     }
     const now = deps.clock.now().toISOString();
     const topup: Topup = { ...pending, purpose: 'topup', status: 'pending', paymentId: null, createdAt: now, updatedAt: now };
-    try {
-      // false: a concurrent request with the same key recorded it first; the next read decides.
-      return (await deps.store.createTopup(topup)) ? done(topup) : retry('topup_recorded_concurrently');
-    } catch (error) {
-      const reason = transientStoreFailure(error);
-      if (reason === null) throw error;
-      return retry(reason);
-    }
+    const outcome = await deps.store.createTopup(topup);
+    if (outcome === 'created') return done(topup);
+    // exists: a concurrent request with the same key recorded it first; the next read decides.
+    return retry(outcome === 'exists' ? 'topup_recorded_concurrently' : 'store_busy');
   });
 }

@@ -3,7 +3,7 @@
  * is still at the version it read. A lost race (or a transient DynamoDB conflict or throttle) is
  * retried from a new read after a full-jitter backoff, a bounded number of times.
  */
-import { DomainError, WriteConflictError } from '../domain/errors';
+import { WriteConflictError } from '../domain/errors';
 import { log } from '../shared/logger';
 
 export type Attempt<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'retry'; readonly reason: string };
@@ -34,18 +34,4 @@ export async function withOptimisticRetry<T>(step: () => Promise<Attempt<T>>, po
   }
   log().warn('gave up after write conflicts', { attempts: policy.maxAttempts, reason: lastReason });
   throw new WriteConflictError(policy.maxAttempts);
-}
-
-/**
- * The store's writes outside an account commit (`createTopup`, `createCoupons`) report a transient
- * failure (TransactionConflict, throttling; nothing was written) by throwing
- * `Error('<what> creation hit <reason>')` instead of returning it. This recognises exactly that
- * error, so those writes can be retried like a commit: it returns the reason, or null for any other
- * error (which must not be retried). Once the port returns the transient case as an outcome, this goes.
- */
-const TRANSIENT_STORE_FAILURE = /^(?:top-up|coupon) creation hit (\w+)$/;
-
-export function transientStoreFailure(error: unknown): string | null {
-  if (!(error instanceof Error) || error instanceof DomainError) return null;
-  return TRANSIENT_STORE_FAILURE.exec(error.message)?.[1] ?? null;
 }

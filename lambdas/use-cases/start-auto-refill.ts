@@ -39,7 +39,9 @@ export async function startAutoRefill(deps: UseCaseDeps, accountId: string): Pro
 
   const { amountCents, currency } = priceOfCredits(decision.credits, TOPUP_CENTS_PER_CREDIT);
   const at = deps.clock.now().toISOString();
-  await deps.store.createTopup({ id: decision.topupId, accountId, purpose: 'auto_refill', credits: decision.credits, amountCents, currency, status: 'pending', paymentId: null, createdAt: at, updatedAt: at });
+  const topup = { id: decision.topupId, accountId, purpose: 'auto_refill' as const, credits: decision.credits, amountCents, currency, status: 'pending' as const, paymentId: null, createdAt: at, updatedAt: at };
+  // `exists`: a retry of this refill (its lease lapsed) recorded it already; the payment key makes the charge the same one too.
+  await withOptimisticRetry(async () => ((await deps.store.createTopup(topup)) === 'retry' ? retry('store_busy') : done(undefined)));
   const payment = await deps.payments.createPayment({
     accountId,
     customerId,

@@ -100,43 +100,34 @@ export class ServiceAlarms extends Construct {
       );
     }
 
-    const mismatches = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: RECONCILE_MISMATCHES_METRIC,
-      dimensionsMap: { service: props.serviceName },
+    // The scheduled jobs' custom counts (lambdas/handlers/schedule/job-metrics.ts): alarm on any value ≥ 1.
+    const countAlarm = (id: string, metricName: string, opts: { statistic: string; period: Duration; periods: number; name: string; description: string }) =>
+      add(
+        new cloudwatch.Metric({ namespace: props.metricsNamespace, metricName, dimensionsMap: { service: props.serviceName }, statistic: opts.statistic, period: opts.period }).createAlarm(this, id, {
+          alarmName: alarmName(opts.name),
+          alarmDescription: opts.description,
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: opts.periods,
+          datapointsToAlarm: opts.periods,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+    countAlarm('ReconcileMismatches', RECONCILE_MISMATCHES_METRIC, {
       statistic: 'Maximum',
       period: Duration.hours(1),
+      periods: 1,
+      name: 'reconcile-mismatches',
+      description: 'The reconcile job found a bucket whose balance differs from its ledger sum. Money is wrong somewhere: investigate before anything else.',
     });
-    add(
-      mismatches.createAlarm(this, 'ReconcileMismatches', {
-        alarmName: alarmName('reconcile-mismatches'),
-        alarmDescription: 'The reconcile job found a bucket whose balance differs from its ledger sum. Money is wrong somewhere: investigate before anything else.',
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
-
-    const sendFailures = new cloudwatch.Metric({
-      namespace: props.metricsNamespace,
-      metricName: STUCK_JOB_SEND_FAILURES_METRIC,
-      dimensionsMap: { service: props.serviceName },
+    countAlarm('StuckJobSendFailures', STUCK_JOB_SEND_FAILURES_METRIC, {
       statistic: 'Minimum',
       period: Duration.minutes(5),
+      periods: 3,
+      name: 'stuck-job-send-failures',
+      description:
+        'For 15 minutes every reaper run failed to re-enqueue a stuck generation job: the jobs queue refuses sends, so accepted generations do not run (they are refunded at their maximum age).',
     });
-    add(
-      sendFailures.createAlarm(this, 'StuckJobSendFailures', {
-        alarmName: alarmName('stuck-job-send-failures'),
-        alarmDescription:
-          'For 15 minutes every reaper run failed to re-enqueue a stuck generation job: the jobs queue refuses sends, so accepted generations do not run (they are refunded at their maximum age).',
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }),
-    );
 
     const signatureFailures = new logs.MetricFilter(this, 'WebhookSignatureFailuresFilter', {
       logGroup: props.webhookLogGroup,

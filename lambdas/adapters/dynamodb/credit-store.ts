@@ -8,7 +8,7 @@ import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-
 import type { Account } from '../../domain/account';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
-import type { AccountCommit, CommitOutcome, CreditStore, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
+import type { AccountCommit, CommitOutcome, CreateOutcome, CreditStore, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
 import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '../../domain/errors';
 import type { GenerationJob, JobRef } from '../../domain/generation';
 import type { PaymentRecord } from '../../domain/payment-record';
@@ -186,11 +186,9 @@ export class DynamoDbCreditStore implements CreditStore {
     return item ? items.itemToTopup(item) : null;
   }
 
-  async createTopup(topup: Topup): Promise<boolean> {
+  async createTopup(topup: Topup): Promise<CreateOutcome> {
     const result = await transactWrite(this.db, [{ Put: { TableName: this.tableName, Item: items.topupToItem(topup), ConditionExpression: 'attribute_not_exists(pk)' } }]);
-    if (result.ok) return true;
-    if (result.transient) throw new Error(`top-up creation hit ${result.reason}`);
-    return false;
+    return createOutcomeOf(result);
   }
 
   async listTopups(accountId: string, limit: number): Promise<readonly Topup[]> {
@@ -307,14 +305,12 @@ export class DynamoDbCreditStore implements CreditStore {
     );
   }
 
-  async createCoupons(coupons: readonly Coupon[]): Promise<boolean> {
+  async createCoupons(coupons: readonly Coupon[]): Promise<CreateOutcome> {
     const result = await transactWrite(
       this.db,
       coupons.map((c) => ({ Put: { TableName: this.tableName, Item: items.couponToItem(c), ConditionExpression: 'attribute_not_exists(pk)' } })),
     );
-    if (result.ok) return true;
-    if (result.transient) throw new Error(`coupon creation hit ${result.reason}`);
-    return false;
+    return createOutcomeOf(result);
   }
 
   async *dueAccountIds(kind: 'grant' | 'expiry' | 'refill' | 'payg', now: Date): AsyncIterable<string> {
@@ -398,3 +394,7 @@ function decodeCursor(cursor: string, pattern: RegExp): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+function createOutcomeOf(result: Awaited<ReturnType<typeof transactWrite>>): CreateOutcome {
+  if (result.ok) return 'created';
+  return result.transient ? 'retry' : 'exists';
+}
