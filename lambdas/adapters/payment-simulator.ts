@@ -99,7 +99,7 @@ export class PaymentSimulator implements PaymentGateway {
     if (existing) return { subscriptionId: id, status: existing.status, clientSecret: null };
     const start = this.now();
     const declined = (this.cards.get(input.customerId) ?? 'succeed') !== 'succeed';
-    const subscription: SimulatedSubscription = { id, accountId: input.accountId, plan: input.plan, status: declined ? 'incomplete' : 'active', periodStart: start, periodEnd: periodStartAt(start, 1), cancelAtPeriodEnd: false };
+    const subscription: SimulatedSubscription = { id, accountId: input.accountId, plan: input.plan, status: declined ? 'incomplete' : 'active', anchor: start, periodIndex: 0, periodStart: start, periodEnd: periodStartAt(start, 1), cancelAtPeriodEnd: false };
     this.subscriptions.set(id, subscription);
     this.send('customer.subscription.created', this.subscriptionObject(subscription));
     if (!declined) this.send('invoice.paid', this.invoiceObject(subscription, 'subscription_create'));
@@ -124,8 +124,10 @@ export class PaymentSimulator implements PaymentGateway {
           this.send('customer.subscription.deleted', this.subscriptionObject(subscription));
           break;
         }
+        // Like Stripe's billing_cycle_anchor: every period counts from the first one's start, so Jan 31 renews on Feb 28, then Mar 31.
+        subscription.periodIndex += 1;
         subscription.periodStart = subscription.periodEnd;
-        subscription.periodEnd = periodStartAt(subscription.periodStart, 1);
+        subscription.periodEnd = periodStartAt(subscription.anchor, subscription.periodIndex + 1);
         this.send('customer.subscription.updated', this.subscriptionObject(subscription));
         this.send('invoice.paid', this.invoiceObject(subscription, 'subscription_cycle'));
       }
@@ -226,6 +228,9 @@ interface SimulatedSubscription {
   readonly accountId: string;
   plan: SubscriptionChange['plan'];
   status: 'active' | 'incomplete' | 'canceled';
+  /** The first period's start: Stripe's billing cycle anchor. */
+  readonly anchor: Date;
+  periodIndex: number;
   periodStart: Date;
   periodEnd: Date;
   cancelAtPeriodEnd: boolean;

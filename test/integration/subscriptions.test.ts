@@ -57,9 +57,17 @@ test('renewals grant each paid period once; the scheduler never grants a paid pl
   expect(await t.service.jobs['subscription-grants']!()).toMatchObject({ granted: 0 });
 
   const after = await billing('renewing');
-  expect(after.renewsAt).toMatch(/^2027-03-28T00:00:0\d/);
+  // Anchored on the 31st like Stripe: Jan 31 → Feb 28 → Mar 31, not Mar 28.
+  expect(after.renewsAt).toMatch(/^2027-03-31T00:00:0\d/);
   expect(after.balance.available).toBe(1200);
   expect(await grants('renewing')).toEqual([1200, 1200, 100]);
+
+  t.clock.set(new Date('2027-04-01T00:00:00.000Z'));
+  expect(t.payments.advanceTo(t.clock.now())).toBe(1);
+  await t.settle();
+  await t.service.jobs['expire-credits']!();
+  expect((await billing('renewing')).renewsAt).toMatch(/^2027-04-30T00:00:0\d/);
+  expect(await grants('renewing')).toEqual([1200, 1200, 1200, 100]);
 });
 
 test('an upgrade mid-period grants the prorated difference at once, expiring at period end', async () => {
