@@ -8,9 +8,9 @@
  * 401s likewise; issuer and audience are not checked (dev tokens carry none).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Context } from 'aws-lambda';
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { HttpEvent, HttpRoute } from '../../lambdas/shared/http-route';
+import { localLambdaContext } from './lambda-context';
 
 export interface GatewayRequest {
   readonly method: string;
@@ -226,26 +226,6 @@ function formatRequestTime(at: Date): string {
   return `${pad(at.getUTCDate())}/${MONTHS[at.getUTCMonth()]}/${at.getUTCFullYear()}:${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}:${pad(at.getUTCSeconds())} +0000`;
 }
 
-function makeLambdaContext(functionName: string, requestId: string, deadlineMs: number): Context {
-  const unsupported = () => {
-    throw new Error('done/fail/succeed are not supported: return a result from the async handler');
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT_ID}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadlineMs - Date.now()),
-    done: unsupported,
-    fail: unsupported,
-    succeed: unsupported,
-  };
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Gateway
 
@@ -348,7 +328,7 @@ export function createLocalGateway(options: LocalGatewayOptions): LocalGateway {
 
     // 4. Invoke; a crash or a malformed result becomes a 500 in our error envelope.
     try {
-      const context = makeLambdaContext(route.functionName, requestId, Date.now() + INTEGRATION_TIMEOUT_MS);
+      const context = localLambdaContext({ functionName: route.functionName, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, deadlineMs: Date.now() + INTEGRATION_TIMEOUT_MS, requestId, invoker: 'local gateway' });
       const result = await route.handler(event, context);
       if (!result || typeof result.statusCode !== 'number' || typeof result.body !== 'string') {
         throw new Error(`Handler of ${routeKey} returned no { statusCode: number, body: string }`);

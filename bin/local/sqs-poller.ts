@@ -18,7 +18,6 @@
  * emulator handed out at the very moment a long poll was cancelled stays invisible for one
  * visibility timeout, then comes back: at-least-once, as with SQS itself.
  */
-import { randomUUID } from 'node:crypto';
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -29,6 +28,7 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import { LOCAL_REGION } from './dynamodb-clients';
 import { getQueueArn } from './sqs-queues';
+import { localLambdaContext } from './lambda-context';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -169,7 +169,7 @@ export function startSqsPoller(opts: SqsPollerOptions): SqsPoller {
     const event: SQSEvent = { Records: messages.map((m) => toRecord(m, sourceArn)) };
     let response: unknown;
     try {
-      response = await opts.handler(event, fakeContext(functionName, functionTimeoutMs, sourceArn));
+      response = await opts.handler(event, localLambdaContext({ functionName, region: regionOf(sourceArn), accountId: sourceArn.split(':')[4] || '000000000000', deadlineMs: Date.now() + functionTimeoutMs, invoker: 'local SQS poller' }));
     } catch (error) {
       report(error, 'handler', messageIds);
       return;
@@ -298,29 +298,6 @@ function toLambdaMessageAttributes(attributes: Record<string, MessageAttributeVa
 function regionOf(arn: string): string {
   const region = arn.split(':')[3];
   return region ? region : LOCAL_REGION;
-}
-
-function fakeContext(functionName: string, timeoutMs: number, queueArn: string): Context {
-  const deadline = Date.now() + timeoutMs;
-  const accountId = queueArn.split(':')[4] || '000000000000';
-  const region = regionOf(queueArn);
-  const unsupported = (name: string) => () => {
-    throw new Error(`context.${name}() is not supported by the local SQS poller: return or throw from the handler`);
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
-    memoryLimitInMB: '1024',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/[$LATEST]${randomUUID().replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported('done'),
-    fail: unsupported('fail'),
-    succeed: unsupported('succeed'),
-  };
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts; leaves no timer behind either way. */
