@@ -34,7 +34,7 @@ if (Number(process.versions.node.split('.')[0]) < 22) throw new Error(`Measure u
 
 // The catalog and the bundling options the CDK app uses: one source of truth.
 const catalog = await import(pathToFileURL(path.join(root, 'lib', 'function-catalog.ts')).href);
-const { ESM_REQUIRE_BANNER, LAMBDA_BUNDLE_ALIASES } = await import(pathToFileURL(path.join(root, 'lib', 'constructs', 'service-function.ts')).href);
+const { lambdaBundleOptions } = await import(pathToFileURL(path.join(root, 'lib', 'tooling', 'lambda-bundle.ts')).href);
 const specs = catalog.allFunctionSpecs();
 
 const outDir = mkdtempSync(path.join(tmpdir(), 'bfc-bundles-'));
@@ -48,23 +48,7 @@ try {
 
   for (const spec of specs) {
     const outfile = path.join(outDir, `${spec.name}.mjs`);
-    const built = await esbuild.build({
-      entryPoints: [spec.entry],
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      mainFields: ['module', 'main'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      alias: LAMBDA_BUNDLE_ALIASES,
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      tsconfig: path.join(root, 'tsconfig.json'),
-      outfile,
-      metafile: true,
-      logLevel: 'warning',
-    });
+    const built = await esbuild.build(lambdaBundleOptions(spec.entry, outfile));
     const bytes = statSync(outfile).size;
     const inputs = Object.values(built.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {};
     const share = (pattern) => Object.entries(inputs).filter(([file]) => pattern.test(file)).reduce((sum, [, i]) => sum + i.bytesInOutput, 0);
