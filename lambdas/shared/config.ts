@@ -77,6 +77,9 @@ const StripeKeysSchema = z.object({
 
 export type StripeKeys = z.infer<typeof StripeKeysSchema>;
 
+/** The secret's keys, for the CDK app's description of the secret. */
+export const STRIPE_SECRET_KEYS = StripeKeysSchema.keyof().options;
+
 /**
  * Parses the Stripe secret. Errors name the keys that are wrong, never a value: JSON.parse's own
  * message quotes the text it choked on, which here is a secret.

@@ -6,8 +6,10 @@
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { STRIPE_SECRET_KEYS } from '../../lambdas/shared/config';
 
-export const STRIPE_SECRET_KEYS = ['secretKey', 'webhookSecret', 'priceBeginner', 'pricePro', 'priceTeam'] as const;
+/** The keys the functions read from the secret (lambdas/shared/config.ts parses it). */
+export { STRIPE_SECRET_KEYS };
 
 export interface StripeSecretProps {
   readonly secretName: string;
