@@ -13,6 +13,13 @@ export interface PaymentRecord {
   readonly refundedCredits: number;
   /** Credits held back by an open or lost dispute. */
   readonly disputedCredits: number;
+  /**
+   * Where the payment's dispute stands, once one was reported (absent before: records written
+   * before this field read as no dispute). A closed dispute (won or lost) is final: Stripe does not
+   * order its events, and a `charge.dispute.created` that arrives after its `charge.dispute.closed`
+   * must not take the credits back again.
+   */
+  readonly disputeStatus?: 'open' | 'won' | 'lost';
   readonly creditedAt: string;
   readonly updatedAt: string;
   /** Bumped by every change; the guard on updates. */

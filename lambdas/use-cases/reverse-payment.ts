@@ -30,7 +30,7 @@ export async function reversePayment(deps: UseCaseDeps, paymentId: string, rever
 
     const next = nextPaymentState(payment, reversal);
     const delta = takenBackCredits(next) - takenBackCredits(payment);
-    if (delta === 0 && next.refundedCredits === payment.refundedCredits && next.disputedCredits === payment.disputedCredits) return done('unchanged' as const);
+    if (delta === 0 && next.refundedCredits === payment.refundedCredits && next.disputedCredits === payment.disputedCredits && next.disputeStatus === payment.disputeStatus) return done('unchanged' as const);
 
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -62,9 +62,12 @@ function nextPaymentState(payment: PaymentRecord, reversal: Reversal): PaymentRe
       // Refund events carry the running total refunded; never give back credits for a lower total.
       return { ...payment, refundedCredits: Math.max(payment.refundedCredits, refundedCreditsFor(payment, reversal.amountRefundedCents)) };
     case 'dispute_opened':
+      // Events arrive in any order: a dispute already closed (won or lost) is not reopened by its late `created` event.
+      if (payment.disputeStatus === 'won' || payment.disputeStatus === 'lost') return payment;
+      return { ...payment, disputedCredits: payment.credits - payment.refundedCredits, disputeStatus: 'open' };
     case 'dispute_lost':
-      return { ...payment, disputedCredits: payment.credits - payment.refundedCredits };
+      return { ...payment, disputedCredits: payment.credits - payment.refundedCredits, disputeStatus: 'lost' };
     case 'dispute_won':
-      return { ...payment, disputedCredits: 0 };
+      return { ...payment, disputedCredits: 0, disputeStatus: 'won' };
   }
 }

@@ -209,6 +209,36 @@ describe('refunds, disputes and debt', () => {
     expect((await t.call('GET', '/v1/billing', { token })).body.topups[0].status).toBe('succeeded');
   });
 
+  // Found by the simulation (seeds 3-7 at 150 steps): the closing event was applied as "unchanged"
+  // and not remembered, so the late `created` event took the credits back for good.
+  test('a dispute closed as won before its created event arrives (Stripe does not order events): nothing is taken back', async () => {
+    await start();
+    const { token, paymentId } = await paidTopup('won-first', 400);
+    const dispute = (status: string) => ({ id: 'dp_won_first', object: 'dispute', payment_intent: paymentId, amount: 400, status });
+    const closed = stripeEvent('charge.dispute.closed', dispute('won'));
+    const created = stripeEvent('charge.dispute.created', dispute('needs_response'));
+
+    expect(await deliver(closed)).toBe(200);
+    expect(await deliver(created)).toBe(200);
+    expect(await deliver(created)).toBe(200);
+
+    expect((await balance(token)).available).toBe(500);
+    expect((await ledger(token)).filter((e) => e.type === 'adjustment')).toEqual([]);
+    expect((await t.call('GET', '/v1/billing', { token })).body).toMatchObject({ debtCredits: 0, topups: [expect.objectContaining({ status: 'succeeded' })] });
+  });
+
+  test('a dispute closed as lost before its created event arrives: the credits are taken back once', async () => {
+    await start();
+    const { token, paymentId } = await paidTopup('lost-first', 400);
+    const dispute = (status: string) => ({ id: 'dp_lost_first', object: 'dispute', payment_intent: paymentId, amount: 400, status });
+
+    expect(await deliver(stripeEvent('charge.dispute.closed', dispute('lost')))).toBe(200);
+    expect(await deliver(stripeEvent('charge.dispute.created', dispute('needs_response')))).toBe(200);
+
+    expect((await balance(token)).available).toBe(100);
+    expect((await ledger(token)).filter((e) => e.type === 'adjustment')).toEqual([expect.objectContaining({ amount: -400, bucketId: 'topup', reference: paymentId })]);
+  });
+
   test('a refund reported before the payment it refunds: 503 until the credit lands, then applied once', async () => {
     await start();
     const token = await t.token('early-refund');
