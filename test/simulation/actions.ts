@@ -4,11 +4,11 @@
  * real API, checks each answer against the model, and feeds the confirmed outcome into the model.
  */
 import { setPlan } from '../support/fixtures';
-import type { ModelJob, SimPlan } from './model';
+import type { ModelJob, ModelPayment, PaymentReversal, SimPlan } from './model';
 import { PLAN_SPEC, periodAt } from './model';
 import type { Invariants } from './invariants';
 import { chargesKey } from './invariants';
-import { checkoutCompleted, paymentSucceeded, sign } from '../support/stripe-events';
+import { checkoutCompleted, paymentSucceeded, sign, stripeEvent } from '../support/stripe-events';
 import type { World } from './world';
 
 export interface Action {
@@ -44,10 +44,11 @@ interface Counters {
   generation: number;
   topup: number;
   payment: number;
+  reversal: number;
 }
 
 export class Actions {
-  private readonly counters: Counters = { generation: 0, topup: 0, payment: 0 };
+  private readonly counters: Counters = { generation: 0, topup: 0, payment: 0, reversal: 0 };
 
   constructor(
     private readonly w: World,
@@ -87,6 +88,7 @@ export class Actions {
       ['issue-coupon', 4],
       ['redeem', 10],
       ['topup', 7],
+      ['reverse', 5],
       ['clock', 6],
       ['scheduled-job', 10],
       ['settle', 5],
@@ -111,6 +113,8 @@ export class Actions {
         return this.chooseRedeem();
       case 'topup':
         return this.chooseTopup();
+      case 'reverse':
+        return this.chooseReversal();
       case 'clock':
         return this.chooseClockJump();
       case 'scheduled-job':
@@ -327,7 +331,7 @@ export class Actions {
         }
         this.w.note(`  → ${statuses.join(', ')}`);
         this.model.addPayment({ paymentId, accountId, credits, source: 'webhook', creditable: !mismatched, status: 'pending' });
-        this.model.creditPayment(paymentId);
+        this.model.creditPayment(paymentId, 'now');
       },
     };
   }
@@ -394,6 +398,151 @@ export class Actions {
     };
   }
 
+  // --- refunds and disputes ----------------------------------------------------------------------
+
+  /**
+   * Takes back (part of) a credited payment: a full or partial refund, two refunds (running totals)
+   * delivered in or out of order, a dispute opened then won or lost (or left open, closed by a later
+   * action), the closing event sometimes before the opening one; each event sometimes delivered twice
+   * (the same event again, or, through the payment simulator, a second event saying the same), two
+   * at a time concurrently. Or a refund that reaches the webhook before its payment's own success
+   * event (answered 503 event_not_ready and retried by the payment simulator).
+   */
+  private chooseReversal(): Action {
+    const { rng } = this.w;
+    const credited = [...this.model.payments.values()].filter((p) => p.status === 'credited' && p.creditable && (p.refundedCredits < p.credits || p.dispute === 'none' || p.dispute === 'open'));
+    if (credited.length === 0 || rng.chance(0.15)) return this.chooseEarlyRefund();
+    // Mostly a payment of an account with nothing pending: the model then knows the order exactly.
+    const quiet = credited.filter((p) => this.model.isExact(p.accountId));
+    const payment = quiet.length > 0 && rng.chance(0.7) ? rng.pick(quiet) : rng.pick(credited);
+    const n = (this.counters.reversal += 1);
+    const options: Array<readonly [string, number]> = [];
+    if (payment.refundedCredits < payment.credits) options.push(['refund-full', 2], ['refund-partial', 3], ['refund-two', 3]);
+    if (payment.dispute === 'none') options.push(['dispute-won', 3], ['dispute-lost', 2], ['dispute-open', 1]);
+    if (payment.dispute === 'open') options.push(['dispute-close-won', 3], ['dispute-close-lost', 2]);
+    const kind = rng.weighted(options);
+    const events: PaymentReversal[] = [];
+    const { credits, refundedCredits } = payment;
+    const partial = () => rng.int(refundedCredits + 1, Math.max(refundedCredits + 1, credits - 1));
+    if (kind === 'refund-full') events.push({ kind: 'refund', totalRefunded: credits });
+    if (kind === 'refund-partial') events.push({ kind: 'refund', totalRefunded: partial() });
+    if (kind === 'refund-two') {
+      const [a, b] = [partial(), rng.chance(0.4) ? credits : partial()].sort((x, y) => x - y) as [number, number];
+      events.push({ kind: 'refund', totalRefunded: a }, { kind: 'refund', totalRefunded: b });
+    }
+    if (kind.startsWith('dispute-') && !kind.startsWith('dispute-close')) events.push({ kind: 'dispute_opened' });
+    if (kind.endsWith('-won')) events.push({ kind: 'dispute_won' });
+    if (kind.endsWith('-lost')) events.push({ kind: 'dispute_lost' });
+    const via = payment.source === 'simulator' && rng.chance(0.5) ? 'simulator' : 'signed';
+    const reordered = events.length > 1 && rng.chance(0.3);
+    // Each event once or twice; then the order: as generated, or the last one first.
+    const sends = events.flatMap((event, i) => Array.from({ length: rng.chance(0.3) ? 2 : 1 }, () => i));
+    const order = reordered ? [...sends.filter((i) => i === events.length - 1), ...sends.filter((i) => i !== events.length - 1)] : sends;
+    const concurrent = rng.chance(0.3);
+    const describeEvent = (e: PaymentReversal) => (e.kind === 'refund' ? `refund(total ${e.totalRefunded})` : e.kind);
+    return {
+      name: 'reverse',
+      detail: `r${n} ${payment.paymentId} (${payment.source}, ${credits} credits to ${payment.accountId}, refunded ${refundedCredits}, dispute ${payment.dispute}) ${kind} via ${via}: ${order.map((i) => describeEvent(events[i]!)).join(', ')}${concurrent ? ' two at a time' : ''}`,
+      run: () => this.reverse(payment, n, events, order, via, concurrent),
+    };
+  }
+
+  private async reverse(payment: ModelPayment, n: number, events: readonly PaymentReversal[], order: readonly number[], via: 'simulator' | 'signed', concurrent: boolean): Promise<void> {
+    const w = this.w;
+    const exact = this.model.isExact(payment.accountId);
+    const trail: string[] = [];
+    if (via === 'simulator') {
+      // The simulator's own events (a fresh event id each); two at a time are in flight together.
+      for (let i = 0; i < order.length; i += concurrent ? 2 : 1) {
+        for (const index of order.slice(i, i + (concurrent ? 2 : 1))) this.sendThroughSimulator(payment, events[index]!);
+        await w.t.payments.settle();
+      }
+      trail.push('delivered by the simulator');
+    } else {
+      const payloads = events.map((e, i) => this.reversalEvent(payment, e, `evt_sim${w.seed}_r${n}_${i}`));
+      for (let i = 0; i < order.length; i += concurrent ? 2 : 1) {
+        const wave = order.slice(i, i + (concurrent ? 2 : 1));
+        const results = await Promise.all(wave.map((index) => this.deliverWebhook(`reverse:r${n}:${events[index]!.kind}`, payloads[index]!)));
+        trail.push(results.join('/'));
+      }
+    }
+    for (const event of events) {
+      this.model.reverse(payment.paymentId, event, 'now');
+      if (event.kind === 'refund') w.stats.reversals.refunds! += 1;
+      else w.stats.reversals.disputes! += 1;
+    }
+    w.stats.reversals[exact && !this.model.account(payment.accountId).uncertain ? 'exact' : 'uncertain']! += 1;
+    w.note(`  → ${trail.join(', ')}; the model: refunded ${payment.refundedCredits}, disputed ${payment.disputedCredits} (${payment.dispute})${this.model.account(payment.accountId).uncertain ? ', split uncertain' : ''}`);
+  }
+
+  private sendThroughSimulator(payment: ModelPayment, event: PaymentReversal): void {
+    const payments = this.w.t.payments;
+    if (event.kind === 'refund') payments.refund(payment.paymentId, event.totalRefunded);
+    else payments.dispute(payment.paymentId, event.kind === 'dispute_opened' ? 'open' : event.kind === 'dispute_won' ? 'won' : 'lost');
+  }
+
+  /** A Stripe-shaped reversal event with a fixed id (a redelivery is the same event). 1 credit = 1 cent. */
+  private reversalEvent(payment: ModelPayment, event: PaymentReversal, eventId: string): string {
+    const { paymentId, credits } = payment;
+    if (event.kind === 'refund') {
+      return stripeEvent('charge.refunded', { id: `ch_${paymentId}`, object: 'charge', payment_intent: paymentId, amount: credits, amount_refunded: event.totalRefunded, refunded: event.totalRefunded >= credits }, eventId);
+    }
+    const status = event.kind === 'dispute_opened' ? 'needs_response' : event.kind === 'dispute_won' ? 'won' : 'lost';
+    return stripeEvent(event.kind === 'dispute_opened' ? 'charge.dispute.created' : 'charge.dispute.closed', { id: `dp_${paymentId}`, object: 'dispute', payment_intent: paymentId, amount: credits, status }, eventId);
+  }
+
+  /**
+   * A top-up through the payment simulator whose success event is held back until its refund has
+   * reached the webhook and been answered 503 event_not_ready; then released. The simulator retries
+   * the refund, which applies once the credit has landed (the refund sometimes sent twice).
+   */
+  private chooseEarlyRefund(): Action {
+    const { rng } = this.w;
+    const accountId = this.pickAccount();
+    const plan = PLAN_SPEC[this.model.account(accountId).plan];
+    const credits = Math.min(plan.topupMax, rng.int(plan.topupMin, plan.topupMin + 1500));
+    const total = rng.chance(0.5) ? credits : rng.int(1, credits - 1);
+    const copies = rng.chance(0.3) ? 2 : 1;
+    const n = (this.counters.reversal += 1);
+    const key = `sim${this.w.seed}-r${n}`;
+    return {
+      name: 'reverse',
+      detail: `r${n} early refund: a top-up of ${credits} credits to ${accountId}, refunded ${total} ×${copies} before its success event`,
+      run: async () => {
+        const w = this.w;
+        const quiet = this.model.isExact(accountId);
+        const release = w.holdPaymentSuccess(accountId);
+        let paymentId: string;
+        try {
+          const created = await w.callUntilAnswered(`reverse:r${n}:topup`, 'POST', '/v1/topups', { as: accountId, body: { credits }, headers: { 'idempotency-key': key } });
+          const body = created.last.body as { id?: string; clientSecret?: string };
+          if (created.last.status !== 201 || !body.id || !body.clientSecret?.endsWith('_secret_sim')) {
+            w.problem(`r${n}: POST /v1/topups answered ${created.last.status} ${JSON.stringify(body)}`);
+            return;
+          }
+          paymentId = body.clientSecret.slice(0, -'_secret_sim'.length);
+          this.model.addPayment({ paymentId, accountId, credits, source: 'simulator', creditable: true, status: 'pending', topupId: body.id });
+          const notReady = w.waitForNotReady(paymentId, 5_000);
+          for (let i = 0; i < copies; i += 1) w.t.payments.refund(paymentId, total);
+          if (!(await notReady)) w.problem(`r${n}: the refund of ${paymentId}, sent before its payment's success, was never answered 503 event_not_ready`);
+        } finally {
+          release();
+        }
+        await w.t.payments.settle();
+        w.stats.reversals.refunds! += 1;
+        this.model.reverse(paymentId, { kind: 'refund', totalRefunded: total }, 'now');
+        // Both have landed now (the refund only applies after the credit). With nothing else of the
+        // account pending the model knows the order; otherwise the settle point reads it.
+        const stored = await w.store.getPayment(paymentId);
+        if (!stored) w.problem(`r${n}: ${paymentId} was not credited after the simulator delivered everything`);
+        else if (quiet) this.model.creditPayment(paymentId, 'now');
+        else this.model.account(accountId).uncertain = true;
+        w.stats.reversals[quiet ? 'exact' : 'uncertain']! += 1;
+        w.note(`  → ${paymentId}: ${stored ? `record refunded ${stored.refundedCredits}` : 'no record'}${quiet ? '' : ' (left to the settle point)'}`);
+      },
+    };
+  }
+
   // --- coupons -----------------------------------------------------------------------------------
 
   private async issueCoupon(credits: number, maxRedemptions: number, redeemByOffsetSeconds: number | null): Promise<void> {
@@ -436,6 +585,7 @@ export class Actions {
       return;
     }
     const bounds = this.model.availableBounds(accountId, now);
+    const owed = this.model.owed(accountId);
     const send = (what: string) => w.callUntilAnswered(what, 'POST', '/v1/coupons/redeem', { as: accountId, body: { code } });
     const rounds = mode === 'concurrent' ? await Promise.all([send('redeem'), send('redeem:twin')]) : [await send('redeem')];
     if (mode === 'twice') rounds.push(await send('redeem:again'));
@@ -448,9 +598,11 @@ export class Actions {
       const successes = answers.filter((a) => a.status === 200);
       const lostCommit = everything.some((a) => a.faults.includes('lost_response'));
       if (successes.length > 1) w.problem(`${where}: ${successes.length} redemptions succeeded`);
+      // An open debt takes its share of the coupon's credits first.
+      const lo = bounds.lo + expected.credits - Math.min(owed, expected.credits);
       for (const s of successes) {
-        if (s.body.credits !== expected.credits || s.body.available < bounds.lo + expected.credits || s.body.available > bounds.hi + expected.credits) {
-          w.problem(`${where}: answered ${JSON.stringify(s.body)}, want ${expected.credits} credits and available within [${bounds.lo + expected.credits}, ${bounds.hi + expected.credits}]`);
+        if (s.body.credits !== expected.credits || s.body.available < lo || s.body.available > bounds.hi + expected.credits) {
+          w.problem(`${where}: answered ${JSON.stringify(s.body)}, want ${expected.credits} credits and available within [${lo}, ${bounds.hi + expected.credits}]`);
         }
       }
       for (const a of answers) if (a.status !== 200 && !(a.status === 409 && a.body?.error?.code === 'coupon_already_redeemed')) w.problem(`${where}: answered ${a.status} ${JSON.stringify(a.body)}`);

@@ -5,7 +5,11 @@
  * account is read as a consistent snapshot (the account item at version v, then only the ledger
  * entries of versions ≤ v: entries are written in the same transaction as the version they carry),
  * and checked for
- * - no bucket below zero, and no PAYG or debt bucket (PAYG is off and no payment is taken back);
+ * - no credit bucket below zero, no PAYG bucket (PAYG is off), the debt bucket never above zero;
+ * - the debt rules on every commit in stored order (checkDebtRules): arriving credits pay the open
+ *   debt first, a take-back adds debt only once the top-up bucket is empty;
+ * - a payment's take-back/restore `adjustment` entries only on topup/debt and within [-credits, 0];
+ *   debt-repayment adjustments move credits out of credit buckets into debt, summing to 0;
  * - for every bucket, the ledger sums to the balance; each entry's balanceAfter is the running sum;
  * - the ledger is append-only: an entry once seen never changes or disappears;
  * - each effect exactly once, by reference: a job's debit entries are exactly the charges its 202
@@ -24,11 +28,17 @@
  *   or less, the rest in `expire` entries), the ledger's totals per entry type equal to the
  *   model's, and GET /v1/balance equal to the model's available credits and buckets;
  * - the reconcile job finds no mismatch;
- * - every payment credited exactly once with its top-up marked succeeded, and every coupon's
- *   redemption count equal to the model's.
+ * - every payment credited exactly once with its top-up marked as its reversals say (succeeded,
+ *   refunded, disputed); each reversal applied exactly once: a payment's adjustments sum to minus
+ *   what its final refund/dispute state takes back, and its record's refunded/disputed credits equal
+ *   the model's; every coupon's redemption count equal to the model's;
+ * - for an account whose split over the buckets the model does not know (model.ts, "Reversals and
+ *   debt"), instead of bucket-by-bucket equality: the sum of all its buckets equals the model's;
+ *   then the model re-bases on the stored buckets.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ModelJob } from './model';
+import type { ModelBucket, ModelJob, ModelPayment } from './model';
+import { takenBack } from './model';
 import type { World } from './world';
 
 interface LedgerItem {
@@ -98,9 +108,12 @@ export class Invariants {
     if (!account) return ['the account is missing'];
 
     for (const bucket of account.buckets) {
-      if (bucket.type === 'payg' || bucket.type === 'debt') problems.push(`unexpected ${bucket.type} bucket ${bucket.id} (${bucket.balance}): PAYG is off and no payment was taken back`);
-      else if (bucket.balance < 0) problems.push(`bucket ${bucket.id} is negative: ${bucket.balance}`);
+      if (bucket.type === 'payg') problems.push(`unexpected PAYG bucket ${bucket.id} (${bucket.balance}): PAYG is off`);
+      else if (bucket.type === 'debt') {
+        if (bucket.balance > 0 || bucket.id !== 'debt') problems.push(`debt bucket ${bucket.id} holds ${bucket.balance}: a debt is never positive`);
+      } else if (bucket.balance < 0) problems.push(`bucket ${bucket.id} is negative: ${bucket.balance}`);
     }
+    problems.push(...checkDebtRules(entries));
 
     // The ledger sums to every balance, and each balanceAfter is the running sum.
     const running = new Map<string, number>();
@@ -174,6 +187,24 @@ export class Invariants {
           if (group.length !== 1 || first.amount !== payment?.credits || first.bucketId !== 'topup') problems.push(`payment ${reference} credited as ${describe(group)} (want once ${payment?.credits} into topup)`);
           break;
         }
+        case 'adjustment': {
+          if (reference.startsWith('debt-repayment:')) {
+            // Moves credits that just arrived into the debt bucket: out of a credit bucket, into debt, summing to 0.
+            const into = group.filter((e) => e.bucketId === 'debt');
+            const out = group.filter((e) => e.bucketId !== 'debt');
+            if (group.reduce((sum, e) => sum + e.amount, 0) !== 0 || into.some((e) => e.amount <= 0) || out.some((e) => e.amount >= 0 || e.bucketType === 'debt' || e.bucketType === 'payg')) {
+              problems.push(`debt repayment ${reference} is ${describe(group)} (want credits moved out of credit buckets into debt, summing to 0)`);
+            }
+            break;
+          }
+          // A take-back or restore of a payment: on the top-up and debt buckets only, never more than the payment.
+          const payment = model.payments.get(reference);
+          const sum = group.reduce((total, e) => total + e.amount, 0);
+          if (!payment || payment.accountId !== accountId || payment.status === 'not_credited') problems.push(`adjustment entries for ${reference}, which is not a credited payment of this account: ${describe(group)}`);
+          else if (sum > 0 || sum < -payment.credits) problems.push(`payment ${reference}'s adjustments sum to ${sum}, outside [-${payment.credits}, 0]`);
+          if (group.some((e) => e.bucketId !== 'topup' && e.bucketId !== 'debt')) problems.push(`payment ${reference} adjusted other buckets than topup and debt: ${describe(group)}`);
+          break;
+        }
         case 'expire': {
           for (const e of group) {
             const bucket = account.buckets.find((b) => b.id === e.bucketId);
@@ -202,23 +233,34 @@ export class Invariants {
   async syncModel(): Promise<string[]> {
     const problems: string[] = [];
     const model = this.w.model;
+    const now = this.w.now();
+    const settled: Array<{ job: ModelJob; status: 'succeeded' | 'failed'; failure?: string }> = [];
     for (const job of model.jobs) {
       if (job.status !== 'pending') continue;
       const stored = await this.w.store.getGeneration(job.accountId, job.id);
       if (!stored) problems.push(`job ${job.id} (g${job.tag}) was accepted and is not stored`);
       else if (stored.status !== 'succeeded' && stored.status !== 'failed') problems.push(`job ${job.id} (g${job.tag}) is still ${stored.status} after draining`);
-      else {
-        model.settleJob(job, stored.status, stored.error?.code);
-        this.w.stats.jobs[stored.status]! += 1;
-        if (stored.error) this.w.stats.failureCodes[stored.error.code] = (this.w.stats.failureCodes[stored.error.code] ?? 0) + 1;
-      }
+      else settled.push({ job, status: stored.status, ...(stored.error ? { failure: stored.error.code } : {}) });
     }
+    const credited: ModelPayment[] = [];
     for (const payment of model.payments.values()) {
       if (payment.status !== 'pending') continue;
       const stored = await this.w.store.getPayment(payment.paymentId);
       if (!stored) problems.push(`payment ${payment.paymentId} (${payment.credits} credits to ${payment.accountId}) was never credited`);
-      else model.creditPayment(payment.paymentId);
+      else credited.push(payment);
     }
+    // Whether the order in which these landed matters (an open debt), judged before applying any.
+    for (const accountId of model.accounts.keys()) {
+      const before = model.account(accountId).uncertain;
+      model.noteSettling(accountId, settled.filter((s) => s.job.accountId === accountId && s.status === 'failed').map((s) => s.job), credited.filter((p) => p.accountId === accountId && p.creditable), now);
+      if (!before && model.account(accountId).uncertain) this.w.stats.reversals.uncertain! += 1;
+    }
+    for (const { job, status, failure } of settled) {
+      model.settleJob(job, status, now, failure);
+      this.w.stats.jobs[status]! += 1;
+      if (failure) this.w.stats.failureCodes[failure] = (this.w.stats.failureCodes[failure] ?? 0) + 1;
+    }
+    for (const payment of credited) model.creditPayment(payment.paymentId, 'sync');
     return problems;
   }
 
@@ -238,6 +280,18 @@ export class Invariants {
       const modelAccount = model.account(accountId);
       const nonExpire = new Map<string, number>();
       for (const e of entries) if (e.type !== 'expire') nonExpire.set(e.bucketId, (nonExpire.get(e.bucketId) ?? 0) + e.amount);
+      if ((nonExpire.get('debt') ?? 0) < 0) w.stats.reversals.debtAtSettle = (w.stats.reversals.debtAtSettle ?? 0) + 1;
+      if (modelAccount.uncertain) {
+        // The split over the buckets depends on an order the model does not know (model.ts, "Reversals
+        // and debt"): check what holds in every order, then re-base on the stored buckets.
+        const storedNet = [...nonExpire.values()].reduce((sum, v) => sum + v, 0);
+        if (storedNet !== model.net(accountId)) p(`(uncertain split) all buckets without expiry sum to ${storedNet}, the model says ${model.net(accountId)}`);
+        model.rebase(
+          accountId,
+          account.buckets.map((b) => ({ id: b.id, type: b.type as ModelBucket['type'], expiresAt: b.expiresAt ?? null, balance: nonExpire.get(b.id) ?? 0 })),
+        );
+        w.stats.reversals.rebases! += 1;
+      }
       for (const bucket of account.buckets) {
         const expected = modelAccount.buckets.get(bucket.id);
         if (!expected) {
@@ -263,7 +317,7 @@ export class Invariants {
       if (balance.status !== 200 || balance.body.available !== expectedAvailable) p(`GET /v1/balance: ${balance.status} available ${balance.body?.available}, the model says ${expectedAvailable}`);
       else {
         const shown = Object.fromEntries((balance.body.buckets as StoredBucket[]).map((b) => [b.id, b.balance]));
-        const liveModel = Object.fromEntries([...modelAccount.buckets.values()].filter((b) => b.expiresAt === null || Date.parse(b.expiresAt) > w.now().getTime()).map((b) => [b.id, b.balance]));
+        const liveModel = Object.fromEntries([...modelAccount.buckets.values()].filter((b) => b.type !== 'debt' && (b.expiresAt === null || Date.parse(b.expiresAt) > w.now().getTime())).map((b) => [b.id, b.balance]));
         if (JSON.stringify(sortKeys(shown)) !== JSON.stringify(sortKeys(liveModel))) p(`GET /v1/balance shows buckets ${JSON.stringify(shown)}, the model ${JSON.stringify(liveModel)}`);
       }
 
@@ -286,14 +340,27 @@ export class Invariants {
     for await (const ref of w.store.dueJobs(new Date('9999-12-31T00:00:00Z'))) due.push(ref.jobId);
     if (due.length > 0) problems.push(`jobs left in the reaper's index after draining: ${due.join(', ')}`);
 
+    const adjusted = new Map<string, number>();
+    for (const accountId of model.accounts.keys()) {
+      for (const e of (await this.snapshot(accountId)).entries) if (e.type === 'adjustment' && !e.reference.startsWith('debt-repayment:')) adjusted.set(e.reference, (adjusted.get(e.reference) ?? 0) + e.amount);
+    }
     for (const payment of model.payments.values()) {
       const stored = await w.store.getPayment(payment.paymentId);
       if (payment.status === 'credited' && stored?.credits !== payment.credits) problems.push(`payment ${payment.paymentId}: record ${JSON.stringify(stored)}, want ${payment.credits} credits`);
       if (payment.status === 'not_credited' && stored) problems.push(`payment ${payment.paymentId} with a mismatched amount has a payment record: ${JSON.stringify(stored)}`);
+      if (payment.status === 'credited') {
+        // Each reversal applied exactly once: what the ledger took back is what the final state takes back.
+        const want = takenBack(payment);
+        if ((adjusted.get(payment.paymentId) ?? 0) !== -want) problems.push(`payment ${payment.paymentId} (${payment.credits} credits, refunded ${payment.refundedCredits}, dispute ${payment.dispute}): its adjustments sum to ${adjusted.get(payment.paymentId) ?? 0}, its reversals take back ${want}`);
+        if (stored && (stored.refundedCredits !== payment.refundedCredits || stored.disputedCredits !== payment.disputedCredits)) {
+          problems.push(`payment ${payment.paymentId}: record says refunded ${stored.refundedCredits}, disputed ${stored.disputedCredits}; the model ${payment.refundedCredits}, ${payment.disputedCredits} (dispute ${payment.dispute})`);
+        }
+      }
       if (payment.topupId) {
         const topup = await w.store.getTopup(payment.accountId, payment.topupId);
-        if (topup?.status !== 'succeeded' || topup.paymentId !== payment.paymentId) {
-          problems.push(`top-up ${payment.topupId} (payment ${payment.paymentId}) is credited, but its record is ${topup ? `${topup.status} with payment ${topup.paymentId}` : 'missing'}`);
+        const status = payment.disputedCredits > 0 ? 'disputed' : payment.refundedCredits > 0 ? 'refunded' : 'succeeded';
+        if (topup?.status !== status || topup.paymentId !== payment.paymentId) {
+          problems.push(`top-up ${payment.topupId} (payment ${payment.paymentId}) is credited (${status}), but its record is ${topup ? `${topup.status} with payment ${topup.paymentId}` : 'missing'}`);
         }
       }
     }
@@ -330,6 +397,34 @@ export class Invariants {
     }
     return problems;
   }
+}
+
+/**
+ * The debt rules of lambdas/domain/credit.ts on every commit, in the order they were stored (so
+ * whatever the order in which concurrent effects landed): a commit that brings credits into credit
+ * buckets that are not expiring in it pays the open debt first (`debt-repayment:` adjustments into
+ * the debt bucket of min(owed, credits)); a take-back leaves debt only once the top-up bucket is
+ * empty; the debt bucket never goes above zero.
+ */
+function checkDebtRules(entries: readonly LedgerItem[]): string[] {
+  const problems: string[] = [];
+  const running = new Map<string, number>();
+  const commits = new Map<number, LedgerItem[]>();
+  for (const e of entries) commits.set(versionOf(e.sk), [...(commits.get(versionOf(e.sk)) ?? []), e]);
+  for (const [version, commit] of [...commits].sort(([a], [b]) => a - b)) {
+    const owed = 0 - (running.get('debt') ?? 0);
+    const expiring = new Set(commit.filter((e) => e.type === 'expire').map((e) => e.bucketId));
+    const repaid = commit.filter((e) => e.bucketId === 'debt' && e.reference.startsWith('debt-repayment:')).reduce((sum, e) => sum + e.amount, 0);
+    const arriving = commit
+      .filter((e) => e.amount > 0 && e.type !== 'expire' && !e.reference.startsWith('debt-repayment:') && e.bucketType !== 'debt' && e.bucketType !== 'payg' && !expiring.has(e.bucketId))
+      .reduce((sum, e) => sum + e.amount, 0);
+    if (repaid !== Math.min(owed, arriving)) problems.push(`commit ${version} brought ${arriving} credits with ${owed} owed and repaid ${repaid}: ${describe(commit)}`);
+    for (const e of commit) running.set(e.bucketId, (running.get(e.bucketId) ?? 0) + e.amount);
+    if ((running.get('debt') ?? 0) > 0) problems.push(`commit ${version} left the debt at ${running.get('debt')}: ${describe(commit)}`);
+    const tookIntoDebt = commit.some((e) => e.type === 'adjustment' && e.bucketId === 'debt' && e.amount < 0);
+    if (tookIntoDebt && (running.get('topup') ?? 0) !== 0) problems.push(`commit ${version} took a payment back into debt while the top-up bucket still holds ${running.get('topup')}: ${describe(commit)}`);
+  }
+  return problems;
 }
 
 function checkFinishedJob(known: ModelJob, job: Record<string, unknown>): string[] {

@@ -19,6 +19,24 @@
  *   expiry"). It does not predict when the expire-credits job has zeroed an expired bucket; instead
  *   the invariants check that a bucket is only expired once past its expiry, that what expired is
  *   exactly what it held, and that nothing expired is spendable.
+ *
+ * Reversals and debt (lambdas/domain/credit.ts, written out again): a refund or dispute sets how much
+ * of a payment is taken back (a closed dispute is final); the difference leaves the top-up bucket as
+ * far as it holds credits and the rest goes into the debt bucket (≤ 0); a won dispute gives it back
+ * into the top-up bucket, paying the debt first; every later credit (grant, coupon, top-up, a failed
+ * job's refund into a bucket that has not expired) pays the debt first. The model applies these rules
+ * exactly when it knows the order in which they happened: a reversal or a credit while the account
+ * has nothing pending, and, at a settle point, a single pending credit-like outcome. When the order
+ * is unknown (a reversal or a credit while a job or top-up of the same account may land concurrently,
+ * several job refunds or top-ups landing while a debt is open, a refund into a bucket that expired
+ * meanwhile, a refund racing its own payment's credit) the split over the buckets depends on it, and
+ * the account is marked `uncertain` until the next settle point. There the invariants check only what
+ * holds in every order (each reversal applied exactly once: a payment's `adjustment` entries sum to
+ * minus what its final refund/dispute state takes back; the ledger's totals per entry type; the sum of
+ * all buckets, debt included; no bucket below its floor and the debt never positive; ledger sums =
+ * balances; and, on every commit in the stored order, that a credit paid the open debt first and that
+ * a take-back emptied the top-up bucket before adding debt), then re-base the account's buckets on
+ * the stored ones. While uncertain, the account's available credits are only known to be ≥ 0.
  */
 
 /** Credits per output (README, "Models"). */
@@ -42,7 +60,7 @@ export const PLAN_SPEC: Readonly<Record<SimPlan, { monthlyCredits: number; maxCo
 /** The FREE plan's monthly grant, also what every account is opened with. */
 export const OPENING_GRANT = PLAN_SPEC.FREE.monthlyCredits;
 
-export type BucketType = 'subscription' | 'coupon' | 'topup';
+export type BucketType = 'subscription' | 'coupon' | 'topup' | 'debt';
 
 export interface Charge {
   readonly bucketId: string;
@@ -68,6 +86,12 @@ export interface ModelAccount {
   readonly redeemed: Set<string>;
   /** Failed coupon lookups per clock hour (`YYYY-MM-DDTHH`), the brute-force counter's window. */
   readonly couponFailures: Map<string, number>;
+  /**
+   * Whether the split of the account's credits over its buckets (the debt bucket included) is
+   * unknown until the next settle point: set when something that moves a debt happened in an order
+   * the model cannot know (see "Reversals and debt" above). The totals stay exact.
+   */
+  uncertain: boolean;
 }
 
 export type JobExpectation = 'must_fail' | 'either';
@@ -106,9 +130,47 @@ export interface ModelPayment {
   readonly creditable: boolean;
   status: 'pending' | 'credited' | 'not_credited';
   readonly topupId?: string;
+  /** Credits taken back by refunds (the highest running total refunded seen, in whole credits). */
+  refundedCredits: number;
+  /** Credits held back by an open or lost dispute. */
+  disputedCredits: number;
+  dispute: 'none' | 'open' | 'won' | 'lost';
+  /** Reversals sent while the payment was still pending in the model: applied after its credit, at sync. */
+  readonly pendingReversals: PaymentReversal[];
 }
 
-const TYPE_RANK: Record<BucketType, number> = { subscription: 0, coupon: 1, topup: 2 };
+/** One provider event that takes back (or gives back) a payment's credits. Refund amounts are running totals, in credits (1 credit = 1 cent). */
+export type PaymentReversal = { readonly kind: 'refund'; readonly totalRefunded: number } | { readonly kind: 'dispute_opened' } | { readonly kind: 'dispute_won' } | { readonly kind: 'dispute_lost' };
+
+/** Credits currently taken back from a payment (lambdas/domain/payment-record.ts, written out again). */
+export function takenBack(payment: Pick<ModelPayment, 'credits' | 'refundedCredits' | 'disputedCredits'>): number {
+  return Math.min(payment.credits, payment.refundedCredits + payment.disputedCredits);
+}
+
+/**
+ * A payment's reversal state after one event. A closed dispute (won or lost) is final: a
+ * `charge.dispute.created` delivered after its `charge.dispute.closed` (Stripe does not order
+ * events) must not take the credits back again.
+ */
+export function nextReversalState(
+  payment: Pick<ModelPayment, 'credits' | 'refundedCredits' | 'disputedCredits' | 'dispute'>,
+  reversal: PaymentReversal,
+): { refundedCredits: number; disputedCredits: number; dispute: ModelPayment['dispute'] } {
+  const { refundedCredits, disputedCredits, dispute } = payment;
+  switch (reversal.kind) {
+    case 'refund':
+      return { refundedCredits: Math.max(refundedCredits, Math.min(payment.credits, reversal.totalRefunded)), disputedCredits, dispute };
+    case 'dispute_opened':
+      return dispute === 'won' || dispute === 'lost' ? { refundedCredits, disputedCredits, dispute } : { refundedCredits, disputedCredits: payment.credits - refundedCredits, dispute: 'open' };
+    case 'dispute_lost':
+      return { refundedCredits, disputedCredits: payment.credits - refundedCredits, dispute: 'lost' };
+    case 'dispute_won':
+      return { refundedCredits, disputedCredits: 0, dispute: 'won' };
+  }
+}
+
+const TYPE_RANK: Record<BucketType, number> = { subscription: 0, coupon: 1, topup: 2, debt: 3 };
+const DEBT = 'debt';
 
 /** `months` whole months after `anchor`, on the anchor's day or the month's last day (README, billing periods). */
 export function addMonths(anchor: Date, months: number): Date {
@@ -144,7 +206,7 @@ export class ReferenceModel {
 
   /** An account opened at `anchor`: FREE, with its first month granted. */
   openAccount(accountId: string, anchor: Date): void {
-    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), redeemed: new Set(), couponFailures: new Map() };
+    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), redeemed: new Set(), couponFailures: new Map(), uncertain: false };
     this.accounts.set(accountId, account);
     this.grant(account, periodAt(anchor, anchor));
   }
@@ -173,7 +235,8 @@ export class ReferenceModel {
   private grant(account: ModelAccount, period: { start: Date; end: Date }): void {
     const start = period.start.toISOString();
     account.grantedPeriods.add(start);
-    account.buckets.set(`sub:${start}`, { id: `sub:${start}`, type: 'subscription', expiresAt: period.end.toISOString(), balance: PLAN_SPEC.FREE.monthlyCredits });
+    account.buckets.set(`sub:${start}`, { id: `sub:${start}`, type: 'subscription', expiresAt: period.end.toISOString(), balance: 0 });
+    this.credit(account, { id: `sub:${start}`, type: 'subscription' }, PLAN_SPEC.FREE.monthlyCredits, 'now');
   }
 
   quote(modelId: string, count: number): number {
@@ -190,9 +253,19 @@ export class ReferenceModel {
     return [...this.payments.values()].filter((p) => p.accountId === accountId && p.status === 'pending' && p.creditable);
   }
 
-  /** Whether the model knows the account's balances exactly (nothing that may land unseen is pending). */
-  isExact(accountId: string): boolean {
+  /** Whether nothing that may land unseen is pending on the account (jobs, top-ups). */
+  nothingPending(accountId: string): boolean {
     return this.pendingJobs(accountId).length === 0 && this.pendingPayments(accountId).length === 0;
+  }
+
+  /** Whether the model knows the account's balances exactly (nothing pending, the split over its buckets known). */
+  isExact(accountId: string): boolean {
+    return this.nothingPending(accountId) && !this.account(accountId).uncertain;
+  }
+
+  /** Credits the account owes (minus the debt bucket's balance). */
+  owed(accountId: string): number {
+    return 0 - (this.account(accountId).buckets.get(DEBT)?.balance ?? 0);
   }
 
   /** Available credits at `now`, exact when nothing is pending. */
@@ -208,6 +281,7 @@ export class ReferenceModel {
    */
   availableBounds(accountId: string, now: Date): { lo: number; hi: number } {
     const account = this.account(accountId);
+    if (account.uncertain) return { lo: 0, hi: Number.POSITIVE_INFINITY };
     const pendingRefund = new Map<string, number>();
     for (const job of this.pendingJobs(accountId)) for (const c of job.charges) pendingRefund.set(c.bucketId, (pendingRefund.get(c.bucketId) ?? 0) + c.amount);
     let lo = 0;
@@ -261,7 +335,8 @@ export class ReferenceModel {
       if (!isLive(bucket, now)) problems.push(`job ${job.id} charged ${charge.bucketId}, expired at ${bucket.expiresAt}`);
       if (!(charge.amount > 0) || !Number.isInteger(charge.amount)) problems.push(`job ${job.id} charged ${charge.amount} to ${charge.bucketId}`);
       const atMost = bucket.balance + (pendingRefund.get(bucket.id) ?? 0) + (bucket.type === 'topup' ? pendingTopups : 0);
-      if (charge.amount > atMost) problems.push(`job ${job.id} took ${charge.amount} from ${charge.bucketId}, which holds at most ${atMost}`);
+      if (bucket.type === 'debt') problems.push(`job ${job.id} charged the debt bucket`);
+      else if (charge.amount > atMost && !account.uncertain) problems.push(`job ${job.id} took ${charge.amount} from ${charge.bucketId}, which holds at most ${atMost}`);
       bucket.balance -= charge.amount;
     }
     if (total !== job.credits) problems.push(`job ${job.id}'s charges sum to ${total}, its price is ${job.credits}`);
@@ -271,12 +346,36 @@ export class ReferenceModel {
     return problems;
   }
 
-  /** A settled job's final state: a failed one gives its charges back to the same buckets. */
-  settleJob(job: ModelJob, status: 'succeeded' | 'failed', failure?: string): void {
+  /**
+   * A settled job's final state: a failed one gives its charges back to the same buckets, then pays
+   * an open debt out of them (in charge order, from buckets that have not expired at `now`).
+   */
+  settleJob(job: ModelJob, status: 'succeeded' | 'failed', now: Date, failure?: string): void {
     if (job.status !== 'pending') throw new Error(`job ${job.id} settled twice in the model`);
     job.status = status;
     if (failure !== undefined) job.failure = failure;
-    if (status === 'failed') for (const c of job.charges) this.account(job.accountId).buckets.get(c.bucketId)!.balance += c.amount;
+    if (status !== 'failed') return;
+    const account = this.account(job.accountId);
+    for (const c of job.charges) account.buckets.get(c.bucketId)!.balance += c.amount;
+    for (const c of job.charges) {
+      const bucket = account.buckets.get(c.bucketId)!;
+      const repay = Math.min(this.owed(account.id), c.amount, isLive(bucket, now) ? Math.max(bucket.balance, 0) : 0);
+      if (repay > 0) this.repay(account, bucket, repay);
+    }
+  }
+
+  /**
+   * Before a settle point applies the outcomes it read: whether the order in which they landed
+   * matters for the account's buckets (a debt is open and more than one credit-like outcome landed,
+   * or a refund went into a bucket that has expired since, which may or may not have paid the debt).
+   */
+  noteSettling(accountId: string, failedJobs: readonly ModelJob[], creditedPayments: readonly ModelPayment[], now: Date): void {
+    const account = this.account(accountId);
+    const reversals = creditedPayments.some((p) => p.pendingReversals.length > 0);
+    if (this.owed(accountId) === 0 && !reversals) return;
+    const count = failedJobs.length + creditedPayments.length;
+    const expiredSince = failedJobs.some((j) => j.charges.some((c) => !isLive(account.buckets.get(c.bucketId)!, now)));
+    if (count > 1 || expiredSince || reversals) account.uncertain = true;
   }
 
   addCoupon(coupon: ModelCoupon): void {
@@ -300,7 +399,7 @@ export class ReferenceModel {
     const coupon = this.couponsByCode.get(code)!;
     account.redeemed.add(code);
     coupon.redemptions += 1;
-    this.credit(account, { id: 'coupon', type: 'coupon' }, coupon.credits);
+    this.credit(account, { id: 'coupon', type: 'coupon' }, coupon.credits, 'now');
   }
 
   noteCouponFailure(accountId: string, now: Date): void {
@@ -313,22 +412,89 @@ export class ReferenceModel {
     return this.account(accountId).couponFailures.get(now.toISOString().slice(0, 13)) ?? 0;
   }
 
-  addPayment(payment: ModelPayment): void {
-    this.payments.set(payment.paymentId, payment);
+  addPayment(payment: Omit<ModelPayment, 'refundedCredits' | 'disputedCredits' | 'dispute' | 'pendingReversals'>): void {
+    this.payments.set(payment.paymentId, { ...payment, refundedCredits: 0, disputedCredits: 0, dispute: 'none', pendingReversals: [] });
   }
 
-  /** A payment's credits landed (once): into the top-up bucket. */
-  creditPayment(paymentId: string): void {
+  /**
+   * A payment's credits landed (once): into the top-up bucket, paying the debt first; then the
+   * reversals sent while it was pending. `when`: 'now' in a step (the credit was confirmed by its
+   * webhook answer), 'sync' at a settle point (noteSettling judged the order).
+   */
+  creditPayment(paymentId: string, when: 'now' | 'sync'): void {
     const payment = this.payments.get(paymentId)!;
     if (payment.status !== 'pending') throw new Error(`payment ${paymentId} settled twice in the model`);
     payment.status = payment.creditable ? 'credited' : 'not_credited';
-    if (payment.creditable) this.credit(this.account(payment.accountId), { id: 'topup', type: 'topup' }, payment.credits);
+    if (!payment.creditable) return;
+    this.credit(this.account(payment.accountId), { id: 'topup', type: 'topup' }, payment.credits, when);
+    for (const reversal of payment.pendingReversals.splice(0)) this.reverse(paymentId, reversal, 'sync');
   }
 
-  private credit(account: ModelAccount, target: { id: string; type: BucketType }, credits: number): void {
+  /**
+   * One reversal event of a payment, applied (the service applies each event's difference once).
+   * Of a payment still pending in the model, it is kept and applied after the credit, at sync.
+   * 'now': applied in a step; with anything else of the account pending, the order is unknown.
+   */
+  reverse(paymentId: string, reversal: PaymentReversal, when: 'now' | 'sync'): void {
+    const payment = this.payments.get(paymentId)!;
+    const account = this.account(payment.accountId);
+    if (payment.status === 'pending') {
+      payment.pendingReversals.push(reversal);
+      return;
+    }
+    if (payment.status !== 'credited') throw new Error(`a reversal of ${paymentId}, which was not credited`);
+    if (when === 'now' && !this.nothingPending(account.id)) account.uncertain = true;
+    const before = takenBack(payment);
+    Object.assign(payment, nextReversalState(payment, reversal));
+    const delta = takenBack(payment) - before;
+    if (delta > 0) {
+      const topup = account.buckets.get('topup')!;
+      const unspent = Math.min(Math.max(topup.balance, 0), delta);
+      topup.balance -= unspent;
+      if (delta > unspent) {
+        const debt = account.buckets.get(DEBT) ?? { id: DEBT, type: 'debt', expiresAt: null, balance: 0 };
+        debt.balance -= delta - unspent;
+        account.buckets.set(DEBT, debt);
+      }
+    }
+    if (delta < 0) this.credit(account, { id: 'topup', type: 'topup' }, -delta, 'sync');
+  }
+
+  /** The reversal events of a payment so far, as the ledger must show them: minus what its state takes back. */
+  takenBackTotal(accountId: string): number {
+    return [...this.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited').reduce((sum, p) => sum + takenBack(p), 0);
+  }
+
+  /**
+   * Credits into a bucket, paying an open debt first. 'now': in a step; if anything else of the
+   * account may land concurrently while a debt is open, the order is unknown.
+   */
+  private credit(account: ModelAccount, target: { id: string; type: BucketType }, credits: number, when: 'now' | 'sync'): void {
     const bucket = account.buckets.get(target.id) ?? { id: target.id, type: target.type, expiresAt: null, balance: 0 };
-    bucket.balance += credits;
     account.buckets.set(target.id, bucket);
+    bucket.balance += credits;
+    const owed = this.owed(account.id);
+    if (owed > 0 && when === 'now' && !this.nothingPending(account.id)) account.uncertain = true;
+    const repay = Math.min(owed, credits);
+    if (repay > 0) this.repay(account, bucket, repay);
+  }
+
+  private repay(account: ModelAccount, from: ModelBucket, credits: number): void {
+    from.balance -= credits;
+    account.buckets.get(DEBT)!.balance += credits;
+  }
+
+  /** At a settle point, after the weak checks of an uncertain account: its buckets as stored (each bucket's sum of every non-`expire` posting). */
+  rebase(accountId: string, stored: ReadonlyArray<{ id: string; type: BucketType; expiresAt: string | null; balance: number }>): void {
+    const account = this.account(accountId);
+    account.buckets.clear();
+    for (const b of stored) account.buckets.set(b.id, { ...b });
+    account.uncertain = false;
+  }
+
+  /** The sum of all the account's buckets (before expiry), the debt included: the same in every order. */
+  net(accountId: string): number {
+    return [...this.account(accountId).buckets.values()].reduce((sum, b) => sum + b.balance, 0);
   }
 
   /** The ledger's expected totals per entry type for an account (expire excepted: see the scope above). */
@@ -341,7 +507,8 @@ export class ReferenceModel {
       topup: [...this.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited').reduce((sum, p) => sum + p.credits, 0),
       debit: -jobs.reduce((sum, j) => sum + j.credits, 0),
       refund: jobs.filter((j) => j.status === 'failed').reduce((sum, j) => sum + j.credits, 0),
-      adjustment: 0,
+      // Take-backs and restores reference the payment; debt repayments move credits between buckets (sum 0).
+      adjustment: -this.takenBackTotal(accountId),
     };
   }
 }

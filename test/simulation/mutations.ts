@@ -6,19 +6,27 @@
  * - `no-idempotency`: generation Idempotency-Key records are not written (a retry pays twice);
  * - `no-event-dedupe`: webhook event and payment records are not written (a redelivered payment is
  *   credited again);
- * - `refund-without-ledger`: refunds move the balance but write no ledger entry.
+ * - `refund-without-ledger`: refunds move the balance but write no ledger entry;
+ * - `reversal-twice`: a refund or dispute is applied without remembering it (neither the payment
+ *   record's new state nor the event record is written), so a second event saying the same (or
+ *   the same event again) takes the payment back a second time.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export const MUTATIONS = ['no-idempotency', 'no-event-dedupe', 'refund-without-ledger'] as const;
+export const MUTATIONS = ['no-idempotency', 'no-event-dedupe', 'refund-without-ledger', 'reversal-twice'] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
 type TransactItem = { Put?: { Item?: Record<string, unknown> } };
 
-const DROP: Record<Mutation, (item: Record<string, unknown>) => boolean> = {
+/** Whether a transaction takes back or restores a payment (an `adjustment` entry that is not a debt repayment). */
+const reversesPayment = (items: ReadonlyArray<Record<string, unknown>>) => items.some((i) => i.kind === 'ledger' && i.type === 'adjustment' && !String(i.reference).startsWith('debt-repayment:'));
+
+/** Which items of a transaction to drop (given all the transaction's items). */
+const DROP: Record<Mutation, (item: Record<string, unknown>, all: ReadonlyArray<Record<string, unknown>>) => boolean> = {
   'no-idempotency': (item) => String(item.sk).startsWith('IDEM#'),
   'no-event-dedupe': (item) => String(item.pk).startsWith('STRIPE_EVENT#') || String(item.pk).startsWith('PAYMENT#'),
   'refund-without-ledger': (item) => item.kind === 'ledger' && item.type === 'refund',
+  'reversal-twice': (item, all) => reversesPayment(all) && (item.kind === 'payment' || item.kind === 'provider-event'),
 };
 
 export function mutationFromEnv(): Mutation | null {
@@ -32,7 +40,8 @@ export function withMutation(db: DynamoDBDocumentClient, mutation: Mutation): Dy
   const drop = DROP[mutation];
   const send = (command: { constructor: { name: string }; input: { TransactItems?: TransactItem[] } }, ...rest: unknown[]) => {
     if (command.constructor.name === 'TransactWriteCommand' && command.input.TransactItems) {
-      const kept = command.input.TransactItems.filter((t) => !(t.Put?.Item && drop(t.Put.Item)));
+      const all = command.input.TransactItems.flatMap((t) => (t.Put?.Item ? [t.Put.Item] : []));
+      const kept = command.input.TransactItems.filter((t) => !(t.Put?.Item && drop(t.Put.Item, all)));
       if (kept.length > 0) command.input.TransactItems = kept;
     }
     return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);

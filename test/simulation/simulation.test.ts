@@ -2,7 +2,10 @@
  * A seeded, deterministic simulation of the whole service, in the spirit of TigerBeetle's VOPR: random
  * sequences of debits (retried with their Idempotency-Key, duplicated, reused with another body),
  * model errors, worker crashes, duplicate SQS deliveries, duplicate and reordered Stripe events,
- * coupon issues and redemptions, top-ups through the payment simulator, clock jumps across period
+ * coupon issues and redemptions, top-ups through the payment simulator, refunds and disputes of
+ * credited payments (full, partial, two refunds in or out of order, disputes won or lost, the closing
+ * event before the opening one, each event duplicated, a refund reaching the webhook before its
+ * payment's success event and retried by the simulator), clock jumps across period
  * ends, grants, expiry and the stuck-job reaper, against the real handlers on DynamoDB Local and the
  * SQS emulator, with seeded faults: TransactionConflict, throttling, commits whose answer is lost,
  * failed SQS sends. The money invariants are checked after every step on a consistent snapshot of
@@ -22,7 +25,7 @@
  *   SIM_VERBOSE=1 …                                            # print each run's summary
  *   SIM_LOG=1 …  /  SIM_LOG_TAIL=0 …                            # the whole action log in the summary / on failure
  *   SIM_STRICT=1 …                                             # known, unfixed service bugs fail too (world.ts)
- *   SIM_MUTATION=no-event-dedupe …                             # self-test: break the service, watch it fail
+ *   SIM_MUTATION=no-event-dedupe …                             # self-test: break the service, watch it fail (mutations.ts lists them)
  */
 import { runSimulation } from './runner';
 
