@@ -5,7 +5,7 @@
  */
 import { setPlan } from '../support/fixtures';
 import type { ModelJob, ModelPayment, PaymentReversal, SimPlan } from './model';
-import { PLAN_SPEC, periodAt } from './model';
+import { PLAN_SPEC, periodAt, takenBack } from './model';
 import type { Invariants } from './invariants';
 import { chargesKey } from './invariants';
 import { checkoutCompleted, paymentSucceeded, sign, stripeEvent } from '../support/stripe-events';
@@ -412,9 +412,12 @@ export class Actions {
     const { rng } = this.w;
     const credited = [...this.model.payments.values()].filter((p) => p.status === 'credited' && p.creditable && (p.refundedCredits < p.credits || p.dispute === 'none' || p.dispute === 'open'));
     if (credited.length === 0 || rng.chance(0.15)) return this.chooseEarlyRefund();
-    // Mostly a payment of an account with nothing pending: the model then knows the order exactly.
+    // Mostly a payment of an account with nothing pending (the model then knows the order exactly),
+    // and preferably one whose full take-back would leave a debt (its top-up credits partly spent).
     const quiet = credited.filter((p) => this.model.isExact(p.accountId));
-    const payment = quiet.length > 0 && rng.chance(0.7) ? rng.pick(quiet) : rng.pick(credited);
+    const pool = quiet.length > 0 && rng.chance(0.7) ? quiet : credited;
+    const owing = pool.filter((p) => p.credits - takenBack(p) > Math.max(this.model.account(p.accountId).buckets.get('topup')?.balance ?? 0, 0));
+    const payment = owing.length > 0 && rng.chance(0.7) ? rng.pick(owing) : rng.pick(pool);
     const n = (this.counters.reversal += 1);
     const options: Array<readonly [string, number]> = [];
     if (payment.refundedCredits < payment.credits) options.push(['refund-full', 2], ['refund-partial', 3], ['refund-two', 3]);
