@@ -17,6 +17,8 @@ export interface FunctionAccess {
   readonly table: TableAccess;
   /** Queries the sparse due-time indexes (scheduled jobs). @default false */
   readonly dueIndexes?: boolean;
+  /** Queries the `recent` local index (an account's latest top-ups and invoices, for billing). @default false */
+  readonly recentIndex?: boolean;
   /** Scans the table (the reconcile job's full pass). @default false */
   readonly scan?: boolean;
   /** Sends to the jobs queue: generation jobs or auto-refill requests. @default false */
@@ -46,7 +48,7 @@ export const HTTP_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'post-subscription': { table: 'read-write', stripe: true },
   'delete-subscription': { table: 'read-write', stripe: true },
   'put-payg': { table: 'read-write', stripe: true },
-  'get-billing': { table: 'read-write' },
+  'get-billing': { table: 'read-write', recentIndex: true },
 };
 
 export interface FunctionSpec {

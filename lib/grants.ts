@@ -7,7 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { DUE_INDEXES } from '../lambdas/adapters/dynamodb/table-schema';
+import { DUE_INDEXES, RECENT_INDEX } from '../lambdas/adapters/dynamodb/table-schema';
 import type { FunctionAccess } from './function-catalog';
 
 export const TABLE_READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
@@ -44,6 +44,10 @@ export function grantFunctionAccess(principal: iam.IGrantable, access: FunctionA
   if (access.dueIndexes) {
     if (access.table === 'none') throw new Error('dueIndexes needs table access');
     principal.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INDEX_QUERY_ACTIONS], resources: dueIndexArns(table) }));
+  }
+  if (access.recentIndex) {
+    if (access.table === 'none') throw new Error('recentIndex needs table access');
+    principal.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INDEX_QUERY_ACTIONS], resources: [`${table.tableArn}/index/${RECENT_INDEX.name}`] }));
   }
   if (access.enqueuesJobs) resources.jobsQueue.grantSendMessages(principal);
   if (access.stripe) resources.stripeSecret.grantRead(principal);

@@ -7,7 +7,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { DUE_INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema';
+import { DUE_INDEXES, RECENT_INDEX, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema';
 
 export interface LedgerTableProps {
   /** Retain the table and refuse its deletion (every stage but dev). @default true */
@@ -38,6 +38,7 @@ export class LedgerTable extends Construct {
       removalPolicy,
       timeToLiveAttribute: TTL_ATTRIBUTE,
     });
+    this.table.addLocalSecondaryIndex({ indexName: RECENT_INDEX.name, sortKey: { name: RECENT_INDEX.sortKey, type: dynamodb.AttributeType.STRING }, projectionType: dynamodb.ProjectionType.ALL });
     for (const index of Object.values(DUE_INDEXES)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
-import { DUE_INDEXES } from '../../lambdas/adapters/dynamodb/table-schema';
+import { DUE_INDEXES, RECENT_INDEX } from '../../lambdas/adapters/dynamodb/table-schema';
 import { WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lib/constructs/service-alarms';
 import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, HTTP_FUNCTION_ACCESS, SCHEDULED_FUNCTION, WORKER_FUNCTION } from '../../lib/function-catalog';
 import type { FunctionAccess } from '../../lib/function-catalog';
@@ -198,9 +198,10 @@ describe('service stack: least privilege', () => {
           ];
     expect(onTable.flatMap(dynamo).sort()).toEqual(expected.sort());
     for (const s of onTable) expect(resourcesOf(s).every((r) => refersTo(r, tableId))).toBe(true);
-    if (access.dueIndexes) {
-      expect(onIndexes.flatMap(dynamo)).toEqual(['dynamodb:Query']);
-      expect(onIndexes.flatMap(resourcesOf).map((r) => JSON.stringify(r).match(/\/index\/(\w+)/)![1]).sort()).toEqual(Object.values(DUE_INDEXES).map((i) => i.name).sort());
+    if (access.dueIndexes || access.recentIndex) {
+      expect([...new Set(onIndexes.flatMap(dynamo))]).toEqual(['dynamodb:Query']);
+      const expectedIndexes = [...(access.dueIndexes ? Object.values(DUE_INDEXES).map((i) => i.name) : []), ...(access.recentIndex ? [RECENT_INDEX.name] : [])];
+      expect(onIndexes.flatMap(resourcesOf).map((r) => JSON.stringify(r).match(/\/index\/(\w+)/)![1]).sort()).toEqual(expectedIndexes.sort());
     } else {
       expect(onIndexes).toEqual([]);
     }

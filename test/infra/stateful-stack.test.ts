@@ -1,5 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { DUE_INDEXES, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema';
+import { DUE_INDEXES, RECENT_INDEX, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema';
 import { STRIPE_SECRET_KEYS } from '../../lib/constructs/stripe-secret';
 import { PROD_CONFIG, buildApp } from './build-app';
 
@@ -41,7 +41,23 @@ describe('stateful stack: the table', () => {
         Projection: { ProjectionType: 'KEYS_ONLY' },
       });
     }
-    expect(table.Properties.AttributeDefinitions).toHaveLength(2 + 2 * Object.keys(DUE_INDEXES).length);
+    expect(table.Properties.AttributeDefinitions).toHaveLength(2 + 1 + 2 * Object.keys(DUE_INDEXES).length);
+  });
+
+  it('has the local index of recent top-ups and invoices, all attributes projected', () => {
+    const table = Object.values(dev.stateful.findResources('AWS::DynamoDB::Table'))[0] as Resource;
+
+    expect(table.Properties.LocalSecondaryIndexes).toEqual([
+      {
+        IndexName: RECENT_INDEX.name,
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: RECENT_INDEX.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ]);
+    expect(table.Properties.AttributeDefinitions).toContainEqual({ AttributeName: RECENT_INDEX.sortKey, AttributeType: 'S' });
   });
 
   it('is destroyed with a dev stack, and deletable', () => {

@@ -16,7 +16,7 @@ import type { Topup } from '../../domain/topup';
 import type { PaygInvoice } from '../../domain/payg';
 import * as items from './items';
 import * as keys from './keys';
-import { DUE_INDEXES, DUE_INDEX_SHARDS } from './table-schema';
+import { DUE_INDEXES, DUE_INDEX_SHARDS, RECENT_INDEX } from './table-schema';
 import { transactGet, transactWrite } from './transact';
 
 type Key = { pk: string; sk: string };
@@ -192,8 +192,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async listTopups(accountId: string, limit: number): Promise<readonly Topup[]> {
-    const page = await this.queryNewestFirst(accountId, keys.TOPUP_SK_PREFIX, keys.TOPUP_SK_PATTERN, limit, null);
-    return page.items.map(items.itemToTopup);
+    return (await this.queryRecent(accountId, 'TOPUP', limit)).map(items.itemToTopup);
   }
 
   async updateTopupStatus(topup: Topup, status: Topup['status'], at: string): Promise<boolean> {
@@ -232,8 +231,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async listInvoices(accountId: string, limit: number) {
-    const page = await this.queryNewestFirst(accountId, keys.INVOICE_SK_PREFIX, keys.INVOICE_SK_PATTERN, limit, null);
-    return page.items.map(items.itemToInvoice).sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+    return (await this.queryRecent(accountId, 'INVOICE', limit)).map(items.itemToInvoice);
   }
 
   async isProviderEventApplied(eventId: string): Promise<boolean> {
@@ -274,6 +272,23 @@ export class DynamoDbCreditStore implements CreditStore {
   async listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage> {
     const page = await this.queryNewestFirst(accountId, keys.LEDGER_SK_PREFIX, keys.LEDGER_SK_PATTERN, limit, cursor);
     return { entries: page.items.map(items.itemToLedgerEntry), nextCursor: page.nextCursor };
+  }
+
+  /** An account's most recently created top-ups or invoices, newest first (the `recent` local index). */
+  private async queryRecent(accountId: string, kind: 'TOPUP' | 'INVOICE', limit: number): Promise<Item[]> {
+    const result = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: RECENT_INDEX.name,
+        KeyConditionExpression: 'pk = :pk AND begins_with(#recentAt, :prefix)',
+        ExpressionAttributeNames: { '#recentAt': RECENT_INDEX.sortKey },
+        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': `${kind}#` },
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
+    return result.Items ?? [];
   }
 
   /** One page of an account's items of one kind, newest first, behind an opaque cursor. */

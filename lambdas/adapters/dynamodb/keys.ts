@@ -17,8 +17,6 @@ export const grantSk = (periodStart: string) => `GRANT#${periodStart}`;
 export const couponAttemptsSk = (hourWindow: string) => `RATE#coupon#${hourWindow}`;
 export const couponPk = (code: string) => `COUPON#${code}`;
 export const topupSk = (topupId: string) => `TOPUP#${topupId}`;
-export const TOPUP_SK_PREFIX = 'TOPUP#';
-export const TOPUP_SK_PATTERN = /^TOPUP#top_[0-9a-f]{32}$/;
 /** A payment is found by its provider id alone (refund and dispute events carry only that). */
 export const paymentPk = (paymentId: string) => `PAYMENT#${paymentId}`;
 export const PAYMENT_SK = 'PAYMENT';
@@ -37,7 +35,7 @@ export const jobDuePk = (shard: number) => `JOBDUE#${shard}`;
 export const refillDuePk = (shard: number) => `REFILLDUE#${shard}`;
 export const paygDuePk = (shard: number) => `PAYGDUE#${shard}`;
 export const invoiceSk = (invoiceId: string) => `INVOICE#${invoiceId}`;
-export const INVOICE_SK_PREFIX = 'INVOICE#';
-export const INVOICE_SK_PATTERN = /^INVOICE#(inv_payg_[0-9]+|in_[A-Za-z0-9_]{1,100})$/;
+/** The `recent` index's sort key: creation order within a kind. */
+export const recentAt = (kind: 'TOPUP' | 'INVOICE', createdAt: string, id: string) => `${kind}#${createdAt}#${id}`;
 export const JOB_SK_PREFIX = 'JOB#';
 export const JOB_SK_PATTERN = /^JOB#gen_[0-9a-z]{26}$/;

@@ -13,6 +13,13 @@ export const DUE_INDEXES = {
   paygDue: { name: 'paygDue', partitionKey: 'paygDuePk', sortKey: 'paygDueAt' },
 } as const;
 
+/**
+ * A local index of an account's top-ups and invoices in creation order (their sort keys are ids:
+ * a hashed Idempotency-Key, a Stripe invoice id), for the billing page's "most recent". Sparse:
+ * only those items carry `recentAt` = `<KIND>#<createdAt>#<id>`.
+ */
+export const RECENT_INDEX = { name: 'recent', sortKey: 'recentAt' } as const;
+
 /** Due-index partitions are spread over shards so that no single index partition runs hot. */
 export const DUE_INDEX_SHARDS = 4;
 
@@ -27,6 +34,7 @@ export function createTableInput(tableName: string) {
     AttributeDefinitions: [
       { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' as const },
       { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' as const },
+      { AttributeName: RECENT_INDEX.sortKey, AttributeType: 'S' as const },
       ...indexes.flatMap((i) => [
         { AttributeName: i.partitionKey, AttributeType: 'S' as const },
         { AttributeName: i.sortKey, AttributeType: 'S' as const },
@@ -35,6 +43,16 @@ export function createTableInput(tableName: string) {
     KeySchema: [
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
+    ],
+    LocalSecondaryIndexes: [
+      {
+        IndexName: RECENT_INDEX.name,
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: RECENT_INDEX.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      },
     ],
     GlobalSecondaryIndexes: indexes.map((i) => ({
       IndexName: i.name,
