@@ -61,6 +61,7 @@ async function main(): Promise<void> {
     results.latencyMsPerRoute = await routeLatencies(b, accounts);
     results.dynamoDbPerOperation = await callsPerOperation(b, accounts);
     results.hotAccount = await hotAccount(b, 500);
+    results.hotAccountThroughApi = await hotAccountThroughApi(b, 500);
     results.bundles = await measureBundles();
     writeFileSync(join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
     console.log(JSON.stringify(results, null, 2));
@@ -258,6 +259,45 @@ async function hotAccount(b: BenchService, n: number) {
     reads: b.meter.calls.BatchGetCommand ?? 0,
     wallSeconds: round(wallSeconds),
     acceptedPerSecond: round(accepted / wallSeconds),
+  };
+}
+
+/**
+ * (5b) The same burst as a client would send it: `n` concurrent POST /v1/generations on one TEAM
+ * account with credits for all of them. The plan's in-flight limit (checked in the same write)
+ * decides most of them at once: only requests that still see a free slot race for the account.
+ */
+async function hotAccountThroughApi(b: BenchService, n: number) {
+  const id = 'hot-api-account';
+  const account = await getOrOpenAccount(b.service.deps, id);
+  await b.service.deps.store.commit({ before: account, after: { ...account, version: account.version + 1, plan: 'TEAM' }, entries: [], at: b.clock.now().toISOString() });
+  const token = await b.token(id);
+  const admin = await b.token('bench-admin', ['admin']);
+  const post = (path: string, bearer: string, body: unknown) =>
+    b.gateway({ method: 'POST', path, headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const coupon = JSON.parse((await post('/v1/admin/coupons', admin, { campaign: 'HOTAPI', credits: 10 * n, count: 1 })).body) as { codes: string[] };
+  await post('/v1/coupons/redeem', token, { code: coupon.codes[0] });
+  b.meter.reset();
+  const started = performance.now();
+  const statuses = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      b.gateway({ method: 'POST', path: '/v1/generations', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `hot-api-${i}` }, body: JSON.stringify({ model: 'nano-banana-2', count: 1 }) }).then((r) => r.statusCode),
+    ),
+  );
+  const wallSeconds = (performance.now() - started) / 1000;
+  const count = (status: number) => statuses.filter((s) => s === status).length;
+  const transactions = b.meter.calls.TransactWriteCommand ?? 0;
+  return {
+    concurrentRequests: n,
+    plan: 'TEAM',
+    accepted: count(202),
+    refusedConcurrencyLimit: count(429),
+    refusedInsufficientCredits: count(402),
+    writeConflicts: count(409),
+    other: statuses.filter((s) => ![202, 429, 402, 409].includes(s)).length,
+    transactionAttempts: transactions,
+    reads: b.meter.calls.BatchGetCommand ?? 0,
+    wallSeconds: round(wallSeconds),
   };
 }
 
