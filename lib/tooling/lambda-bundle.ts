@@ -1,9 +1,8 @@
 /**
  * esbuild options that reproduce a ServiceFunction's bundle (lib/constructs/service-function.ts)
  * outside the CDK: for the bundle measurements (scripts/measure-bundles.mjs) and the tests that run
- * the real bundles. Keep in step with ServiceFunction's `bundling`.
+ * the real bundles. test/infra/service-function.test.ts checks that both produce the same code.
  */
-import * as path from 'node:path';
 import type { BuildOptions } from 'esbuild';
 import { ESM_REQUIRE_BANNER, LAMBDA_BUNDLE_ALIASES } from '../constructs/service-function';
 
@@ -20,7 +19,6 @@ export function lambdaBundleOptions(entry: string, outfile: string): BuildOption
     minify: true,
     sourcemap: true,
     sourcesContent: false,
-    tsconfig: path.join(__dirname, '..', '..', 'tsconfig.json'),
     outfile,
     metafile: true,
     logLevel: 'warning',

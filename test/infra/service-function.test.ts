@@ -8,14 +8,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 import { ESM_REQUIRE_BANNER, ServiceFunction } from '../../lib/constructs/service-function';
 import { httpFunctionSpecs } from '../../lib/function-catalog';
+import { lambdaBundleOptions } from '../../lib/tooling/lambda-bundle';
 
 describe('ServiceFunction bundling', () => {
   const afterCleanup: Array<() => void> = [];
   afterAll(() => afterCleanup.forEach((clean) => clean()));
 
-  it('bundles the handler as minified ESM with a source map, locally', () => {
+  it('bundles the handler as minified ESM with a source map, locally', async () => {
     const pricing = httpFunctionSpecs().find((s) => s.name === 'get-pricing')!;
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bfc-cdk-'));
     afterCleanup.push(() => fs.rmSync(outdir, { recursive: true, force: true }));
@@ -42,5 +44,12 @@ describe('ServiceFunction bundling', () => {
     expect(map.sources.some((s) => s.endsWith('lambdas/shared/env-credentials.ts'))).toBe(true);
     expect(map.sources.some((s) => s.includes('@aws-sdk/credential-provider-env/'))).toBe(true);
     expect(map.sources.filter((s) => /@aws-sdk\/(credential-provider-(node|ini|sso|web-identity|process)|nested-clients)\/|node_modules\/stripe\//.test(s))).toEqual([]);
+
+    // The bundles measured (npm run bundles) and run in tests (lambda-bundles.test.ts) are built
+    // outside the CDK by lib/tooling/lambda-bundle.ts: it must produce this very code.
+    const outside = path.join(outdir, 'outside', 'get-pricing.mjs');
+    await esbuild.build(lambdaBundleOptions(pricing.entry, outside));
+    const withoutMapComment = (text: string) => text.trimEnd().split('\n').slice(0, -1).join('\n');
+    expect(withoutMapComment(fs.readFileSync(outside, 'utf8'))).toBe(withoutMapComment(code));
   }, 120_000);
 });
