@@ -89,9 +89,10 @@ export class Actions {
       ['redeem', 10],
       ['topup', 7],
       ['reverse', 5],
+      ['debt', 4],
       ['clock', 6],
       ['scheduled-job', 10],
-      ['settle', 5],
+      ['settle', 3],
       ['read', 5],
     ] as const);
     switch (kind) {
@@ -115,6 +116,8 @@ export class Actions {
         return this.chooseTopup();
       case 'reverse':
         return this.chooseReversal();
+      case 'debt':
+        return this.chooseDebt();
       case 'clock':
         return this.chooseClockJump();
       case 'scheduled-job':
@@ -452,7 +455,7 @@ export class Actions {
 
   private async reverse(payment: ModelPayment, n: number, events: readonly PaymentReversal[], order: readonly number[], via: 'simulator' | 'signed', concurrent: boolean): Promise<void> {
     const w = this.w;
-    const exact = this.model.isExact(payment.accountId);
+    const exact = !this.model.mayLandUnseen(payment.accountId);
     const trail: string[] = [];
     if (via === 'simulator') {
       // The simulator's own events (a fresh event id each); two at a time are in flight together.
@@ -543,6 +546,168 @@ export class Actions {
         w.stats.reversals[quiet ? 'exact' : 'uncertain']! += 1;
         w.note(`  → ${paymentId}: ${stored ? `record refunded ${stored.refundedCredits}` : 'no record'}${quiet ? '' : ' (left to the settle point)'}`);
       },
+    };
+  }
+
+  // --- debt ----------------------------------------------------------------------------------------
+
+  /**
+   * Drives an account into debt, then starts paying it back, in an order the model knows: makes the
+   * account exact (a settle point if anything of it is pending), makes sure it has a credited
+   * payment not yet taken back (a signed top-up of its own otherwise), spends the account down with
+   * generations (settle point after each round: subscription and coupon credits gone, the top-up
+   * bucket left with less than the payment), optionally accepts one more, failing, job that stays
+   * parked (its enqueue fails: no worker sees it before the next reaper run), then reverses the
+   * payment (full or partial refund, dispute lost, left open or won: a won dispute repays the debt
+   * it made), then optionally brings a credit that repays the debt (a coupon, a signed top-up, or
+   * for the FREE account a period end and the subscription grant). The parked job fails and is
+   * refunded at the next drain, repaying what is still owed out of its refund. Each step is checked
+   * against the model's prediction; the model knows the order throughout (only parked jobs pending).
+   */
+  private chooseDebt(): Action {
+    const { rng } = this.w;
+    const accountId = this.pickAccount();
+    const kind = rng.weighted([
+      ['refund-full', 4],
+      ['refund-partial', 2],
+      ['dispute-lost', 3],
+      ['dispute-open', 1],
+      ['dispute-won', 2],
+    ] as const);
+    /** Share of min(payment, top-up bucket) left unspent in the top-up bucket (the rest of the take-back becomes debt). */
+    const keep = rng.next() * 0.8;
+    const partialShare = rng.next();
+    const ownCredits = rng.int(150, 1200);
+    const failOutputs = rng.chance(0.7) ? rng.int(1, 4) : 0;
+    const account = this.model.account(accountId);
+    const followUp = rng.weighted([
+      ['none', 3],
+      ['coupon', 2],
+      ['topup', 2],
+      [account.plan === 'FREE' ? 'grant' : 'coupon', 3],
+    ] as const);
+    const followCredits = rng.int(20, 700);
+    const viaSimulator = rng.chance(0.5);
+    const twice = rng.chance(0.3);
+    const n = (this.counters.reversal += 1);
+    return {
+      name: 'debt',
+      detail: `r${n} ${accountId}: spend down leaving ${(keep * 100).toFixed(0)}% unspent, ${failOutputs ? `a parked failing job of ${failOutputs * 5}, ` : ''}${kind}${twice ? ' (each event twice)' : ''}, then ${followUp}${followUp === 'coupon' || followUp === 'topup' ? ` of ${followCredits}` : ''}`,
+      run: () => this.debt(accountId, n, { kind, keep, partialShare, ownCredits, failOutputs, followUp, followCredits, viaSimulator, twice }),
+    };
+  }
+
+  private async debt(
+    accountId: string,
+    n: number,
+    d: {
+      kind: 'refund-full' | 'refund-partial' | 'dispute-lost' | 'dispute-open' | 'dispute-won';
+      keep: number;
+      partialShare: number;
+      ownCredits: number;
+      failOutputs: number;
+      followUp: 'none' | 'coupon' | 'topup' | 'grant';
+      followCredits: number;
+      viaSimulator: boolean;
+      twice: boolean;
+    },
+  ): Promise<void> {
+    const w = this.w;
+    const model = this.model;
+    w.stats.debt.actions += 1;
+    if (!model.isExact(accountId)) await this.settleAndCheck();
+    if (w.problems.length > 0) return;
+
+    // A payment of the account still whole, or a signed top-up of its own.
+    let payment = [...model.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited' && p.creditable && p.refundedCredits === 0 && p.dispute === 'none').pop();
+    if (!payment) {
+      const paymentId = `pi_simseed${w.seed}_d${n}`;
+      w.note(`  a top-up of its own: ${paymentId}, ${d.ownCredits} credits: ${await this.deliverWebhook(`debt:r${n}:topup`, paymentSucceeded(paymentId, accountId, d.ownCredits))}`);
+      model.addPayment({ paymentId, accountId, credits: d.ownCredits, source: 'webhook', creditable: true, status: 'pending' });
+      model.creditPayment(paymentId, 'now');
+      payment = model.payments.get(paymentId)!;
+    }
+
+    // Spend down, leaving `unspent` (+ the parked job's price) in the top-up bucket.
+    const plan = PLAN_SPEC[model.account(accountId).plan];
+    const topupBalance = () => Math.max(model.account(accountId).buckets.get('topup')?.balance ?? 0, 0);
+    const unspent = Math.floor(d.keep * Math.min(payment.credits, topupBalance()));
+    const failCost = Math.min(d.failOutputs, Math.floor((topupBalance() - unspent) / 5)) * 5;
+    for (let round = 0; round < 15; round += 1) {
+      const target = model.available(accountId, w.now()) - unspent - failCost;
+      const pieces = spendPieces(target, plan.maxCountPerRequest).slice(0, plan.maxConcurrentJobs);
+      if (pieces.length === 0) break;
+      for (const [modelId, count] of pieces) await this.generate(accountId, [this.plainRequest(modelId, count, false)]);
+      await this.settleAndCheck();
+      if (w.problems.length > 0) return;
+    }
+    w.note(`  spent down: available ${model.available(accountId, w.now())}, top-up bucket ${topupBalance()}, payment ${payment.credits}`);
+
+    const unpark: Array<() => void> = [];
+    try {
+      if (failCost > 0) {
+        const request = this.plainRequest('gpt-image-2', failCost / 5, true);
+        unpark.push(w.parkJob(request.tag));
+        await this.generate(accountId, [request]);
+        const job = model.jobs.find((j) => j.tag === request.tag);
+        if (job) model.parked.add(job.id);
+      }
+
+      const owedBefore = model.owed(accountId);
+      const arisen = model.account(accountId).debtEvents.filter((e) => e === 'arose').length;
+      const events: PaymentReversal[] = [];
+      const { credits } = payment;
+      if (d.kind === 'refund-full') events.push({ kind: 'refund', totalRefunded: credits });
+      if (d.kind === 'refund-partial') events.push({ kind: 'refund', totalRefunded: Math.min(credits - 1, unspent + 1 + Math.floor(d.partialShare * Math.max(0, credits - unspent - 2))) });
+      if (d.kind.startsWith('dispute-')) events.push({ kind: 'dispute_opened' });
+      if (d.kind === 'dispute-won') events.push({ kind: 'dispute_won' });
+      if (d.kind === 'dispute-lost') events.push({ kind: 'dispute_lost' });
+      const order = events.flatMap((_, i) => (d.twice ? [i, i] : [i]));
+      await this.reverse(payment, n, events, order, payment.source === 'simulator' && d.viaSimulator ? 'simulator' : 'signed', false);
+      if (model.account(accountId).debtEvents.filter((e) => e === 'arose').length > arisen) w.stats.debt.reachedDebt += 1;
+      w.note(`  the model: owed ${model.owed(accountId)} (was ${owedBefore})`);
+
+      if (d.followUp === 'coupon') {
+        await this.issueCoupon(d.followCredits, 1, null);
+        await this.redeem(accountId, model.coupons[model.coupons.length - 1]!.code, 'once');
+      }
+      if (d.followUp === 'topup') {
+        const paymentId = `pi_simseed${w.seed}_d${n}b`;
+        w.note(`  ${paymentId}: ${await this.deliverWebhook(`debt:r${n}:repay`, paymentSucceeded(paymentId, accountId, d.followCredits))}`);
+        model.addPayment({ paymentId, accountId, credits: d.followCredits, source: 'webhook', creditable: true, status: 'pending' });
+        model.creditPayment(paymentId, 'now');
+      }
+      if (d.followUp === 'grant') {
+        const account = model.account(accountId);
+        const before = w.now();
+        const { end } = periodAt(account.anchor, before);
+        w.advanceClock((end.getTime() - before.getTime()) / 1000 + 60);
+        w.stats.clockJumps += 1;
+        const startedAt = w.now();
+        const due = model.grantsDue(startedAt);
+        const run = await w.runJob('subscription-grants');
+        const granted = model.applyGrantsDue(startedAt);
+        const result = run.result as { grantedCredits?: number } | undefined;
+        w.note(`  ${before.toISOString()} → ${startedAt.toISOString()}, subscription-grants → ${JSON.stringify(run.result)}; model: ${JSON.stringify(due)}`);
+        if (!run.faulted && result?.grantedCredits !== granted) w.problem(`subscription-grants granted ${result?.grantedCredits}, the model says ${granted} (${JSON.stringify(due)})`);
+      }
+      w.note(`  the model: owed ${model.owed(accountId)}${failCost > 0 ? `; the parked job refunds ${failCost} at the next drain` : ''}`);
+    } finally {
+      for (const release of unpark) release();
+      model.parked.clear();
+    }
+  }
+
+  /** A generation request without replays: one that succeeds, or (`fail`) one whose model always fails. */
+  private plainRequest(modelId: string, count: number, fail: boolean): GenerationRequest {
+    const tag = (this.counters.generation += 1);
+    return {
+      tag,
+      key: `sim${this.w.seed}-g${tag}`,
+      body: { model: modelId, count, params: fail ? { tag, simulate: 'fail' } : { tag } },
+      expectation: fail ? 'must_fail' : 'either',
+      replay: 'none',
+      detail: `g${tag} ${modelId}×${count}${fail ? ' fail' : ''}`,
     };
   }
 
@@ -712,4 +877,27 @@ export class Actions {
     for (const problem of await this.invariants.syncModel()) this.w.problem(problem);
     for (const problem of await this.invariants.checkSettled()) this.w.problem(problem);
   }
+}
+
+/**
+ * Generations (model, count) whose prices sum to the largest amount ≤ `credits` that 5s and 8s can
+ * make (every amount from 28 up): veo-3.1 (60) outputs for the bulk, gpt-image-2 (5) and
+ * nano-banana-2 (8) for the rest; each at most `maxCount` outputs.
+ */
+export function spendPieces(credits: number, maxCount: number): Array<readonly [string, number]> {
+  for (let amount = credits; amount > 0; amount -= 1) {
+    for (let eights = 0; eights <= 4 && eights * 8 <= amount; eights += 1) {
+      if ((amount - eights * 8) % 5 !== 0) continue;
+      const fives = (amount - eights * 8) / 5;
+      const pieces: Array<readonly [string, number]> = [];
+      const add = (modelId: string, outputs: number) => {
+        for (let left = outputs; left > 0; left -= maxCount) pieces.push([modelId, Math.min(maxCount, left)]);
+      };
+      add('veo-3.1', Math.floor(fives / 12));
+      add('gpt-image-2', fives % 12);
+      add('nano-banana-2', eights);
+      return pieces;
+    }
+  }
+  return [];
 }

@@ -278,6 +278,10 @@ export class Invariants {
 
       // Buckets against the model.
       const modelAccount = model.account(accountId);
+      // The debt moves predicted since the last settle point are checked exactly below unless the account is uncertain.
+      const debtEvents = modelAccount.debtEvents.splice(0);
+      if (modelAccount.uncertain) w.stats.debt.unchecked += debtEvents.length;
+      else for (const event of debtEvents) w.stats.debt.checked[event] = (w.stats.debt.checked[event] ?? 0) + 1;
       const nonExpire = new Map<string, number>();
       for (const e of entries) if (e.type !== 'expire') nonExpire.set(e.bucketId, (nonExpire.get(e.bucketId) ?? 0) + e.amount);
       if ((nonExpire.get('debt') ?? 0) < 0) w.stats.reversals.debtAtSettle = (w.stats.reversals.debtAtSettle ?? 0) + 1;
@@ -341,9 +345,13 @@ export class Invariants {
     if (due.length > 0) problems.push(`jobs left in the reaper's index after draining: ${due.join(', ')}`);
 
     const adjusted = new Map<string, number>();
+    const debtLedger: Record<string, number> = {};
     for (const accountId of model.accounts.keys()) {
-      for (const e of (await this.snapshot(accountId)).entries) if (e.type === 'adjustment' && !e.reference.startsWith('debt-repayment:')) adjusted.set(e.reference, (adjusted.get(e.reference) ?? 0) + e.amount);
+      const { entries } = await this.snapshot(accountId);
+      for (const e of entries) if (e.type === 'adjustment' && !e.reference.startsWith('debt-repayment:')) adjusted.set(e.reference, (adjusted.get(e.reference) ?? 0) + e.amount);
+      for (const [key, value] of Object.entries(debtMoves(entries))) debtLedger[key] = (debtLedger[key] ?? 0) + value;
     }
+    w.stats.debtLedger = debtLedger;
     for (const payment of model.payments.values()) {
       const stored = await w.store.getPayment(payment.paymentId);
       if (payment.status === 'credited' && stored?.credits !== payment.credits) problems.push(`payment ${payment.paymentId}: record ${JSON.stringify(stored)}, want ${payment.credits} credits`);
@@ -425,6 +433,22 @@ function checkDebtRules(entries: readonly LedgerItem[]): string[] {
     if (tookIntoDebt && (running.get('topup') ?? 0) !== 0) problems.push(`commit ${version} took a payment back into debt while the top-up bucket still holds ${running.get('topup')}: ${describe(commit)}`);
   }
   return problems;
+}
+
+/** Counts, per commit: a payment taken back into debt (`into debt`), a debt repaid (`repaid by <entry type of the credit>`, a won dispute's restore as `adjustment`). */
+function debtMoves(entries: readonly LedgerItem[]): Record<string, number> {
+  const moves: Record<string, number> = {};
+  const commits = new Map<number, LedgerItem[]>();
+  for (const e of entries) commits.set(versionOf(e.sk), [...(commits.get(versionOf(e.sk)) ?? []), e]);
+  for (const commit of commits.values()) {
+    if (commit.some((e) => e.type === 'adjustment' && e.bucketId === 'debt' && e.amount < 0)) moves['into debt'] = (moves['into debt'] ?? 0) + 1;
+    if (commit.some((e) => e.bucketId === 'debt' && e.reference.startsWith('debt-repayment:'))) {
+      const credit = commit.find((e) => e.amount > 0 && e.bucketId !== 'debt' && !e.reference.startsWith('debt-repayment:'));
+      const key = `repaid by ${credit?.type ?? '?'}`;
+      moves[key] = (moves[key] ?? 0) + 1;
+    }
+  }
+  return moves;
 }
 
 function checkFinishedJob(known: ModelJob, job: Record<string, unknown>): string[] {

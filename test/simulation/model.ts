@@ -26,7 +26,8 @@
  * into the top-up bucket, paying the debt first; every later credit (grant, coupon, top-up, a failed
  * job's refund into a bucket that has not expired) pays the debt first. The model applies these rules
  * exactly when it knows the order in which they happened: a reversal or a credit while the account
- * has nothing pending, and, at a settle point, a single pending credit-like outcome. When the order
+ * has nothing pending that may land meanwhile (pending jobs the simulation parked, whose enqueue it
+ * made fail, cannot: see `parked`), and, at a settle point, a single pending credit-like outcome. When the order
  * is unknown (a reversal or a credit while a job or top-up of the same account may land concurrently,
  * several job refunds or top-ups landing while a debt is open, a refund into a bucket that expired
  * meanwhile, a refund racing its own payment's credit) the split over the buckets depends on it, and
@@ -92,6 +93,12 @@ export interface ModelAccount {
    * the model cannot know (see "Reversals and debt" above). The totals stay exact.
    */
   uncertain: boolean;
+  /**
+   * Debt moves the model predicted while the account's order was known, since the last settle point
+   * (`arose`, or the kind of credit that repaid: grant, coupon, topup, refund, restore): counted as
+   * checked at the next settle point if the account is still not uncertain there.
+   */
+  readonly debtEvents: string[];
 }
 
 export type JobExpectation = 'must_fail' | 'either';
@@ -197,6 +204,13 @@ export class ReferenceModel {
   readonly coupons: ModelCoupon[] = [];
   readonly couponsByCode = new Map<string, ModelCoupon>();
   readonly payments = new Map<string, ModelPayment>();
+  /**
+   * Pending jobs that cannot land before the next reaper run: the simulation made their enqueue fail
+   * (actions.ts, debt), so no worker sees them until reap-stuck-jobs enqueues them again. A reversal
+   * or credit while only parked jobs are pending happens in a known order. Emptied by the action
+   * that parks them before it ends.
+   */
+  readonly parked = new Set<string>();
 
   account(accountId: string): ModelAccount {
     const account = this.accounts.get(accountId);
@@ -206,7 +220,7 @@ export class ReferenceModel {
 
   /** An account opened at `anchor`: FREE, with its first month granted. */
   openAccount(accountId: string, anchor: Date): void {
-    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), redeemed: new Set(), couponFailures: new Map(), uncertain: false };
+    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), redeemed: new Set(), couponFailures: new Map(), uncertain: false, debtEvents: [] };
     this.accounts.set(accountId, account);
     this.grant(account, periodAt(anchor, anchor));
   }
@@ -256,6 +270,11 @@ export class ReferenceModel {
   /** Whether nothing that may land unseen is pending on the account (jobs, top-ups). */
   nothingPending(accountId: string): boolean {
     return this.pendingJobs(accountId).length === 0 && this.pendingPayments(accountId).length === 0;
+  }
+
+  /** Whether something of the account may land while a step runs, in an order the model cannot know (pending top-ups, pending jobs that are not parked). */
+  mayLandUnseen(accountId: string): boolean {
+    return this.pendingPayments(accountId).length > 0 || this.pendingJobs(accountId).some((j) => !this.parked.has(j.id));
   }
 
   /** Whether the model knows the account's balances exactly (nothing pending, the split over its buckets known). */
@@ -360,7 +379,7 @@ export class ReferenceModel {
     for (const c of job.charges) {
       const bucket = account.buckets.get(c.bucketId)!;
       const repay = Math.min(this.owed(account.id), c.amount, isLive(bucket, now) ? Math.max(bucket.balance, 0) : 0);
-      if (repay > 0) this.repay(account, bucket, repay);
+      if (repay > 0) this.repay(account, bucket, repay, 'refund');
     }
   }
 
@@ -443,7 +462,7 @@ export class ReferenceModel {
       return;
     }
     if (payment.status !== 'credited') throw new Error(`a reversal of ${paymentId}, which was not credited`);
-    if (when === 'now' && !this.nothingPending(account.id)) account.uncertain = true;
+    if (when === 'now' && this.mayLandUnseen(account.id)) account.uncertain = true;
     const before = takenBack(payment);
     Object.assign(payment, nextReversalState(payment, reversal));
     const delta = takenBack(payment) - before;
@@ -455,9 +474,10 @@ export class ReferenceModel {
         const debt = account.buckets.get(DEBT) ?? { id: DEBT, type: 'debt', expiresAt: null, balance: 0 };
         debt.balance -= delta - unspent;
         account.buckets.set(DEBT, debt);
+        if (!account.uncertain) account.debtEvents.push('arose');
       }
     }
-    if (delta < 0) this.credit(account, { id: 'topup', type: 'topup' }, -delta, 'sync');
+    if (delta < 0) this.credit(account, { id: 'topup', type: 'topup' }, -delta, 'sync', 'restore');
   }
 
   /** The reversal events of a payment so far, as the ledger must show them: minus what its state takes back. */
@@ -469,19 +489,21 @@ export class ReferenceModel {
    * Credits into a bucket, paying an open debt first. 'now': in a step; if anything else of the
    * account may land concurrently while a debt is open, the order is unknown.
    */
-  private credit(account: ModelAccount, target: { id: string; type: BucketType }, credits: number, when: 'now' | 'sync'): void {
+  private credit(account: ModelAccount, target: { id: string; type: BucketType }, credits: number, when: 'now' | 'sync', kind = target.type === 'subscription' ? 'grant' : target.type): void {
     const bucket = account.buckets.get(target.id) ?? { id: target.id, type: target.type, expiresAt: null, balance: 0 };
     account.buckets.set(target.id, bucket);
     bucket.balance += credits;
     const owed = this.owed(account.id);
-    if (owed > 0 && when === 'now' && !this.nothingPending(account.id)) account.uncertain = true;
+    if (owed > 0 && when === 'now' && this.mayLandUnseen(account.id)) account.uncertain = true;
     const repay = Math.min(owed, credits);
-    if (repay > 0) this.repay(account, bucket, repay);
+    if (repay > 0) this.repay(account, bucket, repay, kind);
   }
 
-  private repay(account: ModelAccount, from: ModelBucket, credits: number): void {
+  /** `kind`: what kind of credit repaid (grant, coupon, topup, refund, restore), for the debt statistics. */
+  private repay(account: ModelAccount, from: ModelBucket, credits: number, kind: string): void {
     from.balance -= credits;
     account.buckets.get(DEBT)!.balance += credits;
+    if (!account.uncertain) account.debtEvents.push(`repaid by ${kind}`);
   }
 
   /** At a settle point, after the weak checks of an uncertain account: its buckets as stored (each bucket's sum of every non-`expire` posting). */

@@ -80,6 +80,7 @@ export async function runSimulation(config: SimConfig): Promise<SimResult> {
     `  requests ${s.requests}, statuses ${JSON.stringify(s.statuses)}, 5xx ${s.http5xx} (from transient faults, not lost responses: ${s.transientFault5xx}), webhook 5xx ${s.webhook5xx}, worker message failures ${s.workerMessageFailures}`,
     `  jobs ${JSON.stringify(s.jobs)} failure codes ${JSON.stringify(s.failureCodes)}, exact allocations checked ${s.exactAllocations}, settles ${s.settles}, drain rounds ${s.drainRounds}, clock jumps ${s.clockJumps}`,
     `  coupons ${w.model.coupons.length}, payments ${w.model.payments.size}, reversals ${JSON.stringify(s.reversals)}${failure ? '; FAILED' : ''}`,
+    `  debt: actions ${s.debt.actions} (reached a debt ${s.debt.reachedDebt}), predicted and checked exactly ${JSON.stringify(s.debt.checked)}, unchecked (order unknown) ${s.debt.unchecked}; in the ledgers ${JSON.stringify(s.debtLedger)}`,
     ...w.warnings.map((warning) => `  WARNING ${warning}`),
     ...(process.env.SIM_LOG === '1' ? ['  log:', ...w.log.map((line) => `    ${line}`)] : []),
   ].join('\n');

@@ -5,7 +5,9 @@
  * coupon issues and redemptions, top-ups through the payment simulator, refunds and disputes of
  * credited payments (full, partial, two refunds in or out of order, disputes won or lost, the closing
  * event before the opening one, each event duplicated, a refund reaching the webhook before its
- * payment's success event and retried by the simulator), clock jumps across period
+ * payment's success event and retried by the simulator), debts (an account spent down until its
+ * top-up bucket holds less than a payment, which is then taken back; then repaid by a coupon, a
+ * top-up, a won dispute, a subscription grant or a failed job's refund), clock jumps across period
  * ends, grants, expiry and the stuck-job reaper, against the real handlers on DynamoDB Local and the
  * SQS emulator, with seeded faults: TransactionConflict, throttling, commits whose answer is lost,
  * failed SQS sends. The money invariants are checked after every step on a consistent snapshot of
@@ -27,7 +29,17 @@
  *   SIM_STRICT=1 …                                             # known, unfixed service bugs fail too (world.ts)
  *   SIM_MUTATION=no-event-dedupe …                             # self-test: break the service, watch it fail (mutations.ts lists them)
  */
+import type * as CreditModule from '../../lambdas/domain/credit';
+import type * as MutationsModule from './mutations';
 import { runSimulation } from './runner';
+
+// The `no-debt-repayment` mutation (mutations.ts) is a hook on the domain module, not a dropped write.
+jest.mock('../../lambdas/domain/credit', () => {
+  const actual = jest.requireActual<typeof CreditModule>('../../lambdas/domain/credit');
+  if (process.env.SIM_MUTATION !== 'no-debt-repayment') return actual;
+  const { creditWithoutDebtRepayment } = jest.requireActual<typeof MutationsModule>('./mutations');
+  return { ...actual, creditNonExpiring: creditWithoutDebtRepayment };
+});
 
 function intFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];

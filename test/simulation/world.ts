@@ -121,6 +121,10 @@ export class World {
     transientFault5xx: 0,
     /** Refund and dispute events sent, event_not_ready answers, accounts whose split became uncertain, re-bases at settle points. */
     reversals: { refunds: 0, disputes: 0, exact: 0, uncertain: 0, eventNotReady: 0, rebases: 0 } as Record<string, number>,
+    /** Debt actions run; debt moves the model predicted and a settle point then checked exactly ('arose', 'repaid by …'), and those it could not (the account's order unknown). */
+    debt: { actions: 0, reachedDebt: 0, checked: {} as Record<string, number>, unchecked: 0 },
+    /** From the stored ledgers at the last settle point: commits that took a payment back into debt, and debt repayments by the kind of credit. */
+    debtLedger: {} as Record<string, number>,
   };
 
   /**
@@ -128,6 +132,24 @@ export class World {
    * (until `release`): lets a refund reach the webhook before its payment's credit, deterministically.
    */
   private readonly held = new Map<string, { released: Promise<void>; release: () => void }>();
+  /** Generation tags whose enqueue is made to fail (see parkJob). */
+  private readonly parkedTags = new Set<number>();
+
+  /**
+   * Makes every SendMessage of the generation request `g<tag>` (its first attempt and its retries)
+   * fail: the job is accepted (202) but no worker sees it until reap-stuck-jobs enqueues it again,
+   * so it cannot land before the next reaper run or drain. Returns the function that stops it.
+   */
+  parkJob(tag: number): () => void {
+    this.parkedTags.add(tag);
+    return () => this.parkedTags.delete(tag);
+  }
+
+  private isParked(label: string): boolean {
+    const match = /:generate:g(\d+)(?::|$)/.exec(label);
+    return match !== null && this.parkedTags.has(Number(match[1]));
+  }
+
   /** Waiters for an event_not_ready answer to a reversal event of a payment. */
   private readonly notReadyWaiters = new Map<string, () => void>();
 
@@ -285,6 +307,10 @@ export class World {
       get: (target, prop, receiver) =>
         prop === 'send'
           ? async (command: { constructor: { name: string } }, ...rest: unknown[]) => {
+              if (command.constructor.name === 'SendMessageCommand' && this.isParked(this.als.getStore()?.label ?? '')) {
+                this.noteInjected('job_parked');
+                throw Object.assign(new Error('connect ETIMEDOUT (injected: job parked)'), { name: 'TimeoutError' });
+              }
               if (command.constructor.name === 'SendMessageCommand' && this.faultsOn) {
                 const ctx = this.als.getStore();
                 if (!ctx) this.stats.uncontextedTransactions += 1;
