@@ -36,7 +36,10 @@ export async function createTopup(deps: UseCaseDeps, input: { accountId: string;
 
   // Recorded BEFORE the payment exists: its webhook may arrive before this request returns, and
   // the credit must find the top-up to mark it succeeded.
-  await recordPendingTopup(deps, { id: topupId, accountId: input.accountId, credits: input.credits, amountCents, currency });
+  const recorded = await recordPendingTopup(deps, { id: topupId, accountId: input.accountId, credits: input.credits, amountCents, currency });
+  // Settled already (succeeded, failed, refunded...): a retry answers its state and never asks for a
+  // payment again (Stripe keeps idempotency keys for 24 hours only: a later retry would charge twice).
+  if (recorded.status !== 'pending') return { id: recorded.id, status: recorded.status, credits: recorded.credits, amount: { value: recorded.amountCents, currency: recorded.currency }, clientSecret: null };
   const customerId = await ensureCustomer(deps, account);
   const payment = await deps.payments
     .createPayment({ accountId: input.accountId, customerId, topupId, credits: input.credits, amountCents, currency, purpose: 'topup', idempotencyKey: `topup:${topupId}` })

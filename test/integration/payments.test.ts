@@ -45,6 +45,23 @@ describe('top-ups', () => {
     expect(billing.body.topups).toEqual([{ id: started.body.id, purpose: 'topup', credits: 500, amount: { value: 500, currency: 'usd' }, status: 'succeeded', createdAt: expect.any(String) }]);
   });
 
+  test('a retry of a settled top-up (say a day later) answers its state and asks for no payment: no second charge', async () => {
+    await start();
+    const token = await t.token('late-retrier');
+    const first = await topup(token, 500, 'buy-once');
+    await t.settle();
+    const createPayment = jest.spyOn(t.payments, 'createPayment');
+
+    t.clock.advance(25 * 3600); // past Stripe's 24-hour idempotency window
+    const retried = await topup(await t.token('late-retrier'), 500, 'buy-once');
+    await t.settle();
+
+    expect(retried.status).toBe(201);
+    expect(retried.body).toEqual({ id: first.body.id, status: 'succeeded', credits: 500, amount: { value: 500, currency: 'usd' }, clientSecret: null });
+    expect(createPayment).not.toHaveBeenCalled();
+    expect((await balance(await t.token('late-retrier'))).available).toBe(600);
+  });
+
   test('a retried request with the same key is the same top-up and one payment; another amount is 422', async () => {
     await start();
     const token = await t.token('retrier');
@@ -225,6 +242,21 @@ describe('refunds, disputes and debt', () => {
     expect((await balance(token)).available).toBe(500);
     expect((await ledger(token)).filter((e) => e.type === 'adjustment')).toEqual([]);
     expect((await t.call('GET', '/v1/billing', { token })).body).toMatchObject({ debtCredits: 0, topups: [expect.objectContaining({ status: 'succeeded' })] });
+  });
+
+  test('an inquiry closed without a chargeback (warning_closed) gives the credits back, like a won dispute', async () => {
+    await start();
+    const { token, paymentId } = await paidTopup('inquiry', 400);
+    const inquiry = (status: string) => ({ id: 'dp_inquiry', object: 'dispute', payment_intent: paymentId, amount: 400, status });
+
+    expect(await deliver(stripeEvent('charge.dispute.created', inquiry('warning_needs_response')))).toBe(200);
+    expect((await balance(token)).available).toBe(100);
+    expect(await deliver(stripeEvent('charge.dispute.closed', inquiry('warning_closed')))).toBe(200);
+
+    expect((await balance(token)).available).toBe(500);
+    // A closed status we do not know is ignored: the credits stay held, nothing is decided.
+    expect(await deliver(stripeEvent('charge.dispute.closed', { ...inquiry('charge_refunded'), id: 'dp_other' }))).toBe(200);
+    expect((await balance(token)).available).toBe(500);
   });
 
   test('a dispute closed as lost before its created event arrives: the credits are taken back once', async () => {

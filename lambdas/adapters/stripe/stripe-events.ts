@@ -48,6 +48,8 @@ const FailedPaymentIntent = z.object({ id: StripeId, metadata: TopupMetadata, la
 const CheckoutSession = z.object({ payment_intent: StripeId, amount_total: z.number().int().nonnegative(), payment_status: z.literal('paid'), metadata: TopupMetadata });
 const Charge = z.object({ payment_intent: StripeId, amount_refunded: z.number().int().nonnegative() });
 const Dispute = z.object({ payment_intent: StripeId, status: z.string() });
+/** How a closed dispute ended for the money. Any other status on a closed event is not understood: ignored, so the credits stay held. */
+const DISPUTE_OUTCOMES: Readonly<Record<string, 'won' | 'lost'>> = { won: 'won', warning_closed: 'won', lost: 'lost' };
 
 export function toProviderEvent(raw: unknown): ProviderEvent {
   const parsed = Envelope.safeParse(raw);
@@ -87,7 +89,10 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
     }
     case 'charge.dispute.closed': {
       const dispute = Dispute.safeParse(object);
-      return dispute.success ? { kind: 'dispute_closed', eventId, paymentId: dispute.data.payment_intent, won: dispute.data.status === 'won' } : ignored;
+      if (!dispute.success) return ignored;
+      // `warning_closed`: an inquiry that never became a chargeback; the merchant keeps the money, as when won.
+      const outcome = DISPUTE_OUTCOMES[dispute.data.status];
+      return outcome ? { kind: 'dispute_closed', eventId, paymentId: dispute.data.payment_intent, won: outcome === 'won' } : ignored;
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated': {
