@@ -38,7 +38,12 @@ export class LedgerTable extends Construct {
       removalPolicy,
       timeToLiveAttribute: TTL_ATTRIBUTE,
     });
-    this.table.addLocalSecondaryIndex({ indexName: RECENT_INDEX.name, sortKey: { name: RECENT_INDEX.sortKey, type: dynamodb.AttributeType.STRING }, projectionType: dynamodb.ProjectionType.ALL });
+    this.table.addGlobalSecondaryIndex({
+      indexName: RECENT_INDEX.name,
+      partitionKey: { name: RECENT_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: RECENT_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+    });
     for (const index of Object.values(DUE_INDEXES)) {
       this.table.addGlobalSecondaryIndex({
         indexName: index.name,

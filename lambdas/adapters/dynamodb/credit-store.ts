@@ -274,18 +274,17 @@ export class DynamoDbCreditStore implements CreditStore {
     return { entries: page.items.map(items.itemToLedgerEntry), nextCursor: page.nextCursor };
   }
 
-  /** An account's most recently created top-ups or invoices, newest first (the `recent` local index). */
+  /** An account's most recently created top-ups or invoices, newest first (the `recent` index: eventually consistent). */
   private async queryRecent(accountId: string, kind: 'TOPUP' | 'INVOICE', limit: number): Promise<Item[]> {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: RECENT_INDEX.name,
-        KeyConditionExpression: 'pk = :pk AND begins_with(#recentAt, :prefix)',
-        ExpressionAttributeNames: { '#recentAt': RECENT_INDEX.sortKey },
+        KeyConditionExpression: '#recentPk = :pk AND begins_with(#recentAt, :prefix)',
+        ExpressionAttributeNames: { '#recentPk': RECENT_INDEX.partitionKey, '#recentAt': RECENT_INDEX.sortKey },
         ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': `${kind}#` },
         ScanIndexForward: false,
         Limit: limit,
-        ConsistentRead: true,
       }),
     );
     return result.Items ?? [];

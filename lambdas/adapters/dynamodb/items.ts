@@ -131,11 +131,11 @@ export function itemToCoupon(item: Item): Coupon {
 }
 
 export function topupToItem(topup: Topup): Item {
-  return { pk: keys.accountPk(topup.accountId), sk: keys.topupSk(topup.id), recentAt: keys.recentAt('TOPUP', topup.createdAt, topup.id), kind: 'topup', ...topup };
+  return { pk: keys.accountPk(topup.accountId), sk: keys.topupSk(topup.id), recentPk: keys.accountPk(topup.accountId), recentAt: keys.recentAt('TOPUP', topup.createdAt, topup.id), kind: 'topup', ...topup };
 }
 
 export function itemToTopup(item: Item): Topup {
-  const { pk: _pk, sk: _sk, recentAt: _recentAt, kind: _kind, ...topup } = item;
+  const { pk: _pk, sk: _sk, recentPk: _recentPk, recentAt: _recentAt, kind: _kind, ...topup } = item;
   return topup as unknown as Topup;
 }
 
@@ -149,11 +149,11 @@ export function itemToPayment(item: Item): PaymentRecord {
 }
 
 export function paygInvoiceToItem(invoice: PaygInvoice | SubscriptionInvoice): Item {
-  return { pk: keys.accountPk(invoice.accountId), sk: keys.invoiceSk(invoice.id), recentAt: keys.recentAt('INVOICE', invoice.createdAt, invoice.id), ...invoice, kind: invoice.kind };
+  return { pk: keys.accountPk(invoice.accountId), sk: keys.invoiceSk(invoice.id), recentPk: keys.accountPk(invoice.accountId), recentAt: keys.recentAt('INVOICE', invoice.createdAt, invoice.id), ...invoice, kind: invoice.kind };
 }
 
 export function itemToInvoice(item: Item): PaygInvoice | SubscriptionInvoice {
   // `kind` is both the item's kind and the invoice's: 'payg' or 'subscription'.
-  const { pk: _pk, sk: _sk, recentAt: _recentAt, ...invoice } = item;
+  const { pk: _pk, sk: _sk, recentPk: _recentPk, recentAt: _recentAt, ...invoice } = item;
   return invoice as unknown as PaygInvoice | SubscriptionInvoice;
 }

@@ -14,11 +14,13 @@ export const DUE_INDEXES = {
 } as const;
 
 /**
- * A local index of an account's top-ups and invoices in creation order (their sort keys are ids:
- * a hashed Idempotency-Key, a Stripe invoice id), for the billing page's "most recent". Sparse:
- * only those items carry `recentAt` = `<KIND>#<createdAt>#<id>`.
+ * An index of an account's top-ups and invoices in creation order (their sort keys are ids: a
+ * hashed Idempotency-Key, a Stripe invoice id), for the billing page's "most recent". Sparse: only
+ * those items carry `recentPk` (the account) and `recentAt` = `<KIND>#<createdAt>#<id>`. Global, not
+ * local: a local index would cap each account's items at 10 GB (ledger entries never expire) and
+ * could not be added to a table that exists; the price is eventually consistent reads.
  */
-export const RECENT_INDEX = { name: 'recent', sortKey: 'recentAt' } as const;
+export const RECENT_INDEX = { name: 'recent', partitionKey: 'recentPk', sortKey: 'recentAt' } as const;
 
 /** Due-index partitions are spread over shards so that no single index partition runs hot. */
 export const DUE_INDEX_SHARDS = 4;
@@ -34,6 +36,7 @@ export function createTableInput(tableName: string) {
     AttributeDefinitions: [
       { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' as const },
       { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' as const },
+      { AttributeName: RECENT_INDEX.partitionKey, AttributeType: 'S' as const },
       { AttributeName: RECENT_INDEX.sortKey, AttributeType: 'S' as const },
       ...indexes.flatMap((i) => [
         { AttributeName: i.partitionKey, AttributeType: 'S' as const },
@@ -44,23 +47,23 @@ export function createTableInput(tableName: string) {
       { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' as const },
     ],
-    LocalSecondaryIndexes: [
+    GlobalSecondaryIndexes: [
+      ...indexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'KEYS_ONLY' as const },
+      })),
       {
         IndexName: RECENT_INDEX.name,
         KeySchema: [
-          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: RECENT_INDEX.partitionKey, KeyType: 'HASH' as const },
           { AttributeName: RECENT_INDEX.sortKey, KeyType: 'RANGE' as const },
         ],
         Projection: { ProjectionType: 'ALL' as const },
       },
     ],
-    GlobalSecondaryIndexes: indexes.map((i) => ({
-      IndexName: i.name,
-      KeySchema: [
-        { AttributeName: i.partitionKey, KeyType: 'HASH' as const },
-        { AttributeName: i.sortKey, KeyType: 'RANGE' as const },
-      ],
-      Projection: { ProjectionType: 'KEYS_ONLY' as const },
-    })),
   };
 }
