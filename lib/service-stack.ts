@@ -104,7 +104,6 @@ export class ServiceStack extends Stack {
       functionDefaults,
       deliveryDeadLetterQueue: props.scheduleDeliveryDeadLetterQueue,
       failedRunsQueue: props.scheduleFailedRunsQueue,
-      timeout: Duration.minutes(5),
     });
 
     const functions: Record<string, lambda.IFunction> = {};

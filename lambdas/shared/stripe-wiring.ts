@@ -5,6 +5,7 @@
  */
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { StripePaymentGateway, createStripeClient } from '../adapters/stripe/stripe-payment-gateway';
+import type { PaymentGateway } from '../domain/payment-gateway';
 import type { Config, StripeKeys } from './config';
 import { parseStripeKeys, stripeKeysFromEnv } from './config';
 import type { PaymentsWiring } from './production-deps';
@@ -28,4 +29,31 @@ export async function stripePayments(config: Config): Promise<PaymentsWiring> {
   const keys = await stripeKeysOf(config);
   const priceIds = { BEGINNER: keys.priceBeginner, PRO: keys.pricePro, TEAM: keys.priceTeam };
   return { payments: new StripePaymentGateway(createStripeClient({ secretKey: keys.secretKey }), { priceIds }), providerWebhookSecret: keys.webhookSecret };
+}
+
+/**
+ * A gateway that builds the real one at its first use, and again after a failed build. For a
+ * function whose main work does not need Stripe (the jobs worker starts auto-refills on the side):
+ * a missing or malformed Stripe secret must not stop it from running generations.
+ */
+export function lazyPayments(build: () => Promise<PaymentGateway>): PaymentGateway {
+  let built: Promise<PaymentGateway> | undefined;
+  const gateway = (): Promise<PaymentGateway> =>
+    (built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    }));
+  return {
+    ensureCustomer: async (accountId) => (await gateway()).ensureCustomer(accountId),
+    savedCard: async (customerId) => (await gateway()).savedCard(customerId),
+    createPayment: async (input) => (await gateway()).createPayment(input),
+    createOrChangeSubscription: async (input) => (await gateway()).createOrChangeSubscription(input),
+    cancelSubscriptionAtPeriodEnd: async (input) => (await gateway()).cancelSubscriptionAtPeriodEnd(input),
+    invoicePaygUsage: async (input) => (await gateway()).invoicePaygUsage(input),
+  };
+}
+
+/** Stripe read at first use (LambdaWiring.payments of the worker); it never verifies webhooks. */
+export async function lazyStripePayments(config: Config): Promise<PaymentsWiring> {
+  return { payments: lazyPayments(async () => (await stripePayments(config)).payments), providerWebhookSecret: '' };
 }

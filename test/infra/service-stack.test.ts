@@ -289,6 +289,10 @@ describe('service stack: the schedules', () => {
     expect(BILLING_JOB_FUNCTION.access.enqueuesJobs).toBeUndefined();
   });
 
+  it.each([SCHEDULED_FUNCTION.name, BILLING_JOB_FUNCTION.name])('gives %s ten minutes (reconcile scans the table; PAYG invoicing calls Stripe per account)', (name) => {
+    expect(functions.get(name)!.resource.Properties).toMatchObject({ Timeout: 600 });
+  });
+
   it.each([SCHEDULED_FUNCTION.name, BILLING_JOB_FUNCTION.name])('retries a failed %s run twice, then sends it to the failed-runs queue', (name) => {
     const runner = functions.get(name)!;
     const configs = Object.values(service.findResources('AWS::Lambda::EventInvokeConfig', { Properties: { FunctionName: { Ref: runner.logicalId } } })) as Resource[];

@@ -10,7 +10,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readConfig } from '../../lambdas/shared/config';
 import type { PaymentsWiring } from '../../lambdas/shared/production-deps';
 import { lambdaEntry } from '../../lambdas/shared/production-deps';
-import { readStripeSecret, stripeKeysOf, stripePayments } from '../../lambdas/shared/stripe-wiring';
+import type { PaymentGateway } from '../../lambdas/domain/payment-gateway';
+import { lazyPayments, lazyStripePayments, readStripeSecret, stripeKeysOf, stripePayments } from '../../lambdas/shared/stripe-wiring';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bfc-dev-stripe-AbCdEf';
@@ -116,5 +117,31 @@ describe('lambdaEntry', () => {
     await expect(handler('payments')).rejects.toThrow(/payments is not wired into this function/);
     await expect(handler('jobQueue')).rejects.toThrow(/jobQueue is not wired/);
     await expect(handler('provider')).rejects.toThrow(/provider is not wired/);
+  });
+});
+
+describe('lazy payments (the jobs worker)', () => {
+  test('nothing is read until the first use; concurrent first uses share one build; a failed build is tried again', async () => {
+    let builds = 0;
+    const gateway = lazyPayments(async () => {
+      builds += 1;
+      await new Promise((r) => setTimeout(r, 10));
+      if (builds === 1) throw new Error('Secrets Manager: InternalServiceError');
+      return { savedCard: async (customerId: string) => ({ paymentMethodId: `pm_${customerId}`, brand: 'visa', last4: '4242' }) } as unknown as PaymentGateway;
+    });
+    expect(builds).toBe(0);
+
+    await expect(gateway.savedCard('cus_1')).rejects.toThrow(/InternalServiceError/);
+    const cards = await Promise.all([gateway.savedCard('cus_2'), gateway.savedCard('cus_3'), gateway.savedCard('cus_4')]);
+
+    expect(cards.map((c) => c?.paymentMethodId)).toEqual(['pm_cus_2', 'pm_cus_3', 'pm_cus_4']);
+    expect(builds).toBe(2);
+  });
+
+  test('a worker without any Stripe setting still starts: only its first payment call fails', async () => {
+    const wiring = await lazyStripePayments(readConfig(ENV));
+
+    expect(wiring.providerWebhookSecret).toBe('');
+    await expect(wiring.payments.savedCard('cus_1')).rejects.toThrow(/STRIPE_SECRET_ARN/);
   });
 });

@@ -3,7 +3,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { runGeneration } from '../../use-cases/run-generation';
 import { startAutoRefill } from '../../use-cases/start-auto-refill';
 import { lambdaEntry } from '../../shared/production-deps';
-import { stripePayments } from '../../shared/stripe-wiring';
+import { lazyStripePayments } from '../../shared/stripe-wiring';
 import { SimulatedProvider } from '../../adapters/simulated-provider';
 import { processJobBatch } from './sqs-batch';
 
@@ -16,7 +16,8 @@ export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEve
   );
 
 export const handler = lambdaEntry(createRunGenerationsHandler, {
-  payments: stripePayments,
+  // Read at the first auto-refill, not at cold start: a Stripe secret problem must not stop generations.
+  payments: lazyStripePayments,
   // No real model provider is wired yet: the simulated one stands in (params.simulate is refused outside local mode).
   provider: () => new SimulatedProvider(),
 });
