@@ -7,6 +7,9 @@
 import * as path from 'node:path';
 import { HTTP_ROUTES } from '../lambdas/handlers/http/routes';
 import type { RouteSpec } from '../lambdas/handlers/http/routes';
+import type { DUE_INDEXES } from '../lambdas/adapters/dynamodb/table-schema';
+
+export type DueIndexName = keyof typeof DUE_INDEXES;
 
 const LAMBDAS_DIR = path.join(__dirname, '..', 'lambdas');
 
@@ -15,9 +18,9 @@ export type TableAccess = 'none' | 'read' | 'read-write';
 export interface FunctionAccess {
   /** Items of the table: `read` is GetItem/BatchGetItem/Query; `read-write` adds PutItem/UpdateItem/ConditionCheckItem (what TransactWriteItems needs). Nothing may delete. */
   readonly table: TableAccess;
-  /** Queries the sparse due-time indexes (scheduled jobs). @default false */
-  readonly dueIndexes?: boolean;
-  /** Queries the `recent` local index (an account's latest top-ups and invoices, for billing). @default false */
+  /** The sparse due-time indexes it queries (scheduled jobs), by name. @default none */
+  readonly dueIndexes?: readonly DueIndexName[];
+  /** Queries the `recent` index (an account's latest top-ups and invoices, for billing). @default false */
   readonly recentIndex?: boolean;
   /** Scans the table (the reconcile job's full pass). @default false */
   readonly scan?: boolean;
@@ -109,7 +112,7 @@ export const SCHEDULED_FUNCTION: FunctionSpec = {
   name: 'run-job',
   entry: path.join(LAMBDAS_DIR, 'handlers', 'schedule', 'run-job.ts'),
   exportName: 'handler',
-  access: { table: 'read-write', dueIndexes: true, scan: true, enqueuesJobs: true },
+  access: { table: 'read-write', dueIndexes: ['grantDue', 'expiryDue', 'jobDue'], scan: true, enqueuesJobs: true },
 };
 
 /** The scheduled jobs that charge through Stripe: auto-refill sweep, PAYG invoicing. No queue, no scan. */
@@ -117,7 +120,7 @@ export const BILLING_JOB_FUNCTION: FunctionSpec = {
   name: 'run-billing-job',
   entry: path.join(LAMBDAS_DIR, 'handlers', 'schedule', 'run-billing-job.ts'),
   exportName: 'handler',
-  access: { table: 'read-write', dueIndexes: true, stripe: true },
+  access: { table: 'read-write', dueIndexes: ['refillDue', 'paygDue'], stripe: true },
 };
 
 /** Every function of the service. */

@@ -25,8 +25,8 @@ export interface ServiceResources {
   readonly stripeSecret: secretsmanager.ISecret;
 }
 
-export function dueIndexArns(table: dynamodb.ITable): string[] {
-  return Object.values(DUE_INDEXES).map((i) => `${table.tableArn}/index/${i.name}`);
+export function dueIndexArns(table: dynamodb.ITable, names: readonly (keyof typeof DUE_INDEXES)[]): string[] {
+  return names.map((name) => `${table.tableArn}/index/${DUE_INDEXES[name].name}`);
 }
 
 export function grantFunctionAccess(principal: iam.IGrantable, access: FunctionAccess, resources: ServiceResources): void {
@@ -41,9 +41,9 @@ export function grantFunctionAccess(principal: iam.IGrantable, access: FunctionA
   } else if (access.scan) {
     throw new Error('scan needs table access');
   }
-  if (access.dueIndexes) {
+  if (access.dueIndexes && access.dueIndexes.length > 0) {
     if (access.table === 'none') throw new Error('dueIndexes needs table access');
-    principal.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INDEX_QUERY_ACTIONS], resources: dueIndexArns(table) }));
+    principal.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: [...INDEX_QUERY_ACTIONS], resources: dueIndexArns(table, access.dueIndexes) }));
   }
   if (access.recentIndex) {
     if (access.table === 'none') throw new Error('recentIndex needs table access');

@@ -198,9 +198,9 @@ describe('service stack: least privilege', () => {
           ];
     expect(onTable.flatMap(dynamo).sort()).toEqual(expected.sort());
     for (const s of onTable) expect(resourcesOf(s).every((r) => refersTo(r, tableId))).toBe(true);
-    if (access.dueIndexes || access.recentIndex) {
+    if ((access.dueIndexes?.length ?? 0) > 0 || access.recentIndex) {
       expect([...new Set(onIndexes.flatMap(dynamo))]).toEqual(['dynamodb:Query']);
-      const expectedIndexes = [...(access.dueIndexes ? Object.values(DUE_INDEXES).map((i) => i.name) : []), ...(access.recentIndex ? [RECENT_INDEX.name] : [])];
+      const expectedIndexes = [...(access.dueIndexes ?? []).map((name) => DUE_INDEXES[name].name), ...(access.recentIndex ? [RECENT_INDEX.name] : [])];
       expect(onIndexes.flatMap(resourcesOf).map((r) => JSON.stringify(r).match(/\/index\/(\w+)/)![1]).sort()).toEqual(expectedIndexes.sort());
     } else {
       expect(onIndexes).toEqual([]);
@@ -278,6 +278,12 @@ describe('service stack: the schedules', () => {
       reconcile: 'cron(15 3 * * ? *)',
     });
     service.resourceCountIs('AWS::Scheduler::Schedule', SCHEDULED_JOBS.length);
+  });
+
+  it('splits the due indexes between the two runners: each queries only those of its own jobs', () => {
+    expect(SCHEDULED_FUNCTION.access.dueIndexes).toEqual(['grantDue', 'expiryDue', 'jobDue']);
+    expect(BILLING_JOB_FUNCTION.access.dueIndexes).toEqual(['refillDue', 'paygDue']);
+    expect([...SCHEDULED_FUNCTION.access.dueIndexes!, ...BILLING_JOB_FUNCTION.access.dueIndexes!].sort()).toEqual(Object.keys(DUE_INDEXES).sort());
   });
 
   it('runs the ledger jobs and the Stripe jobs in two functions: only the second holds the Stripe secret, only the first scans', () => {
