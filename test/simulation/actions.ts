@@ -380,12 +380,18 @@ export class Actions {
         const send = (what: string, c: number) => w.callUntilAnswered(what, 'POST', '/v1/topups', { as: accountId, body: { credits: c }, headers: { 'idempotency-key': key } });
         const first = await send(`topup:t${n}`, credits);
         w.note(`  → ${first.all.map((a) => `${a.status}${a.faults.length ? `[${a.faults.join(',')}]` : ''}`).join('→')}`);
-        const body = first.last.body as { id?: string; status?: string; credits?: number; amount?: { value: number; currency: string }; clientSecret?: string };
-        if (first.last.status !== 201 || !body.id || !body.clientSecret?.endsWith('_secret_sim') || body.credits !== credits || body.amount?.value !== credits || !['pending', 'succeeded'].includes(body.status ?? '')) {
+        const body = first.last.body as { id?: string; status?: string; credits?: number; amount?: { value: number; currency: string }; clientSecret?: string | null };
+        // A retry after a lost answer may find the top-up already settled: its state, and no payment to confirm.
+        const settled = body.status === 'succeeded' && body.clientSecret === null;
+        if (first.last.status !== 201 || !body.id || !(settled || body.clientSecret?.endsWith('_secret_sim')) || body.credits !== credits || body.amount?.value !== credits || !['pending', 'succeeded'].includes(body.status ?? '')) {
           w.problem(`t${n}: POST /v1/topups answered ${first.last.status} ${JSON.stringify(body)}`);
           return;
         }
-        const paymentId = body.clientSecret.slice(0, -'_secret_sim'.length);
+        const paymentId = body.clientSecret ? body.clientSecret.slice(0, -'_secret_sim'.length) : (await w.store.getTopup(accountId, body.id))?.paymentId;
+        if (!paymentId) {
+          w.problem(`t${n}: top-up ${body.id} answered settled but has no payment`);
+          return;
+        }
         if (!this.model.payments.has(paymentId)) this.model.addPayment({ paymentId, accountId, credits, source: 'simulator', creditable: true, status: 'pending', topupId: body.id });
         else w.problem(`t${n}: a new top-up reused payment ${paymentId}`);
         if (replay === 'same-again') {
