@@ -17,6 +17,7 @@ import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
+import { recordPendingTopup } from './record-pending-topup';
 import { updateAccount } from './update-account';
 
 export type AutoRefillResult = Extract<RefillDecision, { kind: 'skip' }>['reason'] | 'started' | 'declined' | 'authentication_required' | 'no_payment_method';
@@ -38,10 +39,8 @@ export async function startAutoRefill(deps: UseCaseDeps, accountId: string): Pro
   if (!card) return release(deps, accountId, decision.topupId, 'declined', 'no_payment_method');
 
   const { amountCents, currency } = priceOfCredits(decision.credits, TOPUP_CENTS_PER_CREDIT);
-  const at = deps.clock.now().toISOString();
-  const topup = { id: decision.topupId, accountId, purpose: 'auto_refill' as const, credits: decision.credits, amountCents, currency, status: 'pending' as const, paymentId: null, createdAt: at, updatedAt: at };
-  // `exists`: a retry of this refill (its lease lapsed) recorded it already; the payment key makes the charge the same one too.
-  await withOptimisticRetry(async () => ((await deps.store.createTopup(topup)) === 'retry' ? retry('store_busy') : done(undefined)));
+  // A retry of this refill (its lease lapsed) finds the top-up recorded already; the payment key makes the charge the same one too.
+  await recordPendingTopup(deps, { id: decision.topupId, accountId, purpose: 'auto_refill', credits: decision.credits, amountCents, currency });
   const payment = await deps.payments.createPayment({
     accountId,
     customerId,
