@@ -63,6 +63,16 @@ export async function productionDeps(wiring: LambdaWiring, env: Record<string, s
   };
 }
 
+/** `build` run at the first call, its promise shared by every call after; a failed build is not kept, so the next call builds again. */
+export function onceUntilFailure<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () =>
+    (built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    }));
+}
+
 export type LambdaHandler<H extends (...args: never[]) => unknown> = ((...args: Parameters<H>) => Promise<Awaited<ReturnType<H>>>) & { readonly wiredPorts: WiredPorts };
 
 /**
@@ -71,12 +81,7 @@ export type LambdaHandler<H extends (...args: never[]) => unknown> = ((...args: 
  * Manager answered 500) is not kept, so the next invocation tries again.
  */
 export function lambdaEntry<H extends (...args: never[]) => unknown>(create: (deps: UseCaseDeps) => H, wiring: LambdaWiring = {}): LambdaHandler<H> {
-  let built: Promise<H> | undefined;
-  const build = (): Promise<H> =>
-    (built ??= productionDeps(wiring).then(create, (error: unknown) => {
-      built = undefined;
-      throw error;
-    }));
+  const build = onceUntilFailure(async () => create(await productionDeps(wiring)));
   const handler = async (...args: Parameters<H>): Promise<Awaited<ReturnType<H>>> => (await (await build())(...args)) as Awaited<ReturnType<H>>;
   return Object.assign(handler, { wiredPorts: { jobQueue: Boolean(wiring.jobQueue), payments: Boolean(wiring.payments), provider: Boolean(wiring.provider) } });
 }

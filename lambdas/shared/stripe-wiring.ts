@@ -9,6 +9,7 @@ import type { PaymentGateway } from '../domain/payment-gateway';
 import type { Config, StripeKeys } from './config';
 import { parseStripeKeys, stripeKeysFromEnv } from './config';
 import type { PaymentsWiring } from './production-deps';
+import { onceUntilFailure } from './production-deps';
 
 export async function readStripeSecret(client: Pick<SecretsManagerClient, 'send'>, secretArn: string): Promise<StripeKeys> {
   const answer = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
@@ -37,12 +38,7 @@ export async function stripePayments(config: Config): Promise<PaymentsWiring> {
  * a missing or malformed Stripe secret must not stop it from running generations.
  */
 export function lazyPayments(build: () => Promise<PaymentGateway>): PaymentGateway {
-  let built: Promise<PaymentGateway> | undefined;
-  const gateway = (): Promise<PaymentGateway> =>
-    (built ??= build().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    }));
+  const gateway = onceUntilFailure(build);
   return {
     ensureCustomer: async (accountId) => (await gateway()).ensureCustomer(accountId),
     savedCard: async (customerId) => (await gateway()).savedCard(customerId),
