@@ -8,9 +8,6 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +18,8 @@ import type { HttpEvent, HttpResult } from '../../lambdas/shared/http-route';
 import { httpFunctionSpecs } from '../../lib/function-catalog';
 import { lambdaBundleOptions } from '../../lib/tooling/lambda-bundle';
 import type { TestTable } from '../support/dynamodb';
+import type { FakeSecretsManager } from '../support/fake-secrets-manager';
+import { startFakeSecretsManager } from '../support/fake-secrets-manager';
 import { createTestTable, dropTestTable } from '../support/dynamodb';
 
 const JWT_SECRET = 'bundle-test-secret-that-is-long-enough';
@@ -29,36 +28,19 @@ const STRIPE_KEYS = { secretKey: 'sk_test_bundle', webhookSecret: 'whsec_bundle_
 
 let outDir: string;
 let table: TestTable;
-let secretsManager: { url: string; requests: Array<{ target: string; secretId: unknown; signedWith: string }>; close(): void };
+let secretsManager: FakeSecretsManager;
 
 beforeAll(async () => {
   outDir = mkdtempSync(path.join(tmpdir(), 'bfc-bundle-run-'));
   table = await createTestTable();
-  secretsManager = await startSecretsManager();
+  secretsManager = await startFakeSecretsManager({ arn: SECRET_ARN, secretString: () => JSON.stringify(STRIPE_KEYS) });
 }, 60_000);
 
 afterAll(async () => {
-  secretsManager?.close();
+  await secretsManager?.close();
   if (table) await dropTestTable(table);
   rmSync(outDir, { recursive: true, force: true });
 });
-
-async function startSecretsManager() {
-  const requests: Array<{ target: string; secretId: unknown; signedWith: string }> = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { SecretId?: unknown };
-      const credential = /Credential=([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? '';
-      requests.push({ target: String(req.headers['x-amz-target']), secretId: body.SecretId, signedWith: credential });
-      res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify({ ARN: SECRET_ARN, Name: 'bfc-test-stripe', SecretString: JSON.stringify(STRIPE_KEYS) }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => server.close() };
-}
 
 async function bundle(functionName: string): Promise<{ file: string; exportName: string }> {
   const spec = httpFunctionSpecs().find((s) => s.name === functionName)!;
@@ -135,7 +117,8 @@ test('the Stripe webhook bundle reads its keys from Secrets Manager at cold star
   expect(forged.statusCode).toBe(400);
   expect(JSON.parse(forged.body)).toMatchObject({ error: { code: 'invalid_signature' } });
   // One read per cold start (two processes), by ARN, signed with the role's credentials.
-  expect(secretsManager.requests).toEqual([
+  const signedWith = (authorization: string) => /Credential=([^/]+)\//.exec(authorization)?.[1] ?? '';
+  expect(secretsManager.requests.map((r) => ({ target: r.target, secretId: r.secretId, signedWith: signedWith(r.authorization) }))).toEqual([
     { target: 'secretsmanager.GetSecretValue', secretId: SECRET_ARN, signedWith: 'ASIABUNDLETEST' },
     { target: 'secretsmanager.GetSecretValue', secretId: SECRET_ARN, signedWith: 'ASIABUNDLETEST' },
   ]);

@@ -3,9 +3,6 @@
  * file wires, and the Stripe keys read from Secrets Manager (through the real SDK client, against a
  * small stand-in for the Secrets Manager endpoint).
  */
-import type { IncomingMessage } from 'node:http';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readConfig } from '../../lambdas/shared/config';
 import type { PaymentsWiring } from '../../lambdas/shared/production-deps';
@@ -13,40 +10,26 @@ import { lambdaEntry } from '../../lambdas/shared/production-deps';
 import type { PaymentGateway } from '../../lambdas/domain/payment-gateway';
 import { lazyPayments, lazyStripePayments, readStripeSecret, stripeKeysOf, stripePayments } from '../../lambdas/shared/stripe-wiring';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
+import { startFakeSecretsManager } from '../support/fake-secrets-manager';
 
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:bfc-dev-stripe-AbCdEf';
 const KEYS = { secretKey: 'sk_test_51FromSecretsManager', webhookSecret: 'whsec_from_secrets_manager', priceBeginner: 'price_b', pricePro: 'price_p', priceTeam: 'price_t' };
 const ENV = { TABLE_NAME: 'credits', JOBS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs', AWS_REGION: 'eu-west-1' };
 
-/** A stand-in for Secrets Manager's GetSecretValue (JSON 1.1 protocol): answers `secretString`, or `status` with an error. */
-async function startSecretsManager(answer: () => { status: number; secretString?: string }) {
-  const requests: Array<{ target: string | undefined; body: Record<string, unknown>; signed: boolean }> = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c.toString()));
-    req.on('end', () => {
-      requests.push({ target: req.headers['x-amz-target'] as string | undefined, body: JSON.parse(raw) as Record<string, unknown>, signed: String(req.headers.authorization).startsWith('AWS4-HMAC-SHA256') });
-      const { status, secretString } = answer();
-      res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify(status === 200 ? { ARN: SECRET_ARN, Name: 'bfc-dev-stripe', SecretString: secretString } : { __type: 'InternalServiceError', message: 'try again' }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new SecretsManagerClient({
-    region: 'eu-west-1',
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
-    maxAttempts: 1,
-  });
-  return { client, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+/** The stand-in, and a real SDK client pointed at it. */
+async function startSecretsManager(secretString: () => string) {
+  const fake = await startFakeSecretsManager({ arn: SECRET_ARN, secretString });
+  const client = new SecretsManagerClient({ region: 'eu-west-1', endpoint: fake.url, credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' }, maxAttempts: 1 });
+  const requests = () => fake.requests.map((r) => ({ target: r.target, body: { SecretId: r.secretId }, signed: r.authorization.startsWith('AWS4-HMAC-SHA256') }));
+  return { client, requests, close: () => fake.close() };
 }
 
 describe('Stripe keys from Secrets Manager', () => {
   test('GetSecretValue by ARN, signed, parsed into the keys', async () => {
-    const sm = await startSecretsManager(() => ({ status: 200, secretString: JSON.stringify(KEYS) }));
+    const sm = await startSecretsManager(() => JSON.stringify(KEYS));
     try {
       await expect(readStripeSecret(sm.client, SECRET_ARN)).resolves.toEqual(KEYS);
-      expect(sm.requests).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: SECRET_ARN }, signed: true }]);
+      expect(sm.requests()).toEqual([{ target: 'secretsmanager.GetSecretValue', body: { SecretId: SECRET_ARN }, signed: true }]);
       // The config path: the ARN wins, nothing is read from STRIPE_* variables.
       await expect(stripeKeysOf(readConfig({ ...ENV, STRIPE_SECRET_ARN: SECRET_ARN }), sm.client)).resolves.toEqual(KEYS);
     } finally {
@@ -55,7 +38,7 @@ describe('Stripe keys from Secrets Manager', () => {
   });
 
   test('a malformed secret fails the cold start with what is wrong, never the value', async () => {
-    const sm = await startSecretsManager(() => ({ status: 200, secretString: JSON.stringify({ ...KEYS, webhookSecret: 'sk_test_51FromSecretsManager' }) }));
+    const sm = await startSecretsManager(() => JSON.stringify({ ...KEYS, webhookSecret: 'sk_test_51FromSecretsManager' }));
     try {
       const error = (await readStripeSecret(sm.client, SECRET_ARN).catch((e: unknown) => e)) as Error;
       expect(error.message).toMatch(/^Invalid Stripe secret: webhookSecret/);
