@@ -9,11 +9,12 @@ import { publishJobMetrics } from './job-metrics';
  */
 export function createJobRunner(jobs: Readonly<Record<string, ScheduledJob>>) {
   return async (event: { job?: string }): Promise<unknown> => {
-    const job = event.job && Object.hasOwn(jobs, event.job) ? jobs[event.job] : undefined;
-    if (!job || !event.job) throw new Error(`unknown scheduled job ${String(event.job)}`);
+    const name = event.job ?? '';
+    const job = Object.hasOwn(jobs, name) ? jobs[name] : undefined;
+    if (!job) throw new Error(`unknown scheduled job ${String(event.job)}`);
     const result = await job();
-    log().info('scheduled job finished', { job: event.job, result: result as Record<string, unknown> });
-    publishJobMetrics(event.job, result);
+    log().info('scheduled job finished', { job: name, result: result as Record<string, unknown> });
+    publishJobMetrics(name, result);
     return result;
   };
 }
