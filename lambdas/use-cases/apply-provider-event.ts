@@ -7,7 +7,7 @@ import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { applySubscriptionEvent } from './apply-subscription-event';
 import { creditPayment } from './credit-payment';
-import { settlePaygInvoicePaid } from './payg';
+import { settlePaygInvoicePaid } from './settle-payg-invoice';
 import { recordPaymentFailure } from './record-payment-failure';
 import { reversePayment } from './reverse-payment';
 

@@ -6,7 +6,7 @@ import type { Account } from '../domain/account';
 import { TOPUP_CENTS_PER_CREDIT } from '../domain/catalog';
 import { DomainError } from '../domain/errors';
 import type { PaygInvoice } from '../domain/payg';
-import { assertPaygAvailable, settlePaygInvoice, startPaygInvoice } from '../domain/payg';
+import { assertPaygAvailable, startPaygInvoice } from '../domain/payg';
 import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
@@ -64,26 +64,4 @@ async function sendInvoice(deps: UseCaseDeps, invoice: PaygInvoice): Promise<voi
   if (current?.status === 'pending') await deps.store.markPaygInvoiceSent(current, invoiceId, deps.clock.now().toISOString());
   await updateAccount(deps, invoice.accountId, (latest) => (latest.payg.pendingInvoiceId === invoice.id ? { payg: { ...latest.payg, pendingInvoiceId: null } } : null));
   log().info('PAYG usage invoiced', { invoiceId: invoice.id, credits: invoice.credits });
-}
-
-/** A PAYG invoice was paid: its credits stop counting as used, once. */
-export async function settlePaygInvoicePaid(deps: UseCaseDeps, accountId: string, invoiceId: string, eventId: string): Promise<string> {
-  return withOptimisticRetry(async () => {
-    const [account, invoice] = await Promise.all([deps.store.loadAccount(accountId), deps.store.getPaygInvoice(accountId, invoiceId)]);
-    if (!account || !invoice) throw new DomainError('event_not_ready', `Invoice ${invoiceId} of ${accountId} is not known yet.`);
-    if (invoice.status === 'paid') return done('already_applied');
-    const now = deps.clock.now();
-    const settled = settlePaygInvoice(account, invoice, now);
-    const outcome = await deps.store.commit({
-      before: account,
-      after: settled.account,
-      entries: settled.change.entries,
-      at: now.toISOString(),
-      providerEventId: eventId,
-      paygInvoice: { ...invoice, status: 'paid', updatedAt: now.toISOString() },
-    });
-    if (outcome.kind === 'committed') return done('settled');
-    if (outcome.kind === 'already_applied') return done('already_applied');
-    return retry(outcome.kind);
-  });
 }
