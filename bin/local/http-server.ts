@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as z from 'zod';
 import { compilePathTemplate, errorResponse, type GatewayRequest, type GatewayResponse, type LocalGateway, type PathTemplate } from './gateway';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -34,6 +35,24 @@ export class ControlRouteError extends Error {
     super(message);
     this.name = 'ControlRouteError';
   }
+}
+
+/**
+ * A control route's JSON body, checked against `schema` (use strict objects: unknown fields are
+ * refused, as on the API). An empty body reads as `{}`. Bad JSON or a bad shape is a 400 invalid_request.
+ */
+export function parseControlBody<T>(request: Pick<ControlRequest, 'body'>, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = request.body ? JSON.parse(request.body) : {};
+  } catch {
+    throw new ControlRouteError(400, 'invalid_request', 'Body must be JSON');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new ControlRouteError(400, 'invalid_request', z.prettifyError(parsed.error).replace(/\n/g, ' '));
+  }
+  return parsed.data;
 }
 
 export interface LocalHttpServerOptions {
