@@ -1,10 +1,12 @@
 /**
  * `npm start`: the whole service on this machine. DynamoDB Local (the official engine) + the same
  * handlers as in AWS behind a local API Gateway stand-in with HS256 dev tokens, plus local-only control
- * routes to move the clock, run scheduled jobs and mint tokens.
+ * routes to move the clock (and with it the simulated Stripe billing clock), run scheduled jobs, refund
+ * or dispute simulated payments and mint tokens.
  *
  * Environment: PORT (3000), HOST (127.0.0.1), LOCAL_JWT_SECRET ('local-dev-secret'),
- * DYNAMODB_LOCAL_PORT (0 = any free port).
+ * STRIPE_WEBHOOK_SECRET (LOCAL_WEBHOOK_SECRET: the simulator signs and the webhook handler verifies with
+ * this one secret), DYNAMODB_LOCAL_PORT (0 = any free port).
  * Ctrl-C / SIGTERM close the server, stop DynamoDB Local and exit 0.
  */
 import * as z from 'zod';
@@ -19,11 +21,13 @@ import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
 import { createLocalGateway, signDevToken } from './local/gateway';
 import { localCardRoute } from './local/local-card-route';
+import { localClockRoutes } from './local/local-clock-routes';
+import { creditedPaymentAmount, localPaymentRoutes } from './local/local-payment-routes';
 import { waitForQueuesToSettle } from './local/queue-settle';
 import { makeSqsClient, startSqsEmulator, type SqsEmulator } from './local/sqs-emulator';
 import { startSqsPoller, type SqsPoller } from './local/sqs-poller';
 import { createJobQueues } from './local/sqs-queues';
-import { close, ControlRouteError, createLocalHttpServer, listen, type ControlRequest, type ControlRoute } from './local/http-server';
+import { close, ControlRouteError, createLocalHttpServer, listen, parseControlBody, type ControlRoute } from './local/http-server';
 
 const TABLE_NAME = 'banana-flow-credits-local';
 /**
@@ -44,15 +48,6 @@ const EnvSchema = z.object({
   DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 });
 
-const ClockChange = z
-  .strictObject({
-    advanceSeconds: z.number().finite().optional(),
-    set: z.iso.datetime({ offset: true }).optional(),
-  })
-  .refine((c) => (c.advanceSeconds === undefined) !== (c.set === undefined), {
-    message: 'Give exactly one of advanceSeconds (number) or set (ISO date-time)',
-  });
-
 const TokenRequest = z.strictObject({
   sub: z.string().min(1),
   account_id: z.string().min(1).optional(),
@@ -61,36 +56,11 @@ const TokenRequest = z.strictObject({
   expiresInSeconds: z.number().int().positive().optional(),
 });
 
-function parseJsonBody<T>(request: ControlRequest, schema: z.ZodType<T>): T {
-  let json: unknown;
-  try {
-    json = request.body ? JSON.parse(request.body) : {};
-  } catch {
-    throw new ControlRouteError(400, 'invalid_request', 'Body must be JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    throw new ControlRouteError(400, 'invalid_request', z.prettifyError(parsed.error).replace(/\n/g, ' '));
-  }
-  return parsed.data;
-}
-
-function controlRoutes(clock: SettableClock, service: Service, jwtSecret: string, settle: () => Promise<void>): ControlRoute[] {
+function controlRoutes(clock: SettableClock, service: Service, payments: PaymentSimulator, jwtSecret: string, settle: () => Promise<void>): ControlRoute[] {
   return [
-    {
-      method: 'GET',
-      path: '/_local/clock',
-      handle: async () => ({ statusCode: 200, body: { now: clock.now().toISOString() } }),
-    },
-    {
-      method: 'POST',
-      path: '/_local/clock',
-      handle: async (request) => {
-        const change = parseJsonBody(request, ClockChange);
-        const now = change.set !== undefined ? clock.set(new Date(change.set)) : clock.advance(change.advanceSeconds ?? 0);
-        return { statusCode: 200, body: { now: now.toISOString() } };
-      },
-    },
+    // Moving the clock moves the simulator's billing clock too: subscriptions renew as in Stripe.
+    ...localClockRoutes(clock, payments),
+    ...localPaymentRoutes({ payments, amountCentsOf: creditedPaymentAmount(service.deps.store) }),
     {
       method: 'POST',
       path: '/_local/jobs/{name}',
@@ -116,7 +86,7 @@ function controlRoutes(clock: SettableClock, service: Service, jwtSecret: string
       method: 'POST',
       path: '/_local/token',
       handle: async (request) => {
-        const claims = parseJsonBody(request, TokenRequest);
+        const claims = parseControlBody(request, TokenRequest);
         return { statusCode: 200, body: { token: await signDevToken(jwtSecret, { ...claims, now: clock.now() }) } };
       },
     },
@@ -171,7 +141,8 @@ async function main(): Promise<void> {
   if (shuttingDown) return;
 
   const clock = new SettableClock();
-  const payments = new PaymentSimulator(LOCAL_WEBHOOK_SECRET, () => clock.now());
+  // One webhook secret: the simulator signs with the one the webhook handler verifies with.
+  const payments = new PaymentSimulator(env.STRIPE_WEBHOOK_SECRET, () => clock.now());
   const service = buildService({
     db,
     tableName: TABLE_NAME,
@@ -198,7 +169,7 @@ async function main(): Promise<void> {
     await payments.settle();
     await waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 120_000 });
   };
-  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, env.LOCAL_JWT_SECRET, settle) });
+  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, payments, env.LOCAL_JWT_SECRET, settle) });
   running.server = server;
   const address = await listen(server, env.PORT, env.HOST);
   if (shuttingDown) return;
@@ -226,9 +197,11 @@ Banana Flow credits API (local) ready in ${Math.round(performance.now() - starte
   SQS emulator    ${sqsEmulator.endpoint}  queues banana-flow-jobs (+ -dlq)
 Routes:
 ${routeList || '  (none registered yet)'}
-  POST   /_local/clock {"advanceSeconds":n} | {"set":"ISO"}   GET /_local/clock
+  POST   /_local/clock {"advanceSeconds":n} | {"set":"ISO"}  (renews due subscriptions)   GET /_local/clock
   PUT    /_local/card {"behaviour":"succeed"|"decline"|"require_action"}  (JWT: the caller's simulated card)
-  POST   /_local/jobs/{name}   POST /_local/settle (waits for queued jobs)   POST /_local/token {"sub":"…","groups":["admin"]}
+  POST   /_local/payments/{paymentId}/refund {"amountCents"?:n}  (this refund; omitted = the rest)
+  POST   /_local/payments/{paymentId}/dispute {"outcome":"open"|"won"|"lost"}
+  POST   /_local/jobs/{name}   POST /_local/settle (waits for webhooks and queued jobs)   POST /_local/token {"sub":"…","groups":["admin"]}
 
 Dev token (sub dev-user, owner of acct_dev, 10 years):
   ${devToken}
