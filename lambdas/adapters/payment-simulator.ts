@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { periodStartAt } from '../domain/billing-period';
 import { PLANS } from '../domain/catalog';
-import type { CreatePaymentInput, PaymentCreated, PaymentGateway, SavedCard, SubscriptionChange, SubscriptionResult } from '../domain/payment-gateway';
+import type { CreatePaymentInput, PaymentCreated, PaymentGateway, SavedCard, SubscriptionChange, SubscriptionResult, SubscriptionState } from '../domain/payment-gateway';
+import type { PaidPlanId } from '../domain/subscription';
 
 export type CardBehaviour = 'succeed' | 'decline' | 'require_action';
 
@@ -24,6 +25,12 @@ export class PaymentSimulator implements PaymentGateway {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly subscriptions = new Map<string, SimulatedSubscription>();
   private readonly invoices = new Set<string>();
+  /** Every successful charge (top-ups and paid invoices), by payment id: what refunds and disputes act on. */
+  private readonly charges = new Map<string, { amountCents: number }>();
+  /** Paid invoices' payments, by invoice id. */
+  private readonly invoicePayments = new Map<string, string>();
+  /** Plan changes answered, by idempotency key (replayed like Stripe). */
+  private readonly changes = new Map<string, { subscriptionId: string; pending: PendingUpgrade | null }>();
   private eventCounter = 0;
 
   constructor(
@@ -39,6 +46,10 @@ export class PaymentSimulator implements PaymentGateway {
 
   setCardBehaviour(customerId: string, behaviour: CardBehaviour): void {
     this.cards.set(customerId, behaviour);
+  }
+
+  private cardOf(customerId: string): CardBehaviour {
+    return this.cards.get(customerId) ?? 'succeed';
   }
 
   async ensureCustomer(accountId: string): Promise<string> {
@@ -66,6 +77,7 @@ export class PaymentSimulator implements PaymentGateway {
     }
     // The customer "pays" at once (on-session this stands in for Stripe.js confirming the payment).
     this.payments.set(paymentId, { input, status: 'succeeded' });
+    this.charges.set(paymentId, { amountCents: input.amountCents });
     this.send('payment_intent.succeeded', this.paymentIntent(paymentId, input, 'succeeded'));
     return { paymentId, status: 'processing', clientSecret: offSession ? null : `${paymentId}_secret_sim` };
   }
@@ -73,37 +85,96 @@ export class PaymentSimulator implements PaymentGateway {
   /** Refunds part or all of a payment, as the Stripe dashboard would; reported as charge.refunded. */
   refund(paymentId: string, amountRefundedCents: number): void {
     const payment = this.requirePayment(paymentId);
-    this.send('charge.refunded', { id: `ch_sim_${digest(paymentId).slice(0, 20)}`, object: 'charge', payment_intent: paymentId, amount: payment.input.amountCents, amount_refunded: amountRefundedCents, refunded: amountRefundedCents >= payment.input.amountCents });
+    this.send('charge.refunded', { id: `ch_sim_${digest(paymentId).slice(0, 20)}`, object: 'charge', payment_intent: paymentId, amount: payment.amountCents, amount_refunded: amountRefundedCents, refunded: amountRefundedCents >= payment.amountCents });
+  }
+
+  /** The amount of a payment the simulator made (a top-up or a paid invoice); null if it made none. */
+  paymentAmountCents(paymentId: string): number | null {
+    return this.charges.get(paymentId)?.amountCents ?? null;
   }
 
   /** Opens (or closes) a dispute on a payment; reported as charge.dispute.created / .closed. */
   dispute(paymentId: string, outcome: 'open' | 'won' | 'lost'): void {
     const payment = this.requirePayment(paymentId);
-    const dispute = { id: `dp_sim_${digest(paymentId).slice(0, 20)}`, object: 'dispute', payment_intent: paymentId, amount: payment.input.amountCents, status: outcome === 'open' ? 'needs_response' : outcome };
+    const dispute = { id: `dp_sim_${digest(paymentId).slice(0, 20)}`, object: 'dispute', payment_intent: paymentId, amount: payment.amountCents, status: outcome === 'open' ? 'needs_response' : outcome };
     this.send(outcome === 'open' ? 'charge.dispute.created' : 'charge.dispute.closed', dispute);
   }
 
   async createOrChangeSubscription(input: SubscriptionChange): Promise<SubscriptionResult> {
     const known = input.subscriptionId ? this.subscriptions.get(input.subscriptionId) : undefined;
-    if (known) {
-      // A plan change: Stripe prorates on the next invoice and reports the change at once.
-      if (known.plan !== input.plan) {
-        known.plan = input.plan;
-        known.cancelAtPeriodEnd = false;
-        this.send('customer.subscription.updated', this.subscriptionObject(known));
-      }
-      return { subscriptionId: known.id, status: known.status, clientSecret: null };
-    }
+    if (known) return input.proration === 'invoice_now' ? this.upgrade(known, input) : this.swapPrice(known, input.plan);
     const id = `sub_sim_${digest(input.idempotencyKey).slice(0, 20)}`;
     const existing = this.subscriptions.get(id);
-    if (existing) return { subscriptionId: id, status: existing.status, clientSecret: null };
+    if (existing) return { subscriptionId: id, status: existing.status, clientSecret: existing.status === 'incomplete' ? `${id}_secret_sim` : null };
     const start = this.now();
-    const declined = (this.cards.get(input.customerId) ?? 'succeed') !== 'succeed';
-    const subscription: SimulatedSubscription = { id, accountId: input.accountId, plan: input.plan, status: declined ? 'incomplete' : 'active', anchor: start, periodIndex: 0, periodStart: start, periodEnd: periodStartAt(start, 1), cancelAtPeriodEnd: false };
+    const declined = this.cardOf(input.customerId) !== 'succeed';
+    const subscription: SimulatedSubscription = {
+      id,
+      accountId: input.accountId,
+      customerId: input.customerId,
+      plan: input.plan,
+      status: declined ? 'incomplete' : 'active',
+      createdAt: start,
+      anchor: start,
+      periodIndex: 0,
+      periodStart: start,
+      periodEnd: periodStartAt(start, 1),
+      cancelAtPeriodEnd: false,
+    };
     this.subscriptions.set(id, subscription);
     this.send('customer.subscription.created', this.subscriptionObject(subscription));
-    if (!declined) this.send('invoice.paid', this.invoiceObject(subscription, 'subscription_create'));
+    if (!declined) this.payPeriod(subscription, 'subscription_create');
     return { subscriptionId: id, status: subscription.status, clientSecret: declined ? `${id}_secret_sim` : null };
+  }
+
+  /** A downgrade (or undoing one): the price changes for the next period; nothing is prorated. */
+  private swapPrice(subscription: SimulatedSubscription, plan: PaidPlanId): SubscriptionResult {
+    if (subscription.plan !== plan) {
+      subscription.plan = plan;
+      this.send('customer.subscription.updated', this.subscriptionObject(subscription));
+    }
+    return { subscriptionId: subscription.id, status: subscription.status, clientSecret: null, pendingPayment: false };
+  }
+
+  /**
+   * An upgrade, like Stripe's `always_invoice` + `pending_if_incomplete`: the prorated difference
+   * is invoiced and charged now; only a paid invoice changes the price. A declined card leaves the
+   * subscription as it was; the same request again (same key) once the card works pays that invoice
+   * (standing in for the app confirming it with the client secret).
+   */
+  private upgrade(subscription: SimulatedSubscription, input: SubscriptionChange): SubscriptionResult {
+    const replay = this.changes.get(input.idempotencyKey);
+    const pending = replay ? replay.pending : this.prorate(subscription, input);
+    if (!replay) this.changes.set(input.idempotencyKey, { subscriptionId: subscription.id, pending });
+    if (!pending) return { subscriptionId: subscription.id, status: subscription.status, clientSecret: null, pendingPayment: false };
+    if (this.cardOf(subscription.customerId) !== 'succeed' || subscription.plan !== pending.from) {
+      if (!replay) this.send('invoice.payment_failed', { id: pending.invoiceId, object: 'invoice', billing_reason: 'subscription_update', status: 'open', amount_due: pending.amountCents });
+      return { subscriptionId: subscription.id, status: subscription.status, clientSecret: `${pending.invoiceId}_secret_sim`, pendingPayment: true };
+    }
+    this.changes.set(input.idempotencyKey, { subscriptionId: subscription.id, pending: null });
+    subscription.plan = pending.to;
+    this.charge(pending.invoiceId, pending.amountCents);
+    this.send('customer.subscription.updated', this.subscriptionObject(subscription));
+    this.send('invoice.paid', {
+      ...this.invoiceBase(subscription, pending.invoiceId, pending.amountCents, 'subscription_update'),
+      lines: {
+        object: 'list',
+        data: [
+          { amount: -pending.unusedCents, description: `Unused time on ${pending.from}`, ...this.line(pending.from, pending.coveredFrom, subscription.periodEnd) },
+          { amount: pending.remainingCents, description: `Remaining time on ${pending.to}`, ...this.line(pending.to, pending.coveredFrom, subscription.periodEnd) },
+        ],
+      },
+    });
+    return { subscriptionId: subscription.id, status: subscription.status, clientSecret: null, pendingPayment: false };
+  }
+
+  private prorate(subscription: SimulatedSubscription, input: SubscriptionChange): PendingUpgrade | null {
+    if (subscription.plan === input.plan) return null;
+    const coveredFrom = input.prorationDate ? new Date(input.prorationDate) : this.now();
+    const fraction = (subscription.periodEnd.getTime() - coveredFrom.getTime()) / (subscription.periodEnd.getTime() - subscription.periodStart.getTime());
+    const unusedCents = Math.round(PLANS[subscription.plan].priceCents * fraction);
+    const remainingCents = Math.round(PLANS[input.plan].priceCents * fraction);
+    return { from: subscription.plan, to: input.plan, coveredFrom, unusedCents, remainingCents, amountCents: Math.max(remainingCents - unusedCents, 0), invoiceId: `in_sim_${digest(`upgrade:${input.idempotencyKey}`).slice(0, 20)}` };
   }
 
   async cancelSubscriptionAtPeriodEnd(input: { subscriptionId: string }): Promise<void> {
@@ -113,10 +184,45 @@ export class PaymentSimulator implements PaymentGateway {
     this.send('customer.subscription.updated', this.subscriptionObject(subscription));
   }
 
-  /** Stripe's billing clock: renews (or ends) every subscription whose period ended by `now`. */
+  /**
+   * Where a subscription stands. An incomplete one whose customer's card now works is paid here:
+   * this stands in for the app confirming the first invoice with the returned client secret.
+   */
+  async subscriptionState(subscriptionId: string): Promise<SubscriptionState | null> {
+    const subscription = this.subscriptions.get(subscriptionId);
+    if (!subscription) return null;
+    if (subscription.status === 'incomplete' && this.cardOf(subscription.customerId) === 'succeed') {
+      subscription.status = 'active';
+      this.send('customer.subscription.updated', this.subscriptionObject(subscription));
+      this.payPeriod(subscription, 'subscription_create');
+    }
+    return { subscriptionId, status: subscription.status, plan: subscription.plan, clientSecret: subscription.status === 'incomplete' ? `${subscriptionId}_secret_sim_${this.eventCounter}` : null };
+  }
+
+  async cancelSubscriptionNow(input: { subscriptionId: string }): Promise<void> {
+    const subscription = this.subscriptions.get(input.subscriptionId);
+    if (!subscription || subscription.status === 'canceled' || subscription.status === 'incomplete_expired') return;
+    subscription.status = 'canceled';
+    this.send('customer.subscription.deleted', this.subscriptionObject(subscription));
+  }
+
+  async invoicePaymentId(providerInvoiceId: string): Promise<string | null> {
+    return this.invoicePayments.get(providerInvoiceId) ?? null;
+  }
+
+  planOfPrice(priceId: string): PaidPlanId | null {
+    return (['BEGINNER', 'PRO', 'TEAM'] as const).find((plan) => priceIdOf(plan) === priceId) ?? null;
+  }
+
+  /** Stripe's billing clock: renews (or ends) every subscription whose period ended by `now`; expires unpaid ones after 23 hours. */
   advanceTo(now: Date): number {
     let changed = 0;
     for (const subscription of this.subscriptions.values()) {
+      if (subscription.status === 'incomplete' && subscription.createdAt.getTime() + INCOMPLETE_EXPIRY_MS <= now.getTime()) {
+        changed += 1;
+        subscription.status = 'incomplete_expired';
+        this.send('customer.subscription.updated', this.subscriptionObject(subscription));
+      }
       while (subscription.status === 'active' && subscription.periodEnd.getTime() <= now.getTime()) {
         changed += 1;
         if (subscription.cancelAtPeriodEnd) {
@@ -129,7 +235,7 @@ export class PaymentSimulator implements PaymentGateway {
         subscription.periodStart = subscription.periodEnd;
         subscription.periodEnd = periodStartAt(subscription.anchor, subscription.periodIndex + 1);
         this.send('customer.subscription.updated', this.subscriptionObject(subscription));
-        this.send('invoice.paid', this.invoiceObject(subscription, 'subscription_cycle'));
+        this.payPeriod(subscription, 'subscription_cycle');
       }
     }
     return changed;
@@ -141,7 +247,8 @@ export class PaymentSimulator implements PaymentGateway {
     this.invoices.add(invoiceId);
     const paid = (this.cards.get(input.customerId) ?? 'succeed') === 'succeed';
     const metadata = { account_id: input.accountId, payg_invoice_id: input.invoiceId, credits: String(input.credits) };
-    this.send(paid ? 'invoice.paid' : 'invoice.payment_failed', { id: invoiceId, object: 'invoice', billing_reason: 'manual', status: paid ? 'paid' : 'open', amount_due: input.amountCents, metadata });
+    if (paid) this.charge(invoiceId, input.amountCents);
+    this.send(paid ? 'invoice.paid' : 'invoice.payment_failed', { id: invoiceId, object: 'invoice', billing_reason: 'manual', status: paid ? 'paid' : 'open', amount_due: input.amountCents, amount_paid: paid ? input.amountCents : 0, metadata });
     return { invoiceId };
   }
 
@@ -171,24 +278,43 @@ export class PaymentSimulator implements PaymentGateway {
       status: s.status,
       cancel_at_period_end: s.cancelAtPeriodEnd,
       metadata: { account_id: s.accountId, plan: s.plan },
-      items: { object: 'list', data: [{ id: `si_${s.id.slice(4)}`, object: 'subscription_item', price: { id: `price_sim_${s.plan.toLowerCase()}` }, ...period }] },
+      items: { object: 'list', data: [{ id: `si_${s.id.slice(4)}`, object: 'subscription_item', price: { id: priceIdOf(s.plan) }, ...period }] },
     };
   }
 
-  private invoiceObject(s: SimulatedSubscription, billingReason: string) {
+  /** A period's invoice, paid at once: the charge is recorded (refundable, disputable) and reported. */
+  private payPeriod(s: SimulatedSubscription, billingReason: 'subscription_create' | 'subscription_cycle'): void {
+    const invoiceId = `in_sim_${digest(`${s.id}:${s.periodStart.toISOString()}`).slice(0, 20)}`;
+    const amountCents = PLANS[s.plan].priceCents;
+    this.charge(invoiceId, amountCents);
+    this.send('invoice.paid', { ...this.invoiceBase(s, invoiceId, amountCents, billingReason), lines: { object: 'list', data: [{ amount: amountCents, ...this.line(s.plan, s.periodStart, s.periodEnd) }] } });
+  }
+
+  private charge(invoiceId: string, amountCents: number): void {
+    if (amountCents <= 0) return;
+    const paymentId = `pi_sim_${digest(`invoice:${invoiceId}`).slice(0, 24)}`;
+    this.charges.set(paymentId, { amountCents });
+    this.invoicePayments.set(invoiceId, paymentId);
+  }
+
+  private invoiceBase(s: SimulatedSubscription, invoiceId: string, amountPaidCents: number, billingReason: string) {
     return {
-      id: `in_sim_${digest(`${s.id}:${s.periodStart.toISOString()}`).slice(0, 20)}`,
+      id: invoiceId,
       object: 'invoice',
       status: 'paid',
-      amount_paid: PLANS[s.plan].priceCents,
+      amount_paid: amountPaidCents,
       billing_reason: billingReason,
+      // A snapshot taken when the invoice was finalized, as Stripe's.
       parent: { type: 'subscription_details', subscription_details: { subscription: s.id, metadata: { account_id: s.accountId, plan: s.plan } } },
-      lines: { object: 'list', data: [{ period: { start: toEpoch(s.periodStart), end: toEpoch(s.periodEnd) } }] },
     };
+  }
+
+  private line(plan: PaidPlanId, start: Date, end: Date) {
+    return { period: { start: toEpoch(start), end: toEpoch(end) }, pricing: { type: 'price_details', price_details: { price: priceIdOf(plan) } } };
   }
 
   private requirePayment(paymentId: string) {
-    const payment = this.payments.get(paymentId);
+    const payment = this.charges.get(paymentId);
     if (!payment) throw new Error(`the simulator made no payment ${paymentId}`);
     return payment;
   }
@@ -226,8 +352,10 @@ export class PaymentSimulator implements PaymentGateway {
 interface SimulatedSubscription {
   readonly id: string;
   readonly accountId: string;
-  plan: SubscriptionChange['plan'];
-  status: 'active' | 'incomplete' | 'canceled';
+  readonly customerId: string;
+  plan: PaidPlanId;
+  status: 'active' | 'incomplete' | 'incomplete_expired' | 'canceled';
+  readonly createdAt: Date;
   /** The first period's start: Stripe's billing cycle anchor. */
   readonly anchor: Date;
   periodIndex: number;
@@ -235,6 +363,21 @@ interface SimulatedSubscription {
   periodEnd: Date;
   cancelAtPeriodEnd: boolean;
 }
+
+interface PendingUpgrade {
+  readonly from: PaidPlanId;
+  readonly to: PaidPlanId;
+  readonly coveredFrom: Date;
+  readonly unusedCents: number;
+  readonly remainingCents: number;
+  readonly amountCents: number;
+  readonly invoiceId: string;
+}
+
+/** Stripe lets an incomplete subscription's first invoice be paid for 23 hours. */
+const INCOMPLETE_EXPIRY_MS = 23 * 3600_000;
+
+const priceIdOf = (plan: PaidPlanId) => `price_sim_${plan.toLowerCase()}`;
 
 const toEpoch = (at: Date) => Math.floor(at.getTime() / 1000);
 

@@ -1,5 +1,5 @@
 import type { Bucket, LedgerEntryType, Posting, WalletChange } from './wallet';
-import { COUPON_BUCKET_ID, DEBT_BUCKET_ID, TOPUP_BUCKET_ID, debtCredits, post, withBucket } from './wallet';
+import { COUPON_BUCKET_ID, DEBT_BUCKET_ID, TOPUP_BUCKET_ID, debtCredits, isExpired, post, withBucket } from './wallet';
 
 /** Credits a subscription grant into a bucket of its own that expires at the period's end. */
 export function grantSubscriptionCredits(
@@ -62,23 +62,30 @@ export function repayDebtFrom(change: WalletChange, sources: ReadonlyArray<{ buc
 }
 
 /**
- * Takes back a payment's credits (refunded or disputed): what is still unspent leaves the top-up
- * bucket at once; what was already spent becomes a debt. Both are `adjustment` entries that
- * reference the payment.
+ * Takes back a payment's credits (refunded or disputed): what is still unspent leaves the bucket the
+ * payment credited (`from`: the top-up bucket by default; null when it credited none, as a PAYG
+ * payment that settled usage) at once; what was already spent becomes a debt. Both are `adjustment`
+ * entries that reference the payment.
  */
-export function takeBackPayment(buckets: readonly Bucket[], input: { credits: number; reference: string; now: Date }): WalletChange {
-  const topup = buckets.find((b) => b.id === TOPUP_BUCKET_ID);
-  const unspent = Math.min(Math.max(topup?.balance ?? 0, 0), input.credits);
+export function takeBackPayment(buckets: readonly Bucket[], input: { credits: number; reference: string; now: Date; from?: string | null }): WalletChange {
+  const fromId = input.from === undefined ? TOPUP_BUCKET_ID : input.from;
+  const source = fromId === null ? undefined : buckets.find((b) => b.id === fromId);
+  const unspent = Math.min(Math.max(source?.balance ?? 0, 0), input.credits);
   const owed = input.credits - unspent;
   const postings: Posting[] = [];
-  if (unspent > 0) postings.push({ type: 'adjustment', bucketId: TOPUP_BUCKET_ID, amount: -unspent, reference: input.reference });
+  if (source && unspent > 0) postings.push({ type: 'adjustment', bucketId: source.id, amount: -unspent, reference: input.reference });
   if (owed > 0) postings.push({ type: 'adjustment', bucketId: DEBT_BUCKET_ID, amount: -owed, reference: input.reference });
   const withDebt = owed > 0 ? withBucket(buckets, { id: DEBT_BUCKET_ID, type: 'debt', expiresAt: null, createdAt: input.now.toISOString() }) : buckets;
   return post(withDebt, postings, { paygLimitCredits: 0 });
 }
 
-/** Gives back credits taken by a dispute that was won: into the top-up bucket, paying any debt first. */
-export function restorePayment(buckets: readonly Bucket[], input: { credits: number; reference: string; now: Date }): WalletChange {
-  const withTarget = withBucket(buckets, { id: TOPUP_BUCKET_ID, type: 'topup', expiresAt: null, createdAt: input.now.toISOString() });
-  return creditWithDebtFirst(withTarget, { type: 'adjustment', bucketId: TOPUP_BUCKET_ID, amount: input.credits, reference: input.reference });
+/**
+ * Gives back credits taken by a dispute that was won, paying any debt first: into the bucket the
+ * payment credited while it can still be spent (`into`), otherwise into the top-up bucket.
+ */
+export function restorePayment(buckets: readonly Bucket[], input: { credits: number; reference: string; now: Date; into?: string | null }): WalletChange {
+  const original = input.into ? buckets.find((b) => b.id === input.into && !isExpired(b, input.now)) : undefined;
+  const withTarget = original ? [...buckets] : withBucket(buckets, { id: TOPUP_BUCKET_ID, type: 'topup', expiresAt: null, createdAt: input.now.toISOString() });
+  const bucketId = original?.id ?? TOPUP_BUCKET_ID;
+  return creditWithDebtFirst(withTarget, { type: 'adjustment', bucketId, amount: input.credits, reference: input.reference });
 }

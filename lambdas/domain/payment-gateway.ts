@@ -45,14 +45,33 @@ export interface SubscriptionChange {
   readonly accountId: string;
   readonly customerId: string;
   readonly plan: Exclude<PlanId, 'FREE'>;
-  /** The current subscription, when changing plans (prorated by the provider). */
+  /** The current subscription, when changing plans; null creates one. */
   readonly subscriptionId: string | null;
+  /**
+   * A plan change only. `invoice_now`: an upgrade, its prorated difference invoiced and charged at
+   * once, and the change applied only when that invoice is paid (else nothing changes). `none`: a
+   * downgrade (or undoing one): the price changes for the next period, nothing is prorated or credited.
+   */
+  readonly proration?: 'invoice_now' | 'none';
+  /** Prorate as of this instant (ISO), so a retried request is charged exactly the same. */
+  readonly prorationDate?: string;
   readonly idempotencyKey: string;
 }
 
 export interface SubscriptionResult {
   readonly subscriptionId: string;
   readonly status: string;
+  readonly clientSecret: string | null;
+  /** A change waiting for its invoice's payment (declined or needing the customer): not applied. */
+  readonly pendingPayment?: boolean;
+}
+
+export interface SubscriptionState {
+  readonly subscriptionId: string;
+  /** The provider's status: active, past_due, incomplete, incomplete_expired, canceled, … */
+  readonly status: string;
+  readonly plan: Exclude<PlanId, 'FREE'> | null;
+  /** For an incomplete subscription: the secret with which the app pays its first invoice. */
   readonly clientSecret: string | null;
 }
 
@@ -63,6 +82,14 @@ export interface PaymentGateway {
   createPayment(input: CreatePaymentInput): Promise<PaymentCreated>;
   createOrChangeSubscription(input: SubscriptionChange): Promise<SubscriptionResult>;
   cancelSubscriptionAtPeriodEnd(input: { subscriptionId: string; idempotencyKey: string }): Promise<void>;
+  /** Where a subscription stands now (null if the provider has none by that id). */
+  subscriptionState(subscriptionId: string): Promise<SubscriptionState | null>;
+  /** Abandons a subscription that was never paid (incomplete), so the account can subscribe afresh. */
+  cancelSubscriptionNow(input: { subscriptionId: string; idempotencyKey: string }): Promise<void>;
+  /** The payment (PaymentIntent id) that paid a provider invoice; null when nothing was charged. */
+  invoicePaymentId(providerInvoiceId: string): Promise<string | null>;
+  /** Which of our plans a provider price is; null for a price that is not one of ours. */
+  planOfPrice(priceId: string): Exclude<PlanId, 'FREE'> | null;
   /** Invoices PAYG usage (charged to the saved card); `invoiceId` is ours, carried back in the paid invoice's metadata. */
   invoicePaygUsage(input: { accountId: string; customerId: string; credits: number; amountCents: number; invoiceId: string; idempotencyKey: string }): Promise<{ invoiceId: string }>;
 }

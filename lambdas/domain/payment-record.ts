@@ -1,11 +1,23 @@
 /**
- * What the service knows of one provider payment for a top-up: created when its credits land
- * (the dedupe of every event that reports the same payment), then tracking how much of it was
- * taken back by refunds and by an open dispute.
+ * What the service knows of one provider payment: created when what it paid for lands (a top-up's
+ * credits, a subscription period's or an upgrade's grant, the PAYG usage an invoice settled), in the
+ * same transaction; the dedupe of every event that reports the same payment. Then it tracks how much
+ * of it was taken back by refunds and by a dispute.
  */
+export type PaymentKind = 'topup' | 'subscription' | 'payg';
+
 export interface PaymentRecord {
   readonly paymentId: string;
   readonly accountId: string;
+  /**
+   * What the payment bought (absent on records written before invoices had payments: top-ups).
+   * topup: credits in the top-up bucket; subscription: a grant into `bucketId`; payg: usage it settled.
+   */
+  readonly kind?: PaymentKind;
+  /** The bucket a subscription payment granted into (its credits are taken back from there first). */
+  readonly bucketId?: string;
+  /** The provider's invoice this payment paid (subscription and PAYG payments). */
+  readonly providerInvoiceId?: string;
   readonly topupId: string | null;
   readonly credits: number;
   readonly amountCents: number;
@@ -24,6 +36,10 @@ export interface PaymentRecord {
   readonly updatedAt: string;
   /** Bumped by every change; the guard on updates. */
   readonly version: number;
+}
+
+export function paymentKindOf(payment: PaymentRecord): PaymentKind {
+  return payment.kind ?? 'topup';
 }
 
 /** Credits currently taken back from this payment. */

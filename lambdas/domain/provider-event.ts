@@ -4,7 +4,7 @@
  */
 import type { PaymentFacts } from './topup';
 import type { PaymentPurpose } from './payment-gateway';
-import type { SubscriptionFacts } from './subscription';
+import type { PaidPlanId, PaidUpgrade, SubscriptionFacts } from './subscription';
 
 export type ProviderEvent =
   | { readonly kind: 'payment_succeeded'; readonly eventId: string; readonly facts: PaymentFacts }
@@ -17,9 +17,10 @@ export type ProviderEvent =
       readonly purpose: PaymentPurpose;
       readonly reason: string;
     }
-  | { readonly kind: 'payment_refunded'; readonly eventId: string; readonly paymentId: string; readonly amountRefundedCents: number }
-  | { readonly kind: 'dispute_opened'; readonly eventId: string; readonly paymentId: string }
-  | { readonly kind: 'dispute_closed'; readonly eventId: string; readonly paymentId: string; readonly won: boolean }
+  /** Reversals carry when the provider created the event: how long an unknown payment is waited for. */
+  | { readonly kind: 'payment_refunded'; readonly eventId: string; readonly eventCreatedAt: string; readonly paymentId: string; readonly amountRefundedCents: number }
+  | { readonly kind: 'dispute_opened'; readonly eventId: string; readonly eventCreatedAt: string; readonly paymentId: string }
+  | { readonly kind: 'dispute_closed'; readonly eventId: string; readonly eventCreatedAt: string; readonly paymentId: string; readonly won: boolean }
   | { readonly kind: 'subscription_changed'; readonly eventId: string; readonly facts: SubscriptionFacts }
   | { readonly kind: 'subscription_ended'; readonly eventId: string; readonly accountId: string; readonly subscriptionId: string; readonly eventCreatedAt: string }
   | {
@@ -31,7 +32,20 @@ export type ProviderEvent =
       readonly periodEnd: string;
       readonly invoiceId: string;
       readonly amountPaidCents: number;
+      /** The plan the invoice paid for (from its line's price), when the provider's price is one of ours. */
+      readonly plan: PaidPlanId | null;
     }
-  | { readonly kind: 'payg_invoice_paid'; readonly eventId: string; readonly accountId: string; readonly invoiceId: string }
+  /** An upgrade's prorated invoice was paid (the only way an upgrade takes effect). */
+  | { readonly kind: 'upgrade_paid'; readonly eventId: string; readonly accountId: string; readonly upgrade: PaidUpgrade }
+  | {
+      readonly kind: 'payg_invoice_paid';
+      readonly eventId: string;
+      readonly accountId: string;
+      /** Ours (`inv_payg_…`). */
+      readonly invoiceId: string;
+      /** The provider's. */
+      readonly providerInvoiceId: string;
+      readonly amountPaidCents: number;
+    }
   /** A type we do not act on, or a payment that is not one of our top-ups. */
   | { readonly kind: 'ignored'; readonly eventId: string; readonly type: string };

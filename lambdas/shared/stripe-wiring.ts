@@ -46,6 +46,13 @@ export function lazyPayments(build: () => Promise<PaymentGateway>): PaymentGatew
     createOrChangeSubscription: async (input) => (await gateway()).createOrChangeSubscription(input),
     cancelSubscriptionAtPeriodEnd: async (input) => (await gateway()).cancelSubscriptionAtPeriodEnd(input),
     invoicePaygUsage: async (input) => (await gateway()).invoicePaygUsage(input),
+    subscriptionState: async (id) => (await gateway()).subscriptionState(id),
+    cancelSubscriptionNow: async (input) => (await gateway()).cancelSubscriptionNow(input),
+    invoicePaymentId: async (id) => (await gateway()).invoicePaymentId(id),
+    // Only the webhook reads provider prices, and it builds the real gateway at once.
+    planOfPrice: () => {
+      throw new Error('planOfPrice is not available on a lazily built gateway');
+    },
   };
 }
 

@@ -26,16 +26,17 @@ async function apply(deps: UseCaseDeps, event: Exclude<ProviderEvent, { kind: 'i
     case 'payment_failed':
       return recordPaymentFailure(deps, event);
     case 'payment_refunded':
-      return reversePayment(deps, event.paymentId, { kind: 'refunded', amountRefundedCents: event.amountRefundedCents }, event.eventId);
+      return reversePayment(deps, event, { kind: 'refunded', amountRefundedCents: event.amountRefundedCents });
     case 'dispute_opened':
-      return reversePayment(deps, event.paymentId, { kind: 'dispute_opened' }, event.eventId);
+      return reversePayment(deps, event, { kind: 'dispute_opened' });
     case 'dispute_closed':
-      return reversePayment(deps, event.paymentId, { kind: event.won ? 'dispute_won' : 'dispute_lost' }, event.eventId);
+      return reversePayment(deps, event, { kind: event.won ? 'dispute_won' : 'dispute_lost' });
     case 'subscription_changed':
     case 'subscription_ended':
     case 'period_paid':
+    case 'upgrade_paid':
       return applySubscriptionEvent(deps, event);
     case 'payg_invoice_paid':
-      return settlePaygInvoicePaid(deps, event.accountId, event.invoiceId, event.eventId);
+      return settlePaygInvoicePaid(deps, event);
   }
 }

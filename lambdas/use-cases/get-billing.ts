@@ -44,7 +44,7 @@ export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<
     cancelAtPeriodEnd: account.cancelAtPeriodEnd,
     balance: balanceView(account, deps.clock.now()),
     recentLedger: ledger.entries,
-    topups: topups.map((t) => ({ id: t.id, purpose: t.purpose, credits: t.credits, amount: { value: t.amountCents, currency: t.currency }, status: t.status, createdAt: t.createdAt })),
+    topups: topups.map((t) => ({ id: t.id, purpose: t.purpose, credits: t.credits, amount: { value: t.amountCents, currency: t.currency }, status: t.status, paymentId: t.paymentId ?? null, createdAt: t.createdAt })),
     debtCredits: debtCredits(account.buckets),
     invoices: invoices.map((i) => ({
       id: i.id,
@@ -52,6 +52,8 @@ export async function getBilling(deps: UseCaseDeps, accountId: string): Promise<
       credits: i.credits,
       amount: { value: i.amountCents, currency: 'usd' },
       status: i.status,
+      // The payment that settled it: what a refund or dispute names.
+      paymentId: i.paymentId ?? null,
       createdAt: i.createdAt,
       ...(i.kind === 'subscription' ? { periodStart: i.periodStart, periodEnd: i.periodEnd } : {}),
     })),

@@ -5,6 +5,10 @@
  */
 import * as z from 'zod';
 import type { ProviderEvent } from '../../domain/provider-event';
+import type { PaidPlanId } from '../../domain/subscription';
+
+/** Which of our plans a provider price is (null: not one of ours). */
+export type PlanOfPrice = (priceId: string) => PaidPlanId | null;
 
 const TopupMetadata = z.object({
   account_id: z.string().min(1).max(128),
@@ -30,9 +34,20 @@ const Subscription = z.object({
   metadata: SubscriptionMetadata,
   current_period_start: epoch.optional(),
   current_period_end: epoch.optional(),
-  items: z.object({ data: z.array(z.object({ current_period_start: epoch.optional(), current_period_end: epoch.optional() })).min(1) }),
+  items: z.object({ data: z.array(z.object({ current_period_start: epoch.optional(), current_period_end: epoch.optional(), price: z.object({ id: StripeId }).nullish() })).min(1) }),
 });
-const PaygInvoice = z.object({ metadata: z.object({ account_id: z.string().min(1).max(128), payg_invoice_id: z.string().regex(/^inv_payg_[0-9]+$/) }) });
+const PaygInvoice = z.object({ id: StripeId, amount_paid: z.number().int().nonnegative().default(0), metadata: z.object({ account_id: z.string().min(1).max(128), payg_invoice_id: z.string().regex(/^inv_payg_[0-9]+$/) }) });
+/** Since API 2025-03-31 a line's price is under `pricing.price_details`; before, `price` (or `plan`). */
+const InvoiceLine = z.object({
+  amount: z.number().int().default(0),
+  period: z.object({ start: epoch, end: epoch }),
+  pricing: z.object({ price_details: z.object({ price: StripeId }).nullish() }).nullish(),
+  price: z.object({ id: StripeId }).nullish(),
+  plan: z.object({ id: StripeId }).nullish(),
+});
+type InvoiceLine = z.infer<typeof InvoiceLine>;
+const priceOf = (line: InvoiceLine): string | null => line.pricing?.price_details?.price ?? line.price?.id ?? line.plan?.id ?? null;
+
 const SubscriptionInvoice = z.object({
   id: StripeId,
   amount_paid: z.number().int().nonnegative().default(0),
@@ -40,7 +55,7 @@ const SubscriptionInvoice = z.object({
   subscription: StripeId.nullish(),
   parent: z.object({ subscription_details: z.object({ subscription: StripeId, metadata: SubscriptionMetadata.nullish() }).nullish() }).nullish(),
   subscription_details: z.object({ metadata: SubscriptionMetadata.nullish() }).nullish(),
-  lines: z.object({ data: z.array(z.object({ period: z.object({ start: epoch, end: epoch }) })).min(1) }),
+  lines: z.object({ data: z.array(InvoiceLine).min(1) }),
 });
 
 const PaymentIntent = z.object({ id: StripeId, amount_received: z.number().int().nonnegative(), metadata: TopupMetadata });
@@ -51,7 +66,7 @@ const Dispute = z.object({ payment_intent: StripeId, status: z.string() });
 /** How a closed dispute ended for the money. Any other status on a closed event is not understood: ignored, so the credits stay held. */
 const DISPUTE_OUTCOMES: Readonly<Record<string, 'won' | 'lost'>> = { won: 'won', warning_closed: 'won', lost: 'lost' };
 
-export function toProviderEvent(raw: unknown): ProviderEvent {
+export function toProviderEvent(raw: unknown, planOfPrice: PlanOfPrice = () => null): ProviderEvent {
   const parsed = Envelope.safeParse(raw);
   // Signed by Stripe but not an event we can read: acknowledge it rather than have it retried for days.
   if (!parsed.success) return { kind: 'ignored', eventId: '', type: 'unreadable' };
@@ -81,31 +96,33 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
     }
     case 'charge.refunded': {
       const charge = Charge.safeParse(object);
-      return charge.success ? { kind: 'payment_refunded', eventId, paymentId: charge.data.payment_intent, amountRefundedCents: charge.data.amount_refunded } : ignored;
+      return charge.success ? { kind: 'payment_refunded', eventId, eventCreatedAt, paymentId: charge.data.payment_intent, amountRefundedCents: charge.data.amount_refunded } : ignored;
     }
     case 'charge.dispute.created': {
       const dispute = Dispute.safeParse(object);
-      return dispute.success ? { kind: 'dispute_opened', eventId, paymentId: dispute.data.payment_intent } : ignored;
+      return dispute.success ? { kind: 'dispute_opened', eventId, eventCreatedAt, paymentId: dispute.data.payment_intent } : ignored;
     }
     case 'charge.dispute.closed': {
       const dispute = Dispute.safeParse(object);
       if (!dispute.success) return ignored;
       // `warning_closed`: an inquiry that never became a chargeback; the merchant keeps the money, as when won.
       const outcome = DISPUTE_OUTCOMES[dispute.data.status];
-      return outcome ? { kind: 'dispute_closed', eventId, paymentId: dispute.data.payment_intent, won: outcome === 'won' } : ignored;
+      return outcome ? { kind: 'dispute_closed', eventId, eventCreatedAt, paymentId: dispute.data.payment_intent, won: outcome === 'won' } : ignored;
     }
     case 'customer.subscription.created':
     case 'customer.subscription.updated': {
       const sub = Subscription.safeParse(object);
       if (!sub.success || !sub.data.metadata.plan) return ignored;
       const item = sub.data.items.data[0]!;
+      // The price is the truth (a pending update's metadata may lag); metadata for prices not ours.
+      const plan = (item.price?.id ? planOfPrice(item.price.id) : null) ?? sub.data.metadata.plan;
       const periodStart = item.current_period_start ?? sub.data.current_period_start;
       const periodEnd = item.current_period_end ?? sub.data.current_period_end;
       if (!periodStart || !periodEnd) return ignored;
       return {
         kind: 'subscription_changed',
         eventId,
-        facts: { subscriptionId: sub.data.id, accountId: sub.data.metadata.account_id, plan: sub.data.metadata.plan, status: sub.data.status, periodStart, periodEnd, cancelAtPeriodEnd: sub.data.cancel_at_period_end, eventCreatedAt },
+        facts: { subscriptionId: sub.data.id, accountId: sub.data.metadata.account_id, plan, status: sub.data.status, periodStart, periodEnd, cancelAtPeriodEnd: sub.data.cancel_at_period_end, eventCreatedAt },
       };
     }
     case 'customer.subscription.deleted': {
@@ -114,18 +131,55 @@ export function toProviderEvent(raw: unknown): ProviderEvent {
     }
     case 'invoice.paid': {
       const payg = PaygInvoice.safeParse(object);
-      if (payg.success) return { kind: 'payg_invoice_paid', eventId, accountId: payg.data.metadata.account_id, invoiceId: payg.data.metadata.payg_invoice_id };
+      if (payg.success) return { kind: 'payg_invoice_paid', eventId, accountId: payg.data.metadata.account_id, invoiceId: payg.data.metadata.payg_invoice_id, providerInvoiceId: payg.data.id, amountPaidCents: payg.data.amount_paid };
       const invoice = SubscriptionInvoice.safeParse(object);
-      if (!invoice.success || !['subscription_create', 'subscription_cycle'].includes(invoice.data.billing_reason)) return ignored;
+      if (!invoice.success) return ignored;
       const subscriptionId = invoice.data.parent?.subscription_details?.subscription ?? invoice.data.subscription;
       const accountId = invoice.data.parent?.subscription_details?.metadata?.account_id ?? invoice.data.subscription_details?.metadata?.account_id;
+      if (!subscriptionId || !accountId) return ignored;
+      const lines = invoice.data.lines.data;
+      if (invoice.data.billing_reason === 'subscription_update') return upgradeOf(lines, planOfPrice, { eventId, type, accountId, subscriptionId, invoiceId: invoice.data.id, amountPaidCents: invoice.data.amount_paid });
+      if (!['subscription_create', 'subscription_cycle'].includes(invoice.data.billing_reason)) return ignored;
       // A subscription invoice's own period_start/end describe the previous period; its line holds the paid one.
-      const period = invoice.data.lines.data[0]!.period;
-      return subscriptionId && accountId
-        ? { kind: 'period_paid', eventId, accountId, subscriptionId, periodStart: period.start, periodEnd: period.end, invoiceId: invoice.data.id, amountPaidCents: invoice.data.amount_paid }
-        : ignored;
+      const line = lines.find((l) => l.amount >= 0) ?? lines[0]!;
+      const price = priceOf(line);
+      return {
+        kind: 'period_paid',
+        eventId,
+        accountId,
+        subscriptionId,
+        periodStart: line.period.start,
+        periodEnd: line.period.end,
+        invoiceId: invoice.data.id,
+        amountPaidCents: invoice.data.amount_paid,
+        plan: (price ? planOfPrice(price) : null) ?? invoice.data.parent?.subscription_details?.metadata?.plan ?? invoice.data.subscription_details?.metadata?.plan ?? null,
+      };
     }
     default:
       return ignored;
   }
+}
+
+/**
+ * A plan change's prorated invoice: "unused time on <old price>" (negative) and "remaining time on
+ * <new price>" (positive), both over [change, period end]. Which plans those prices are, and from
+ * when, say what the invoice bought; an invoice we cannot read so is acknowledged (never retried)
+ * and named in the log by the caller.
+ */
+function upgradeOf(lines: readonly InvoiceLine[], planOfPrice: PlanOfPrice, known: { eventId: string; type: string; accountId: string; subscriptionId: string; invoiceId: string; amountPaidCents: number }): ProviderEvent {
+  const planOf = (line: InvoiceLine | undefined) => {
+    const price = line ? priceOf(line) : null;
+    return price ? planOfPrice(price) : null;
+  };
+  const added = lines.find((l) => l.amount > 0 && planOf(l) !== null);
+  const removed = lines.find((l) => l.amount < 0 && planOf(l) !== null);
+  const to = planOf(added);
+  const from = planOf(removed);
+  if (!added || !to || !from) return { kind: 'ignored', eventId: known.eventId, type: `${known.type}:unreadable_subscription_update` };
+  return {
+    kind: 'upgrade_paid',
+    eventId: known.eventId,
+    accountId: known.accountId,
+    upgrade: { subscriptionId: known.subscriptionId, invoiceId: known.invoiceId, from, to, coveredFrom: added.period.start, periodEnd: added.period.end, amountPaidCents: known.amountPaidCents },
+  };
 }

@@ -10,7 +10,7 @@
  */
 import Stripe from 'stripe';
 import type { PlanId } from '../../domain/catalog';
-import type { CreatePaymentInput, PaymentCreated, PaymentGateway, PaymentStatus, SavedCard, SubscriptionChange, SubscriptionResult } from '../../domain/payment-gateway';
+import type { CreatePaymentInput, PaymentCreated, PaymentGateway, PaymentStatus, SavedCard, SubscriptionChange, SubscriptionResult, SubscriptionState } from '../../domain/payment-gateway';
 
 /** The API version stripe-node 23.1.0 is generated for; upgrading the package must change this on purpose. */
 export const STRIPE_API_VERSION = '2026-10-28.endive';
@@ -125,7 +125,13 @@ export class StripePaymentGateway implements PaymentGateway {
    * the first invoice's payment with the returned client secret (the card is then saved as the
    * subscription's default for renewals).
    * Plan change: 1. read the subscription, 2. swap the price on its one item (same item id, so Stripe
-   * prorates rather than adding a second item), prorations billed on the next invoice.
+   * prorates rather than adding a second item):
+   * - upgrade (`invoice_now`): `always_invoice` bills the prorated difference now, and
+   *   `pending_if_incomplete` applies the new price only once that invoice is paid: a declined card
+   *   leaves the subscription as it was (a `pending_update` that expires). Prorated as of the
+   *   request's instant, so a retry is charged exactly the same.
+   * - downgrade (`none`): the lower price from the next invoice on; nothing prorated, nothing
+   *   credited back for the plan already paid and granted.
    */
   async createOrChangeSubscription(input: SubscriptionChange): Promise<SubscriptionResult> {
     const price = this.priceIds[input.plan];
@@ -145,19 +151,63 @@ export class StripePaymentGateway implements PaymentGateway {
         },
         options,
       );
-      const invoice = created.latest_invoice;
-      const clientSecret = invoice !== null && typeof invoice === 'object' ? (invoice.confirmation_secret?.client_secret ?? null) : null;
-      return { subscriptionId: created.id, status: created.status, clientSecret };
+      return { subscriptionId: created.id, status: created.status, clientSecret: confirmationSecretOf(created) };
     }
     const current = await this.stripe.subscriptions.retrieve(input.subscriptionId);
     const [item, ...others] = current.items.data;
     if (!item || others.length > 0) throw new Error(`Stripe subscription ${current.id} has ${current.items.data.length} items; expected exactly one`);
-    const updated = await this.stripe.subscriptions.update(current.id, { items: [{ id: item.id, price }], proration_behavior: 'create_prorations', metadata }, options);
-    return { subscriptionId: updated.id, status: updated.status, clientSecret: null };
+    if (input.proration === 'invoice_now') {
+      const updated = await this.stripe.subscriptions.update(
+        current.id,
+        {
+          items: [{ id: item.id, price }],
+          proration_behavior: 'always_invoice',
+          payment_behavior: 'pending_if_incomplete',
+          ...(input.prorationDate ? { proration_date: Math.floor(Date.parse(input.prorationDate) / 1000) } : {}),
+          // Pending updates take metadata since API 2026-05-27: applied with the price once paid.
+          metadata,
+          expand: ['latest_invoice.confirmation_secret'],
+        },
+        options,
+      );
+      const pendingPayment = updated.pending_update !== null;
+      return { subscriptionId: updated.id, status: updated.status, clientSecret: pendingPayment ? confirmationSecretOf(updated) : null, pendingPayment };
+    }
+    const updated = await this.stripe.subscriptions.update(current.id, { items: [{ id: item.id, price }], proration_behavior: 'none', metadata }, options);
+    return { subscriptionId: updated.id, status: updated.status, clientSecret: null, pendingPayment: false };
   }
 
   async cancelSubscriptionAtPeriodEnd(input: { subscriptionId: string; idempotencyKey: string }): Promise<void> {
     await this.stripe.subscriptions.update(input.subscriptionId, { cancel_at_period_end: true }, { idempotencyKey: checkedKey(input.idempotencyKey) });
+  }
+
+  async subscriptionState(subscriptionId: string): Promise<SubscriptionState | null> {
+    try {
+      const subscription = await this.stripe.subscriptions.retrieve(subscriptionId, { expand: ['latest_invoice.confirmation_secret'] });
+      const price = subscription.items.data[0]?.price.id;
+      return { subscriptionId: subscription.id, status: subscription.status, plan: price ? this.planOfPrice(price) : null, clientSecret: subscription.status === 'incomplete' ? confirmationSecretOf(subscription) : null };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async cancelSubscriptionNow(input: { subscriptionId: string; idempotencyKey: string }): Promise<void> {
+    await this.stripe.subscriptions.cancel(input.subscriptionId, {}, { idempotencyKey: checkedKey(input.idempotencyKey) });
+  }
+
+  /** Since API 2025-03-31 an invoice no longer names its PaymentIntent: its paid invoice payment does. */
+  async invoicePaymentId(providerInvoiceId: string): Promise<string | null> {
+    const payments = await this.stripe.invoicePayments.list({ invoice: providerInvoiceId, status: 'paid', limit: 1 });
+    const paid = payments.data[0]?.payment;
+    const intent = paid?.payment_intent;
+    if (intent) return typeof intent === 'string' ? intent : intent.id;
+    return null;
+  }
+
+  planOfPrice(priceId: string): PaidPlanId | null {
+    for (const plan of ['BEGINNER', 'PRO', 'TEAM'] as const) if (this.priceIds[plan] === priceId) return plan;
+    return null;
   }
 
   /**
@@ -184,6 +234,11 @@ export class StripePaymentGateway implements PaymentGateway {
 function checkedKey(key: string, suffixLength = 0): string {
   if (key.length === 0 || key.length + suffixLength > MAX_IDEMPOTENCY_KEY_LENGTH) throw new Error(`idempotency key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH - suffixLength} characters`);
   return key;
+}
+
+function confirmationSecretOf(subscription: Stripe.Subscription): string | null {
+  const invoice = subscription.latest_invoice;
+  return invoice !== null && typeof invoice === 'object' ? (invoice.confirmation_secret?.client_secret ?? null) : null;
 }
 
 function toSavedCard(method: Stripe.PaymentMethod): SavedCard | null {

@@ -27,7 +27,7 @@ export const createStripeWebhookHandler = (deps: UseCaseDeps) =>
       log().warn(WEBHOOK_SIGNATURE_FAILURE_MESSAGE, { reason: (error as Error).message });
       throw new DomainError('invalid_signature', 'The Stripe signature is missing, stale or does not match this body.');
     }
-    const result = await applyProviderEvent(deps, toProviderEvent(verified));
+    const result = await applyProviderEvent(deps, toProviderEvent(verified, (priceId) => deps.payments.planOfPrice(priceId)));
     return { statusCode: 200, body: { received: true, result } };
   });
 
