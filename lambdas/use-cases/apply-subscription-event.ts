@@ -66,8 +66,8 @@ async function paymentOf(deps: UseCaseDeps, event: PaidInvoiceEvent): Promise<st
   const paymentId = await deps.payments.invoicePaymentId(invoiceIdOf(event)).catch((error: unknown) => {
     throw new DomainError('event_not_ready', `The invoice's payment could not be read from the provider; retry later.`, undefined, { cause: error });
   });
-  // Charged but no payment to name: its refunds could never be matched. Retried; a person looks if it persists.
-  if (!paymentId) throw new DomainError('event_not_ready', `Invoice ${invoiceIdOf(event)} was charged but its payment is not visible yet.`);
+  // Charged, yet the provider names no payment: grant what was paid for, but its refunds cannot be matched: a person must look.
+  if (!paymentId) log().error('a paid invoice has no visible payment; recorded without one', { invoiceId: invoiceIdOf(event) });
   return paymentId;
 }
 

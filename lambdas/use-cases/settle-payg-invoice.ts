@@ -7,6 +7,7 @@ import { DomainError } from '../domain/errors';
 import type { PaymentRecord } from '../domain/payment-record';
 import { settlePaygInvoice } from '../domain/payg';
 import type { ProviderEvent } from '../domain/provider-event';
+import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
@@ -45,6 +46,7 @@ async function paymentOf(deps: UseCaseDeps, event: PaygInvoicePaid): Promise<str
   const paymentId = await deps.payments.invoicePaymentId(event.providerInvoiceId).catch((error: unknown) => {
     throw new DomainError('event_not_ready', `The invoice's payment could not be read from the provider; retry later.`, undefined, { cause: error });
   });
-  if (!paymentId) throw new DomainError('event_not_ready', `Invoice ${event.providerInvoiceId} was charged but its payment is not visible yet.`);
+  // Charged, yet the provider names no payment: grant what was paid for, but its refunds cannot be matched: a person must look.
+  if (!paymentId) log().error('a paid invoice has no visible payment; recorded without one', { invoiceId: event.providerInvoiceId });
   return paymentId;
 }

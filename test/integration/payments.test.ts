@@ -42,7 +42,7 @@ describe('top-ups', () => {
     const [entry] = await ledger(token);
     expect(entry).toMatchObject({ type: 'topup', amount: 500, bucketId: 'topup', reference: expect.stringMatching(/^pi_sim_/) });
     const billing = await t.call('GET', '/v1/billing', { token });
-    expect(billing.body.topups).toEqual([{ id: started.body.id, purpose: 'topup', credits: 500, amount: { value: 500, currency: 'usd' }, status: 'succeeded', createdAt: expect.any(String) }]);
+    expect(billing.body.topups).toEqual([{ id: started.body.id, purpose: 'topup', credits: 500, amount: { value: 500, currency: 'usd' }, status: 'succeeded', paymentId: entry?.reference, createdAt: expect.any(String) }]);
   });
 
   test('a retry of a settled top-up (say a day later) answers its state and asks for no payment: no second charge', async () => {

@@ -70,7 +70,7 @@ test('renewals grant each paid period once; the scheduler never grants a paid pl
   expect(await grants('renewing')).toEqual([1200, 1200, 1200, 100]);
 });
 
-test('an upgrade mid-period grants the prorated difference at once, expiring at period end', async () => {
+test('an upgrade mid-period is invoiced now and granted from its paid invoice, expiring at period end', async () => {
   t.clock.set(new Date('2027-04-01T00:00:00.000Z'));
   await subscribe(await t.token('upgrader'), 'PRO');
   await t.settle();
@@ -79,16 +79,18 @@ test('an upgrade mid-period grants the prorated difference at once, expiring at 
   const response = await subscribe(await t.token('upgrader'), 'TEAM');
   await t.settle();
 
-  expect(response.body.effective).toBe('now');
+  expect(response.body).toMatchObject({ effective: 'now', message: null });
   const after = await billing('upgrader');
   expect(after.plan.id).toBe('TEAM');
-  const prorated = Math.floor((PLANS.TEAM.monthlyCredits - PLANS.PRO.monthlyCredits) * 0.5);
-  // The clock runs on through the test, so a few milliseconds less than half the period remain.
   const [upgradeGrant, ...earlier] = await grants('upgrader');
   expect(earlier).toEqual([6000, 100]);
-  expect(upgradeGrant).toBeGreaterThanOrEqual(prorated - 1);
-  expect(upgradeGrant).toBeLessThanOrEqual(prorated);
-  expect(after.balance.buckets).toContainEqual({ id: expect.stringMatching(/^sub:2027-04-01T00:00:0.*:TEAM$/), type: 'subscription', balance: upgradeGrant, expiresAt: expect.stringMatching(/^2027-05-01T00:00:0\d/) });
+  // Half the difference, no more than the prorated invoice bought at the plans' rate.
+  const upgradeInvoice = after.invoices.find((i: { periodStart: string }) => i.periodStart.startsWith('2027-04-16'));
+  expect(upgradeInvoice).toMatchObject({ kind: 'subscription', status: 'paid', paymentId: expect.stringMatching(/^pi_sim_/), amount: { value: Math.round((PLANS.TEAM.priceCents - PLANS.PRO.priceCents) / 2) } });
+  const bought = Math.floor((upgradeInvoice.amount.value * (PLANS.TEAM.monthlyCredits - PLANS.PRO.monthlyCredits)) / (PLANS.TEAM.priceCents - PLANS.PRO.priceCents));
+  expect(upgradeGrant).toBe(Math.min(Math.floor((PLANS.TEAM.monthlyCredits - PLANS.PRO.monthlyCredits) / 2), bought));
+  expect(upgradeInvoice.credits).toBe(upgradeGrant);
+  expect(after.balance.buckets).toContainEqual({ id: expect.stringMatching(/^sub:2027-04-01T00:00:0.*:upgrade:in_sim_/), type: 'subscription', balance: upgradeGrant, expiresAt: expect.stringMatching(/^2027-05-01T00:00:0\d/) });
 });
 
 test('a downgrade waits for the renewal', async () => {
