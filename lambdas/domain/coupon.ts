@@ -12,7 +12,11 @@ export interface Coupon {
   readonly createdAt: string;
 }
 
-/** Failed redemption attempts allowed per account per hour, against guessing codes. */
+/**
+ * Distinct codes an account may look up per hour without redeeming them (unknown, expired, used
+ * up), against guessing. A slot is taken before the lookup and given back when the code turns out
+ * redeemable, so the limit bounds the real lookups of wrong codes even under concurrency.
+ */
 export const MAX_FAILED_COUPON_ATTEMPTS_PER_HOUR = 10;
 
 export function assertRedeemable(coupon: Coupon, now: Date): void {

@@ -72,7 +72,6 @@ export interface RedemptionContext {
   readonly account: Account | null;
   readonly coupon: Coupon | null;
   readonly alreadyRedeemed: boolean;
-  readonly failedAttemptsThisHour: number;
 }
 
 export interface CreditStore {
@@ -80,11 +79,11 @@ export interface CreditStore {
   /** The account and any earlier answer for this key, in one read. */
   loadForGeneration(accountId: string, idempotencyKey: string): Promise<{ account: Account | null; idempotency: IdempotencyRecord | null }>;
   /**
-   * The account, the coupon, this account's redemption marker and its failed attempts this hour, as
-   * one consistent snapshot (never half of a concurrent redemption); null when none can be read now
-   * (a write to those items is in flight): read again.
+   * The account, the coupon and this account's redemption marker, as one consistent snapshot (never
+   * half of a concurrent redemption); null when none can be read now (a write to those items is in
+   * flight): read again. Reads the coupon: call it only with a lookup slot held (reserveCouponLookup).
    */
-  loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext | null>;
+  loadForRedemption(accountId: string, code: CouponCode): Promise<RedemptionContext | null>;
   /** Throws CouponAlreadyRedeemedError / CouponExhaustedError when those guards fail. */
   commit(change: AccountCommit): Promise<CommitOutcome>;
   getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null>;
@@ -107,7 +106,15 @@ export interface CreditStore {
   /** Unfinished jobs whose due time has come, from the sparse job index. */
   dueJobs(now: Date): AsyncIterable<JobRef>;
   listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage>;
-  recordFailedCouponAttempt(accountId: string, hourWindow: string, expiresAt: Date): Promise<void>;
+  /**
+   * Takes a slot for looking `code` up in this account's failed-lookup window (one per hour), before
+   * the coupon is read. Each distinct code holds one slot: a code already holding one (the same code
+   * sent again, or at once) shares it. False, with nothing written, when `limit` other codes already
+   * hold the window's slots. Atomic: concurrent reservations never hold more than `limit` codes.
+   */
+  reserveCouponLookup(accountId: string, hourWindow: string, code: CouponCode, limit: number, expiresAt: Date): Promise<boolean>;
+  /** Gives a code's slot back (its lookup was no wrong guess); nothing when the window does not hold it. */
+  releaseCouponLookup(accountId: string, hourWindow: string, code: CouponCode): Promise<void>;
   /** Creates coupons all-or-nothing: `exists` if any code already exists, `retry` on a transient failure (nothing written either way). */
   createCoupons(coupons: readonly Coupon[]): Promise<CreateOutcome>;
   /** Accounts whose grant (or expiry) is due at or before `now`, read from a sparse index. */

@@ -11,9 +11,16 @@
  * redemption commit, then lets the first go on. It can also answer the first's commit the way
  * DynamoDB does while the other redemption is still being applied, and refuse a read as DynamoDB
  * refuses a TransactGetItems that meets a write in flight.
+ *
+ * One account guessing many codes at once: the failed-lookup limit must hold for the lookups that
+ * really happen (each read of a COUPON# item is counted by wrapping the DynamoDB client), not only
+ * for the answers: a limit read before the lookup and counted after it lets every guess that reads
+ * before the first failure is counted look a code up.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { MAX_FAILED_COUPON_ATTEMPTS_PER_HOUR } from '../../lambdas/domain/coupon';
+import { COUPON_ALPHABET } from '../../lambdas/domain/coupon-code';
 import { issueCoupon } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { CallResult, TestService } from '../support/test-service';
@@ -121,12 +128,41 @@ function cancelled(codes: string[]): Error {
   });
 }
 
+/** Counts the reads of COUPON# items (the real lookups), per code, whatever command reads them. */
+class CouponLookupCounter {
+  readonly reads: string[] = [];
+
+  reset(): void {
+    this.reads.length = 0;
+  }
+
+  wrap(db: DynamoDBDocumentClient): DynamoDBDocumentClient {
+    const counted = (command: Command, ...rest: unknown[]): Promise<unknown> => {
+      for (const key of readKeysOfAnyRead(command)) if (key.pk.startsWith('COUPON#')) this.reads.push(key.pk.slice('COUPON#'.length));
+      return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+    };
+    return new Proxy(db, { get: (target, prop, receiver) => (prop === 'send' ? counted : Reflect.get(target, prop, receiver)) });
+  }
+}
+
+/** The keys any read command names (writes name none). */
+function readKeysOfAnyRead(command: Command): Key[] {
+  const name = command.constructor.name;
+  if (name === 'TransactGetCommand' || name === 'BatchGetCommand') return readKeys(command);
+  if (name === 'GetCommand') return [command.input.Key as Key];
+  return [];
+}
+
 const gate = new RedemptionGate();
+const lookups = new CouponLookupCounter();
 let t: TestService;
 beforeAll(async () => {
-  t = await startTestService({ pollers: false, db: (db) => gate.wrap(db) });
+  t = await startTestService({ pollers: false, db: (db) => gate.wrap(lookups.wrap(db)) });
 });
-afterEach(() => gate.reset());
+afterEach(() => {
+  gate.reset();
+  lookups.reset();
+});
 afterAll(async () => {
   await expectMoneyInvariants(t);
   await t.stop();
@@ -148,10 +184,17 @@ async function openAccount(sub: string): Promise<string> {
   return token;
 }
 
+/** The codes this account's failed-lookup window holds this hour (each one a lookup slot). */
 async function failedLookupsThisHour(accountId: string): Promise<number> {
   const hour = t.clock.now().toISOString().slice(0, 13);
   const { Item } = await t.table.db.send(new GetCommand({ TableName: t.table.tableName, Key: { pk: `ACCOUNT#${accountId}`, sk: `RATE#coupon#${hour}` }, ConsistentRead: true }));
-  return typeof Item?.attempts === 'number' ? Item.attempts : 0;
+  return Item?.lookupCodes instanceof Set ? Item.lookupCodes.size : 0;
+}
+
+/** `n` distinct well-formed codes of a campaign nobody issued: every one a wrong guess. */
+function wrongCodes(n: number, campaign: string): string[] {
+  const letter = (i: number) => COUPON_ALPHABET[i % COUPON_ALPHABET.length]!;
+  return Array.from({ length: n }, (_, i) => `${campaign}-AAAA-AA${letter(Math.floor(i / COUPON_ALPHABET.length))}${letter(i)}`);
 }
 
 const answer = (r: CallResult) => `${r.status} ${r.body?.error?.code ?? ''}`.trim();
@@ -216,5 +259,84 @@ describe('one account redeeming one code twice at once, one use left', () => {
       expect(answers.filter((a) => a !== '200')).toEqual(Array.from({ length: 11 }, () => '409 coupon_already_redeemed'));
       expect(await failedLookupsThisHour(`crowd-of-one-${round}`)).toBe(0);
     }
+  });
+});
+
+describe('one account guessing codes at once: the limit holds for the real lookups', () => {
+  test('60 concurrent distinct wrong codes: at most 10 lookups and 10 answers 404, every other 429 with Retry-After', async () => {
+    const token = await openAccount('guessing-crowd');
+    const codes = wrongCodes(60, 'GUESS');
+    expect(new Set(codes).size).toBe(60);
+    lookups.reset();
+
+    const responses = await Promise.all(codes.map((code) => redeem(token, code)));
+
+    const answers = responses.map(answer);
+    const notFound = answers.filter((a) => a === '404 coupon_not_found');
+    expect(notFound.length).toBeGreaterThan(0);
+    expect(notFound.length).toBeLessThanOrEqual(MAX_FAILED_COUPON_ATTEMPTS_PER_HOUR);
+    expect(answers.filter((a) => a !== '404 coupon_not_found')).toEqual(Array.from({ length: 60 - notFound.length }, () => '429 too_many_attempts'));
+    for (const refused of responses.filter((r) => r.status === 429)) expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+    expect(lookups.reads.length).toBeLessThanOrEqual(MAX_FAILED_COUPON_ATTEMPTS_PER_HOUR);
+    expect(lookups.reads.length).toBe(notFound.length);
+    expect(await failedLookupsThisHour('guessing-crowd')).toBe(notFound.length);
+  });
+
+  test('the same wrong codes sent twice each, at once: at most 10 distinct codes are ever looked up', async () => {
+    const token = await openAccount('repeating-crowd');
+    const codes = wrongCodes(30, 'AGAIN');
+    lookups.reset();
+
+    const responses = await Promise.all([...codes, ...codes].map((code) => redeem(token, code)));
+
+    const looked = new Set(lookups.reads);
+    expect(looked.size).toBeLessThanOrEqual(MAX_FAILED_COUPON_ATTEMPTS_PER_HOUR);
+    const notFoundCodes = new Set(responses.flatMap((r, i) => (r.status === 404 ? [[...codes, ...codes][i]!] : [])));
+    expect([...notFoundCodes].every((code) => looked.has(code))).toBe(true);
+    expect(responses.every((r) => r.status === 404 || answer(r) === '429 too_many_attempts')).toBe(true);
+  });
+
+  test('successful redemptions do not use up the limit: 9 failures, then valid codes still redeem', async () => {
+    const token = await openAccount('honest');
+    const [first, second, third] = [await issueCoupon(t, 3), await issueCoupon(t, 4), await issueCoupon(t, 5)];
+    for (const code of wrongCodes(9, 'TYPO')) expect(answer(await redeem(token, code))).toBe('404 coupon_not_found');
+
+    expect(answer(await redeem(token, first))).toBe('200');
+    expect(answer(await redeem(token, second))).toBe('200');
+    expect(answer(await redeem(token, first))).toBe('409 coupon_already_redeemed');
+    expect(await failedLookupsThisHour('honest')).toBe(9);
+    // The limit still holds: one more failure, then even a valid code waits for the next hour.
+    expect(answer(await redeem(token, 'TYPO-BBBB-BBBB'))).toBe('404 coupon_not_found');
+    expect(answer(await redeem(token, third))).toBe('429 too_many_attempts');
+    expect((await t.call('GET', '/v1/balance', { token })).body.available).toBe(107);
+  });
+
+  test('a code used up by another account between the read and the commit answers 410 but is no failed lookup', async () => {
+    const code = await couponWithOneUseLeft(8);
+    const token = await openAccount('outrun');
+    const other = await openAccount('outrunner');
+
+    const gated = gate.pauseNextRead();
+    const first = redeem(token, code);
+    await gated.paused;
+    expect(answer(await redeem(other, code))).toBe('200');
+    gated.resume();
+
+    expect(answer(await first)).toBe('410 coupon_exhausted');
+    expect(await failedLookupsThisHour('outrun')).toBe(0);
+    expect(answer(await redeem(token, code))).toBe('410 coupon_exhausted');
+    expect(await failedLookupsThisHour('outrun')).toBe(1);
+  });
+
+  test('a redemption that leaves no failed lookup leaves no counter item behind', async () => {
+    const code = await issueCoupon(t, 6);
+    const token = await openAccount('tidy');
+
+    expect(answer(await redeem(token, code))).toBe('200');
+    expect(answer(await redeem(token, code))).toBe('409 coupon_already_redeemed');
+
+    const hour = t.clock.now().toISOString().slice(0, 13);
+    const { Item } = await t.table.db.send(new GetCommand({ TableName: t.table.tableName, Key: { pk: 'ACCOUNT#tidy', sk: `RATE#coupon#${hour}` }, ConsistentRead: true }));
+    expect(Item).toBeUndefined();
   });
 });

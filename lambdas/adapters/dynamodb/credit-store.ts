@@ -4,7 +4,7 @@
  * that make the change happen once put with attribute_not_exists.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../../domain/account';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
@@ -56,20 +56,18 @@ export class DynamoDbCreditStore implements CreditStore {
    * would refuse with 410 coupon_exhausted (and count a failed attempt) where the truth is 409
    * coupon_already_redeemed. Null while a write to one of these items is in flight: read again.
    */
-  async loadForRedemption(accountId: string, code: CouponCode, hourWindow: string): Promise<RedemptionContext | null> {
+  async loadForRedemption(accountId: string, code: CouponCode): Promise<RedemptionContext | null> {
     const snapshot = await transactGet(this.db, this.tableName, [
       { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
       { pk: keys.couponPk(code), sk: keys.COUPON_SK },
       { pk: keys.accountPk(accountId), sk: keys.redemptionSk(code) },
-      { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
     ]);
     if (!snapshot.ok) return null;
-    const [account, coupon, redemption, attempts] = snapshot.items;
+    const [account, coupon, redemption] = snapshot.items;
     return {
       account: account ? items.itemToAccount(account) : null,
       coupon: coupon ? items.itemToCoupon(coupon) : null,
       alreadyRedeemed: redemption !== undefined,
-      failedAttemptsThisHour: typeof attempts?.attempts === 'number' ? attempts.attempts : 0,
     };
   }
 
@@ -308,15 +306,66 @@ export class DynamoDbCreditStore implements CreditStore {
     return { items: result.Items ?? [], nextCursor: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : null };
   }
 
-  async recordFailedCouponAttempt(accountId: string, hourWindow: string, expiresAt: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
-        UpdateExpression: 'ADD attempts :one SET expiresAtEpoch = :ttl, kind = :kind',
-        ExpressionAttributeValues: { ':one': 1, ':ttl': Math.floor(expiresAt.getTime() / 1000), ':kind': 'rate' },
-      }),
-    );
+  /**
+   * The window's item holds the codes looked up in it as a string set (`lookupCodes`): the slot is
+   * taken by the same conditional write that checks the limit, so concurrent guesses serialize on
+   * the item and never hold more than `limit` codes. The TTL is set by the first reservation only:
+   * a reservation that shares a held slot, and a release, leave the item as they found it.
+   */
+  async reserveCouponLookup(accountId: string, hourWindow: string, code: CouponCode, limit: number, expiresAt: Date): Promise<boolean> {
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`a lookup limit is a positive integer, got ${limit}`);
+    const windowIsEmpty = 'attribute_not_exists(#codes)';
+    const codeHoldsASlot = 'contains(#codes, :code)';
+    const windowHasAFreeSlot = 'size(#codes) < :limit';
+    const reserve = new UpdateCommand({
+      TableName: this.tableName,
+      Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
+      UpdateExpression: 'ADD #codes :codeSet SET expiresAtEpoch = if_not_exists(expiresAtEpoch, :ttl), kind = :kind',
+      ConditionExpression: `${windowIsEmpty} OR ${codeHoldsASlot} OR ${windowHasAFreeSlot}`,
+      ExpressionAttributeNames: { '#codes': 'lookupCodes' },
+      ExpressionAttributeValues: { ':codeSet': new Set([code]), ':code': code, ':limit': limit, ':ttl': Math.floor(expiresAt.getTime() / 1000), ':kind': 'rate' },
+    });
+    return this.unlessConditionFails(() => this.db.send(reserve));
+  }
+
+  /**
+   * The code alone in the window: the item goes, as if never reserved (the common case, one honest
+   * redemption). Otherwise the code leaves the set. Each step is guarded by the code being held, so
+   * a slot is given back at most once and a release never writes an item that is not there.
+   */
+  async releaseCouponLookup(accountId: string, hourWindow: string, code: CouponCode): Promise<void> {
+    const Key = { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) };
+    const codeHoldsASlot = 'contains(#codes, :code)';
+    const codeIsTheOnlyOne = 'size(#codes) = :one';
+    const names = { '#codes': 'lookupCodes' };
+    const dropWindow = new DeleteCommand({
+      TableName: this.tableName,
+      Key,
+      ConditionExpression: `${codeHoldsASlot} AND ${codeIsTheOnlyOne}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':code': code, ':one': 1 },
+    });
+    if (await this.unlessConditionFails(() => this.db.send(dropWindow))) return;
+    const dropCode = new UpdateCommand({
+      TableName: this.tableName,
+      Key,
+      UpdateExpression: 'DELETE #codes :codeSet',
+      ConditionExpression: codeHoldsASlot,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':code': code, ':codeSet': new Set([code]) },
+    });
+    await this.unlessConditionFails(() => this.db.send(dropCode));
+  }
+
+  /** Runs one conditional write: false when its condition failed (nothing written), true when it wrote. */
+  private async unlessConditionFails(write: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await write();
+      return true;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
   }
 
   async createCoupons(coupons: readonly Coupon[]): Promise<CreateOutcome> {
