@@ -14,9 +14,14 @@ export interface AutoRefillView extends AutoRefillSettings {
   readonly card: { readonly brand: string; readonly last4: string } | null;
 }
 
-export async function getAutoRefill(deps: UseCaseDeps, accountId: string): Promise<AutoRefillView> {
+/**
+ * The settings as anyone on the account sees them; the saved card (brand, last four) only with
+ * `showCard`, which only the owner gets: payment details are the owner's. Without it the provider
+ * is not asked at all, and `card` is null, so the answer keeps its shape for every caller.
+ */
+export async function getAutoRefill(deps: UseCaseDeps, accountId: string, options: { readonly showCard: boolean }): Promise<AutoRefillView> {
   const account = await getOrOpenAccount(deps, accountId);
-  const card = account.customerId ? await deps.payments.savedCard(account.customerId) : null;
+  const card = options.showCard && account.customerId ? await deps.payments.savedCard(account.customerId) : null;
   return autoRefillView(account, card, deps.clock.now());
 }
 

@@ -8,9 +8,9 @@ import { stripePayments } from '../../shared/stripe-wiring';
 const Credits = z.int().min(0).max(10_000_000);
 const AutoRefillBody = z.strictObject({ enabled: z.boolean(), thresholdCredits: Credits, refillCredits: Credits.min(1), monthlyCapCredits: Credits });
 
-/** GET /v1/auto-refill: the settings, whether a refill is under way, why it was switched off. */
+/** GET /v1/auto-refill: the settings, whether a refill is under way, why it was switched off; the saved card for the owner only (null for members). */
 export const createGetAutoRefillHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'account' }, async ({ caller }) => ({ statusCode: 200, body: await getAutoRefill(deps, caller.accountId) }));
+  httpEndpoint({ access: 'account' }, async ({ caller }) => ({ statusCode: 200, body: await getAutoRefill(deps, caller.accountId, { showCard: caller.role === 'owner' }) }));
 
 /** PUT /v1/auto-refill (owner): turn it on (needs a saved card) or off, or change the amounts. */
 export const createPutAutoRefillHandler = (deps: UseCaseDeps) =>
