@@ -24,9 +24,22 @@ export function callerFromEvent(event: HttpEvent): Caller {
   if (typeof userId !== 'string' || !ID_PATTERN.test(userId)) throw new DomainError('unauthorized', 'A valid bearer token is required.');
   const accountId = claims.account_id ?? userId;
   if (typeof accountId !== 'string' || !ID_PATTERN.test(accountId)) throw new DomainError('unauthorized', 'The token names no valid account.');
-  const roleClaim = claims.account_role ?? 'owner';
-  if (roleClaim !== 'owner' && roleClaim !== 'member') throw new DomainError('unauthorized', 'The token has an unknown account role.');
-  return { userId, accountId, role: roleClaim, isAdmin: parseGroups(claims['cognito:groups']).includes('admin') };
+  const roleClaim = claims.account_role;
+  if (roleClaim !== undefined && roleClaim !== 'owner' && roleClaim !== 'member') throw new DomainError('unauthorized', 'The token has an unknown account role.');
+  return { userId, accountId, role: roleOnWallet(userId, accountId, roleClaim), isAdmin: parseGroups(claims['cognito:groups']).includes('admin') };
+}
+
+/**
+ * The caller's role on the wallet the token names; never owner by default. The caller's own wallet
+ * (account_id absent or equal to sub) is theirs: owner. Another wallet is a member's unless the
+ * token says `account_role: owner`: that claim is written only by our own pre-token-generation
+ * trigger in Cognito (a trusted issuer, from attributes users cannot write), so it is honoured.
+ * Issue 13 replaces the claim by team membership records this service keeps; until then a token
+ * that names someone else's wallet and says nothing (or `member`) can read it, not spend from it.
+ */
+export function roleOnWallet(userId: string, accountId: string, roleClaim: AccountRole | undefined): AccountRole {
+  if (accountId === userId) return 'owner';
+  return roleClaim === 'owner' ? 'owner' : 'member';
 }
 
 export function assertAccess(caller: Caller, rule: AccessRule): void {

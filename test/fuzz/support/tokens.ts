@@ -50,6 +50,7 @@ async function signClaims(t: TestService, claims: Record<string, unknown>, optio
 }
 
 const ownerOf = (accountId: string): Principal => ({ accountId, role: 'owner', admin: false });
+const memberOf = (accountId: string): Principal => ({ accountId, role: 'member', admin: false });
 
 export interface TokenTable {
   readonly fixed: readonly AuthChoice[];
@@ -73,8 +74,8 @@ export async function buildTokens(t: TestService): Promise<TokenTable> {
     // Valid callers.
     { name: 'owner', header: bearer(ownerToken), principal: ownerOf(owner) },
     { name: 'pro owner', header: bearer(proToken), principal: ownerOf(pro) },
-    { name: 'member', header: bearer(memberToken), principal: { accountId: owner, role: 'member', admin: false } },
-    { name: 'pro member', header: bearer(proMemberToken), principal: { accountId: pro, role: 'member', admin: false } },
+    { name: 'member', header: bearer(memberToken), principal: memberOf(owner) },
+    { name: 'pro member', header: bearer(proMemberToken), principal: memberOf(pro) },
     { name: 'admin', header: bearer(adminToken), principal: { accountId: admin, role: 'owner', admin: true } },
     { name: 'admin member', header: bearer(adminMemberToken), principal: { accountId: owner, role: 'member', admin: true } },
     { name: 'no Bearer prefix', header: ownerToken, principal: ownerOf(owner) },
@@ -82,8 +83,10 @@ export async function buildTokens(t: TestService): Promise<TokenTable> {
     { name: 'groups as a string claim', header: bearer(await signClaims(t, { sub: 'fuzz-admin', 'cognito:groups': 'admin' })), principal: { accountId: admin, role: 'owner', admin: true } },
     { name: 'groups as junk', header: bearer(await signClaims(t, { sub: owner, 'cognito:groups': { admin: true } })), principal: ownerOf(owner) },
     { name: 'account_id null (defaults to sub)', header: bearer(await signClaims(t, { sub: owner, account_id: null })), principal: ownerOf(owner) },
-    { name: 'account_id number', header: bearer(await signClaims(t, { sub: 'fuzz-number', account_id: 4242 })), principal: ownerOf(numeric) },
-    { name: 'account_id boolean', header: bearer(await signClaims(t, { sub: 'fuzz-bool', account_id: true })), principal: ownerOf(boolean) },
+    // Another wallet than the caller's own, with no role claim: a member (never owner by default).
+    { name: 'another wallet, no role', header: bearer(await t.token('fuzz-guest', { account_id: owner })), principal: memberOf(owner) },
+    { name: 'account_id number', header: bearer(await signClaims(t, { sub: 'fuzz-number', account_id: 4242 })), principal: memberOf(numeric) },
+    { name: 'account_id boolean', header: bearer(await signClaims(t, { sub: 'fuzz-bool', account_id: true })), principal: memberOf(boolean) },
     { name: 'sub number', header: bearer(await signClaims(t, { sub: 4242 })), principal: ownerOf(numeric) },
     { name: 'issued in the future', header: bearer(await signClaims(t, { sub: owner, iat: now + 86_400 })), principal: ownerOf(owner) },
     // Refused by the gateway (401).
