@@ -6,6 +6,8 @@
  * auto-refill off with the reason shown, so there is no retry storm.
  */
 import type { Account } from './account';
+import type { BillingRetry } from './billing-retry';
+import { nextBillingRetry } from './billing-retry';
 import { availableCredits } from './wallet';
 
 export interface AutoRefillSettings {
@@ -25,6 +27,11 @@ export interface AutoRefillState extends AutoRefillSettings {
   readonly monthCredits: number;
   /** Refills started so far; names the next refill's top-up, so a retried start is the same payment. */
   readonly sequence: number;
+  /**
+   * Set while the refill in flight fails with an error (see billing-retry.ts and
+   * noteAutoRefillFailure). Absent once a refill finishes, and on accounts stored before it existed.
+   */
+  readonly retry?: BillingRetry;
 }
 
 export interface AutoRefillPolicy {
@@ -94,10 +101,27 @@ export function decideAutoRefill(account: Account, now: Date, policy: AutoRefill
   return { kind: 'start', account: { ...account, version: account.version + 1, autoRefill: next }, topupId, credits: refill.refillCredits };
 }
 
-/** Releases the lock once the refill's payment is settled; a refusal switches auto-refill off. */
+/**
+ * Releases the lock once the refill's payment is settled; a refusal switches auto-refill off. Either
+ * way the provider answered, so past failures are forgotten.
+ */
 export function finishAutoRefill(account: Account, topupId: string, outcome: 'succeeded' | 'declined' | 'authentication_required'): Account | null {
-  const refill = account.autoRefill;
+  const { retry: _retry, ...refill } = account.autoRefill;
   if (refill.inFlight?.topupId !== topupId) return null;
   const disabled = outcome === 'succeeded' ? {} : { enabled: false, disabledReason: outcome === 'declined' ? 'card_declined' : 'authentication_required' };
   return { ...account, version: account.version + 1, autoRefill: { ...refill, ...disabled, inFlight: null } };
+}
+
+/**
+ * Starting refill `topupId` failed with an error (not a refusal: the provider or the store threw).
+ * The refill keeps its lock, with the lease moved to the retry time: the lease is what the sweep's
+ * due index and decideAutoRefill already read, so neither the sweep nor a debit starts this refill
+ * again before then, and the retry is the same top-up (the same payment, by its idempotency key).
+ * Null when that refill is no longer in flight (it finished meanwhile: nothing to hold back).
+ */
+export function noteAutoRefillFailure(account: Account, topupId: string, now: Date): Account | null {
+  const refill = account.autoRefill;
+  if (refill.inFlight?.topupId !== topupId) return null;
+  const retry = nextBillingRetry(refill.retry, now);
+  return { ...account, version: account.version + 1, autoRefill: { ...refill, inFlight: { ...refill.inFlight, leaseUntil: retry.retryAt }, retry } };
 }
