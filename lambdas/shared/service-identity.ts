@@ -8,5 +8,11 @@ export const METRICS_NAMESPACE = 'BananaFlowCredits';
 export const RECONCILE_MISMATCHES_METRIC = 'ReconcileMismatches';
 /** Stuck generation jobs the reaper could not re-enqueue (SQS refused the send): every reaper run, 0 included. */
 export const STUCK_JOB_SEND_FAILURES_METRIC = 'StuckJobSendFailures';
+/**
+ * Due accounts a billing job (auto-refill sweep, PAYG invoicing) failed for with an error: every run
+ * of both, 0 included. Those accounts are retried with backoff and the run itself succeeds, so no
+ * function error alarm fires for them.
+ */
+export const BILLING_ACCOUNT_FAILURES_METRIC = 'BillingAccountFailures';
 /** What the webhook logs (WARN) when a Stripe signature is missing, stale or wrong: an alarm's metric filter matches it. */
 export const WEBHOOK_SIGNATURE_FAILURE_MESSAGE = 'webhook signature verification failed';

@@ -5,15 +5,18 @@
  * 2. record the top-up and charge the saved card off-session, with an idempotency key named by the
  *    top-up, so a retry after a crash is the same payment;
  * 3. a decline or a required authentication releases the lock and switches auto-refill off (shown in
- *    billing). Success arrives as a webhook, which credits and releases the lock in one write.
+ *    billing). Success arrives as a webhook, which credits and releases the lock in one write;
+ * 4. an error (the provider or the store threw) keeps the lock until a retry time that doubles with
+ *    each failure in a row, then throws: neither the sweep nor a debit tries this account before.
  */
 import type { Account } from '../domain/account';
 import type { RefillDecision } from '../domain/auto-refill';
-import { DEFAULT_AUTO_REFILL_POLICY, decideAutoRefill, finishAutoRefill } from '../domain/auto-refill';
+import { DEFAULT_AUTO_REFILL_POLICY, decideAutoRefill, finishAutoRefill, noteAutoRefillFailure } from '../domain/auto-refill';
 import { TOPUP_CENTS_PER_CREDIT } from '../domain/catalog';
 import { priceOfCredits } from '../domain/payment-gateway';
 import { sha256Hex } from '../shared/canonical-json';
 import { log } from '../shared/logger';
+import { recordBackoff } from './billing-failures';
 import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
@@ -32,7 +35,16 @@ export async function startAutoRefill(deps: UseCaseDeps, accountId: string): Pro
     return outcome.kind === 'committed' ? done(next) : retry(outcome.kind);
   });
   if (decision.kind === 'skip') return decision.reason;
+  try {
+    return await chargeRefill(deps, accountId, decision);
+  } catch (error) {
+    await recordBackoff(accountId, () => updateAccount(deps, accountId, (current) => noteAutoRefillFailure(current, decision.topupId, deps.clock.now())));
+    throw error;
+  }
+}
 
+/** Steps 2 and 3, under the lock `decision` took. */
+async function chargeRefill(deps: UseCaseDeps, accountId: string, decision: Extract<RefillDecision, { kind: 'start' }>): Promise<AutoRefillResult> {
   const account = decision.account;
   const customerId = await ensureCustomer(deps, account);
   const card = await deps.payments.savedCard(customerId);

@@ -1,17 +1,25 @@
 /**
  * Auto-refill through the real pieces: the debit asks a worker (via the jobs queue) to refill, the
- * worker charges the simulated saved card off-session, and the signed webhook credits it.
+ * worker charges the simulated saved card off-session, and the signed webhook credits it. One
+ * customer the provider fails for every time is retried with backoff and stops no one else.
  */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createRunBillingJobHandler } from '../../lambdas/handlers/schedule/run-billing-job';
+import { BILLING_ACCOUNT_FAILURES_METRIC } from '../../lambdas/shared/service-identity';
+import type { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
+import { FaultyPayments } from '../support/faulty-payments';
 import { newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService } from '../support/test-service';
 import { startTestService } from '../support/test-service';
 
 let t: TestService;
+let faulty: FaultyPayments<PaymentSimulator>;
 beforeEach(async () => {
-  t = await startTestService();
+  t = await startTestService({ payments: (simulator) => (faulty = new FaultyPayments(simulator)).gateway });
 });
 afterEach(async () => {
+  jest.restoreAllMocks();
   await t.settle();
   await expectMoneyInvariants(t);
   await t.stop();
@@ -87,7 +95,7 @@ test.each([
   expect(after.autoRefill).toMatchObject({ enabled: false, disabledReason: reason, refillInFlight: false });
   expect(after.balance.available).toBe(20);
   expect(after.topups).toEqual([expect.objectContaining({ purpose: 'auto_refill', status: 'failed' })]);
-  expect(sweep).toEqual({ due: 0, results: {} });
+  expect(sweep).toEqual({ due: 0, results: {}, failures: 0 });
 });
 
 test('the monthly cap and the cooldown hold further refills back; the sweep is the backstop', async () => {
@@ -96,7 +104,7 @@ test('the monthly cap and the cooldown hold further refills back; the sweep is t
   await configure(token, { enabled: true, thresholdCredits: 150, refillCredits: 100, monthlyCapCredits: 100 });
 
   // Turned on while already below the threshold: only the sweep can notice.
-  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 1, results: { started: 1 } });
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 1, results: { started: 1 }, failures: 0 });
   await t.settle();
   expect((await billing(token)).balance.available).toBe(200);
 
@@ -106,6 +114,81 @@ test('the monthly cap and the cooldown hold further refills back; the sweep is t
   expect(await refills(token)).toHaveLength(1);
 
   t.clock.advance(601);
-  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 1, results: { monthly_cap_reached: 1 } });
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 1, results: { monthly_cap_reached: 1 }, failures: 0 });
   expect(await refills(await t.token('capped'))).toHaveLength(1);
+});
+
+/** The accounts the sweep would visit now, in its order. */
+async function dueNow(): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const id of t.service.deps.store.dueAccountIds('refill', t.clock.now())) ids.push(id);
+  return ids;
+}
+
+/** Runs the sweep as EventBridge does (the run-billing-job handler) and returns its result and the BillingAccountFailures values it published. */
+async function runSweep(): Promise<{ result: unknown; published: unknown[] }> {
+  const lines: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  try {
+    const result = await createRunBillingJobHandler(t.service.deps)({ job: 'auto-refill' });
+    const emf = lines.flatMap((l) => l.split('\n')).filter((l) => l.includes('"_aws"')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    return { result, published: emf.filter((r) => BILLING_ACCOUNT_FAILURES_METRIC in r).map((r) => r[BILLING_ACCOUNT_FAILURES_METRIC]) };
+  } finally {
+    write.mockRestore();
+  }
+}
+
+test('a customer the provider fails for every time stops no one: the others are refilled, it is retried with backoff, then refilled once the fault is gone', async () => {
+  const below = { enabled: true, thresholdCredits: 150, refillCredits: 200, monthlyCapCredits: 1000 }; // FREE holds 100: below at once, only the sweep notices
+  for (const sub of ['sweep-a', 'sweep-b', 'sweep-c']) expect((await configure(await t.token(sub), below)).status).toBe(200);
+  const visited = await dueNow();
+  expect([...visited].sort()).toEqual(['sweep-a', 'sweep-b', 'sweep-c']);
+  const failing = visited[1]!; // the middle one: accounts after it must still be refilled
+  const customerId = await t.payments.ensureCustomer(failing);
+  faulty.failFor(customerId);
+  const warn = jest.spyOn(Logger.prototype, 'warn');
+
+  // The run succeeds (so the scheduler does not retry it) and publishes its failure count.
+  expect(await runSweep()).toEqual({ result: { due: 3, results: { started: 2 }, failures: 1 }, published: [1] });
+  await t.settle();
+
+  for (const other of visited.filter((id) => id !== failing)) {
+    const after = await billing(await t.token(other));
+    expect(after.balance.available).toBe(300);
+    expect(after.topups).toEqual([expect.objectContaining({ purpose: 'auto_refill', credits: 200, status: 'succeeded' })]);
+  }
+  // Logged with the account and the error's name, type and code: never its message or the object (they carry customer details).
+  const logged = warn.mock.calls.filter(([message]) => String(message).includes('billing failed for an account'));
+  expect(logged).toEqual([[expect.any(String), { job: 'auto-refill', accountId: failing, errorName: 'StripeInvalidRequestError', errorType: 'StripeInvalidRequestError', errorCode: 'resource_missing', statusCode: 404, requestId: 'req_faulty_test' }]]);
+  expect(JSON.stringify(warn.mock.calls)).not.toContain(customerId);
+
+  // The failed refill holds its lock until its retry time: a debit below the threshold does not ask for another one.
+  const token = await t.token(failing);
+  expect((await billing(token)).autoRefill).toMatchObject({ refillInFlight: true, enabled: true, disabledReason: null });
+  expect((await generate(token, 'gpt-image-2')).status).toBe(202);
+  await t.settle();
+  expect(faulty.refused.get(customerId)).toBe(1);
+
+  // Backoff: not before 5 minutes after the first failure, then 10 after the second.
+  t.clock.advance(299);
+  expect(await runSweep()).toEqual({ result: { due: 0, results: {}, failures: 0 }, published: [0] });
+  t.clock.advance(2);
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 1, results: {}, failures: 1 });
+  t.clock.advance(599);
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 0, results: {}, failures: 0 });
+  expect(faulty.refused.get(customerId)).toBe(2);
+
+  faulty.heal(customerId);
+  t.clock.advance(2);
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 1, results: { started: 1 }, failures: 0 });
+  await t.settle();
+  const healed = await billing(token);
+  expect(healed.balance.available).toBe(100 - 5 + 200);
+  expect(healed.topups).toEqual([expect.objectContaining({ purpose: 'auto_refill', credits: 200, status: 'succeeded' })]);
+  expect(healed.autoRefill).toMatchObject({ refillInFlight: false, creditsThisMonth: 200 });
+  // Success forgets the failures: the next failure starts again at 5 minutes.
+  expect((await t.service.deps.store.loadAccount(failing))!.autoRefill.retry).toBeUndefined();
 });

@@ -15,6 +15,7 @@ import { createJobQueues } from '../../bin/local/sqs-queues';
 import { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
 import { TEST_LATENCY, SimulatedProvider } from '../../lambdas/adapters/simulated-provider';
 import type { JobTimings } from '../../lambdas/domain/job-lifecycle';
+import type { PaymentGateway } from '../../lambdas/domain/payment-gateway';
 import type { GenerationProvider } from '../../lambdas/domain/ports';
 import { SettableClock } from '../../lambdas/adapters/clock';
 import { cryptoRandomBytes, ulidIds } from '../../lambdas/adapters/ids';
@@ -56,6 +57,8 @@ export interface TestServiceOptions {
   readonly localMode?: boolean;
   /** Start the queue pollers (the jobs worker and the DLQ consumer). Default true. */
   readonly pollers?: boolean;
+  /** Wraps the payment simulator the service calls (fault injection); `payments` below stays the simulator itself. */
+  readonly payments?: (simulator: PaymentSimulator) => PaymentGateway;
 }
 
 export interface TestService {
@@ -93,7 +96,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     randomBytes: cryptoRandomBytes,
     jobTimings: TEST_JOB_TIMINGS,
     provider: options.provider ?? new SimulatedProvider(TEST_LATENCY),
-    payments,
+    payments: options.payments ? options.payments(payments) : payments,
     providerWebhookSecret: TEST_WEBHOOK_SECRET,
     localMode: options.localMode ?? true,
   });
