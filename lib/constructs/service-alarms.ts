@@ -4,6 +4,7 @@
  * - each function's errors and throttles;
  * - reconcile mismatches (the custom metric the reconcile job publishes);
  * - stuck jobs the reaper cannot re-enqueue, 15 minutes running (its custom metric);
+ * - accounts the billing jobs failed for (their custom metric);
  * - Stripe webhook signature failures (a metric filter on the webhook's log group).
  */
 import { Duration } from 'aws-cdk-lib';
@@ -16,9 +17,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
-import { RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lambdas/shared/service-identity';
+import { BILLING_ACCOUNT_FAILURES_METRIC, RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lambdas/shared/service-identity';
 
-export { RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE };
+export { BILLING_ACCOUNT_FAILURES_METRIC, RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE };
 export const WEBHOOK_SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
 
 export interface ServiceAlarmsProps {
@@ -127,6 +128,17 @@ export class ServiceAlarms extends Construct {
       name: 'stuck-job-send-failures',
       description:
         'For 15 minutes every reaper run failed to re-enqueue a stuck generation job: the jobs queue refuses sends, so accepted generations do not run (they are refunded at their maximum age).',
+    });
+    // Any failed account raises it, as the same failure raised run-billing-job-errors before accounts were
+    // isolated. A persistent one shows up at each retry (5 minutes doubling to 4 hours), so the alarm
+    // returns to OK between retries and fires again while the account still fails.
+    countAlarm('BillingAccountFailures', BILLING_ACCOUNT_FAILURES_METRIC, {
+      statistic: 'Sum',
+      period: Duration.hours(1),
+      periods: 1,
+      name: 'billing-account-failures',
+      description:
+        'The auto-refill sweep or PAYG invoicing failed with an error for an account (e.g. a customer deleted in Stripe). The other accounts were billed; this one is retried with backoff (5 minutes doubling to 4 hours). Find it in run-billing-job logs: WARN "billing failed for an account" with accountId, job, errorType, errorCode.',
     });
 
     const signatureFailures = new logs.MetricFilter(this, 'WebhookSignatureFailuresFilter', {

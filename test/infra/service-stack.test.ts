@@ -410,6 +410,23 @@ describe('service stack: the alarms', () => {
     });
   });
 
+  it('raises billing account failures on any account the billing jobs failed for in an hour', () => {
+    const [alarm] = alarmsNamed(service, 'billing-account-failures');
+
+    expect(alarm!.Properties).toMatchObject({
+      Namespace: 'BananaFlowCredits',
+      MetricName: 'BillingAccountFailures',
+      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
   it("counts webhook signature failures from the webhook's WARN log line", () => {
     const webhook = functions.get('stripe-webhook')!;
     const logGroupId = (webhook.resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
@@ -424,7 +441,7 @@ describe('service stack: the alarms', () => {
   });
 
   it('has exactly these alarms', () => {
-    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 3 + 3);
+    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 3 + 4);
   });
 });
 
