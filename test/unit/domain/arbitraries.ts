@@ -4,6 +4,8 @@
  */
 import fc from 'fast-check';
 import type { PaygTerms } from '../../../lambdas/domain/allocate-debit';
+import type { PlanId } from '../../../lambdas/domain/catalog';
+import { PLANS } from '../../../lambdas/domain/catalog';
 import type { Bucket, BucketType, LedgerDraft } from '../../../lambdas/domain/wallet';
 import { PAYG_BUCKET_ID, compareDrainOrder } from '../../../lambdas/domain/wallet';
 
@@ -106,4 +108,19 @@ export function replayLedger(before: readonly Bucket[], entries: readonly Ledger
 /** Balances by bucket id, for comparing whole wallets. */
 export function balancesOf(buckets: readonly Bucket[]): Map<string, number> {
   return new Map(buckets.map((b) => [b.id, b.balance]));
+}
+
+/**
+ * Oracle for an upgrade's prorated invoice, in exact integer arithmetic: the monthly credit
+ * difference for the covered part of [startMs, endMs), never more than the amount paid buys at the
+ * plans' own rate (amount × Δcredits / Δprice), never negative; 0 when `to` is not a higher plan.
+ */
+export function upgradeCreditsOracle(input: { from: PlanId; to: PlanId; coveredFromMs: number; startMs: number; endMs: number; amountPaidCents: number }): number {
+  const credits = BigInt(PLANS[input.to].monthlyCredits - PLANS[input.from].monthlyCredits);
+  const price = BigInt(PLANS[input.to].priceCents - PLANS[input.from].priceCents);
+  if (credits <= 0n || price <= 0n || input.endMs <= input.startMs) return 0;
+  const covered = BigInt(Math.min(Math.max(input.endMs - input.coveredFromMs, 0), input.endMs - input.startMs));
+  const prorated = (credits * covered) / BigInt(input.endMs - input.startMs);
+  const bought = input.amountPaidCents > 0 ? (BigInt(input.amountPaidCents) * credits) / price : 0n;
+  return Number(prorated < bought ? prorated : bought);
 }
