@@ -105,7 +105,7 @@ export class PaymentSimulator implements PaymentGateway {
     if (known) return input.proration === 'invoice_now' ? this.upgrade(known, input) : this.swapPrice(known, input.plan);
     const id = `sub_sim_${digest(input.idempotencyKey).slice(0, 20)}`;
     const existing = this.subscriptions.get(id);
-    if (existing) return { subscriptionId: id, status: existing.status, clientSecret: existing.status === 'incomplete' ? `${id}_secret_sim` : null };
+    if (existing) return { subscriptionId: id, status: existing.status, clientSecret: existing.status === 'incomplete' ? `${id}${SECRET_SUFFIX}` : null };
     const start = this.now();
     const declined = this.cardOf(input.customerId) !== 'succeed';
     const subscription: SimulatedSubscription = {
@@ -124,7 +124,7 @@ export class PaymentSimulator implements PaymentGateway {
     this.subscriptions.set(id, subscription);
     this.send('customer.subscription.created', this.subscriptionObject(subscription));
     if (!declined) this.payPeriod(subscription, 'subscription_create');
-    return { subscriptionId: id, status: subscription.status, clientSecret: declined ? `${id}_secret_sim` : null };
+    return { subscriptionId: id, status: subscription.status, clientSecret: declined ? `${id}${SECRET_SUFFIX}` : null };
   }
 
   /** A downgrade (or undoing one): the price changes for the next period; nothing is prorated. */
@@ -139,19 +139,24 @@ export class PaymentSimulator implements PaymentGateway {
   /**
    * An upgrade, like Stripe's `always_invoice` + `pending_if_incomplete`: the prorated difference
    * is invoiced and charged now; only a paid invoice changes the price. A declined card leaves the
-   * subscription as it was; the same request again (same key) once the card works pays that invoice
-   * (standing in for the app confirming it with the client secret).
+   * subscription as it was, with the invoice open until the app confirms it (`confirm`).
    */
   private upgrade(subscription: SimulatedSubscription, input: SubscriptionChange): SubscriptionResult {
     const replay = this.changes.get(input.idempotencyKey);
     const pending = replay ? replay.pending : this.prorate(subscription, input);
     if (!replay) this.changes.set(input.idempotencyKey, { subscriptionId: subscription.id, pending });
-    if (!pending) return { subscriptionId: subscription.id, status: subscription.status, clientSecret: null, pendingPayment: false };
-    if (this.cardOf(subscription.customerId) !== 'succeed' || subscription.plan !== pending.from) {
+    if (!pending || pending.paid) return { subscriptionId: subscription.id, status: subscription.status, clientSecret: null, pendingPayment: false };
+    if (replay || !this.payUpgrade(subscription, pending)) {
       if (!replay) this.send('invoice.payment_failed', { id: pending.invoiceId, object: 'invoice', billing_reason: 'subscription_update', status: 'open', amount_due: pending.amountCents });
-      return { subscriptionId: subscription.id, status: subscription.status, clientSecret: `${pending.invoiceId}_secret_sim`, pendingPayment: true };
+      return { subscriptionId: subscription.id, status: subscription.status, clientSecret: `${pending.invoiceId}${SECRET_SUFFIX}`, pendingPayment: true };
     }
-    this.changes.set(input.idempotencyKey, { subscriptionId: subscription.id, pending: null });
+    return { subscriptionId: subscription.id, status: subscription.status, clientSecret: null, pendingPayment: false };
+  }
+
+  /** Charges an upgrade's invoice on the customer's card; when paid, the price changes and Stripe's events go out. */
+  private payUpgrade(subscription: SimulatedSubscription, pending: PendingUpgrade): boolean {
+    if (this.cardOf(subscription.customerId) !== 'succeed' || subscription.plan !== pending.from || subscription.status !== 'active') return false;
+    pending.paid = true;
     subscription.plan = pending.to;
     this.charge(pending.invoiceId, pending.amountCents);
     this.send('customer.subscription.updated', this.subscriptionObject(subscription));
@@ -165,7 +170,28 @@ export class PaymentSimulator implements PaymentGateway {
         ],
       },
     });
-    return { subscriptionId: subscription.id, status: subscription.status, clientSecret: null, pendingPayment: false };
+    return true;
+  }
+
+  /**
+   * What the app does with a client secret (Stripe.js confirming the payment): pays an incomplete
+   * subscription's first invoice or an upgrade's open invoice on the customer's current card.
+   * Returns whether it was paid now.
+   */
+  confirm(clientSecret: string): boolean {
+    const id = clientSecret.endsWith(SECRET_SUFFIX) ? clientSecret.slice(0, -SECRET_SUFFIX.length) : '';
+    const subscription = this.subscriptions.get(id);
+    if (subscription) {
+      if (subscription.status !== 'incomplete' || this.cardOf(subscription.customerId) !== 'succeed') return false;
+      subscription.status = 'active';
+      this.send('customer.subscription.updated', this.subscriptionObject(subscription));
+      this.payPeriod(subscription, 'subscription_create');
+      return true;
+    }
+    for (const change of this.changes.values()) {
+      if (change.pending?.invoiceId === id && !change.pending.paid) return this.payUpgrade(this.subscriptions.get(change.subscriptionId)!, change.pending);
+    }
+    return false;
   }
 
   private prorate(subscription: SimulatedSubscription, input: SubscriptionChange): PendingUpgrade | null {
@@ -174,7 +200,7 @@ export class PaymentSimulator implements PaymentGateway {
     const fraction = (subscription.periodEnd.getTime() - coveredFrom.getTime()) / (subscription.periodEnd.getTime() - subscription.periodStart.getTime());
     const unusedCents = Math.round(PLANS[subscription.plan].priceCents * fraction);
     const remainingCents = Math.round(PLANS[input.plan].priceCents * fraction);
-    return { from: subscription.plan, to: input.plan, coveredFrom, unusedCents, remainingCents, amountCents: Math.max(remainingCents - unusedCents, 0), invoiceId: `in_sim_${digest(`upgrade:${input.idempotencyKey}`).slice(0, 20)}` };
+    return { paid: false, from: subscription.plan, to: input.plan, coveredFrom, unusedCents, remainingCents, amountCents: Math.max(remainingCents - unusedCents, 0), invoiceId: `in_sim_${digest(`upgrade:${input.idempotencyKey}`).slice(0, 20)}` };
   }
 
   async cancelSubscriptionAtPeriodEnd(input: { subscriptionId: string }): Promise<void> {
@@ -184,19 +210,10 @@ export class PaymentSimulator implements PaymentGateway {
     this.send('customer.subscription.updated', this.subscriptionObject(subscription));
   }
 
-  /**
-   * Where a subscription stands. An incomplete one whose customer's card now works is paid here:
-   * this stands in for the app confirming the first invoice with the returned client secret.
-   */
   async subscriptionState(subscriptionId: string): Promise<SubscriptionState | null> {
     const subscription = this.subscriptions.get(subscriptionId);
     if (!subscription) return null;
-    if (subscription.status === 'incomplete' && this.cardOf(subscription.customerId) === 'succeed') {
-      subscription.status = 'active';
-      this.send('customer.subscription.updated', this.subscriptionObject(subscription));
-      this.payPeriod(subscription, 'subscription_create');
-    }
-    return { subscriptionId, status: subscription.status, plan: subscription.plan, clientSecret: subscription.status === 'incomplete' ? `${subscriptionId}_secret_sim_${this.eventCounter}` : null };
+    return { subscriptionId, status: subscription.status, plan: subscription.plan, clientSecret: subscription.status === 'incomplete' ? `${subscriptionId}${SECRET_SUFFIX}` : null };
   }
 
   async cancelSubscriptionNow(input: { subscriptionId: string }): Promise<void> {
@@ -365,6 +382,7 @@ interface SimulatedSubscription {
 }
 
 interface PendingUpgrade {
+  paid: boolean;
   readonly from: PaidPlanId;
   readonly to: PaidPlanId;
   readonly coveredFrom: Date;
@@ -376,6 +394,9 @@ interface PendingUpgrade {
 
 /** Stripe lets an incomplete subscription's first invoice be paid for 23 hours. */
 const INCOMPLETE_EXPIRY_MS = 23 * 3600_000;
+
+/** Client secrets the simulator hands out: `<subscription or invoice id>_secret_sim`. */
+const SECRET_SUFFIX = '_secret_sim';
 
 const priceIdOf = (plan: PaidPlanId) => `price_sim_${plan.toLowerCase()}`;
 
