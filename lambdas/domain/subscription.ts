@@ -79,7 +79,8 @@ export function applySubscriptionChange(account: Account, facts: SubscriptionFac
     version: account.version + 1,
     status: facts.status === 'active' || facts.status === 'trialing' ? 'active' : facts.status === 'canceled' ? 'canceled' : 'past_due',
     cancelAtPeriodEnd: facts.cancelAtPeriodEnd,
-    currentPeriod: { start: facts.periodStart, end: facts.periodEnd },
+    // A late event about an earlier period never moves the period back.
+    currentPeriod: facts.periodStart >= account.currentPeriod.start ? { start: facts.periodStart, end: facts.periodEnd } : account.currentPeriod,
     // Paid periods are granted when their invoice is paid, never by the clock.
     nextGrantAt: null,
     subscription: { ...account.subscription, subscriptionId: facts.subscriptionId, lastEventAt: facts.eventCreatedAt },
@@ -168,7 +169,7 @@ export function grantPaidPeriod(account: Account, period: { subscriptionId: stri
     account: {
       ...account,
       version: account.version + 1,
-      plan,
+      plan: planInForceAfterPaidPeriod(account, period.start, plan),
       currentPeriod: period.start >= account.currentPeriod.start ? { start: period.start, end: period.end } : account.currentPeriod,
       subscription: { ...account.subscription, pendingPlan: plan === account.subscription.pendingPlan ? null : account.subscription.pendingPlan },
       buckets: change.buckets,
@@ -176,6 +177,17 @@ export function grantPaidPeriod(account: Account, period: { subscriptionId: stri
     change,
   };
 }
+/**
+ * The plan in force once a period's invoice is paid: a renewal's plan is the invoice's; an invoice
+ * for an earlier period changes nothing now; within the current period the higher of the two stays
+ * (an upgrade paid before the period's own invoice arrived is not undone by it).
+ */
+function planInForceAfterPaidPeriod(account: Account, periodStart: string, invoicePlan: PaidPlanId): PlanId {
+  if (periodStart >= account.currentPeriod.end || account.plan === 'FREE') return invoicePlan;
+  if (periodStart < account.currentPeriod.start) return account.plan;
+  return PLANS[invoicePlan].monthlyCredits > PLANS[account.plan].monthlyCredits ? invoicePlan : account.plan;
+}
+
 /** The subscription ended (cancelled at period end): back to FREE, with a FREE month from now. */
 export function endSubscription(account: Account, facts: { eventCreatedAt: string }, now: Date): { account: Account; change: WalletChange } | null {
   if (isStale(account, facts) || account.plan === 'FREE') return null;

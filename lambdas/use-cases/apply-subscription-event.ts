@@ -119,6 +119,8 @@ function decide(account: Account, event: SubscriptionEvent, now: Date): Decision
         log().error('an upgrade invoice was paid for a subscription this account does not follow; nothing granted', { invoiceId: upgrade.invoiceId, subscriptionId: upgrade.subscriptionId });
         return null;
       }
+      // The account has not yet followed the subscription into the period this upgrade is for: retried later.
+      if (account.plan === 'FREE' || upgrade.periodEnd > account.currentPeriod.end) throw new DomainError('event_not_ready', `Upgrade invoice ${upgrade.invoiceId} is for a period this account has not reached yet.`);
       const decided = grantPaidUpgrade(account, upgrade, now);
       if (!decided) return null;
       return { account: decided.account, change: decided.change, paid: { credits: decided.credits, bucketId: decided.bucketId, periodStart: upgrade.coveredFrom, periodEnd: upgrade.periodEnd } };

@@ -15,8 +15,7 @@
  *   (c) the plan in force is never higher than the highest plan paid for in the account's current period;
  *   (d) a declined upgrade changes neither plan nor buckets;
  *   (e) the ledger entries replay to the balances, and no bucket is negative.
- * Two domain bugs break (c) under reordering (see "known bugs" at the end): the property tolerates
- * exactly their situation, unless PLAN_CHANGES_STRICT=1.
+ * Bugs it found (fixed) are pinned as regressions at the end.
  */
 import fc from 'fast-check';
 import type { Account } from '../../../lambdas/domain/account';
@@ -36,8 +35,7 @@ const PAID: readonly PaidPlanId[] = ['BEGINNER', 'PRO', 'TEAM'];
 const rank = (plan: PlanId) => PLANS[plan].monthlyCredits;
 const SUBSCRIPTION_ID = 'sub_1';
 const ACCOUNT_ID = 'acc_1';
-/** PLAN_CHANGES_STRICT=1: tolerate none of the known bugs. PLAN_CHANGES_RUNS: more runs, for a deeper search. */
-const STRICT = process.env.PLAN_CHANGES_STRICT === '1';
+/** PLAN_CHANGES_RUNS: more runs, for a deeper search. */
 const NUM_RUNS = Number(process.env.PLAN_CHANGES_RUNS ?? 300);
 
 // ---------------------------------------------------------------------------------------------
@@ -202,6 +200,7 @@ function decide(account: Account, event: SubscriptionEvent, now: Date): { accoun
     case 'upgrade_paid':
       if (account.subscription.subscriptionId === null) return 'not_ready';
       if (account.subscription.subscriptionId !== event.upgrade.subscriptionId) return null;
+      if (account.plan === 'FREE' || event.upgrade.periodEnd > account.currentPeriod.end) return 'not_ready';
       return grantPaidUpgrade(account, event.upgrade, now);
   }
 }
@@ -345,8 +344,7 @@ class World {
     if (stray) this.fail(`(b) upgrade bucket ${stray.bucketId} names no paid invoice`);
 
     // (c) the plan in force is never higher than the highest plan paid for in the account's current period
-    const knownBug = !STRICT && (this.planFromEarlierPeriod || this.account.currentPeriod.start < this.latestPeriodStart);
-    if (this.account.plan !== 'FREE' && !knownBug) {
+    if (this.account.plan !== 'FREE') {
       const paidFor = paid.filter((i) => i.period.start === this.account.currentPeriod.start).map((i) => i.plan);
       if (!paidFor.some((plan) => rank(plan) >= rank(this.account.plan))) {
         this.fail(`(c) plan ${this.account.plan} in force, but period ${this.account.currentPeriod.start} paid for ${paidFor.join(', ') || 'nothing'}`);
@@ -541,7 +539,7 @@ describe('the attack in issue 10: BEGINNER ($9.99), upgrade to TEAM, downgrade t
  * is a `test.failing` reproduction: once the bug is fixed it fails, and should become a plain test
  * (and, for 1 and 2, the tolerance in World.check should go).
  */
-describe('known bugs (reported, not fixed here)', () => {
+describe('regressions: bugs this property found (fixed)', () => {
   const P1 = { start: '2027-03-01T00:00:00.000Z', end: '2027-04-01T00:00:00.000Z' };
   const P2 = { start: '2027-04-01T00:00:00.000Z', end: '2027-05-01T00:00:00.000Z' };
   const at = (instant: string, ms = 0) => new Date(Date.parse(instant) + ms);
@@ -554,7 +552,7 @@ describe('known bugs (reported, not fixed here)', () => {
   });
   const fresh = () => openAccount(ACCOUNT_ID, at(P1.start, -DAY_MS)).account;
 
-  test.failing('1 (breaks (c)): the paid invoice of an EARLIER period, delivered after the account moved on, sets the plan in force to that old plan (grantPaidPeriod sets `plan` whatever the period)', () => {
+  test('1 (breaks (c)): the paid invoice of an EARLIER period, delivered after the account moved on, sets the plan in force to that old plan (grantPaidPeriod sets `plan` whatever the period)', () => {
     // TEAM in P1, downgraded to BEGINNER; P2 renewed at BEGINNER and known; P1's invoice arrives last
     let account = applySubscriptionChange(fresh(), facts('TEAM', P1, P1.start))!.account;
     account = applySubscriptionChange(account, facts('BEGINNER', P2, P2.start))!.account;
@@ -567,7 +565,7 @@ describe('known bugs (reported, not fixed here)', () => {
     expect(late.account.plan).toBe('BEGINNER');
   });
 
-  test.failing("2 (breaks (c), loses a paid upgrade): an older subscription event, delivered after the renewal's paid invoice moved the account on, moves currentPeriod BACK; an upgrade paid in the new period then grants 0 credits (recorded as applied: lost)", () => {
+  test("2 (breaks (c), loses a paid upgrade): an older subscription event, delivered after the renewal's paid invoice moved the account on, moves currentPeriod BACK; an upgrade paid in the new period then grants 0 credits (recorded as applied: lost)", () => {
     // BEGINNER in P1; a subscription event of day 20 (e.g. a declined upgrade's) is delayed past the renewal
     let account = applySubscriptionChange(fresh(), facts('BEGINNER', P1, P1.start))!.account;
     account = grantPaidPeriod(account, paidPeriod('BEGINNER', P1), at(P1.start))!.account;
@@ -583,22 +581,25 @@ describe('known bugs (reported, not fixed here)', () => {
     expect(paid.credits).toBeGreaterThan(0); // today: 0
   });
 
-  test.failing("3 (loses a paid upgrade): an upgrade invoice paid before the account knows its period (still FREE after the 'incomplete' event, or before the renewal's events) grants 0 credits, and the use case records it as applied, so it is never granted", () => {
+  test("3 (lost a paid upgrade): an upgrade invoice paid before the account knows its period is not ready (retried), then granted once the account follows", () => {
     // the subscription is known (incomplete) but its 'active' event and first invoice are late; the owner upgrades at once
     let account = applySubscriptionChange(fresh(), facts('BEGINNER', P1, P1.start, 'incomplete'))!.account;
     const coveredFromMs = Date.parse(P1.start) + 60_000;
-    const early = grantPaidUpgrade(account, upgrade('BEGINNER', 'TEAM', P1, coveredFromMs), new Date(coveredFromMs))!;
-    // apply-subscription-event commits this decision (an invoice with 0 credits) and marks the event applied
-    account = applySubscriptionChange(early.account, facts('BEGINNER', P1, P1.start))!.account;
-    account = grantPaidPeriod(account, paidPeriod('BEGINNER', P1), new Date(coveredFromMs))!.account;
-    account = applySubscriptionChange(account, facts('TEAM', P1, iso(coveredFromMs)))!.account;
+    const now = new Date(coveredFromMs);
+    const paidUpgrade = upgrade('BEGINNER', 'TEAM', P1, coveredFromMs);
+    const event = { kind: 'upgrade_paid', eventId: 'evt_up', accountId: account.id, upgrade: paidUpgrade } as const;
+    expect(decide(account, event, now)).toBe('not_ready');
 
-    // TEAM was paid for (and the proration): the account ends BEGINNER, without the upgrade's credits
-    expect(early.credits).toBeGreaterThan(0);
-    expect(account.plan).toBe('TEAM');
+    account = applySubscriptionChange(account, facts('BEGINNER', P1, P1.start))!.account;
+    account = grantPaidPeriod(account, paidPeriod('BEGINNER', P1), now)!.account;
+    const retried = decide(account, event, now);
+    expect(retried).not.toBe('not_ready');
+    const granted = retried as { account: Account; change: WalletChange };
+    expect(granted.account.plan).toBe('TEAM');
+    expect(granted.change.entries.reduce((sum, e) => sum + e.amount, 0)).toBeGreaterThan(0);
   });
 
-  test.failing("4 (undoes a paid upgrade): the period's own invoice delivered after an upgrade paid in that period sets the plan back to the period's (grantPaidPeriod sets `plan`)", () => {
+  test("4 (undoes a paid upgrade): the period's own invoice delivered after an upgrade paid in that period sets the plan back to the period's (grantPaidPeriod sets `plan`)", () => {
     // invoice.paid came before the 'active' event (event_not_ready, retried later); meanwhile the owner upgraded
     let account = applySubscriptionChange(fresh(), facts('BEGINNER', P1, P1.start))!.account;
     const coveredFromMs = Date.parse(P1.start) + HOUR_MS;
