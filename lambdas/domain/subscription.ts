@@ -79,8 +79,9 @@ export function applySubscriptionChange(account: Account, facts: SubscriptionFac
     version: account.version + 1,
     status: facts.status === 'active' || facts.status === 'trialing' ? 'active' : facts.status === 'canceled' ? 'canceled' : 'past_due',
     cancelAtPeriodEnd: facts.cancelAtPeriodEnd,
-    // A late event about an earlier period never moves the period back.
-    currentPeriod: facts.periodStart >= account.currentPeriod.start ? { start: facts.periodStart, end: facts.periodEnd } : account.currentPeriod,
+    // A late event about an earlier paid period never moves the period back (a FREE period is the
+    // account's own, replaced by the subscription's, which may start a few milliseconds before it).
+    currentPeriod: account.plan === 'FREE' || facts.periodStart >= account.currentPeriod.start ? { start: facts.periodStart, end: facts.periodEnd } : account.currentPeriod,
     // Paid periods are granted when their invoice is paid, never by the clock.
     nextGrantAt: null,
     subscription: { ...account.subscription, subscriptionId: facts.subscriptionId, lastEventAt: facts.eventCreatedAt },
