@@ -266,24 +266,24 @@ describe('createOrChangeSubscription', () => {
     ]);
   });
 
-  it('changes the plan by swapping the price on the same item, with prorations', async () => {
+  it('a downgrade swaps the price on the same item with nothing prorated (nothing credited back)', async () => {
     const customerId = await gateway.ensureCustomer('acc_1');
     const created = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'BEGINNER', subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
     fake.payLatestInvoice(created.subscriptionId);
     const [before] = fake.list('subscription');
     const itemId = (before?.items as { data: { id: string }[] }).data[0]?.id;
 
-    const change = { accountId: 'acc_1', customerId, plan: 'TEAM' as const, subscriptionId: created.subscriptionId, idempotencyKey: 'sub:acc_1:2' };
+    const change = { accountId: 'acc_1', customerId, plan: 'TEAM' as const, subscriptionId: created.subscriptionId, proration: 'none' as const, idempotencyKey: 'sub:acc_1:2' };
     const changed = await gateway.createOrChangeSubscription(change);
     const retried = await gateway.createOrChangeSubscription(change);
 
-    expect(changed).toEqual({ subscriptionId: created.subscriptionId, status: 'active', clientSecret: null });
+    expect(changed).toEqual({ subscriptionId: created.subscriptionId, status: 'active', clientSecret: null, pendingPayment: false });
     expect(retried).toEqual(changed);
     const updates = fake.requestsTo('POST', `/v1/subscriptions/${created.subscriptionId}`);
     expect(updates.map((r) => r.replayed)).toEqual([false, true]);
     expect(updates[0]).toMatchObject({
       idempotencyKey: 'sub:acc_1:2',
-      params: { items: [{ id: itemId, price: 'price_team_m' }], proration_behavior: 'create_prorations', metadata: { account_id: 'acc_1', plan: 'TEAM' } },
+      params: { items: [{ id: itemId, price: 'price_team_m' }], proration_behavior: 'none', metadata: { account_id: 'acc_1', plan: 'TEAM' } },
     });
     const [after] = fake.list('subscription');
     expect((after?.items as { data: { id: string; price: { id: string } }[] }).data.map((i) => [i.id, i.price.id])).toEqual([[itemId, 'price_team_m']]);
