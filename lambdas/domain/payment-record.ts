@@ -11,9 +11,10 @@ export interface PaymentRecord {
   readonly accountId: string;
   /**
    * What the payment bought (absent on records written before invoices had payments: top-ups).
+   * Not `kind`: that is the stored item's own type attribute.
    * topup: credits in the top-up bucket; subscription: a grant into `bucketId`; payg: usage it settled.
    */
-  readonly kind?: PaymentKind;
+  readonly paidFor?: PaymentKind;
   /** The bucket a subscription payment granted into (its credits are taken back from there first). */
   readonly bucketId?: string;
   /** The provider's invoice this payment paid (subscription and PAYG payments). */
@@ -39,7 +40,7 @@ export interface PaymentRecord {
 }
 
 export function paymentKindOf(payment: PaymentRecord): PaymentKind {
-  return payment.kind ?? 'topup';
+  return payment.paidFor ?? 'topup';
 }
 
 /** Credits currently taken back from this payment. */

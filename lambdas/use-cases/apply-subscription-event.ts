@@ -80,7 +80,7 @@ function paymentRecordOf(event: PaidInvoiceEvent, paid: NonNullable<Decision['pa
   return {
     paymentId,
     accountId: event.accountId,
-    kind: 'subscription',
+    paidFor: 'subscription',
     ...(paid.bucketId ? { bucketId: paid.bucketId } : {}),
     providerInvoiceId: invoiceIdOf(event),
     topupId: null,

@@ -24,7 +24,7 @@ export async function settlePaygInvoicePaid(deps: UseCaseDeps, event: PaygInvoic
     const at = now.toISOString();
     const settled = settlePaygInvoice(account, invoice, now);
     const payment: PaymentRecord | null = paymentId
-      ? { paymentId, accountId, kind: 'payg', providerInvoiceId: event.providerInvoiceId, topupId: null, credits: invoice.credits, amountCents: event.amountPaidCents, refundedCredits: 0, disputedCredits: 0, creditedAt: at, updatedAt: at, version: 1 }
+      ? { paymentId, accountId, paidFor: 'payg', providerInvoiceId: event.providerInvoiceId, topupId: null, credits: invoice.credits, amountCents: event.amountPaidCents, refundedCredits: 0, disputedCredits: 0, creditedAt: at, updatedAt: at, version: 1 }
       : null;
     const outcome = await deps.store.commit({
       before: account,

@@ -13,7 +13,8 @@ export async function expectMoneyInvariants(t: TestService): Promise<void> {
   const accounts = await t.service.deps.store.scanLedgerTotals(1);
   for (const { account } of accounts) {
     for (const bucket of account.buckets) {
-      const floor = bucket.type === 'payg' ? -PLANS[account.plan].paygLimitCredits : 0;
+      // As the wallet's own floors: PAYG down to its limit, a debt unbounded, every other bucket 0.
+      const floor = bucket.type === 'payg' ? -PLANS[account.plan].paygLimitCredits : bucket.type === 'debt' ? Number.NEGATIVE_INFINITY : 0;
       expect(bucket.balance).toBeGreaterThanOrEqual(floor);
     }
     const entries = await readLedgerOldestFirst(t, account.id);
