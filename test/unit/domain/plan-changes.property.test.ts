@@ -230,10 +230,6 @@ class World {
   private readonly committed = new Set<string>();
   private readonly openingBuckets: ReadonlySet<string>;
   private readonly trace: string[] = [];
-  /** Known bug 1 (see the end of the file): the plan was last set by the invoice of an earlier period than the current one. */
-  private planFromEarlierPeriod = false;
-  /** Known bug 2: the latest current period the account ever had (it may move back). */
-  private latestPeriodStart = '';
 
   constructor(plan: PaidPlanId, anchorMs: number, openedBeforeMs: number) {
     const opened = openAccount(ACCOUNT_ID, new Date(anchorMs - openedBeforeMs));
@@ -301,8 +297,6 @@ class World {
     this.account = decided.account;
     this.entries.push(...decided.change.entries);
     this.committed.add(delivery.event.eventId);
-    if (decided.account.plan !== before.plan) this.planFromEarlierPeriod = delivery.event.kind === 'period_paid' && delivery.event.periodStart < before.currentPeriod.start;
-    if (decided.account.currentPeriod.start > this.latestPeriodStart) this.latestPeriodStart = decided.account.currentPeriod.start;
     // (d) a declined upgrade's event (the unchanged price) grants nothing and raises no paid plan
     // (it may be the first event to say the subscription is in force: FREE → the paid price)
     if (delivery.cause === 'declined') {
