@@ -1,6 +1,7 @@
 /** The one table from domain error codes to HTTP statuses, and the error envelope every 4xx/5xx uses. */
 import type { ErrorCode } from '../domain/errors';
 import { DomainError } from '../domain/errors';
+import { errorFacts } from './error-facts';
 import { log } from './logger';
 import type { HttpResult } from './http-route';
 
@@ -59,9 +60,10 @@ export function errorResult(error: unknown): HttpResult {
     const retryAfter = typeof error.details?.retryAfterSeconds === 'number' ? { 'retry-after': String(error.details.retryAfterSeconds) } : undefined;
     // 503 asks the caller (Stripe) to retry later: expected when events arrive out of order.
     if (status === 503) log().warn('request deferred', { code: error.code, reason: error.message });
-    else if (status >= 500) log().error('request failed', { code: error.code, error });
+    else if (status >= 500) log().error('request failed', { code: error.code, ...errorFacts(error), ...(error.cause !== undefined ? { cause: errorFacts(error.cause) } : {}) });
     return jsonResult(status, errorBody(error.code, error.message, error.details), retryAfter);
   }
-  log().error('unhandled error', { error: error as Error });
+  // Facts only, never the object: a provider error carries its request's headers and raw body.
+  log().error('unhandled error', errorFacts(error));
   return jsonResult(500, errorBody('internal_error', 'Something went wrong on our side. Retrying with the same Idempotency-Key is safe.'));
 }

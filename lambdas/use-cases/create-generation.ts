@@ -17,6 +17,7 @@ import { ConcurrencyLimitError, IdempotencyKeyReusedError } from '../domain/erro
 import type { GenerationJob, JobRef } from '../domain/generation';
 import { firstDueAt } from '../domain/job-lifecycle';
 import { notePaygUsage } from '../domain/payg';
+import { errorFacts } from '../shared/error-facts';
 import { log } from '../shared/logger';
 import { quoteGeneration } from '../domain/generation';
 import type { IdempotencyRecord } from '../domain/idempotency';
@@ -99,7 +100,7 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     return retry(outcome.kind === 'retry' ? outcome.reason : outcome.kind);
   });
   if (accepted.fresh) await enqueueOrLeaveToReaper(deps, { accountId: input.accountId, jobId: accepted.accepted.id });
-  if (accepted.refill) await deps.jobQueue.enqueueAutoRefill(input.accountId).catch((error: unknown) => log().warn('could not ask for an auto-refill; the sweep will', { error: error as Error }));
+  if (accepted.refill) await deps.jobQueue.enqueueAutoRefill(input.accountId).catch((error: unknown) => log().warn('could not ask for an auto-refill; the sweep will', errorFacts(error)));
   return accepted.accepted;
 }
 
@@ -107,6 +108,6 @@ async function enqueueOrLeaveToReaper(deps: UseCaseDeps, ref: JobRef): Promise<v
   try {
     await deps.jobQueue.enqueue(ref);
   } catch (error) {
-    log().warn('could not enqueue an accepted job; the stuck-job reaper will', { jobId: ref.jobId, error: error as Error });
+    log().warn('could not enqueue an accepted job; the stuck-job reaper will', { jobId: ref.jobId, ...errorFacts(error) });
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { GenerationJob, JobRef } from '../domain/generation';
 import { reapDecision } from '../domain/job-lifecycle';
+import { errorFacts } from '../shared/error-facts';
 import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { finishGeneration } from './finish-generation';
@@ -58,10 +59,10 @@ async function sendOrLeaveDue(deps: UseCaseDeps, ref: JobRef, requeued: Generati
   } catch (error) {
     const now = deps.clock.now().toISOString();
     const dueAgain = await deps.store.updateJob(requeued, { ...requeued, dueAt: now, version: requeued.version + 1, updatedAt: now }).catch((writeError: unknown) => {
-      log().warn('could not make a job due again after a failed send', { jobId: ref.jobId, error: writeError as Error });
+      log().warn('could not make a job due again after a failed send', { jobId: ref.jobId, ...errorFacts(writeError) });
       return 'retry' as const;
     });
-    log().warn('could not re-enqueue a stuck job', { jobId: ref.jobId, error: error as Error, dueAgain: dueAgain === 'committed' ? 'next run' : 'after the requeue age' });
+    log().warn('could not re-enqueue a stuck job', { jobId: ref.jobId, ...errorFacts(error), dueAgain: dueAgain === 'committed' ? 'next run' : 'after the requeue age' });
     return false;
   }
 }

@@ -18,6 +18,7 @@ import { parseCouponCode } from '../domain/coupon-code';
 import { creditNonExpiring } from '../domain/credit';
 import { CouponAlreadyRedeemedError, CouponExhaustedError, CouponNotFoundError, DomainError, InvalidCouponCodeError, TooManyAttemptsError, WriteConflictError } from '../domain/errors';
 import { availableCredits } from '../domain/wallet';
+import { errorFacts } from '../shared/error-facts';
 import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import { openMissingAccount } from './open-account';
@@ -118,6 +119,6 @@ async function giveSlotBack(deps: UseCaseDeps, accountId: string, hourWindow: st
   try {
     await deps.store.releaseCouponLookup(accountId, hourWindow, code);
   } catch (error) {
-    log().warn('could not give a coupon lookup slot back; it stays held until its hour ends', { accountId, hourWindow, error: String(error) });
+    log().warn('could not give a coupon lookup slot back; it stays held until its hour ends', { accountId, hourWindow, ...errorFacts(error) });
   }
 }

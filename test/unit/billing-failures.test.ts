@@ -1,6 +1,6 @@
 /** The billing jobs' per-account loop and what it may log of an error. */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { BILLING_FAILURE_MESSAGE, errorFacts, forEachDueAccount, recordBackoff } from '../../lambdas/use-cases/billing-failures';
+import { BILLING_FAILURE_MESSAGE, forEachDueAccount, recordBackoff } from '../../lambdas/use-cases/billing-failures';
 
 afterEach(() => jest.restoreAllMocks());
 
@@ -42,33 +42,5 @@ describe('recordBackoff', () => {
     await recordBackoff('acc_1', () => Promise.reject(Object.assign(new Error('throttled'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400, requestId: 'R1' } })));
 
     expect(warn).toHaveBeenCalledWith(expect.any(String), { accountId: 'acc_1', errorName: 'ThrottlingException', statusCode: 400, requestId: 'R1' });
-  });
-});
-
-describe('errorFacts', () => {
-  test("a Stripe error: name, type, code, status and request id; never the message or the raw body (they name the customer and the card)", () => {
-    const stripeError = Object.assign(new Error("No such customer: 'cus_secret'"), {
-      name: 'StripeCardError',
-      type: 'StripeCardError',
-      code: 'card_declined',
-      statusCode: 402,
-      requestId: 'req_123',
-      raw: { message: "Your card ending 4242 was declined (cus_secret)", payment_method: { card: { last4: '4242' } } },
-    });
-
-    const facts = errorFacts(stripeError);
-
-    expect(facts).toEqual({ errorName: 'StripeCardError', errorType: 'StripeCardError', errorCode: 'card_declined', statusCode: 402, requestId: 'req_123' });
-    expect(JSON.stringify(facts)).not.toMatch(/cus_secret|4242/);
-  });
-
-  test('an AWS SDK error: its name, HTTP status and request id from $metadata', () => {
-    expect(errorFacts(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400, requestId: 'ABC-1' } }))).toEqual({ errorName: 'ThrottlingException', statusCode: 400, requestId: 'ABC-1' });
-  });
-
-  test('anything that is not an identifier is left out; a thrown non-object gives only its type', () => {
-    expect(errorFacts({ name: 'has spaces and cus_x', type: 42, code: 'a\nb', statusCode: Number.NaN, requestId: 'x'.repeat(101) })).toEqual({});
-    expect(errorFacts('No such customer: cus_x')).toEqual({ errorName: 'string' });
-    expect(errorFacts(null)).toEqual({ errorName: 'object' });
   });
 });

@@ -3,6 +3,7 @@ import { toProviderEvent } from '../../adapters/stripe/stripe-events';
 import { DomainError } from '../../domain/errors';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { applyProviderEvent } from '../../use-cases/apply-provider-event';
+import { errorFacts } from '../../shared/error-facts';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { log } from '../../shared/logger';
 import { lambdaEntry } from '../../shared/production-deps';
@@ -24,7 +25,9 @@ export const createStripeWebhookHandler = (deps: UseCaseDeps) =>
       if (!signature) throw new Error('no Stripe-Signature header');
       verified = Stripe.webhooks.constructEvent(rawBody, signature, deps.providerWebhookSecret, SIGNATURE_TOLERANCE_SECONDS);
     } catch (error) {
-      log().warn(WEBHOOK_SIGNATURE_FAILURE_MESSAGE, { reason: (error as Error).message });
+      // stripe-node's verification messages are fixed texts; anything else is logged by its facts only.
+      const reason = error instanceof Stripe.errors.StripeSignatureVerificationError || !signature ? { reason: (error as Error).message } : errorFacts(error);
+      log().warn(WEBHOOK_SIGNATURE_FAILURE_MESSAGE, reason);
       throw new DomainError('invalid_signature', 'The Stripe signature is missing, stale or does not match this body.');
     }
     const result = await applyProviderEvent(deps, toProviderEvent(verified, (priceId) => deps.payments.planOfPrice(priceId)));

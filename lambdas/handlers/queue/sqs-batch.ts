@@ -6,6 +6,7 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import type { JobRef } from '../../domain/generation';
+import { errorFacts } from '../../shared/error-facts';
 import { log, runWithLogKeys } from '../../shared/logger';
 
 const JobMessage = z.strictObject({ accountId: z.string().min(1).max(128), jobId: z.string().regex(/^gen_[0-9a-z]{26}$/) });
@@ -30,7 +31,8 @@ export async function processJobBatch(event: SQSEvent, processJob: (ref: JobRef,
           log().debug('job message processed', { outcome: String(outcome) });
           return null;
         } catch (error) {
-          log().error('job message failed; SQS will deliver it again', { error: error as Error, receiveCount: record.attributes.ApproximateReceiveCount });
+          // The error's facts only: a Stripe error object carries its request's headers and raw body.
+          log().error('job message failed; SQS will deliver it again', { ...errorFacts(error), receiveCount: record.attributes.ApproximateReceiveCount });
           return record.messageId;
         }
       }),
