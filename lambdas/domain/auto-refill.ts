@@ -7,7 +7,7 @@
  */
 import type { Account } from './account';
 import type { BillingRetry } from './billing-retry';
-import { nextBillingRetry } from './billing-retry';
+import { inBillingBackoff, nextBillingRetry } from './billing-retry';
 import { availableCredits } from './wallet';
 
 export interface AutoRefillSettings {
@@ -28,8 +28,10 @@ export interface AutoRefillState extends AutoRefillSettings {
   /** Refills started so far; names the next refill's top-up, so a retried start is the same payment. */
   readonly sequence: number;
   /**
-   * Set while the refill in flight fails with an error (see billing-retry.ts and
-   * noteAutoRefillFailure). Absent once a refill finishes, and on accounts stored before it existed.
+   * Set while refills fail with an error (see billing-retry.ts and noteAutoRefillFailure): with a
+   * refill in flight its lease is the retry time; without one (the failure came before the lock was
+   * taken) no refill starts before `retryAt`. Absent once a refill finishes, and on accounts stored
+   * before it existed.
    */
   readonly retry?: BillingRetry;
 }
@@ -63,11 +65,11 @@ export function autoRefillTopupId(accountId: string, sequence: number, hash: (te
 /** Whether the account is below its threshold with no refill under way (the cheap check after a debit). */
 export function needsAutoRefill(account: Account, now: Date): boolean {
   const refill = account.autoRefill;
-  return refill.enabled && refill.inFlight === null && availableCredits(account.buckets, now) < refill.thresholdCredits;
+  return refill.enabled && refill.inFlight === null && !inBillingBackoff(refill.retry, now) && availableCredits(account.buckets, now) < refill.thresholdCredits;
 }
 
 export type RefillDecision =
-  | { readonly kind: 'skip'; readonly reason: 'disabled' | 'above_threshold' | 'in_flight' | 'cooldown' | 'monthly_cap_reached' }
+  | { readonly kind: 'skip'; readonly reason: 'disabled' | 'above_threshold' | 'in_flight' | 'backoff' | 'cooldown' | 'monthly_cap_reached' }
   /** Take the lock: commit `account`, then charge `credits` for top-up `topupId`. */
   | { readonly kind: 'start'; readonly account: Account; readonly topupId: string; readonly credits: number };
 
@@ -84,6 +86,8 @@ export function decideAutoRefill(account: Account, now: Date, policy: AutoRefill
     return { kind: 'start', account: { ...account, version: account.version + 1, autoRefill: { ...refill, inFlight } }, topupId: inFlight.topupId, credits: inFlight.credits };
   }
   if (availableCredits(account.buckets, now) >= refill.thresholdCredits) return { kind: 'skip', reason: 'above_threshold' };
+  // An earlier attempt failed before it could take the lock: it waits out the same backoff.
+  if (inBillingBackoff(refill.retry, now)) return { kind: 'skip', reason: 'backoff' };
   if (refill.lastStartedAt !== null && now.getTime() - Date.parse(refill.lastStartedAt) < policy.cooldownSeconds * 1000) return { kind: 'skip', reason: 'cooldown' };
   const month = monthOf(now);
   const monthCredits = refill.month === month ? refill.monthCredits : 0;
@@ -113,15 +117,29 @@ export function finishAutoRefill(account: Account, topupId: string, outcome: 'su
 }
 
 /**
- * Starting refill `topupId` failed with an error (not a refusal: the provider or the store threw).
- * The refill keeps its lock, with the lease moved to the retry time: the lease is what the sweep's
- * due index and decideAutoRefill already read, so neither the sweep nor a debit starts this refill
- * again before then, and the retry is the same top-up (the same payment, by its idempotency key).
- * Null when that refill is no longer in flight (it finished meanwhile: nothing to hold back).
+ * An auto-refill attempt failed with an error (not a refusal: the provider or the store threw).
+ * Every failure counts in the same backoff, wherever it happened:
+ * - `topupId` given (the lock was taken for that refill): the refill keeps its lock, with the lease
+ *   moved to the retry time: the lease is what the sweep's due index and decideAutoRefill already
+ *   read, so neither the sweep nor a debit starts this refill again before then, and the retry is
+ *   the same top-up (the same payment, by its idempotency key). Null when that refill is no longer
+ *   in flight (it finished meanwhile: nothing to hold back).
+ * - `topupId` null (the attempt failed before its lock was recorded: reading the account or taking
+ *   the lock threw): a refill already in flight keeps its lock at least until the retry time (a
+ *   lease running longer is never shortened); with none, the failure is recorded on its own and no
+ *   refill starts, nor is the account due for the sweep, before the retry time.
  */
-export function noteAutoRefillFailure(account: Account, topupId: string, now: Date): Account | null {
+export function noteAutoRefillFailure(account: Account, topupId: string | null, now: Date): Account | null {
   const refill = account.autoRefill;
-  if (refill.inFlight?.topupId !== topupId) return null;
+  if (topupId !== null && refill.inFlight?.topupId !== topupId) return null;
+  if (!refill.enabled && refill.inFlight === null) return null;
   const retry = nextBillingRetry(refill.retry, now);
-  return { ...account, version: account.version + 1, autoRefill: { ...refill, inFlight: { ...refill.inFlight, leaseUntil: retry.retryAt }, retry } };
+  if (refill.inFlight === null) return { ...account, version: account.version + 1, autoRefill: { ...refill, retry } };
+  const leaseUntil = topupId === null && refill.inFlight.leaseUntil > retry.retryAt ? refill.inFlight.leaseUntil : retry.retryAt;
+  return { ...account, version: account.version + 1, autoRefill: { ...refill, inFlight: { ...refill.inFlight, leaseUntil }, retry } };
+}
+
+/** When a refill may be tried again after failures with none in flight (for the sweep's due index); null when none is held back. */
+export function autoRefillRetryAt(refill: AutoRefillState): string | null {
+  return refill.inFlight === null && refill.retry ? refill.retry.retryAt : null;
 }

@@ -8,8 +8,9 @@
  *    billing). Success arrives as a webhook, which credits and releases the lock in one write;
  * 4. an error (the provider or the store threw) keeps the lock until a retry time that doubles with
  *    each failure in a row, then throws: neither the sweep nor a debit tries this account before.
+ *    An error before the lock was recorded (reading the account, taking the lock) backs off the
+ *    same way, without a lock: every failure of an account counts in one backoff.
  */
-import type { Account } from '../domain/account';
 import type { RefillDecision } from '../domain/auto-refill';
 import { DEFAULT_AUTO_REFILL_POLICY, decideAutoRefill, finishAutoRefill, noteAutoRefillFailure } from '../domain/auto-refill';
 import { TOPUP_CENTS_PER_CREDIT } from '../domain/catalog';
@@ -26,7 +27,23 @@ import { updateAccount } from './update-account';
 export type AutoRefillResult = Extract<RefillDecision, { kind: 'skip' }>['reason'] | 'started' | 'declined' | 'authentication_required' | 'no_payment_method';
 
 export async function startAutoRefill(deps: UseCaseDeps, accountId: string): Promise<AutoRefillResult> {
-  const decision = await withOptimisticRetry<RefillDecision & { before?: Account }>(async () => {
+  let topupId: string | null = null;
+  try {
+    const decision = await takeRefillLock(deps, accountId);
+    if (decision.kind === 'skip') return decision.reason;
+    topupId = decision.topupId;
+    return await chargeRefill(deps, accountId, decision);
+  } catch (error) {
+    // topupId is null when the lock was never recorded: the failure still backs the account off.
+    const failed = topupId;
+    await recordBackoff(accountId, () => updateAccount(deps, accountId, (current) => noteAutoRefillFailure(current, failed, deps.clock.now())));
+    throw error;
+  }
+}
+
+/** Step 1: decides from a fresh read and takes the lock in the account's version-guarded write. */
+function takeRefillLock(deps: UseCaseDeps, accountId: string): Promise<RefillDecision> {
+  return withOptimisticRetry<RefillDecision>(async () => {
     const account = await deps.store.loadAccount(accountId);
     if (!account) return done({ kind: 'skip', reason: 'disabled' });
     const next = decideAutoRefill(account, deps.clock.now(), DEFAULT_AUTO_REFILL_POLICY, sha256Hex);
@@ -34,13 +51,6 @@ export async function startAutoRefill(deps: UseCaseDeps, accountId: string): Pro
     const outcome = await deps.store.commit({ before: account, after: next.account, entries: [], at: deps.clock.now().toISOString() });
     return outcome.kind === 'committed' ? done(next) : retry(outcome.kind);
   });
-  if (decision.kind === 'skip') return decision.reason;
-  try {
-    return await chargeRefill(deps, accountId, decision);
-  } catch (error) {
-    await recordBackoff(accountId, () => updateAccount(deps, accountId, (current) => noteAutoRefillFailure(current, decision.topupId, deps.clock.now())));
-    throw error;
-  }
 }
 
 /** Steps 2 and 3, under the lock `decision` took. */

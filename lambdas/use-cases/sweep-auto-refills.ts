@@ -7,7 +7,8 @@ import { startAutoRefill } from './start-auto-refill';
  * Scheduled (every 5 minutes in AWS): the backstop for refills the debit path could not ask for,
  * and for refills whose lease lapsed. Reads only due accounts from the sparse refill index. Each
  * account on its own: one that fails is counted in `failures` (startAutoRefill has already held its
- * refill back until its retry time) and the sweep goes on with the next.
+ * refill back until its retry time, whether the failure came before or after its lock) and the
+ * sweep goes on with the next.
  */
 export async function sweepAutoRefills(deps: UseCaseDeps): Promise<{ due: number; results: Partial<Record<AutoRefillResult, number>>; failures: number }> {
   const results: Partial<Record<AutoRefillResult, number>> = {};

@@ -118,6 +118,69 @@ test('the monthly cap and the cooldown hold further refills back; the sweep is t
   expect(await refills(await t.token('capped'))).toHaveLength(1);
 });
 
+test('a failure before the lock is recorded backs off exactly like one after it: the lock write failing for one account, the provider for another, a third refilled', async () => {
+  const below = { enabled: true, thresholdCredits: 150, refillCredits: 200, monthlyCapCredits: 1000 };
+  for (const sub of ['early-a', 'early-b', 'early-c']) expect((await configure(await t.token(sub), below)).status).toBe(200);
+  const [lockFails, providerFails, healthy] = await dueNow();
+  const customerId = await t.payments.ensureCustomer(providerFails!);
+  faulty.failFor(customerId);
+  // A persistent store error on one account's lock write (as DynamoDB answers for an item grown past 400 KB): before the fix it had no backoff and was tried on every run.
+  const store = t.service.deps.store;
+  const commit = store.commit.bind(store);
+  let lockWrites = 0;
+  let lockBroken = true;
+  jest.spyOn(store, 'commit').mockImplementation(async (change) => {
+    if (lockBroken && change.after.id === lockFails && change.before?.autoRefill.inFlight === null && change.after.autoRefill.inFlight !== null) {
+      lockWrites += 1;
+      throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException', $metadata: { httpStatusCode: 400, requestId: 'REQ-LOCK' } });
+    }
+    return commit(change);
+  });
+  const warn = jest.spyOn(Logger.prototype, 'warn');
+
+  expect(await runSweep()).toEqual({ result: { due: 3, results: { started: 1 }, failures: 2 }, published: [2] });
+  await t.settle();
+  expect((await billing(await t.token(healthy!))).balance.available).toBe(300);
+  const failed = warn.mock.calls.filter(([message]) => String(message).includes('billing failed for an account')).map(([, facts]) => facts);
+  expect(failed).toEqual([
+    expect.objectContaining({ job: 'auto-refill', accountId: lockFails, errorName: 'ValidationException', statusCode: 400 }),
+    expect.objectContaining({ job: 'auto-refill', accountId: providerFails, errorCode: 'resource_missing' }),
+  ]);
+  // Both are held back by the same recorded backoff: the one without a lock by its retry time alone.
+  for (const id of [lockFails!, providerFails!]) {
+    const { retry } = (await store.loadAccount(id))!.autoRefill;
+    expect(retry?.failures).toBe(1);
+    expect(Date.parse(retry!.retryAt) - t.clock.now().getTime()).toBeGreaterThan(290_000);
+  }
+  expect((await store.loadAccount(lockFails!))!.autoRefill.inFlight).toBeNull();
+  // A debit below the threshold does not ask for a refill during the backoff either.
+  expect((await generate(await t.token(lockFails!), 'gpt-image-2')).status).toBe(202);
+  await t.settle();
+  expect([lockWrites, faulty.refused.get(customerId)]).toEqual([1, 1]);
+
+  // Not before 5 minutes, then 10 after the second failure: the same schedule for both.
+  t.clock.advance(299);
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 0, results: {}, failures: 0 });
+  t.clock.advance(2);
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 2, results: {}, failures: 2 });
+  t.clock.advance(599);
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 0, results: {}, failures: 0 });
+  expect([lockWrites, faulty.refused.get(customerId)]).toEqual([2, 2]);
+  expect((await store.loadAccount(lockFails!))!.autoRefill.retry?.failures).toBe(2);
+
+  lockBroken = false;
+  faulty.heal(customerId);
+  t.clock.advance(2);
+  expect(await t.service.jobs['auto-refill']!()).toEqual({ due: 2, results: { started: 2 }, failures: 0 });
+  await t.settle();
+  for (const id of [lockFails!, providerFails!]) {
+    const after = await store.loadAccount(id);
+    expect(after!.autoRefill).toMatchObject({ inFlight: null, monthCredits: 200 });
+    expect(after!.autoRefill.retry).toBeUndefined();
+  }
+  expect((await billing(await t.token(lockFails!))).balance.available).toBe(100 - 5 + 200);
+});
+
 /** The accounts the sweep would visit now, in its order. */
 async function dueNow(): Promise<string[]> {
   const ids: string[] = [];

@@ -1,6 +1,6 @@
 /** Maps domain records to table items and back; the only place that knows attribute names. */
 import type { Account } from '../../domain/account';
-import { AUTO_REFILL_OFF } from '../../domain/auto-refill';
+import { AUTO_REFILL_OFF, autoRefillRetryAt } from '../../domain/auto-refill';
 import type { SubscriptionInvoice } from '../../domain/subscription';
 import { NO_SUBSCRIPTION } from '../../domain/subscription';
 import type { PaygInvoice } from '../../domain/payg';
@@ -38,14 +38,15 @@ export function accountToItem(account: Account): Item {
 
 /**
  * When the auto-refill sweep should look at the account: at once while it is below its threshold
- * (by stored balances; the sweep re-checks expiry), or when an in-flight refill's lease lapses.
+ * (by stored balances; the sweep re-checks expiry), or at the retry time after failures, or when an
+ * in-flight refill's lease lapses.
  */
 function autoRefillDueAt(account: Account): string | null {
   const refill = account.autoRefill;
   if (!refill.enabled) return null;
   if (refill.inFlight) return refill.inFlight.leaseUntil;
   const stored = account.buckets.filter((b) => b.type !== 'payg' && b.type !== 'debt' && b.balance > 0).reduce((sum, b) => sum + b.balance, 0);
-  return stored < refill.thresholdCredits ? DUE_NOW : null;
+  return stored < refill.thresholdCredits ? (autoRefillRetryAt(refill) ?? DUE_NOW) : null;
 }
 
 const DUE_NOW = '1970-01-01T00:00:00.000Z';

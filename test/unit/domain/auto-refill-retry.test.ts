@@ -63,3 +63,41 @@ describe('noteAutoRefillFailure', () => {
     expect(noteAutoRefillFailure(stored, 'top_a', NOW)!.autoRefill.retry).toEqual({ failures: 1, retryAt: iso(NOW_MS + 300_000) });
   });
 });
+
+describe('noteAutoRefillFailure before the lock was recorded (topupId null)', () => {
+  test('with no refill in flight: the failure is counted in the same backoff, and no refill starts (nor does a debit ask for one) before the retry time', () => {
+    fc.assert(
+      fc.property(fc.nat(20), (previous) => {
+        const before = account({ inFlight: null, lastStartedAt: null, ...(previous > 0 ? { retry: { failures: previous, retryAt: iso(NOW_MS - 1) } } : {}) });
+
+        const after = noteAutoRefillFailure(before, null, NOW)!;
+
+        const retryAt = iso(NOW_MS + billingRetryDelaySeconds(previous + 1) * 1000);
+        expect(after).toEqual({ ...before, version: before.version + 1, autoRefill: { ...before.autoRefill, inFlight: null, retry: { failures: previous + 1, retryAt } } });
+        expect(needsAutoRefill(after, NOW)).toBe(false);
+        expect(decideAutoRefill(after, new Date(Date.parse(retryAt) - 1), DEFAULT_AUTO_REFILL_POLICY, sha256)).toEqual({ kind: 'skip', reason: 'backoff' });
+        // At the retry time a refill starts, still counting the failures (a later failure doubles the wait again).
+        expect(needsAutoRefill(after, new Date(Date.parse(retryAt)))).toBe(true);
+        const started = decideAutoRefill(after, new Date(Date.parse(retryAt)), DEFAULT_AUTO_REFILL_POLICY, sha256);
+        expect(started).toMatchObject({ kind: 'start', credits: 500 });
+        if (started.kind === 'start') {
+          expect(started.account.autoRefill.retry).toEqual({ failures: previous + 1, retryAt });
+          const failedAgain = noteAutoRefillFailure(started.account, started.topupId, new Date(Date.parse(retryAt)))!;
+          expect(failedAgain.autoRefill.retry?.failures).toBe(previous + 2);
+          expect('retry' in finishAutoRefill(failedAgain, started.topupId, 'succeeded')!.autoRefill).toBe(false);
+        }
+      }),
+    );
+  });
+
+  test('with a refill in flight: its lock is held at least until the retry time, a longer lease is never shortened', () => {
+    const lapsed = account({ inFlight: { ...inFlight, leaseUntil: iso(NOW_MS - 1) } });
+    expect(noteAutoRefillFailure(lapsed, null, NOW)!.autoRefill).toMatchObject({ inFlight: { topupId: 'top_a', leaseUntil: iso(NOW_MS + 300_000) }, retry: { failures: 1 } });
+    const held = account(); // leased for 15 minutes, longer than the first wait
+    expect(noteAutoRefillFailure(held, null, NOW)!.autoRefill).toMatchObject({ inFlight, retry: { failures: 1, retryAt: iso(NOW_MS + 300_000) } });
+  });
+
+  test('auto-refill switched off with nothing in flight: nothing to hold back', () => {
+    expect(noteAutoRefillFailure(account({ enabled: false, inFlight: null }), null, NOW)).toBeNull();
+  });
+});
