@@ -28,6 +28,8 @@ export interface FunctionOptions {
   readonly timeout?: Duration;
   /** @default 512 */
   readonly memorySize?: number;
+  /** @default - none */
+  readonly reservedConcurrentExecutions?: number;
   /** @default - Lambda's defaults */
   readonly asyncInvoke?: { readonly retryAttempts: number; readonly maxEventAge: Duration; readonly onFailure: lambda.IDestination };
 }

@@ -14,6 +14,7 @@ import { CreditsApi } from './constructs/credits-api';
 import { QueueWorkers } from './constructs/queue-workers';
 import { ScheduledTasks } from './constructs/scheduled-tasks';
 import { ServiceAlarms } from './constructs/service-alarms';
+import { ServiceDashboard } from './constructs/service-dashboard';
 import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, WORKER_FUNCTION, httpFunctionSpecs } from './function-catalog';
 import { BILLING_JOBS, LEDGER_JOBS } from './scheduled-jobs';
 import type { FunctionDefaults } from './service-functions';
@@ -43,6 +44,7 @@ export function serviceEnvironment(config: StageConfig, table: dynamodb.ITable, 
     JOB_REQUEUE_AFTER_SECONDS: String(config.jobTimings.requeueAfterSeconds),
     JOB_MAX_AGE_SECONDS: String(config.jobTimings.maxAgeSeconds),
     LOCAL_MODE: 'false',
+    GENERATION_PROVIDER: config.generationProvider,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
     POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -55,6 +57,7 @@ export class ServiceStack extends Stack {
   readonly scheduledTasks: ScheduledTasks;
   readonly billingTasks: ScheduledTasks;
   readonly alarms: ServiceAlarms;
+  readonly dashboard: ServiceDashboard;
   /** Every function, by name. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
 
@@ -77,6 +80,7 @@ export class ServiceStack extends Stack {
       appClientIds: props.userPool.appClientIds,
       allowOrigins: config.appOrigins,
       throttle: config.apiThrottle,
+      webhookReservedConcurrency: config.webhookReservedConcurrency,
     });
 
     this.workers = new QueueWorkers(this, 'Jobs', {
@@ -118,14 +122,30 @@ export class ServiceStack extends Stack {
     if (!webhook) throw new Error('The route table has no stripe-webhook function: the signature-failure alarm needs its log group');
     this.alarms = new ServiceAlarms(this, 'Alarms', {
       namePrefix: `${SERVICE_NAME}-${config.stageName}`,
-      alarmEmail: config.alarmEmail,
+      ...(config.alarmEmails ? { alarmEmails: config.alarmEmails } : {}),
+      api: this.api.api,
+      apiStage: this.api.stage,
+      table: props.table,
+      jobsQueue: props.jobsQueue,
       functions,
-      deadLetterQueues: {
-        'jobs-dlq': props.jobsDeadLetterQueue,
+      pagingFunctions: ['stripe-webhook'],
+      jobsDeadLetterQueue: props.jobsDeadLetterQueue,
+      parkingQueues: {
         'schedules-dlq': props.scheduleDeliveryDeadLetterQueue,
         'scheduled-job-failures': props.scheduleFailedRunsQueue,
       },
       webhookLogGroup: webhook.logGroup,
+      metricsNamespace: METRICS_NAMESPACE,
+      serviceName: SERVICE_NAME,
+    });
+    this.dashboard = new ServiceDashboard(this, 'Dashboard', {
+      dashboardName: `${SERVICE_NAME}-${config.stageName}`,
+      api: this.api.api,
+      apiStage: this.api.stage,
+      routes: httpFunctionSpecs().map((s) => s.route),
+      jobsQueue: props.jobsQueue,
+      jobsDeadLetterQueue: props.jobsDeadLetterQueue,
+      alarms: this.alarms.alarms.map((a) => a.alarm),
       metricsNamespace: METRICS_NAMESPACE,
       serviceName: SERVICE_NAME,
     });

@@ -16,6 +16,19 @@ const ImportedUserPool = z.strictObject({
   appClientIds: z.array(z.string().regex(/^[0-9a-z]{1,128}$/, 'a Cognito app client id')).min(1),
 });
 
+/**
+ * Domains reserved for examples and tests (RFC 2606, RFC 6761) and the usual stand-ins: an alarm
+ * sent there pages nobody, so a stage that names one is refused.
+ */
+const PLACEHOLDER_EMAIL_DOMAIN = /(^|\.)(example|test|invalid|localhost)$|^(example\.(com|net|org)|domain\.com|yourdomain\.com|yourcompany\.com|company\.com|email\.com)$/i;
+
+const AlarmEmail = z.email().refine((e) => !PLACEHOLDER_EMAIL_DOMAIN.test(e.split('@')[1] ?? ''), 'a real address: example.com, .example, .test and similar placeholder domains reach nobody');
+
+const RouteThrottle = z.strictObject({ rateLimit: z.number().int().min(1).max(10_000), burstLimit: z.number().int().min(1).max(5_000) });
+
+/** API Gateway's default account-level limits per Region, which every route's limits share (lib/api-throttling.ts). */
+export const ACCOUNT_API_LIMITS = { rateLimit: 10_000, burstLimit: 5_000 } as const;
+
 const CreatedUserPool = z.strictObject({
   /** A user pool and app client created by this app (for dev: no pre-token trigger, so account_id defaults to sub). */
   mode: z.literal('create'),
@@ -31,8 +44,13 @@ export const StageConfigSchema = z.strictObject({
   userPool: z.discriminatedUnion('mode', [ImportedUserPool, CreatedUserPool]),
   /** Secrets Manager name of the Stripe keys (JSON: secretKey, webhookSecret, priceBeginner, pricePro, priceTeam). */
   stripeSecretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/),
-  /** Receives the alarms (an SNS email subscription: confirm the email AWS sends). */
-  alarmEmail: z.email(),
+  /**
+   * Who is told of the alarms (SNS email subscriptions: confirm the email AWS sends). `page`: money
+   * wrong, payments not applied, the API or the jobs down (with an OK notice when it recovers);
+   * `ticket`: degradations to look at in working hours. Required outside dev; a dev stage without
+   * them still has both topics, for whoever subscribes.
+   */
+  alarmEmails: z.strictObject({ page: AlarmEmail, ticket: AlarmEmail }).optional(),
   /** Deliveries of a job message before it moves to the jobs DLQ. */
   jobsMaxReceiveCount: z.number().int().min(1).max(1000).default(5),
   logRetentionDays: z
@@ -43,8 +61,20 @@ export const StageConfigSchema = z.strictObject({
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** `customer-managed` creates a KMS key (with rotation) for the table; AWS-managed costs nothing extra. */
   tableEncryption: z.enum(['aws-managed', 'customer-managed']).default('aws-managed'),
-  /** Stage-wide API throttling. */
-  apiThrottle: z.strictObject({ rateLimit: z.number().int().min(1).max(10_000), burstLimit: z.number().int().min(1).max(5_000) }).default({ rateLimit: 50, burstLimit: 100 }),
+  /** Each route's own request limits, by the route's class (lib/api-throttling.ts gives the reasoning). */
+  apiThrottle: z
+    .strictObject({ read: RouteThrottle, write: RouteThrottle, admin: RouteThrottle, anonymous: RouteThrottle, webhook: RouteThrottle })
+    .default({
+      read: { rateLimit: 100, burstLimit: 200 },
+      write: { rateLimit: 50, burstLimit: 100 },
+      admin: { rateLimit: 5, burstLimit: 10 },
+      anonymous: { rateLimit: 20, burstLimit: 40 },
+      webhook: { rateLimit: 100, burstLimit: 200 },
+    }),
+  /** Concurrent executions kept for the Stripe webhook alone, so generations and reads can never starve payments. */
+  webhookReservedConcurrency: z.number().int().min(1).max(100).default(10),
+  /** What runs the generations: `simulated` (made-up results, dev only) or the real model providers. */
+  generationProvider: z.enum(['simulated', 'live']).default('live'),
   /** The worker's timeout is the job lease; the reaper and refund ages follow (see lambdas/shared/config.ts). */
   jobTimings: z
     .strictObject({
@@ -52,10 +82,27 @@ export const StageConfigSchema = z.strictObject({
       requeueAfterSeconds: z.number().int().min(1).max(3600),
       maxAgeSeconds: z.number().int().min(60).max(86_400),
     })
-    .refine((t) => t.maxAgeSeconds > t.leaseSeconds, 'maxAgeSeconds must exceed leaseSeconds')
+    // A job running within its lease is never re-enqueued, and a re-enqueued job gets a whole lease before it is refunded as too old.
+    .refine((t) => t.requeueAfterSeconds >= t.leaseSeconds, 'requeueAfterSeconds must be at least leaseSeconds (the worker timeout)')
+    .refine((t) => t.maxAgeSeconds >= t.requeueAfterSeconds + t.leaseSeconds, 'maxAgeSeconds must be at least requeueAfterSeconds + leaseSeconds')
     .default({ leaseSeconds: 120, requeueAfterSeconds: 180, maxAgeSeconds: 3600 }),
   /** Upper bound on concurrent worker invocations (the SQS event source's maximum concurrency). */
   workerMaxConcurrency: z.number().int().min(2).max(1000).default(10),
+}).superRefine((config, ctx) => {
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (config.stageName !== 'dev') {
+    // A stage that is not disposable must name where it goes: never "whatever the CLI's profile points at".
+    if (!config.account) problem('account', 'required for every stage but dev');
+    if (!config.region) problem('region', 'required for every stage but dev');
+    if (!config.alarmEmails) problem('alarmEmails', 'required for every stage but dev: alarms must reach someone');
+    if (config.generationProvider === 'simulated') problem('generationProvider', 'the simulated model charges real credits for made-up results: dev only');
+  }
+  if (config.userPool.mode === 'import' && config.region && !config.userPool.userPoolId.startsWith(`${config.region}_`)) {
+    problem('userPool', `the user pool ${config.userPool.userPoolId} is not in the stage's region ${config.region}: tokens would be checked against the wrong issuer`);
+  }
+  const throttles = Object.values(config.apiThrottle);
+  if (throttles.some((t) => t.burstLimit < t.rateLimit)) problem('apiThrottle', 'each burstLimit must be at least its rateLimit');
+  for (const [name, t] of Object.entries(config.apiThrottle)) if (t.burstLimit > ACCOUNT_API_LIMITS.burstLimit || t.rateLimit > ACCOUNT_API_LIMITS.rateLimit) problem('apiThrottle', `${name} exceeds the account-level limits`);
 });
 
 export type StageConfig = z.infer<typeof StageConfigSchema>;

@@ -16,3 +16,8 @@ export const STUCK_JOB_SEND_FAILURES_METRIC = 'StuckJobSendFailures';
 export const BILLING_ACCOUNT_FAILURES_METRIC = 'BillingAccountFailures';
 /** What the webhook logs (WARN) when a Stripe signature is missing, stale or wrong: an alarm's metric filter matches it. */
 export const WEBHOOK_SIGNATURE_FAILURE_MESSAGE = 'webhook signature verification failed';
+/** Model-provider calls the worker made (every run of a job, each attempt), and those that failed (provider error or timeout): the failure rate pages. */
+export const PROVIDER_CALLS_METRIC = 'ProviderCalls';
+export const PROVIDER_FAILURES_METRIC = 'ProviderFailures';
+/** Generation jobs the worker or the DLQ consumer failed and refunded. */
+export const GENERATIONS_REFUNDED_METRIC = 'GenerationsRefunded';

@@ -2,7 +2,7 @@
  * The HTTP API, built from the route table (lambdas/handlers/http/routes.ts): one function per
  * route, a Cognito JWT authorizer on every `jwt` route and none on the public ones (pricing, the
  * Stripe webhook, which checks Stripe's signature itself), CORS for the app's origins, stage
- * throttling and JSON access logs.
+ * limits per route (lib/api-throttling.ts), route-level metrics and JSON access logs.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -16,6 +16,8 @@ import type { HttpFunctionSpec } from '../function-catalog';
 import type { FunctionDefaults } from '../service-functions';
 import { constructIdOf, createServiceFunction } from '../service-functions';
 import type { ServiceFunction } from './service-function';
+import { routeSettingsOf } from '../api-throttling';
+import type { StageConfig } from '../stage-config';
 
 /** Request and response headers the app's browser code uses. */
 export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'];
@@ -48,8 +50,10 @@ export interface CreditsApiProps {
   readonly appClientIds: readonly string[];
   /** Browser origins allowed by CORS. */
   readonly allowOrigins: readonly string[];
-  /** @default { rateLimit: 50, burstLimit: 100 } */
-  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Each route's limits by its class (lib/api-throttling.ts). */
+  readonly throttle: StageConfig['apiThrottle'];
+  /** Concurrency reserved for the Stripe webhook function. */
+  readonly webhookReservedConcurrency: number;
   /** @default 10 seconds (API Gateway waits at most 30) */
   readonly functionTimeout?: Duration;
   /** Lambda's CPU share grows with memory: request latency, cold starts included, is what these functions are for. @default 1024 */
@@ -88,12 +92,14 @@ export class CreditsApi extends Construct {
       retention: props.functionDefaults.logRetention,
       removalPolicy: props.functionDefaults.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
-    const throttle = props.throttle ?? { rateLimit: 50, burstLimit: 100 };
+    // Every route has limits of its own (below); a route added without them gets the lowest class's.
+    const lowest = props.throttle.anonymous;
     this.stage = new apigw.HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: throttle.rateLimit, burstLimit: throttle.burstLimit },
+      throttle: { rateLimit: lowest.rateLimit, burstLimit: lowest.burstLimit },
+      detailedMetricsEnabled: true,
       accessLogSettings: {
         destination: new apigw.LogGroupLogDestination(this.accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -107,7 +113,11 @@ export class CreditsApi extends Construct {
 
     const functions: Record<string, ServiceFunction> = {};
     for (const spec of props.routes) {
-      const fn = createServiceFunction(this, spec, props.functionDefaults, { timeout: props.functionTimeout ?? Duration.seconds(10), memorySize: props.functionMemorySize ?? 1024 });
+      const fn = createServiceFunction(this, spec, props.functionDefaults, {
+        timeout: props.functionTimeout ?? Duration.seconds(10),
+        memorySize: props.functionMemorySize ?? 1024,
+        ...(spec.name === 'stripe-webhook' ? { reservedConcurrentExecutions: props.webhookReservedConcurrency } : {}),
+      });
       functions[spec.name] = fn;
       const [route] = this.api.addRoutes({
         path: spec.route.path,
@@ -115,6 +125,8 @@ export class CreditsApi extends Construct {
         integration: new HttpLambdaIntegration(`${constructIdOf(spec.name)}Integration`, fn.function),
         authorizer: spec.route.auth === 'jwt' ? authorizer : new apigw.HttpNoneAuthorizer(),
       });
+      // Route settings name route keys: CloudFormation refuses them before the route exists.
+      if (route) this.stage.node.addDependency(route);
       if (spec.route.auth === 'none' && route) {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -126,6 +138,10 @@ export class CreditsApi extends Construct {
       }
     }
     this.functions = functions;
+    (this.stage.node.defaultChild as apigw.CfnStage).routeSettings = routeSettingsOf(
+      props.routes.map((r) => r.route),
+      props.throttle,
+    );
   }
 
   /** The API's base URL (the `$default` stage). */

@@ -42,6 +42,8 @@ export interface ServiceFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Async invocations only (EventBridge Scheduler): Lambda's retries and failure destination. @default - Lambda's defaults, no destination */
   readonly asyncInvoke?: { readonly retryAttempts: number; readonly maxEventAge: Duration; readonly onFailure: lambda.IDestination };
+  /** Concurrent executions kept for this function alone (and its ceiling). @default - none: the account's unreserved pool */
+  readonly reservedConcurrentExecutions?: number;
   /** @default - a description naming the entry */
   readonly description?: string;
 }
@@ -74,6 +76,7 @@ export class ServiceFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
       ...(props.asyncInvoke ? { retryAttempts: props.asyncInvoke.retryAttempts, maxEventAge: props.asyncInvoke.maxEventAge, onFailure: props.asyncInvoke.onFailure } : {}),
       bundling: {
         format: OutputFormat.ESM,

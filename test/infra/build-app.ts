@@ -15,7 +15,8 @@ export const DEV_CONFIG: StageConfigInput = {
   appOrigins: ['http://localhost:5173'],
   userPool: { mode: 'create' },
   stripeSecretName: 'banana-flow-credits/dev/stripe',
-  alarmEmail: 'dev-alerts@example.com',
+  alarmEmails: { page: 'dev-pages@banana-flow.app', ticket: 'dev-tickets@banana-flow.app' },
+  generationProvider: 'simulated',
   logRetentionDays: 14,
 };
 
@@ -26,7 +27,7 @@ export const PROD_CONFIG: StageConfigInput = {
   appOrigins: ['https://app.bananaflow.example'],
   userPool: { mode: 'import', userPoolId: 'eu-west-1_AbCdEf123', appClientIds: ['4example5client6id7abcdef'] },
   stripeSecretName: 'banana-flow-credits/prod/stripe',
-  alarmEmail: 'oncall@bananaflow.example',
+  alarmEmails: { page: 'oncall@banana-flow.app', ticket: 'credits-team@banana-flow.app' },
   jobsMaxReceiveCount: 4,
   logRetentionDays: 90,
   tableEncryption: 'customer-managed',

@@ -1,9 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import { DUE_INDEXES, RECENT_INDEX } from '../../lambdas/adapters/dynamodb/table-schema';
-import { WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lib/constructs/service-alarms';
 import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, HTTP_FUNCTION_ACCESS, SCHEDULED_FUNCTION, WORKER_FUNCTION } from '../../lib/function-catalog';
 import type { FunctionAccess } from '../../lib/function-catalog';
 import { BILLING_JOBS, SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
@@ -40,12 +38,12 @@ function only<T>(record: Record<string, T>): T {
 }
 
 describe('service stack: the HTTP API', () => {
-  it('serves the $default stage with JSON access logs and stage throttling', () => {
+  it('serves the $default stage with JSON access logs', () => {
     const { service } = dev;
 
     service.resourceCountIs('AWS::ApiGatewayV2::Api', 1);
     const stage = only(service.findResources('AWS::ApiGatewayV2::Stage')) as Resource;
-    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 } });
+    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
     const logs = stage.Properties.AccessLogSettings as { DestinationArn: { 'Fn::GetAtt': [string, string] }; Format: string };
     const format = JSON.parse(logs.Format) as Record<string, string>;
     expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
@@ -324,124 +322,6 @@ describe('service stack: the schedules', () => {
       }
     }
     expect(invoked.size).toBe(2);
-  });
-});
-
-describe('service stack: the alarms', () => {
-  const { service, stacks } = dev;
-  const functions = functionsByName(service);
-  const topicId = Object.keys(service.findResources('AWS::SNS::Topic'))[0]!;
-
-  function alarmsNamed(template: Template, suffix: string): Resource[] {
-    return Object.values(template.findResources('AWS::CloudWatch::Alarm', { Properties: { AlarmName: `banana-flow-credits-dev-${suffix}` } })) as Resource[];
-  }
-
-  it('notifies one TLS-only topic with the stage email subscription', () => {
-    service.resourceCountIs('AWS::SNS::Topic', 1);
-    service.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'dev-alerts@example.com', TopicArn: { Ref: topicId } });
-    service.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
-    });
-    for (const alarm of Object.values(service.findResources('AWS::CloudWatch::Alarm')) as Resource[]) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
-    }
-  });
-
-  it.each(ALL_FUNCTIONS)('watches %s for errors and throttles', (name) => {
-    const fn = functions.get(name)!;
-    for (const [suffix, metric] of [
-      ['errors', 'Errors'],
-      ['throttles', 'Throttles'],
-    ] as const) {
-      const [alarm] = alarmsNamed(service, `${name}-${suffix}`);
-      expect(alarm?.Properties).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        MetricName: metric,
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn.logicalId } }],
-        Statistic: 'Sum',
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      });
-    }
-  });
-
-  it.each([
-    ['jobs-dlq', () => stacks.stateful.jobsDeadLetterQueue],
-    ['schedules-dlq', () => stacks.stateful.scheduleDeliveryDeadLetterQueue],
-    ['scheduled-job-failures', () => stacks.stateful.scheduleFailedRunsQueue],
-  ] as const)('raises %s when the queue holds any message', (name, queue) => {
-    const [alarm] = alarmsNamed(service, `${name}-not-empty`);
-    const metrics = alarm!.Properties.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Value: unknown }> } } }>;
-
-    expect(alarm!.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
-    expect(metrics.find((m) => m.Expression)?.Expression).toBe('visible + inFlight');
-    const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat!.Metric);
-    expect(stats.map((m) => m.MetricName).sort()).toEqual(['ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesVisible']);
-    for (const m of stats) expect(refersTo(m.Dimensions[0]!.Value, logicalIdIn(dev, queue()))).toBe(true);
-  });
-
-  it('raises reconcile mismatches from the custom metric', () => {
-    const [alarm] = alarmsNamed(service, 'reconcile-mismatches');
-
-    expect(alarm!.Properties).toMatchObject({
-      Namespace: 'BananaFlowCredits',
-      MetricName: 'ReconcileMismatches',
-      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it('raises stuck-job send failures when every reaper run for 15 minutes failed a send', () => {
-    const [alarm] = alarmsNamed(service, 'stuck-job-send-failures');
-
-    expect(alarm!.Properties).toMatchObject({
-      Namespace: 'BananaFlowCredits',
-      MetricName: 'StuckJobSendFailures',
-      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
-      Statistic: 'Minimum',
-      Period: 300,
-      Threshold: 1,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it('raises billing account failures on any account the billing jobs failed for in an hour', () => {
-    const [alarm] = alarmsNamed(service, 'billing-account-failures');
-
-    expect(alarm!.Properties).toMatchObject({
-      Namespace: 'BananaFlowCredits',
-      MetricName: 'BillingAccountFailures',
-      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
-      Statistic: 'Sum',
-      Period: 3600,
-      Threshold: 1,
-      EvaluationPeriods: 1,
-      DatapointsToAlarm: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-  });
-
-  it("counts webhook signature failures from the webhook's WARN log line", () => {
-    const webhook = functions.get('stripe-webhook')!;
-    const logGroupId = (webhook.resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-
-    service.hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logGroupId },
-      FilterPattern: `{ ($.level = "WARN") && ($.message = "${WEBHOOK_SIGNATURE_FAILURE_MESSAGE}") }`,
-      MetricTransformations: [{ MetricNamespace: 'BananaFlowCredits', MetricName: 'WebhookSignatureFailures', MetricValue: '1', DefaultValue: 0 }],
-    });
-    const [alarm] = alarmsNamed(service, 'webhook-signature-failures');
-    expect(alarm!.Properties).toMatchObject({ Namespace: 'BananaFlowCredits', MetricName: 'WebhookSignatureFailures', Statistic: 'Sum', Period: 300, Threshold: 5 });
-  });
-
-  it('has exactly these alarms', () => {
-    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 3 + 4);
   });
 });
 

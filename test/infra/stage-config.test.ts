@@ -8,7 +8,7 @@ const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk
 
 describe('stage config', () => {
   it('fills the defaults', () => {
-    const config = parseStageConfig({ stageName: 'dev', appOrigins: ['http://localhost:5173'], userPool: { mode: 'create' }, stripeSecretName: 's', alarmEmail: 'a@example.com' });
+    const config = parseStageConfig({ stageName: 'dev', appOrigins: ['http://localhost:5173'], userPool: { mode: 'create' }, stripeSecretName: 's' });
 
     expect(config).toMatchObject({
       stageName: 'dev',
@@ -16,7 +16,9 @@ describe('stage config', () => {
       logRetentionDays: 30,
       logLevel: 'INFO',
       tableEncryption: 'aws-managed',
-      apiThrottle: { rateLimit: 50, burstLimit: 100 },
+      apiThrottle: { read: { rateLimit: 100, burstLimit: 200 }, write: { rateLimit: 50, burstLimit: 100 }, webhook: { rateLimit: 100, burstLimit: 200 } },
+      webhookReservedConcurrency: 10,
+      generationProvider: 'live',
       jobTimings: { leaseSeconds: 120, requeueAfterSeconds: 180, maxAgeSeconds: 3600 },
       workerMaxConcurrency: 10,
     });
@@ -25,7 +27,13 @@ describe('stage config', () => {
   });
 
   it.each([
-    ['a malformed alarm email', { alarmEmail: 'not-an-email' }, 'alarmEmail'],
+    ['a malformed alarm email', { alarmEmails: { page: 'not-an-email', ticket: 'a@banana-flow.app' } }, 'alarmEmails.page'],
+    ['a placeholder alarm domain', { alarmEmails: { page: 'oncall@banana-flow.app', ticket: 'alerts@example.com' } }, 'alarmEmails.ticket'],
+    ['a .example alarm domain', { alarmEmails: { page: 'oncall@bananaflow.example', ticket: 'a@banana-flow.app' } }, 'alarmEmails.page'],
+    ['a .test alarm domain', { alarmEmails: { page: 'x@alerts.test', ticket: 'a@banana-flow.app' } }, 'alarmEmails.page'],
+    ['a requeue before the lease ends', { jobTimings: { leaseSeconds: 120, requeueAfterSeconds: 60, maxAgeSeconds: 3600 } }, 'jobTimings'],
+    ['a max age shorter than a requeue and a lease', { jobTimings: { leaseSeconds: 120, requeueAfterSeconds: 180, maxAgeSeconds: 240 } }, 'jobTimings'],
+    ['a burst below its rate', { apiThrottle: { ...parseStageConfig(DEV_CONFIG).apiThrottle, read: { rateLimit: 100, burstLimit: 50 } } }, 'apiThrottle'],
     ['an origin with a path', { appOrigins: ['https://app.example.com/'] }, 'appOrigins.0'],
     ['no origin', { appOrigins: [] }, 'appOrigins'],
     ['an imported pool without clients', { userPool: { mode: 'import', userPoolId: 'us-east-1_Abc123', appClientIds: [] } }, 'userPool.appClientIds'],
@@ -36,6 +44,22 @@ describe('stage config', () => {
     ['an unknown setting', { tableName: 'x' }, 'tableName'],
   ])('refuses %s, naming the setting', (_what, override, setting) => {
     expect(() => parseStageConfig({ ...DEV_CONFIG, ...override })).toThrow(new RegExp(`Invalid stage configuration: .*${setting.replace('.', '\\.')}`));
+  });
+
+  it.each([
+    ['no account', { account: undefined }, 'account'],
+    ['no region', { region: undefined }, 'region'],
+    ['no one to alarm', { alarmEmails: undefined }, 'alarmEmails'],
+    ['the simulated model', { generationProvider: 'simulated' }, 'generationProvider'],
+    ['a user pool in another region', { region: 'us-east-1' }, 'userPool'],
+  ])('refuses a non-dev stage with %s', (_what, override, setting) => {
+    expect(() => parseStageConfig({ ...PROD_CONFIG, ...override })).toThrow(new RegExp(`Invalid stage configuration: .*${setting}`));
+  });
+
+  it('lets dev go without account, region or alarm emails, and run the simulated model', () => {
+    const config = parseStageConfig({ ...DEV_CONFIG, alarmEmails: undefined });
+    expect(config).toMatchObject({ stageName: 'dev', generationProvider: 'simulated' });
+    expect(config.account).toBeUndefined();
   });
 
   it('reads the stage selected with -c stage=<name> from the context', () => {
@@ -64,6 +88,7 @@ describe('stage config', () => {
 
     expect(config.stageName).toBe('dev');
     expect(config.userPool.mode).toBe('create');
+    expect(config.generationProvider).toBe('simulated');
     expect(cdkJson.context['cli-telemetry']).toBe(false);
     expect(cdkJson.app).toMatch(/^node_modules\/\.bin\/tsx .*bin\/app\.ts$/);
   });
