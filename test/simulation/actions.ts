@@ -10,6 +10,7 @@ import type { Invariants } from './invariants';
 import { chargesKey } from './invariants';
 import { checkoutCompleted, paymentSucceeded, sign, stripeEvent } from '../support/stripe-events';
 import type { World } from './world';
+import { SUBSCRIBERS, SubscriptionActions } from './subscriptions';
 
 export interface Action {
   readonly name: string;
@@ -23,6 +24,9 @@ export const ACCOUNTS: ReadonlyArray<{ id: string; plan: SimPlan; weight: number
   { id: 'sim-pro', plan: 'PRO', weight: 2 },
   { id: 'sim-team-a', plan: 'TEAM', weight: 3 },
   { id: 'sim-team-b', plan: 'TEAM', weight: 3 },
+  // Subscribers: opened FREE, moved between plans only through the API (subscriptions.ts).
+  { id: SUBSCRIBERS[0], plan: 'FREE', weight: 2 },
+  { id: SUBSCRIBERS[1], plan: 'FREE', weight: 2 },
 ];
 
 const MODEL_IDS = ['nano-banana-2', 'nano-banana-pro', 'gpt-image-2', 'seedance-2.0', 'veo-3.1'] as const;
@@ -49,11 +53,14 @@ interface Counters {
 
 export class Actions {
   private readonly counters: Counters = { generation: 0, topup: 0, payment: 0, reversal: 0 };
+  private readonly subscriptions: SubscriptionActions;
 
   constructor(
     private readonly w: World,
     private readonly invariants: Invariants,
-  ) {}
+  ) {
+    this.subscriptions = new SubscriptionActions(w, invariants);
+  }
 
   private get model() {
     return this.w.model;
@@ -70,6 +77,7 @@ export class Actions {
       if (opened.status !== 200) throw new Error(`could not open ${id}: ${JSON.stringify(opened.body)}`);
       const stored = await this.w.store.loadAccount(id);
       this.model.openAccount(id, new Date(stored!.periodAnchor));
+      if ((SUBSCRIBERS as readonly string[]).includes(id)) this.subscriptions.setup(id);
       if (plan !== 'FREE') {
         await setPlan(this.w.t, id, plan);
         this.model.account(id).plan = plan;
@@ -91,6 +99,7 @@ export class Actions {
       ['reverse', 5],
       ['debt', 4],
       ['clock', 6],
+      ['subscription', 9],
       ['scheduled-job', 10],
       ['settle', 3],
       ['read', 5],
@@ -120,6 +129,8 @@ export class Actions {
         return this.chooseDebt();
       case 'clock':
         return this.chooseClockJump();
+      case 'subscription':
+        return this.subscriptions.choose();
       case 'scheduled-job':
         return this.chooseScheduledJob();
       case 'settle':
@@ -421,13 +432,15 @@ export class Actions {
    */
   private chooseReversal(): Action {
     const { rng } = this.w;
-    const credited = [...this.model.payments.values()].filter((p) => p.status === 'credited' && p.creditable && (p.refundedCredits < p.credits || p.dispute === 'none' || p.dispute === 'open'));
+    const credited = [...this.model.payments.values()].filter((p) => p.status === 'credited' && p.creditable && p.credits > 0 && (p.refundedCredits < p.credits || p.dispute === 'none' || p.dispute === 'open'));
     if (credited.length === 0 || rng.chance(0.15)) return this.chooseEarlyRefund();
     // Mostly a payment of an account with nothing pending (the model then knows the order exactly),
     // and preferably one whose full take-back would leave a debt (its top-up credits partly spent).
     const quiet = credited.filter((p) => this.model.isExact(p.accountId));
     const pool = quiet.length > 0 && rng.chance(0.7) ? quiet : credited;
-    const owing = pool.filter((p) => p.credits - takenBack(p) > Math.max(this.model.account(p.accountId).buckets.get('topup')?.balance ?? 0, 0));
+    // A top-up's credits are taken back from the top-up bucket, a subscription payment's from the bucket it granted.
+    const holding = (p: ModelPayment) => Math.max(this.model.account(p.accountId).buckets.get(p.paidFor === 'topup' ? 'topup' : (p.bucketId ?? ''))?.balance ?? 0, 0);
+    const owing = pool.filter((p) => p.credits - takenBack(p) > holding(p));
     const payment = owing.length > 0 && rng.chance(0.7) ? rng.pick(owing) : rng.pick(pool);
     const n = (this.counters.reversal += 1);
     const options: Array<readonly [string, number]> = [];
@@ -436,12 +449,14 @@ export class Actions {
     if (payment.dispute === 'open') options.push(['dispute-close-won', 3], ['dispute-close-lost', 2]);
     const kind = rng.weighted(options);
     const events: PaymentReversal[] = [];
-    const { credits, refundedCredits } = payment;
-    const partial = () => rng.int(refundedCredits + 1, Math.max(refundedCredits + 1, credits - 1));
-    if (kind === 'refund-full') events.push({ kind: 'refund', totalRefunded: credits });
+    // Refund amounts are running totals in cents (a top-up's: 1 credit = 1 cent): a partial one refunds more than before, less than all.
+    const { amountCents, refundedCredits } = payment;
+    const refundedCents = Math.ceil((refundedCredits * amountCents) / payment.credits);
+    const partial = () => rng.int(refundedCents + 1, Math.max(refundedCents + 1, amountCents - 1));
+    if (kind === 'refund-full') events.push({ kind: 'refund', totalRefunded: amountCents });
     if (kind === 'refund-partial') events.push({ kind: 'refund', totalRefunded: partial() });
     if (kind === 'refund-two') {
-      const [a, b] = [partial(), rng.chance(0.4) ? credits : partial()].sort((x, y) => x - y) as [number, number];
+      const [a, b] = [partial(), rng.chance(0.4) ? amountCents : partial()].sort((x, y) => x - y) as [number, number];
       events.push({ kind: 'refund', totalRefunded: a }, { kind: 'refund', totalRefunded: b });
     }
     if (kind.startsWith('dispute-') && !kind.startsWith('dispute-close')) events.push({ kind: 'dispute_opened' });
@@ -456,7 +471,7 @@ export class Actions {
     const describeEvent = (e: PaymentReversal) => (e.kind === 'refund' ? `refund(total ${e.totalRefunded})` : e.kind);
     return {
       name: 'reverse',
-      detail: `r${n} ${payment.paymentId} (${payment.source}, ${credits} credits to ${payment.accountId}, refunded ${refundedCredits}, dispute ${payment.dispute}) ${kind} via ${via}: ${order.map((i) => describeEvent(events[i]!)).join(', ')}${concurrent ? ' two at a time' : ''}`,
+      detail: `r${n} ${payment.paymentId} (${payment.paidFor === 'topup' ? '' : `${payment.upgrade ? 'upgrade' : 'period'} invoice, ${amountCents} cents, `}${payment.source}, ${payment.credits} credits to ${payment.accountId}, refunded ${refundedCredits}, dispute ${payment.dispute}) ${kind} via ${via}: ${order.map((i) => describeEvent(events[i]!)).join(', ')}${concurrent ? ' two at a time' : ''}`,
       run: () => this.reverse(payment, n, events, order, via, concurrent),
     };
   }
@@ -480,8 +495,9 @@ export class Actions {
         trail.push(results.join('/'));
       }
     }
+    if (payment.paidFor === 'subscription') w.stats.subscriptions.reversals += 1;
     for (const event of events) {
-      this.model.reverse(payment.paymentId, event, 'now');
+      this.model.reverse(payment.paymentId, event, 'now', w.now());
       if (event.kind === 'refund') w.stats.reversals.refunds! += 1;
       else w.stats.reversals.disputes! += 1;
     }
@@ -497,12 +513,12 @@ export class Actions {
 
   /** A Stripe-shaped reversal event with a fixed id (a redelivery is the same event). 1 credit = 1 cent. */
   private reversalEvent(payment: ModelPayment, event: PaymentReversal, eventId: string): string {
-    const { paymentId, credits } = payment;
+    const { paymentId, amountCents } = payment;
     if (event.kind === 'refund') {
-      return stripeEvent('charge.refunded', { id: `ch_${paymentId}`, object: 'charge', payment_intent: paymentId, amount: credits, amount_refunded: event.totalRefunded, refunded: event.totalRefunded >= credits }, eventId);
+      return stripeEvent('charge.refunded', { id: `ch_${paymentId}`, object: 'charge', payment_intent: paymentId, amount: amountCents, amount_refunded: event.totalRefunded, refunded: event.totalRefunded >= amountCents }, eventId);
     }
     const status = event.kind === 'dispute_opened' ? 'needs_response' : event.kind === 'dispute_won' ? 'won' : 'lost';
-    return stripeEvent(event.kind === 'dispute_opened' ? 'charge.dispute.created' : 'charge.dispute.closed', { id: `dp_${paymentId}`, object: 'dispute', payment_intent: paymentId, amount: credits, status }, eventId);
+    return stripeEvent(event.kind === 'dispute_opened' ? 'charge.dispute.created' : 'charge.dispute.closed', { id: `dp_${paymentId}`, object: 'dispute', payment_intent: paymentId, amount: amountCents, status }, eventId);
   }
 
   /**
@@ -627,7 +643,7 @@ export class Actions {
     if (w.problems.length > 0) return;
 
     // A payment of the account still whole, or a signed top-up of its own.
-    let payment = [...model.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited' && p.creditable && p.refundedCredits === 0 && p.dispute === 'none').pop();
+    let payment = [...model.payments.values()].filter((p) => p.accountId === accountId && p.paidFor === 'topup' && p.status === 'credited' && p.creditable && p.refundedCredits === 0 && p.dispute === 'none').pop();
     if (!payment) {
       const paymentId = `pi_simseed${w.seed}_d${n}`;
       w.note(`  a top-up of its own: ${paymentId}, ${d.ownCredits} credits: ${await this.deliverWebhook(`debt:r${n}:topup`, paymentSucceeded(paymentId, accountId, d.ownCredits))}`);
@@ -689,7 +705,7 @@ export class Actions {
         const account = model.account(accountId);
         const before = w.now();
         const { end } = periodAt(account.anchor, before);
-        w.advanceClock((end.getTime() - before.getTime()) / 1000 + 60);
+        await w.jumpClock((end.getTime() - before.getTime()) / 1000 + 60);
         w.stats.clockJumps += 1;
         const startedAt = w.now();
         const due = model.grantsDue(startedAt);
@@ -811,10 +827,11 @@ export class Actions {
         let target = seconds;
         if (kind === 'period-end') {
           const account = this.model.account(accountId);
-          const { end } = periodAt(account.anchor, before);
+          // A paid subscriber's period is its subscription's; a FREE account's is counted from its anchor.
+          const end = this.subscriptions.periodEnd(accountId) ?? periodAt(account.anchor, before).end;
           target = (end.getTime() - before.getTime()) / 1000 + seconds;
         }
-        const after = this.w.advanceClock(target);
+        const after = await this.w.jumpClock(target);
         this.w.stats.clockJumps += 1;
         this.w.note(`  ${before.toISOString()} → ${after.toISOString()}`);
       },
@@ -884,6 +901,7 @@ export class Actions {
     await this.w.drain();
     for (const problem of await this.invariants.syncModel()) this.w.problem(problem);
     for (const problem of await this.invariants.checkSettled()) this.w.problem(problem);
+    for (const problem of await this.subscriptions.checkBilling()) this.w.problem(problem);
   }
 }
 

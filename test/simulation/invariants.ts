@@ -113,7 +113,11 @@ export class Invariants {
         if (bucket.balance > 0 || bucket.id !== 'debt') problems.push(`debt bucket ${bucket.id} holds ${bucket.balance}: a debt is never positive`);
       } else if (bucket.balance < 0) problems.push(`bucket ${bucket.id} is negative: ${bucket.balance}`);
     }
-    problems.push(...checkDebtRules(entries));
+    // A take-back into debt must first have emptied the bucket the payment credited (a subscription payment's own bucket, else the top-up bucket).
+    problems.push(...checkDebtRules(entries, (reference) => {
+      const payment = model.payments.get(reference);
+      return payment?.paidFor === 'subscription' ? (payment.bucketId ?? null) : 'topup';
+    }));
 
     // The ledger sums to every balance, and each balanceAfter is the running sum.
     const running = new Map<string, number>();
@@ -166,10 +170,11 @@ export class Invariants {
           break;
         }
         case 'grant': {
-          const start = reference.replace(/^period:/, '');
-          grants.add(start);
-          if (!model.account(accountId).grantedPeriods.has(start)) problems.push(`a grant for period ${start}, which the model did not grant`);
-          if (group.length !== 1 || first.amount !== 100 || first.bucketId !== `sub:${start}`) problems.push(`period ${start} granted as ${describe(group)} (want one grant of 100 into sub:${start})`);
+          // A period's grant (FREE or paid: `period:<start>`) or a paid upgrade's (`upgrade:<plan>:<invoice>`), each exactly as the model predicts.
+          grants.add(reference);
+          const grant = model.account(accountId).grants.get(reference);
+          if (!grant) problems.push(`a grant ${reference} (${describe(group)}), which the model did not predict`);
+          else if (group.length !== 1 || first.amount !== grant.credits || first.bucketId !== grant.bucketId) problems.push(`${reference} granted as ${describe(group)} (want one grant of ${grant.credits} into ${grant.bucketId})`);
           break;
         }
         case 'coupon': {
@@ -197,12 +202,14 @@ export class Invariants {
             }
             break;
           }
-          // A take-back or restore of a payment: on the top-up and debt buckets only, never more than the payment.
+          // A take-back or restore of a payment: on the bucket it credited (a subscription payment's own; a restore after it expired: the
+          // top-up bucket), the top-up bucket and debt only, never more than the payment.
           const payment = model.payments.get(reference);
           const sum = group.reduce((total, e) => total + e.amount, 0);
           if (!payment || payment.accountId !== accountId || payment.status === 'not_credited') problems.push(`adjustment entries for ${reference}, which is not a credited payment of this account: ${describe(group)}`);
           else if (sum > 0 || sum < -payment.credits) problems.push(`payment ${reference}'s adjustments sum to ${sum}, outside [-${payment.credits}, 0]`);
-          if (group.some((e) => e.bucketId !== 'topup' && e.bucketId !== 'debt')) problems.push(`payment ${reference} adjusted other buckets than topup and debt: ${describe(group)}`);
+          const own = payment?.paidFor === 'subscription' ? payment.bucketId : undefined;
+          if (group.some((e) => e.bucketId !== 'topup' && e.bucketId !== 'debt' && e.bucketId !== own)) problems.push(`payment ${reference} adjusted other buckets than ${own ? `${own}, ` : ''}topup and debt: ${describe(group)}`);
           break;
         }
         case 'expire': {
@@ -218,10 +225,10 @@ export class Invariants {
           problems.push(`unexpected ${type} entries: ${describe(group)}`);
       }
     }
-    for (const start of model.account(accountId).grantedPeriods) if (!grants.has(start)) problems.push(`the model granted period ${start}, the ledger has no grant`);
+    for (const grant of model.account(accountId).grants.values()) if (!grants.has(grant.reference)) problems.push(`the model granted ${grant.reference} (${grant.credits} into ${grant.bucketId}), the ledger has no grant`);
     for (const code of model.account(accountId).redeemed) if (!coupons.has(code)) problems.push(`the model redeemed coupon ${code}, the ledger has no credit`);
     for (const payment of model.payments.values()) {
-      if (payment.accountId === accountId && payment.status === 'credited' && !payments.has(payment.paymentId)) problems.push(`payment ${payment.paymentId} was delivered and confirmed, the ledger has no credit`);
+      if (payment.accountId === accountId && payment.paidFor === 'topup' && payment.status === 'credited' && !payments.has(payment.paymentId)) problems.push(`payment ${payment.paymentId} was delivered and confirmed, the ledger has no credit`);
     }
 
     const pending = model.pendingJobs(accountId).length;
@@ -414,7 +421,7 @@ export class Invariants {
  * the debt bucket of min(owed, credits)); a take-back leaves debt only once the top-up bucket is
  * empty; the debt bucket never goes above zero.
  */
-function checkDebtRules(entries: readonly LedgerItem[]): string[] {
+function checkDebtRules(entries: readonly LedgerItem[], sourceOf: (paymentId: string) => string | null): string[] {
   const problems: string[] = [];
   const running = new Map<string, number>();
   const commits = new Map<number, LedgerItem[]>();
@@ -429,8 +436,9 @@ function checkDebtRules(entries: readonly LedgerItem[]): string[] {
     if (repaid !== Math.min(owed, arriving)) problems.push(`commit ${version} brought ${arriving} credits with ${owed} owed and repaid ${repaid}: ${describe(commit)}`);
     for (const e of commit) running.set(e.bucketId, (running.get(e.bucketId) ?? 0) + e.amount);
     if ((running.get('debt') ?? 0) > 0) problems.push(`commit ${version} left the debt at ${running.get('debt')}: ${describe(commit)}`);
-    const tookIntoDebt = commit.some((e) => e.type === 'adjustment' && e.bucketId === 'debt' && e.amount < 0);
-    if (tookIntoDebt && (running.get('topup') ?? 0) !== 0) problems.push(`commit ${version} took a payment back into debt while the top-up bucket still holds ${running.get('topup')}: ${describe(commit)}`);
+    const intoDebt = commit.find((e) => e.type === 'adjustment' && e.bucketId === 'debt' && e.amount < 0);
+    const source = intoDebt ? sourceOf(intoDebt.reference) : null;
+    if (intoDebt && source !== null && (running.get(source) ?? 0) !== 0) problems.push(`commit ${version} took payment ${intoDebt.reference} back into debt while its bucket ${source} still holds ${running.get(source)}: ${describe(commit)}`);
   }
   return problems;
 }

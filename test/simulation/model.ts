@@ -49,13 +49,15 @@ export const MODEL_PRICES: Readonly<Record<string, number>> = {
   'veo-3.1': 60,
 };
 
-export type SimPlan = 'FREE' | 'PRO' | 'TEAM';
+export type SimPlan = 'FREE' | 'BEGINNER' | 'PRO' | 'TEAM';
+export type PaidPlan = Exclude<SimPlan, 'FREE'>;
 
 /** README, "Plans". */
-export const PLAN_SPEC: Readonly<Record<SimPlan, { monthlyCredits: number; maxConcurrentJobs: number; maxCountPerRequest: number; topupMin: number; topupMax: number }>> = {
-  FREE: { monthlyCredits: 100, maxConcurrentJobs: 1, maxCountPerRequest: 4, topupMin: 100, topupMax: 10_000 },
-  PRO: { monthlyCredits: 6_000, maxConcurrentJobs: 5, maxCountPerRequest: 12, topupMin: 100, topupMax: 200_000 },
-  TEAM: { monthlyCredits: 25_000, maxConcurrentJobs: 20, maxCountPerRequest: 16, topupMin: 500, topupMax: 1_000_000 },
+export const PLAN_SPEC: Readonly<Record<SimPlan, { monthlyCredits: number; priceCents: number; maxConcurrentJobs: number; maxCountPerRequest: number; topupMin: number; topupMax: number }>> = {
+  FREE: { monthlyCredits: 100, priceCents: 0, maxConcurrentJobs: 1, maxCountPerRequest: 4, topupMin: 100, topupMax: 10_000 },
+  BEGINNER: { monthlyCredits: 1_200, priceCents: 999, maxConcurrentJobs: 2, maxCountPerRequest: 8, topupMin: 100, topupMax: 50_000 },
+  PRO: { monthlyCredits: 6_000, priceCents: 3_999, maxConcurrentJobs: 5, maxCountPerRequest: 12, topupMin: 100, topupMax: 200_000 },
+  TEAM: { monthlyCredits: 25_000, priceCents: 14_999, maxConcurrentJobs: 20, maxCountPerRequest: 16, topupMin: 500, topupMax: 1_000_000 },
 };
 
 /** The FREE plan's monthly grant, also what every account is opened with. */
@@ -77,13 +79,58 @@ export interface ModelBucket {
   balance: number;
 }
 
+/** One grant the model predicts, by its ledger reference: a FREE period's, a paid period's (`period:<start>`) or a paid upgrade's (`upgrade:<plan>:<invoiceId>`). */
+export interface ModelGrant {
+  readonly reference: string;
+  readonly kind: 'free' | 'period' | 'upgrade';
+  readonly bucketId: string;
+  /** The billing period the credits belong to (ISO start). */
+  readonly periodStart: string;
+  readonly credits: number;
+}
+
+/**
+ * A subscriber account's subscription (accounts moved between plans only through the API; see
+ * subscriptions.ts), as the model knows it from the answers and the paid invoices.
+ */
+export interface ModelSubscription {
+  /** The paid subscription the account follows; null while FREE. */
+  id: string | null;
+  /** Its first period's start, in whole seconds (the provider's billing cycle anchor), and the current period's index. */
+  anchor: Date;
+  index: number;
+  /** The downgrade waiting for the renewal. */
+  pendingPlan: PaidPlan | null;
+  cancelAtPeriodEnd: boolean;
+  /** 'past_due' once a subscription payment was taken back (until the provider reports the subscription again or a dispute is won). */
+  status: 'active' | 'past_due';
+}
+
+/** Per subscriber: what is known of its subscriptions beyond the one in force (unpaid ones, upgrade invoices). */
+export interface SubscriberState {
+  sub: ModelSubscription | null;
+  /** An unpaid first subscription (declined or waiting for confirmation), until paid, replaced, abandoned or expired. */
+  incomplete: { id: string; plan: PaidPlan; clientSecret: string; createdAt: Date; expired: boolean; abandoned: boolean } | null;
+  /** Upgrade invoices answered, by (from, to, minute): a request within the same minute replays the same one. */
+  readonly upgrades: Map<string, { invoiceId: string; clientSecret: string | null; paid: boolean; from: PaidPlan; to: PaidPlan; periodIndex: number }>;
+  /** Subscription invoice ids the model has accounted for. */
+  readonly invoices: Set<string>;
+  /** Subscriptions created while the account followed none (the provider call's idempotency key is then `…:<plan>:first`), by plan. */
+  readonly firstKeys: Map<PaidPlan, string>;
+}
+
 export interface ModelAccount {
   readonly id: string;
   plan: SimPlan;
-  readonly anchor: Date;
+  /** The FREE periods' anchor (moved when a subscription ends: a FREE month from then). */
+  anchor: Date;
   readonly buckets: Map<string, ModelBucket>;
-  /** ISO starts of the periods granted (the opening grant included). */
+  /** ISO starts of the FREE periods granted (the opening grant included). */
   readonly grantedPeriods: Set<string>;
+  /** Every grant, by ledger reference. */
+  readonly grants: Map<string, ModelGrant>;
+  /** Set on subscriber accounts (moved between plans through the API), else null. */
+  subscriber: SubscriberState | null;
   readonly redeemed: Set<string>;
   /** Failed coupon lookups per clock hour (`YYYY-MM-DDTHH`), the brute-force counter's window. */
   readonly couponFailures: Map<string, number>;
@@ -131,8 +178,17 @@ export interface ModelPayment {
   readonly paymentId: string;
   readonly accountId: string;
   readonly credits: number;
-  /** 'simulator': a POST /v1/topups the payment simulator pays; 'webhook': events the simulation signs itself. */
+  /** 'simulator': a POST /v1/topups or an invoice the payment simulator paid; 'webhook': events the simulation signs itself. */
   readonly source: 'simulator' | 'webhook';
+  /** What it paid for: a top-up's credits (top-up bucket), a subscription period or upgrade (its own bucket). */
+  readonly paidFor: 'topup' | 'subscription';
+  /** What was charged (a top-up: 1 credit = 1 cent; an invoice: its amount). */
+  readonly amountCents: number;
+  /** A subscription payment: the bucket it granted into, its invoice, the period it belongs to, and an upgrade's plans. */
+  readonly bucketId?: string;
+  readonly invoiceId?: string;
+  readonly periodStart?: string;
+  readonly upgrade?: { readonly from: PaidPlan; readonly to: PaidPlan };
   /** Whether its credits must land (a mismatched amount must not be credited). */
   readonly creditable: boolean;
   status: 'pending' | 'credited' | 'not_credited';
@@ -146,7 +202,7 @@ export interface ModelPayment {
   readonly pendingReversals: PaymentReversal[];
 }
 
-/** One provider event that takes back (or gives back) a payment's credits. Refund amounts are running totals, in credits (1 credit = 1 cent). */
+/** One provider event that takes back (or gives back) a payment's credits. Refund amounts are running totals, in cents (a top-up's: 1 credit = 1 cent). */
 export type PaymentReversal = { readonly kind: 'refund'; readonly totalRefunded: number } | { readonly kind: 'dispute_opened' } | { readonly kind: 'dispute_won' } | { readonly kind: 'dispute_lost' };
 
 /** Credits currently taken back from a payment (lambdas/domain/payment-record.ts, written out again). */
@@ -160,13 +216,16 @@ export function takenBack(payment: Pick<ModelPayment, 'credits' | 'refundedCredi
  * events) must not take the credits back again.
  */
 export function nextReversalState(
-  payment: Pick<ModelPayment, 'credits' | 'refundedCredits' | 'disputedCredits' | 'dispute'>,
+  payment: Pick<ModelPayment, 'credits' | 'amountCents' | 'refundedCredits' | 'disputedCredits' | 'dispute'>,
   reversal: PaymentReversal,
 ): { refundedCredits: number; disputedCredits: number; dispute: ModelPayment['dispute'] } {
   const { refundedCredits, disputedCredits, dispute } = payment;
   switch (reversal.kind) {
-    case 'refund':
-      return { refundedCredits: Math.max(refundedCredits, Math.min(payment.credits, reversal.totalRefunded)), disputedCredits, dispute };
+    case 'refund': {
+      // Whole credits, rounded down, for the share of the amount refunded.
+      const refunded = payment.amountCents > 0 ? Math.min(payment.credits, Math.floor((payment.credits * reversal.totalRefunded) / payment.amountCents)) : 0;
+      return { refundedCredits: Math.max(refundedCredits, refunded), disputedCredits, dispute };
+    }
     case 'dispute_opened':
       return dispute === 'won' || dispute === 'lost' ? { refundedCredits, disputedCredits, dispute } : { refundedCredits, disputedCredits: payment.credits - refundedCredits, dispute: 'open' };
     case 'dispute_lost':
@@ -220,7 +279,7 @@ export class ReferenceModel {
 
   /** An account opened at `anchor`: FREE, with its first month granted. */
   openAccount(accountId: string, anchor: Date): void {
-    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), redeemed: new Set(), couponFailures: new Map(), uncertain: false, debtEvents: [] };
+    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), grants: new Map(), subscriber: null, redeemed: new Set(), couponFailures: new Map(), uncertain: false, debtEvents: [] };
     this.accounts.set(accountId, account);
     this.grant(account, periodAt(anchor, anchor));
   }
@@ -249,8 +308,28 @@ export class ReferenceModel {
   private grant(account: ModelAccount, period: { start: Date; end: Date }): void {
     const start = period.start.toISOString();
     account.grantedPeriods.add(start);
-    account.buckets.set(`sub:${start}`, { id: `sub:${start}`, type: 'subscription', expiresAt: period.end.toISOString(), balance: 0 });
-    this.credit(account, { id: `sub:${start}`, type: 'subscription' }, PLAN_SPEC.FREE.monthlyCredits, 'now');
+    this.grantCredits(account.id, { reference: `period:${start}`, kind: 'free', bucketId: `sub:${start}`, periodStart: start, credits: PLAN_SPEC.FREE.monthlyCredits }, period.end, 'now');
+  }
+
+  /** A FREE month granted at once from `start` (a subscription ended: the account's FREE periods are anchored there). */
+  startFreePeriods(accountId: string, start: Date): void {
+    const account = this.account(accountId);
+    account.plan = 'FREE';
+    account.anchor = start;
+    this.grant(account, periodAt(start, start));
+  }
+
+  /**
+   * Credits granted into a subscription bucket of their own (created here, expiring at `expiresAt`),
+   * paying an open debt first. Nothing for 0 credits.
+   */
+  grantCredits(accountId: string, grant: ModelGrant, expiresAt: Date, when: 'now' | 'sync'): void {
+    if (grant.credits <= 0) return;
+    const account = this.account(accountId);
+    if (account.grants.has(grant.reference)) throw new Error(`the model granted ${grant.reference} twice`);
+    account.grants.set(grant.reference, grant);
+    account.buckets.set(grant.bucketId, { id: grant.bucketId, type: 'subscription', expiresAt: expiresAt.toISOString(), balance: 0 });
+    this.credit(account, { id: grant.bucketId, type: 'subscription' }, grant.credits, when);
   }
 
   quote(modelId: string, count: number): number {
@@ -431,8 +510,8 @@ export class ReferenceModel {
     return this.account(accountId).couponFailures.get(now.toISOString().slice(0, 13)) ?? 0;
   }
 
-  addPayment(payment: Omit<ModelPayment, 'refundedCredits' | 'disputedCredits' | 'dispute' | 'pendingReversals'>): void {
-    this.payments.set(payment.paymentId, { ...payment, refundedCredits: 0, disputedCredits: 0, dispute: 'none', pendingReversals: [] });
+  addPayment(payment: Omit<ModelPayment, 'refundedCredits' | 'disputedCredits' | 'dispute' | 'pendingReversals' | 'paidFor' | 'amountCents'> & Partial<Pick<ModelPayment, 'paidFor' | 'amountCents'>>): void {
+    this.payments.set(payment.paymentId, { paidFor: 'topup', amountCents: payment.credits, ...payment, refundedCredits: 0, disputedCredits: 0, dispute: 'none', pendingReversals: [] });
   }
 
   /**
@@ -454,7 +533,7 @@ export class ReferenceModel {
    * Of a payment still pending in the model, it is kept and applied after the credit, at sync.
    * 'now': applied in a step; with anything else of the account pending, the order is unknown.
    */
-  reverse(paymentId: string, reversal: PaymentReversal, when: 'now' | 'sync'): void {
+  reverse(paymentId: string, reversal: PaymentReversal, when: 'now' | 'sync', now?: Date): void {
     const payment = this.payments.get(paymentId)!;
     const account = this.account(payment.accountId);
     if (payment.status === 'pending') {
@@ -463,13 +542,18 @@ export class ReferenceModel {
     }
     if (payment.status !== 'credited') throw new Error(`a reversal of ${paymentId}, which was not credited`);
     if (when === 'now' && this.mayLandUnseen(account.id)) account.uncertain = true;
-    const before = takenBack(payment);
+    const before = { ...payment };
     Object.assign(payment, nextReversalState(payment, reversal));
-    const delta = takenBack(payment) - before;
+    const delta = takenBack(payment) - takenBack(before);
+    // A top-up's credits are in the top-up bucket; a subscription payment's in the bucket it granted.
+    const source = payment.paidFor === 'topup' ? account.buckets.get('topup') : account.buckets.get(payment.bucketId ?? '');
+    // Once that bucket has expired, whether the expire-credits job has emptied it yet decides the split.
+    const sourceLive = source !== undefined && (now === undefined || isLive(source, now));
+    if (source && !sourceLive && delta !== 0) account.uncertain = true;
+    if (payment.paidFor === 'subscription' && account.subscriber?.sub && account.plan !== 'FREE') account.subscriber.sub.status = standingAfter(account.subscriber.sub.status, before, payment);
     if (delta > 0) {
-      const topup = account.buckets.get('topup')!;
-      const unspent = Math.min(Math.max(topup.balance, 0), delta);
-      topup.balance -= unspent;
+      const unspent = Math.min(Math.max(source?.balance ?? 0, 0), delta);
+      if (source) source.balance -= unspent;
       if (delta > unspent) {
         const debt = account.buckets.get(DEBT) ?? { id: DEBT, type: 'debt', expiresAt: null, balance: 0 };
         debt.balance -= delta - unspent;
@@ -477,7 +561,8 @@ export class ReferenceModel {
         if (!account.uncertain) account.debtEvents.push('arose');
       }
     }
-    if (delta < 0) this.credit(account, { id: 'topup', type: 'topup' }, -delta, 'sync', 'restore');
+    // A won dispute gives back into the bucket it left while that can still be spent, else into the top-up bucket.
+    if (delta < 0) this.credit(account, sourceLive && source ? { id: source.id, type: source.type } : { id: 'topup', type: 'topup' }, -delta, 'sync', 'restore');
   }
 
   /** The reversal events of a payment so far, as the ledger must show them: minus what its state takes back. */
@@ -524,15 +609,25 @@ export class ReferenceModel {
     const account = this.account(accountId);
     const jobs = this.jobs.filter((j) => j.accountId === accountId);
     return {
-      grant: account.grantedPeriods.size * PLAN_SPEC.FREE.monthlyCredits,
+      grant: [...account.grants.values()].reduce((sum, g) => sum + g.credits, 0),
       coupon: [...account.redeemed].reduce((sum, code) => sum + this.couponsByCode.get(code)!.credits, 0),
-      topup: [...this.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited').reduce((sum, p) => sum + p.credits, 0),
+      topup: [...this.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited' && p.paidFor === 'topup').reduce((sum, p) => sum + p.credits, 0),
       debit: -jobs.reduce((sum, j) => sum + j.credits, 0),
       refund: jobs.filter((j) => j.status === 'failed').reduce((sum, j) => sum + j.credits, 0),
       // Take-backs and restores reference the payment; debt repayments move credits between buckets (sum 0).
       adjustment: -this.takenBackTotal(accountId),
     };
   }
+}
+
+/**
+ * A subscription payment taken back leaves the subscription past due (refunded, or a dispute open
+ * or lost); a dispute won after it was open puts it back in good standing (lambdas/use-cases/
+ * reverse-payment.ts, written out again).
+ */
+function standingAfter(status: 'active' | 'past_due', before: Pick<ModelPayment, 'dispute'>, after: ModelPayment): 'active' | 'past_due' {
+  if (takenBack(after) > 0 || after.refundedCredits > 0 || after.dispute === 'open' || after.dispute === 'lost') return 'past_due';
+  return before.dispute === 'open' ? 'active' : status;
 }
 
 function compareExpiry(a: string | null, b: string | null): number {

@@ -81,6 +81,7 @@ export async function runSimulation(config: SimConfig): Promise<SimResult> {
     `  jobs ${JSON.stringify(s.jobs)} failure codes ${JSON.stringify(s.failureCodes)}, exact allocations checked ${s.exactAllocations}, settles ${s.settles}, drain rounds ${s.drainRounds}, clock jumps ${s.clockJumps}`,
     `  coupons ${w.model.coupons.length}, payments ${w.model.payments.size}, reversals ${JSON.stringify(s.reversals)}${failure ? '; FAILED' : ''}`,
     `  debt: actions ${s.debt.actions} (reached a debt ${s.debt.reachedDebt}), predicted and checked exactly ${JSON.stringify(s.debt.checked)}, unchecked (order unknown) ${s.debt.unchecked}; in the ledgers ${JSON.stringify(s.debtLedger)}`,
+    `  subscriptions: requests ${JSON.stringify(s.subscriptions.requests)}; grants predicted ${JSON.stringify(s.subscriptions.grants)} (${s.subscriptions.grantedCredits} credits), renewals ${s.subscriptions.renewals}, ended ${s.subscriptions.ended}, reversals of subscription payments ${s.subscriptions.reversals}, invoice.paid not ready ${s.subscriptions.invoiceNotReady}`,
     ...w.warnings.map((warning) => `  WARNING ${warning}`),
     ...(process.env.SIM_LOG === '1' ? ['  log:', ...w.log.map((line) => `    ${line}`)] : []),
   ].join('\n');

@@ -73,6 +73,9 @@ export const KNOWN_ISSUES: ReadonlyArray<{ id: string; matches: RegExp; descript
 
 const STRICT = process.env.SIM_STRICT === '1';
 
+/** The payment simulator expires an unpaid first subscription after 23 hours (Stripe's rule). */
+const INCOMPLETE_EXPIRY_MS = 23 * 3600_000;
+
 /** Clock jumps never land this close to a period boundary or a coupon deadline (see advanceClock). */
 const BOUNDARY_MARGIN_MS = 10 * 60_000;
 
@@ -125,7 +128,27 @@ export class World {
     debt: { actions: 0, reachedDebt: 0, checked: {} as Record<string, number>, unchecked: 0 },
     /** From the stored ledgers at the last settle point: commits that took a payment back into debt, and debt repayments by the kind of credit. */
     debtLedger: {} as Record<string, number>,
+    /**
+     * Subscribers (subscriptions.ts): plan requests by what they were (subscribe, upgrade, downgrade, …,
+     * and declined/replayed variants), grants the model predicted and the ledger then showed (by kind),
+     * reversals of subscription payments, renewals by clock jumps, invoice.paid events answered 503 (not ready yet).
+     */
+    subscriptions: { requests: {} as Record<string, number>, grants: {} as Record<string, number>, grantedCredits: 0, renewals: 0, ended: 0, reversals: 0, invoiceNotReady: 0 } as {
+      requests: Record<string, number>;
+      grants: Record<string, number>;
+      grantedCredits: number;
+      renewals: number;
+      ended: number;
+      reversals: number;
+      invoiceNotReady: number;
+    },
   };
+
+  /**
+   * Called after every clock jump once the payment simulator's billing clock has caught up and its
+   * events were delivered (subscriptions.ts applies the renewals to the model).
+   */
+  onClockMoved: (now: Date) => Promise<void> = async () => {};
 
   /**
    * Accounts whose `payment_intent.succeeded` deliveries from the payment simulator are held back
@@ -235,6 +258,10 @@ export class World {
           this.stats.reversals.eventNotReady! += 1;
           this.note(`  ~ ${ctx.label}: 503 event_not_ready`);
           this.notReadyWaiters.get(ref)?.();
+        } else if (status === 503 && code === 'event_not_ready' && event.type === 'invoice.paid') {
+          // A subscription invoice paid before its subscription's own event landed (the simulator sends them together, Stripe does not order them): retried.
+          this.stats.subscriptions.invoiceNotReady! += 1;
+          this.note(`  ~ ${ctx.label}: 503 event_not_ready`);
         } else if (ctx.faults.length === 0) this.problem(`the payment simulator's ${event.type} for ${ref} was answered ${status} with no injected fault: ${JSON.stringify(answer.body)}`);
       }
       return status;
@@ -439,10 +466,16 @@ export class World {
     return this.t.clock.now();
   }
 
-  /** Instants a clock jump must not land near: period boundaries of every account, coupon deadlines. */
+  /** Instants a clock jump must not land near: period boundaries of every account (and of every subscription), coupon deadlines, unpaid subscriptions' expiry. */
   private sensitiveInstants(): number[] {
     const instants: number[] = [];
-    for (const account of this.model.accounts.values()) for (let k = 1; k <= 40; k += 1) instants.push(addMonths(account.anchor, k).getTime());
+    for (const account of this.model.accounts.values()) {
+      for (let k = 1; k <= 40; k += 1) instants.push(addMonths(account.anchor, k).getTime());
+      const sub = account.subscriber?.sub;
+      if (sub) for (let k = sub.index + 1; k <= sub.index + 40; k += 1) instants.push(addMonths(sub.anchor, k).getTime());
+      const incomplete = account.subscriber?.incomplete;
+      if (incomplete) instants.push(incomplete.createdAt.getTime() + INCOMPLETE_EXPIRY_MS);
+    }
     for (const coupon of this.model.coupons) if (coupon.redeemBy) instants.push(Date.parse(coupon.redeemBy));
     return instants;
   }
@@ -467,6 +500,20 @@ export class World {
     return this.t.clock.set(new Date(target));
   }
 
+  /**
+   * A clock jump (advanceClock) that also drives the payment simulator's billing clock, as
+   * `POST /_local/clock` does: every subscription whose period ended renews (or ends), unpaid ones
+   * expire; its events are delivered before this returns, and the model follows (onClockMoved).
+   */
+  async jumpClock(seconds: number): Promise<Date> {
+    const now = this.advanceClock(seconds);
+    const changed = this.t.payments.advanceTo(now);
+    await this.t.payments.settle();
+    if (changed > 0) this.note(`  the payment simulator renewed, ended or expired ${changed} subscription(s)`);
+    await this.onClockMoved(now);
+    return now;
+  }
+
   /** Payment events delivered, both queues empty, no worker busy. */
   async settle(): Promise<void> {
     this.stats.settles += 1;
@@ -488,7 +535,7 @@ export class World {
       this.note(`  drain round ${round}: settled in ${Math.round(performance.now() - began)} ms; unfinished: ${unfinished.map((j) => `g${String(j.params.tag)} ${j.status}`).join(', ') || 'none'}`);
       if (unfinished.length === 0) return;
       this.stats.drainRounds += 1;
-      this.advanceClock(TEST_JOB_TIMINGS.requeueAfterSeconds + 1);
+      await this.jumpClock(TEST_JOB_TIMINGS.requeueAfterSeconds + 1);
       await this.runJob('reap-stuck-jobs');
     }
     this.problem(`jobs still unfinished after 30 drain rounds: ${(await this.unfinishedJobs()).map((j) => `${j.id} ${j.status}`).join(', ')}`);
