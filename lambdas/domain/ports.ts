@@ -37,3 +37,11 @@ export class ProviderFailure extends Error {
 export interface GenerationProvider {
   generate(job: GenerationJob): Promise<{ outputs: string[] }>;
 }
+
+/** What the service counts for its alarms and dashboard: model-provider calls and failures, refunded generations. */
+export type ServiceCounter = 'provider_call' | 'provider_failure' | 'generation_refunded';
+
+/** Counts operational events (CloudWatch EMF in Lambda, in memory locally). Never throws, never blocks. */
+export interface ServiceMetrics {
+  count(counter: ServiceCounter, value?: number): void;
+}

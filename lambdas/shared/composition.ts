@@ -10,7 +10,8 @@ import { SimulatedProvider } from '../adapters/simulated-provider';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
 import type { JobTimings } from '../domain/job-lifecycle';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import type { Clock, GenerationProvider, IdSource, RandomBytes } from '../domain/ports';
+import type { Clock, GenerationProvider, IdSource, RandomBytes, ServiceMetrics } from '../domain/ports';
+import { CountingMetrics } from '../adapters/metrics/counting-metrics';
 import { HTTP_ROUTES } from '../handlers/http/routes';
 import { createFailDeadLettersHandler } from '../handlers/queue/fail-dead-letters';
 import { createRunGenerationsHandler } from '../handlers/queue/run-generations';
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   readonly provider?: GenerationProvider;
   readonly payments: PaymentGateway;
   readonly providerWebhookSecret: string;
+  /** @default in-memory counts */
+  readonly metrics?: ServiceMetrics;
   /** Local stack and tests only: enables local-only behaviour. */
   readonly localMode: boolean;
 }
@@ -59,6 +62,7 @@ export function buildService(deps: ServiceDeps): Service {
     jobTimings: deps.jobTimings,
     payments: deps.payments,
     providerWebhookSecret: deps.providerWebhookSecret,
+    metrics: deps.metrics ?? new CountingMetrics(),
     localMode: deps.localMode,
   };
   const routes = HTTP_ROUTES.map((r) => ({ method: r.method, path: r.path, auth: r.auth, functionName: r.functionName, handler: r.create(useCaseDeps) }));

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { systemClock } from '../adapters/clock';
 import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
 import { cryptoRandomBytes, ulidIds } from '../adapters/ids';
+import { EmfMetrics } from '../adapters/metrics/emf-metrics';
 import type { PaymentGateway } from '../domain/payment-gateway';
 import type { GenerationProvider, JobQueue } from '../domain/ports';
 import type { UseCaseDeps } from '../use-cases/context';
@@ -59,6 +60,7 @@ export async function productionDeps(wiring: LambdaWiring, env: Record<string, s
     provider: wiring.provider ? wiring.provider(config) : notWired<GenerationProvider>('provider'),
     jobTimings: jobTimingsOf(config),
     ...payments,
+    metrics: new EmfMetrics(),
     localMode: config.LOCAL_MODE,
   };
 }

@@ -30,6 +30,7 @@ export async function finishGeneration(deps: UseCaseDeps, ref: JobRef, outcome: 
     const result = await deps.store.commit({ before: account, after: settled.account, entries: settled.entries, at: now.toISOString(), jobTransition: { before: job, after: finished } });
     if (result.kind !== 'committed') return retry(result.kind);
     log().info('generation finished', { jobId: job.id, status: finished.status, refundedCredits: finished.refund?.credits ?? 0 });
+    if (finished.status === 'failed') deps.metrics.count('generation_refunded');
     return done('finished' as const);
   });
 }

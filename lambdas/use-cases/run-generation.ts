@@ -45,17 +45,22 @@ async function callProviderWithinLease(deps: UseCaseDeps, job: GenerationJob): P
   const timeout = new Promise<ProviderFailure>((resolve) => {
     timer = setTimeout(() => resolve(new ProviderFailure('timeout', `The model did not answer within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
   });
+  deps.metrics.count('provider_call');
   try {
-    return await Promise.race([
+    const result = await Promise.race([
       deps.provider.generate(job).then(
         (result) => result.outputs,
         (error: unknown) => {
           if (error instanceof ProviderFailure) return error;
+          // A crash (the delivery is retried) is a failed call too.
+          deps.metrics.count('provider_failure');
           throw error;
         },
       ),
       timeout,
     ]);
+    if (result instanceof ProviderFailure) deps.metrics.count('provider_failure');
+    return result;
   } finally {
     clearTimeout(timer);
   }

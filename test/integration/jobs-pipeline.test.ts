@@ -10,6 +10,7 @@ import { toRecord } from '../../bin/local/sqs-poller';
 import { SimulatedProvider, TEST_LATENCY } from '../../lambdas/adapters/simulated-provider';
 import type { GenerationJob } from '../../lambdas/domain/generation';
 import type { GenerationProvider } from '../../lambdas/domain/ports';
+import type { CountingMetrics } from '../../lambdas/adapters/metrics/counting-metrics';
 import { addCredits, newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService, TestServiceOptions } from '../support/test-service';
@@ -41,6 +42,11 @@ afterEach(async () => {
 const generate = async (token: string, body: unknown) => t.call('POST', '/v1/generations', { token, body, headers: { 'idempotency-key': newIdempotencyKey() } });
 const job = async (token: string, id: string) => (await t.call('GET', `/v1/generations/${id}`, { token })).body;
 const available = async (token: string) => (await t.call('GET', '/v1/balance', { token })).body.available as number;
+/** What the worker counted for the alarms (provider calls, failures, refunds). */
+const counted = () => {
+  const metrics = t.service.deps.metrics as CountingMetrics;
+  return { calls: metrics.get('provider_call'), failures: metrics.get('provider_failure'), refunded: metrics.get('generation_refunded') };
+};
 const refunds = async (token: string) => (await t.call('GET', '/v1/ledger?limit=100', { token })).body.entries.filter((e: { type: string }) => e.type === 'refund');
 
 test('a job runs once and succeeds; its concurrency slot frees', async () => {
@@ -53,6 +59,7 @@ test('a job runs once and succeeds; its concurrency slot frees', async () => {
 
   expect(await job(token, accepted.body.id)).toMatchObject({ status: 'succeeded', credits: 16, outputs: [expect.stringContaining(accepted.body.id), expect.any(String)] });
   expect(provider.calls).toBe(1);
+  expect(counted()).toEqual({ calls: 1, failures: 0, refunded: 0 });
   expect(await available(token)).toBe(84);
   expect((await generate(token, { model: 'gpt-image-2', count: 1 })).status).toBe(202);
 });
@@ -72,6 +79,7 @@ test('a model error fails the job and refunds exactly the buckets it was charged
   ]);
   const failed = await job(token, accepted.body.id);
   expect(failed).toMatchObject({ status: 'failed', error: { code: 'model_error' }, refund: { credits: 120 } });
+  expect(counted()).toEqual({ calls: 1, failures: 1, refunded: 1 });
   expect(await available(token)).toBe(150);
   const entries = await refunds(token);
   expect(entries.map((e: { bucketType: string; amount: number; reference: string }) => [e.bucketType, e.amount, e.reference])).toEqual([
@@ -86,6 +94,7 @@ test('a model timeout fails the job and refunds it', async () => {
   const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'timeout' } });
   await t.settle();
   expect(await job(token, accepted.body.id)).toMatchObject({ status: 'failed', error: { code: 'timeout' }, refund: { credits: 5 } });
+  expect(counted()).toEqual({ calls: 1, failures: 1, refunded: 1 });
   expect(await available(token)).toBe(100);
 });
 
@@ -96,6 +105,10 @@ test('a worker that crashes on every attempt: the message goes to the DLQ and th
   await t.settle();
   expect(await job(token, accepted.body.id)).toMatchObject({ status: 'failed', error: { code: 'worker_crashed' }, refund: { credits: 5 } });
   expect(await refunds(token)).toHaveLength(1);
+  // Every delivery's crash is a failed call; the DLQ consumer's refund is counted once.
+  const { calls, failures, refunded } = counted();
+  expect(calls).toBeGreaterThanOrEqual(2);
+  expect([failures, refunded]).toEqual([calls, 1]);
   expect(await available(token)).toBe(100);
 });
 
