@@ -34,6 +34,11 @@ const ConfigSchema = z.object({
   STRIPE_PRICE_TEAM: z.string().startsWith('price_').optional(),
   /** Verifies Stripe webhooks. The local default only works with the local simulator. */
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').default(LOCAL_WEBHOOK_SECRET),
+  /**
+   * What runs generations in Lambda: `simulated` (made-up results; the CDK app allows it on dev only)
+   * or `live`, the real model providers. Unset: live, so a forgotten setting never sells made-up images.
+   */
+  GENERATION_PROVIDER: z.enum(['simulated', 'live']).default('live'),
   /** True only in the local stack and tests: enables local-only behaviour (never deployed). */
   LOCAL_MODE: z
     .enum(['true', 'false'])

@@ -128,6 +128,7 @@ describe('service stack: the functions', () => {
       JOB_REQUEUE_AFTER_SECONDS: '180',
       JOB_MAX_AGE_SECONDS: '3600',
       LOCAL_MODE: 'false',
+      GENERATION_PROVIDER: 'simulated',
       POWERTOOLS_SERVICE_NAME: 'banana-flow-credits',
       POWERTOOLS_METRICS_NAMESPACE: 'BananaFlowCredits',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -138,6 +139,7 @@ describe('service stack: the functions', () => {
     if (ACCESS[name]!.stripe) expect(refersTo(env.STRIPE_SECRET_ARN, logicalIdIn(dev, stacks.stateful.stripeSecret))).toBe(true);
     else expect(env.STRIPE_SECRET_ARN).toBeUndefined();
     expect(Object.keys(env).filter((k) => /STRIPE_SECRET_KEY|WEBHOOK_SECRET/.test(k))).toEqual([]);
+    expect(functionsByName(prod.service).get(name)!.resource.Properties!.Environment).toMatchObject({ Variables: { GENERATION_PROVIDER: 'live' } });
   });
 
   it('follows the stage: log retention, timings, retained logs outside dev', () => {

@@ -5,7 +5,10 @@ import { startAutoRefill } from '../../use-cases/start-auto-refill';
 import { lambdaEntry } from '../../shared/production-deps';
 import { lazyStripePayments } from '../../shared/stripe-wiring';
 import { SimulatedProvider } from '../../adapters/simulated-provider';
+import { UnconfiguredProvider } from '../../adapters/unconfigured-provider';
 import { processJobBatch } from './sqs-batch';
+import type { GenerationProvider } from '../../domain/ports';
+import type { Config } from '../../shared/config';
 
 /** The jobs queue's worker: runs each job once, whatever the queue delivers twice; also starts auto-refills off the debit path. */
 export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEvent): Promise<SQSBatchResponse> =>
@@ -15,9 +18,11 @@ export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEve
     (accountId) => startAutoRefill(deps, accountId),
   );
 
+/** The stage config allows the simulated model on dev only (params.simulate is refused outside local mode); no live provider is wired yet. */
+export const workerProvider = (config: Pick<Config, 'GENERATION_PROVIDER'>): GenerationProvider => (config.GENERATION_PROVIDER === 'simulated' ? new SimulatedProvider() : new UnconfiguredProvider());
+
 export const handler = lambdaEntry(createRunGenerationsHandler, {
   // Read at the first auto-refill, not at cold start: a Stripe secret problem must not stop generations.
   payments: lazyStripePayments,
-  // No real model provider is wired yet: the simulated one stands in (params.simulate is refused outside local mode).
-  provider: () => new SimulatedProvider(),
+  provider: workerProvider,
 });
