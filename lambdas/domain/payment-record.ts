@@ -33,6 +33,13 @@ export interface PaymentRecord {
    * must not take the credits back again.
    */
   readonly disputeStatus?: 'open' | 'won' | 'lost';
+  /**
+   * Credits of this payment's take-backs that became a debt (they were spent before they were
+   * taken back), less those a restoration gave back. A restoration after the credited bucket
+   * expired gives back only this as spendable value (credit.ts restorePayment). Absent when unknown:
+   * records taken back before it was kept.
+   */
+  readonly owedCredits?: number;
   readonly creditedAt: string;
   readonly updatedAt: string;
   /** Bumped by every change; the guard on updates. */

@@ -18,6 +18,13 @@ export interface Bucket {
   /** ISO instant from which the bucket's credits are no longer spendable; null = never expires. */
   readonly expiresAt: string | null;
   readonly createdAt: string;
+  /**
+   * Credits that expired from this bucket unused (the sum of its `expire` entries), less those a
+   * take-back of the payment that granted them has since counted as already gone: expired credits
+   * were never consumed, so taking the payment back owes nothing for them (credit.ts). Absent = 0:
+   * a bucket that never expired, or one stored before this was kept.
+   */
+  readonly expiredCredits?: number;
 }
 
 export interface LedgerDraft {
@@ -128,7 +135,9 @@ export function post(
     const balanceAfter = bucket.balance + p.amount;
     const floor = bucket.type === 'payg' ? -floors.paygLimitCredits : bucket.type === 'debt' ? Number.NEGATIVE_INFINITY : 0;
     if (p.amount < 0 && balanceAfter < floor) throw new Error(`bucket ${bucket.id} would go to ${balanceAfter}, below ${floor}`);
-    byId.set(bucket.id, { ...bucket, balance: balanceAfter });
+    // Every `expire` posting is counted on the bucket: what expired unused is not owed when its payment is taken back.
+    const expired = p.type === 'expire' && p.amount < 0 ? { expiredCredits: (bucket.expiredCredits ?? 0) - p.amount } : {};
+    byId.set(bucket.id, { ...bucket, balance: balanceAfter, ...expired });
     entries.push({ type: p.type, amount: p.amount, bucketId: bucket.id, bucketType: bucket.type, balanceAfter, reference: p.reference });
   }
   return { buckets: [...byId.values()], entries };

@@ -47,7 +47,7 @@ export async function reversePayment(deps: UseCaseDeps, event: { eventId: string
 
     const now = deps.clock.now();
     const at = now.toISOString();
-    const change = walletChangeOf(account, payment, delta, now);
+    const { owedCredits, ...change } = walletChangeOf(account, payment, delta, now);
     const status: TopupStatus = next.disputedCredits > 0 ? 'disputed' : next.refundedCredits > 0 ? 'refunded' : 'succeeded';
     const outcome = await deps.store.commit({
       before: account,
@@ -55,7 +55,7 @@ export async function reversePayment(deps: UseCaseDeps, event: { eventId: string
       entries: change.entries,
       at,
       providerEventId: eventId,
-      payment: { before: payment, after: { ...next, updatedAt: at, version: payment.version + 1 } },
+      payment: { before: payment, after: { ...next, ...(owedCredits === undefined ? {} : { owedCredits }), updatedAt: at, version: payment.version + 1 } },
       ...(topup ? { topup: { ...topup, status, updatedAt: at } } : {}),
     });
     if (outcome.kind === 'committed') return done('adjusted' as const);
@@ -71,13 +71,26 @@ function unknownPayment(deps: UseCaseDeps, event: { eventId: string; eventCreate
   return 'unknown_payment';
 }
 
-/** Where the credits go: out of the bucket the payment credited (a PAYG payment credited none), or back into it. */
-function walletChangeOf(account: Account, payment: PaymentRecord, delta: number, now: Date): WalletChange {
+/**
+ * Where the credits go: out of the bucket the payment credited (a PAYG payment credited none), or
+ * back into it; and the payment's `owedCredits` after it (undefined: unknown, left as it is).
+ * Credits that expired unused are not owed when taken back, and a won dispute after the bucket
+ * expired gives back as spendable only what the take-back made a debt (credit.ts).
+ */
+function walletChangeOf(account: Account, payment: PaymentRecord, delta: number, now: Date): WalletChange & { owedCredits: number | undefined } {
   const kind = paymentKindOf(payment);
   const bucketId = kind === 'topup' ? undefined : kind === 'payg' ? null : (payment.bucketId ?? null);
-  if (delta > 0) return takeBackPayment(account.buckets, { credits: delta, reference: payment.paymentId, now, from: bucketId });
-  if (delta < 0) return restorePayment(account.buckets, { credits: -delta, reference: payment.paymentId, now, into: bucketId });
-  return { buckets: account.buckets, entries: [] };
+  // Known from the first take-back on; a record taken back before it was kept stays unknown.
+  const owedBefore = payment.owedCredits ?? (takenBackCredits(payment) === 0 ? 0 : undefined);
+  if (delta > 0) {
+    const { owedCredits, ...change } = takeBackPayment(account.buckets, { credits: delta, reference: payment.paymentId, now, from: bucketId });
+    return { ...change, owedCredits: owedBefore === undefined ? undefined : owedBefore + owedCredits };
+  }
+  if (delta < 0) {
+    const { owedRestored, ...change } = restorePayment(account.buckets, { credits: -delta, reference: payment.paymentId, now, into: bucketId, ...(owedBefore === undefined ? {} : { owed: owedBefore }) });
+    return { ...change, owedCredits: owedBefore === undefined ? undefined : owedBefore - owedRestored };
+  }
+  return { buckets: account.buckets, entries: [], owedCredits: owedBefore };
 }
 
 /**
