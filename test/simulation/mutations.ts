@@ -12,13 +12,22 @@
  *   the same event again) takes the payment back a second time;
  * - `no-debt-repayment`: lambdas/domain/credit.ts's `creditNonExpiring` posts a coupon's or
  *   top-up's credits without paying the open debt first (a hook on the module, not a dropped write:
- *   simulation.test.ts mocks the module with `creditWithoutDebtRepayment` when this mutation is on).
+ *   simulation.test.ts mocks the module with `creditWithoutDebtRepayment` when this mutation is on);
+ * - `upgrade-granted-on-change`: the hole issue 10 closed: a subscription event reporting a higher
+ *   plan within the period raises the plan and grants the prorated difference at once, before (and
+ *   besides) its invoice's payment (lambdas/domain/subscription.ts's `applySubscriptionChange`,
+ *   mocked with `upgradeGrantedOnChange`);
+ * - `takeback-as-topup`: a refunded or disputed subscription payment's credits are taken from the
+ *   top-up bucket instead of the bucket it granted (lambdas/domain/credit.ts's `takeBackPayment`
+ *   ignoring `from`, mocked with `takeBackFromTopup`): the bug the reversal tests found.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type * as CreditModule from '../../lambdas/domain/credit';
+import type * as SubscriptionModule from '../../lambdas/domain/subscription';
 import type { WalletChange } from '../../lambdas/domain/wallet';
 import { COUPON_BUCKET_ID, TOPUP_BUCKET_ID, post, withBucket } from '../../lambdas/domain/wallet';
 
-export const MUTATIONS = ['no-idempotency', 'no-event-dedupe', 'refund-without-ledger', 'reversal-twice', 'no-debt-repayment'] as const;
+export const MUTATIONS = ['no-idempotency', 'no-event-dedupe', 'refund-without-ledger', 'reversal-twice', 'no-debt-repayment', 'upgrade-granted-on-change', 'takeback-as-topup'] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
 type TransactItem = { Put?: { Item?: Record<string, unknown> } };
@@ -49,6 +58,25 @@ export function creditWithoutDebtRepayment(
   const bucketId = input.kind === 'coupon' ? COUPON_BUCKET_ID : TOPUP_BUCKET_ID;
   const withTarget = withBucket(buckets, { id: bucketId, type: input.kind, expiresAt: null, createdAt: input.now.toISOString() });
   return post(withTarget, [{ type: input.kind, bucketId, amount: input.amountCredits, reference: input.reference }], { paygLimitCredits: 0 });
+}
+
+/** `upgrade-granted-on-change`: applySubscriptionChange as it was before issue 10: an upgrade the provider reports is granted at once. */
+export function upgradeGrantedOnChange(actual: typeof SubscriptionModule, credit: typeof CreditModule): typeof SubscriptionModule.applySubscriptionChange {
+  return (account, facts) => {
+    const decided = actual.applySubscriptionChange(account, facts);
+    const raises = decided !== null && account.plan !== 'FREE' && facts.status === 'active' && facts.plan !== account.plan && facts.periodStart < account.currentPeriod.end;
+    if (!decided || !raises) return decided;
+    const credits = actual.upgradeCredits({ from: account.plan as SubscriptionModule.PaidPlanId, to: facts.plan, coveredFrom: facts.eventCreatedAt, periodStart: account.currentPeriod.start, periodEnd: account.currentPeriod.end, amountPaidCents: Number.MAX_SAFE_INTEGER });
+    const bucketId = `${credit.subscriptionBucketId(account.currentPeriod.start)}:upgrade:on-change:${facts.eventCreatedAt}`;
+    if (credits <= 0 || account.buckets.some((b) => b.id === bucketId)) return decided;
+    const change = credit.grantSubscriptionCredits(account.buckets, { periodStart: account.currentPeriod.start, periodEnd: account.currentPeriod.end, amountCredits: credits, now: new Date(facts.eventCreatedAt), bucketId, reference: `upgrade:${facts.plan}:on-change` });
+    return { account: { ...decided.account, plan: facts.plan, buckets: change.buckets }, change };
+  };
+}
+
+/** `takeback-as-topup`: takeBackPayment that always takes from the top-up bucket, whatever the payment granted. */
+export function takeBackFromTopup(actual: typeof CreditModule): typeof CreditModule.takeBackPayment {
+  return (buckets, input) => actual.takeBackPayment(buckets, { ...input, from: undefined });
 }
 
 export function withMutation(db: DynamoDBDocumentClient, mutation: Mutation): DynamoDBDocumentClient {

@@ -30,15 +30,23 @@
  *   SIM_MUTATION=no-event-dedupe …                             # self-test: break the service, watch it fail (mutations.ts lists them)
  */
 import type * as CreditModule from '../../lambdas/domain/credit';
+import type * as SubscriptionModule from '../../lambdas/domain/subscription';
 import type * as MutationsModule from './mutations';
 import { runSimulation } from './runner';
 
-// The `no-debt-repayment` mutation (mutations.ts) is a hook on the domain module, not a dropped write.
+// The `no-debt-repayment`, `takeback-as-topup` and `upgrade-granted-on-change` mutations (mutations.ts) are hooks on domain modules, not dropped writes.
 jest.mock('../../lambdas/domain/credit', () => {
   const actual = jest.requireActual<typeof CreditModule>('../../lambdas/domain/credit');
-  if (process.env.SIM_MUTATION !== 'no-debt-repayment') return actual;
-  const { creditWithoutDebtRepayment } = jest.requireActual<typeof MutationsModule>('./mutations');
-  return { ...actual, creditNonExpiring: creditWithoutDebtRepayment };
+  const mutations = jest.requireActual<typeof MutationsModule>('./mutations');
+  if (process.env.SIM_MUTATION === 'no-debt-repayment') return { ...actual, creditNonExpiring: mutations.creditWithoutDebtRepayment };
+  if (process.env.SIM_MUTATION === 'takeback-as-topup') return { ...actual, takeBackPayment: mutations.takeBackFromTopup(actual) };
+  return actual;
+});
+jest.mock('../../lambdas/domain/subscription', () => {
+  const actual = jest.requireActual<typeof SubscriptionModule>('../../lambdas/domain/subscription');
+  if (process.env.SIM_MUTATION !== 'upgrade-granted-on-change') return actual;
+  const mutations = jest.requireActual<typeof MutationsModule>('./mutations');
+  return { ...actual, applySubscriptionChange: mutations.upgradeGrantedOnChange(actual, jest.requireActual<typeof CreditModule>('../../lambdas/domain/credit')) };
 });
 
 function intFromEnv(name: string, fallback: number): number {

@@ -37,7 +37,12 @@ const PAID_PLANS: readonly PaidPlan[] = ['BEGINNER', 'PRO', 'TEAM'];
 type Card = 'succeed' | 'decline' | 'require_action';
 const SECRET_SUFFIX = '_secret_sim';
 
-type Op = { readonly kind: 'plan'; readonly plan: PaidPlan; readonly card: Card } | { readonly kind: 'cancel' } | { readonly kind: 'confirm'; readonly card: Card };
+type Op =
+  | { readonly kind: 'plan'; readonly plan: PaidPlan; readonly card: Card }
+  | { readonly kind: 'cancel' }
+  | { readonly kind: 'confirm'; readonly card: Card }
+  /** A clock jump just past the end of the subscriber's paid period (a renewal), or by a day while FREE (unpaid subscriptions expire after 23 h). */
+  | { readonly kind: 'renew'; readonly seconds: number };
 
 interface StoredInvoice {
   readonly id: string;
@@ -115,9 +120,10 @@ export class SubscriptionActions {
     const ops: Op[] = [];
     for (let i = 0; i < length; i += 1) {
       const kind = rng.weighted([
-        ['plan', 75],
-        ['confirm', 15],
+        ['plan', 70],
+        ['confirm', 12],
         ['cancel', 6],
+        ['renew', 12],
       ] as const);
       const card = rng.weighted<Card>([
         ['succeed', 70],
@@ -126,9 +132,11 @@ export class SubscriptionActions {
       ]);
       if (kind === 'plan') ops.push({ kind, plan: rng.pick(PAID_PLANS), card });
       else if (kind === 'confirm') ops.push({ kind, card: rng.chance(0.8) ? 'succeed' : card });
+      else if (kind === 'renew') ops.push({ kind, seconds: rng.int(60, 2 * 86400) });
       else ops.push({ kind });
     }
-    const describeOp = (op: Op) => (op.kind === 'plan' ? `${op.plan}${op.card === 'succeed' ? '' : ` (card ${op.card})`}` : op.kind === 'confirm' ? `confirm (card ${op.card})` : 'cancel');
+    const describeOp = (op: Op) =>
+      op.kind === 'plan' ? `${op.plan}${op.card === 'succeed' ? '' : ` (card ${op.card})`}` : op.kind === 'confirm' ? `confirm (card ${op.card})` : op.kind === 'renew' ? `renew (+${op.seconds}s past the period end)` : 'cancel';
     return {
       name: 'subscription',
       detail: `${accountId} (${this.model.account(accountId).plan}): ${ops.map(describeOp).join(' → ')}`,
@@ -160,6 +168,15 @@ export class SubscriptionActions {
     this.ops += 1;
     if (op.kind === 'cancel') return this.cancel(accountId);
     if (op.kind === 'confirm') return this.confirm(accountId, op.card);
+    if (op.kind === 'renew') {
+      const before = this.w.now();
+      const end = this.periodEnd(accountId);
+      const seconds = end ? (end.getTime() - before.getTime()) / 1000 + op.seconds : 86400 + op.seconds;
+      const after = await this.w.jumpClock(seconds);
+      this.w.stats.clockJumps += 1;
+      this.w.note(`  ${before.toISOString()} → ${after.toISOString()}`);
+      return;
+    }
     return this.request(accountId, op.plan, op.card);
   }
 
