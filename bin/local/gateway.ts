@@ -11,6 +11,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { HttpEvent, HttpRoute } from '../../lambdas/shared/http-route';
 import { localLambdaContext } from './lambda-context';
+import { TIME_BUDGETS } from '../../lambdas/shared/time-budget';
 
 export interface GatewayRequest {
   readonly method: string;
@@ -42,6 +43,12 @@ export interface LocalGatewayOptions {
   readonly now?: () => Date;
   /** Where handler crashes are reported. @default console.error */
   readonly logError?: (message: string, error: unknown) => void;
+  /**
+   * The HTTP functions' timeout, as deployed: the handler's context has this much time, and a
+   * handler still running at the end is answered as Lambda and API Gateway would (500, their body,
+   * not ours). @default TIME_BUDGETS.httpFunctionTimeoutSeconds
+   */
+  readonly functionTimeoutMs?: number;
 }
 
 /** What each dev token may carry; `groups` becomes the `cognito:groups` array claim. */
@@ -57,8 +64,8 @@ export interface DevTokenClaims {
 }
 
 const JWT_ALGORITHM = 'HS256';
-/** API Gateway gives up on an integration after 30 s; handlers see the same budget. */
-const INTEGRATION_TIMEOUT_MS = 30_000;
+/** What HTTP API answers when its Lambda integration fails (a timeout included): its own body, not our envelope. */
+export const AWS_INTEGRATION_FAILURE = { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) } as const;
 const LOCAL_ACCOUNT_ID = '000000000000';
 const LOCAL_REGION = 'us-east-1';
 
@@ -234,9 +241,23 @@ interface CompiledRoute {
   readonly path: PathTemplate;
 }
 
+/** The handler's result, or 'timed_out' once the deadline passes (the handler is left to finish, as a killed Lambda's writes may have). */
+async function answerBefore<T>(deadlineMs: number, work: Promise<T>): Promise<T | 'timed_out'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timed_out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed_out'), Math.max(0, deadlineMs - Date.now()));
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createLocalGateway(options: LocalGatewayOptions): LocalGateway {
   const now = options.now ?? (() => new Date());
   const logError = options.logError ?? ((message, error) => console.error(message, error));
+  const functionTimeoutMs = options.functionTimeoutMs ?? TIME_BUDGETS.httpFunctionTimeoutSeconds * 1000;
   const key = secretKey(options.jwtSecret);
   const compiled: CompiledRoute[] = options.routes
     .map((route) => ({ route, path: compilePathTemplate(route.path) }))
@@ -328,8 +349,13 @@ export function createLocalGateway(options: LocalGatewayOptions): LocalGateway {
 
     // 4. Invoke; a crash or a malformed result becomes a 500 in our error envelope.
     try {
-      const context = localLambdaContext({ functionName: route.functionName, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, deadlineMs: Date.now() + INTEGRATION_TIMEOUT_MS, requestId, invoker: 'local gateway' });
-      const result = await route.handler(event, context);
+      const deadlineMs = Date.now() + functionTimeoutMs;
+      const context = localLambdaContext({ functionName: route.functionName, region: LOCAL_REGION, accountId: LOCAL_ACCOUNT_ID, deadlineMs, requestId, invoker: 'local gateway' });
+      const result = await answerBefore(deadlineMs, route.handler(event, context));
+      if (result === 'timed_out') {
+        logError(`${routeKey} timed out after ${functionTimeoutMs} ms (Lambda would kill it; API Gateway answers 500)`, null);
+        return { statusCode: AWS_INTEGRATION_FAILURE.statusCode, headers: { 'apigw-requestid': requestId, 'content-type': 'application/json' }, body: AWS_INTEGRATION_FAILURE.body };
+      }
       if (!result || typeof result.statusCode !== 'number' || typeof result.body !== 'string') {
         throw new Error(`Handler of ${routeKey} returned no { statusCode: number, body: string }`);
       }

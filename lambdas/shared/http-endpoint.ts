@@ -13,6 +13,7 @@ import { assertAccess, callerFromEvent } from './caller';
 import { errorResult, jsonResult } from './http-errors';
 import type { HttpEvent, HttpHandler, HttpResult } from './http-route';
 import { runWithLogKeys } from './logger';
+import { remainingTimeOf, runWithDeadline } from './time-budget';
 
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -45,9 +46,9 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
   spec: EndpointSpec<B, Q>,
   run: (request: EndpointRequest<z.infer<B>, z.infer<Q>>) => Promise<EndpointResponse>,
 ): HttpHandler {
-  const base = async (event: HttpEvent): Promise<HttpResult> => {
+  const base = async (event: HttpEvent, context: Context | undefined): Promise<HttpResult> => {
     const requestId = event.requestContext?.requestId;
-    return runWithLogKeys({ requestId }, async () => {
+    return runWithDeadline(remainingTimeOf(context), () => runWithLogKeys({ requestId }, async () => {
       try {
         const caller = spec.access === 'public' ? ANONYMOUS : callerFromEvent(event);
         if (spec.access !== 'public') assertAccess(caller, spec.access);
@@ -61,7 +62,7 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
       } catch (error) {
         return errorResult(error);
       }
-    });
+    }));
   };
   const handler = middy<HttpEvent, HttpResult, Error, Context>(base).use(httpHeaderNormalizer());
   return (event, context) => handler(event, context);

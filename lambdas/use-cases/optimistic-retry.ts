@@ -1,10 +1,13 @@
 /**
  * Optimistic concurrency: a change is decided from a fresh read and committed only if the account
  * is still at the version it read. A lost race (or a transient DynamoDB conflict or throttle) is
- * retried from a new read after a full-jitter backoff, a bounded number of times.
+ * retried from a new read after a full-jitter backoff, a bounded number of times, and only while the
+ * invocation has time for another attempt (lambdas/shared/time-budget.ts): a hot account answers
+ * 409 write_conflict before the function would be killed.
  */
 import { WriteConflictError } from '../domain/errors';
 import { log } from '../shared/logger';
+import { workingTimeLeftMs } from '../shared/time-budget';
 
 export type Attempt<T> = { readonly kind: 'done'; readonly value: T } | { readonly kind: 'retry'; readonly reason: string };
 
@@ -20,6 +23,9 @@ export interface RetryPolicy {
 /** Sized for a hot account: hundreds of concurrent writers settle well within a Lambda's timeout. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 40, baseDelayMs: 5, maxDelayMs: 1000 };
 
+/** What one more attempt (a read and a transaction) is given at least: no retry starts with less time left. */
+export const MIN_ATTEMPT_MS = 500;
+
 export async function withOptimisticRetry<T>(step: () => Promise<Attempt<T>>, policy: RetryPolicy = DEFAULT_RETRY_POLICY): Promise<T> {
   let lastReason = '';
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt += 1) {
@@ -30,7 +36,12 @@ export async function withOptimisticRetry<T>(step: () => Promise<Attempt<T>>, po
     }
     lastReason = result.reason;
     const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.min(attempt, 16));
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+    const delay = Math.random() * ceiling;
+    if (workingTimeLeftMs() < delay + MIN_ATTEMPT_MS) {
+      log().warn('gave up after write conflicts: no time left for another attempt', { attempts: attempt, reason: lastReason });
+      throw new WriteConflictError(attempt);
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
   log().warn('gave up after write conflicts', { attempts: policy.maxAttempts, reason: lastReason });
   throw new WriteConflictError(policy.maxAttempts);

@@ -17,6 +17,7 @@ import type { FunctionDefaults } from '../service-functions';
 import { constructIdOf, createServiceFunction } from '../service-functions';
 import type { ServiceFunction } from './service-function';
 import { routeSettingsOf } from '../api-throttling';
+import { TIME_BUDGETS } from '../../lambdas/shared/time-budget';
 import type { StageConfig } from '../stage-config';
 
 /** Request and response headers the app's browser code uses. */
@@ -54,7 +55,7 @@ export interface CreditsApiProps {
   readonly throttle: StageConfig['apiThrottle'];
   /** Concurrency reserved for the Stripe webhook function. */
   readonly webhookReservedConcurrency: number;
-  /** @default 10 seconds (API Gateway waits at most 30) */
+  /** @default TIME_BUDGETS.httpFunctionTimeoutSeconds (API Gateway waits at most 30 s; lambdas/shared/time-budget.ts) */
   readonly functionTimeout?: Duration;
   /** Lambda's CPU share grows with memory: request latency, cold starts included, is what these functions are for. @default 1024 */
   readonly functionMemorySize?: number;
@@ -114,7 +115,7 @@ export class CreditsApi extends Construct {
     const functions: Record<string, ServiceFunction> = {};
     for (const spec of props.routes) {
       const fn = createServiceFunction(this, spec, props.functionDefaults, {
-        timeout: props.functionTimeout ?? Duration.seconds(10),
+        timeout: props.functionTimeout ?? Duration.seconds(TIME_BUDGETS.httpFunctionTimeoutSeconds),
         memorySize: props.functionMemorySize ?? 1024,
         ...(spec.name === 'stripe-webhook' ? { reservedConcurrentExecutions: props.webhookReservedConcurrency } : {}),
       });

@@ -59,6 +59,8 @@ export interface TestServiceOptions {
   readonly pollers?: boolean;
   /** Wraps the payment simulator the service calls (fault injection); `payments` below stays the simulator itself. */
   readonly payments?: (simulator: PaymentSimulator) => PaymentGateway;
+  /** The HTTP functions' timeout the gateway enforces. @default the deployed one (TIME_BUDGETS) */
+  readonly functionTimeoutMs?: number;
 }
 
 export interface TestService {
@@ -107,7 +109,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
           startSqsPoller({ sqs, queueUrl: queues.queueUrl, handler: service.queueHandlers.jobs }),
           startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
         ];
-  const gateway = createLocalGateway({ routes: [...service.routes, localCardRoute(service, payments)], jwtSecret: TEST_JWT_SECRET, now: () => clock.now() });
+  const gateway = createLocalGateway({ routes: [...service.routes, localCardRoute(service, payments)], jwtSecret: TEST_JWT_SECRET, now: () => clock.now(), ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}) });
   const postWebhook = async (rawBody: string, signature: string) =>
     (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody })).statusCode;
   payments.connect(postWebhook);

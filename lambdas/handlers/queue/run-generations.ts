@@ -1,4 +1,5 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { remainingTimeOf, runWithDeadline } from '../../shared/time-budget';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { runGeneration } from '../../use-cases/run-generation';
 import { startAutoRefill } from '../../use-cases/start-auto-refill';
@@ -11,11 +12,14 @@ import type { GenerationProvider } from '../../domain/ports';
 import type { Config } from '../../shared/config';
 
 /** The jobs queue's worker: runs each job once, whatever the queue delivers twice; also starts auto-refills off the debit path. */
-export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEvent): Promise<SQSBatchResponse> =>
-  processJobBatch(
-    event,
-    (ref) => runGeneration(deps, ref),
-    (accountId) => startAutoRefill(deps, accountId),
+export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
+  // Retries inside see the function's deadline (lambdas/shared/time-budget.ts); the model call has its own, the lease.
+  runWithDeadline(remainingTimeOf(context), () =>
+    processJobBatch(
+      event,
+      (ref) => runGeneration(deps, ref),
+      (accountId) => startAutoRefill(deps, accountId),
+    ),
   );
 
 /** The stage config allows the simulated model on dev only (params.simulate is refused outside local mode); no live provider is wired yet. */
