@@ -18,11 +18,22 @@ import { remainingTimeOf, runWithDeadline } from './time-budget';
 /** Request bodies are small JSON documents; anything larger is refused before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * Stripe's events: Stripe publishes no maximum, and an event embeds one API object whose lists are
+ * truncated (an invoice's first lines, `has_more`), so real ones are tens of KiB. A refused event is
+ * retried for days and can get the endpoint disabled, so the webhook takes up to 1 MiB: far above
+ * any real event, the local server's cap, and well under Lambda's 6 MB request limit once API
+ * Gateway has base64-encoded it.
+ */
+export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
 export interface EndpointSpec<B extends z.ZodType, Q extends z.ZodType> {
   /** 'public' routes have no caller; the rest need a verified token and pass the access rule. */
   readonly access: 'public' | AccessRule;
   readonly body?: B;
   readonly query?: Q;
+  /** @default MAX_BODY_BYTES */
+  readonly maxBodyBytes?: number;
 }
 
 export interface EndpointRequest<B, Q> {
@@ -54,9 +65,10 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
         if (spec.access !== 'public') assertAccess(caller, spec.access);
         return await runWithLogKeys({ requestId, accountId: spec.access === 'public' ? undefined : caller.accountId }, async () => {
           // Without a schema the value is undefined, which is exactly z.infer<ZodUndefined>.
-          const body = (spec.body ? parseWith(spec.body, readJsonBody(event), 'body') : undefined) as z.infer<B>;
+          const maxBodyBytes = spec.maxBodyBytes ?? MAX_BODY_BYTES;
+          const body = (spec.body ? parseWith(spec.body, readJsonBody(event, maxBodyBytes), 'body') : undefined) as z.infer<B>;
           const query = (spec.query ? parseWith(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as z.infer<Q>;
-          const response = await run({ caller, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {}, rawBody: rawBodyOf(event) });
+          const response = await run({ caller, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {}, rawBody: rawBodyOf(event, maxBodyBytes) });
           return jsonResult(response.statusCode, response.body);
         });
       } catch (error) {
@@ -68,15 +80,14 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
   return (event, context) => handler(event, context);
 }
 
-function rawBodyOf(event: HttpEvent): string {
+function rawBodyOf(event: HttpEvent, maxBodyBytes: number): string {
   const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new DomainError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+  if (Buffer.byteLength(raw, 'utf8') > maxBodyBytes) throw new DomainError('payload_too_large', `Request bodies are limited to ${maxBodyBytes} bytes.`);
   return raw;
 }
 
-function readJsonBody(event: HttpEvent): unknown {
-  const raw = rawBodyOf(event);
-  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) throw new DomainError('payload_too_large', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
+function readJsonBody(event: HttpEvent, maxBodyBytes: number): unknown {
+  const raw = rawBodyOf(event, maxBodyBytes);
   const contentType = event.headers?.['content-type'];
   if (contentType && !/^application\/json\b/i.test(contentType)) throw new DomainError('unsupported_media_type', 'Send the body as application/json.');
   if (raw.trim() === '') throw new DomainError('invalid_json', 'A JSON body is required.');

@@ -45,7 +45,7 @@ import { compilePathTemplate } from '../../bin/local/gateway';
 import { MODELS } from '../../lambdas/domain/catalog';
 import { COUPON_ALPHABET } from '../../lambdas/domain/coupon-code';
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
-import { MAX_BODY_BYTES } from '../../lambdas/shared/http-endpoint';
+import { MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES } from '../../lambdas/shared/http-endpoint';
 import { issueCoupon, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import { sign } from '../support/stripe-events';
@@ -556,7 +556,7 @@ describe('POST /v1/webhooks/stripe', () => {
 });
 
 function webhookAnswer(delivery: WebhookDelivery): Expectation | readonly Expectation[] | null {
-  if (Buffer.byteLength(delivery.body, 'utf8') > MAX_BODY_BYTES) return { status: 413, code: 'payload_too_large' };
+  if (Buffer.byteLength(delivery.body, 'utf8') > WEBHOOK_MAX_BODY_BYTES) return { status: 413, code: 'payload_too_large' };
   if (!delivery.signed) return { status: 400, code: 'invalid_signature' };
   try {
     JSON.parse(delivery.body);

@@ -8,6 +8,7 @@ import { withFaults } from '../support/fault-injection';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import { checkoutCompleted, paymentSucceeded, sign, stripeEvent } from '../support/stripe-events';
 import type { TestService, TestServiceOptions } from '../support/test-service';
+import { WEBHOOK_MAX_BODY_BYTES } from '../../lambdas/shared/http-endpoint';
 import { startTestService } from '../support/test-service';
 
 let t: TestService;
@@ -112,6 +113,20 @@ describe('webhook verification', () => {
   test('an event type we do not handle is acknowledged with 200 and changes nothing', async () => {
     await start();
     expect(await deliver(stripeEvent('customer.created', { id: 'cus_1', object: 'customer' }))).toBe(200);
+  });
+
+  test('a large event (300 KiB, over the 64 KiB cap of the other routes) is accepted and applied; over 1 MiB is 413', async () => {
+    await start();
+    const token = await t.token('large-event');
+    await balance(token);
+    const event = JSON.parse(paymentSucceeded('pi_large_event', 'large-event', 250)) as { data: { object: Record<string, unknown> } };
+    event.data.object.description = 'x'.repeat(300 * 1024);
+    const large = JSON.stringify(event);
+
+    expect(await deliver(large)).toBe(200);
+    expect((await balance(token)).available).toBe(350);
+    event.data.object.description = 'x'.repeat(WEBHOOK_MAX_BODY_BYTES);
+    expect(await deliver(JSON.stringify(event))).toBe(413);
   });
 });
 

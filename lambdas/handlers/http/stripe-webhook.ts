@@ -4,7 +4,7 @@ import { DomainError } from '../../domain/errors';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { applyProviderEvent } from '../../use-cases/apply-provider-event';
 import { errorFacts } from '../../shared/error-facts';
-import { httpEndpoint } from '../../shared/http-endpoint';
+import { WEBHOOK_MAX_BODY_BYTES, httpEndpoint } from '../../shared/http-endpoint';
 import { log } from '../../shared/logger';
 import { lambdaEntry } from '../../shared/production-deps';
 import { WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../shared/service-identity';
@@ -18,7 +18,7 @@ const SIGNATURE_TOLERANCE_SECONDS = 300;
  * the event once, 200 for types we ignore. A processing failure answers 5xx so Stripe retries.
  */
 export const createStripeWebhookHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'public' }, async ({ headers, rawBody }) => {
+  httpEndpoint({ access: 'public', maxBodyBytes: WEBHOOK_MAX_BODY_BYTES }, async ({ headers, rawBody }) => {
     const signature = headers['stripe-signature'];
     let verified: unknown;
     try {

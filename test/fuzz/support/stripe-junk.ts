@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { TEST_WEBHOOK_SECRET } from '../../support/test-service';
 import { RawJson, abbreviate, junkValue, oversizeJson, toJsonText } from './json-junk';
+import { WEBHOOK_MAX_BODY_BYTES } from '../../../lambdas/shared/http-endpoint';
 import { FUZZ_ACCOUNTS } from './tokens';
 
 export interface WebhookDelivery {
@@ -159,5 +160,7 @@ export const webhookDeliveryArb: fc.Arbitrary<WebhookDelivery> = fc.oneof(
   { weight: 1, arbitrary: signedBodyText.map((body) => ({ name: 'signed, then a second bad v1', body, signature: `${signWith(body)},v1=${'0'.repeat(64)}`, signed: true })) },
   { weight: 1, arbitrary: signedBodyText.map((body) => ({ name: 'signature on a whitespace-padded body', body: ` ${body}`, signature: signWith(body), signed: false })) },
   { weight: 10, arbitrary: signedBodyText.map((body) => ({ name: 'correctly signed', body, signature: signWith(body), signed: true })) },
-  { weight: 1, arbitrary: oversizeJson.map((body) => ({ name: 'correctly signed, oversize', body, signature: signWith(body), signed: true })) },
+  // Over the other routes' cap (accepted here) and over the webhook's own.
+  { weight: 1, arbitrary: oversizeJson.map((body) => ({ name: 'correctly signed, over 64 KiB', body, signature: signWith(body), signed: true })) },
+  { weight: 1, arbitrary: fc.constant(`{"pad":"${'x'.repeat(WEBHOOK_MAX_BODY_BYTES)}"}`).map((body) => ({ name: 'correctly signed, over 1 MiB', body, signature: signWith(body), signed: true })) },
 );
