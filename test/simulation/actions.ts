@@ -11,6 +11,7 @@ import { chargesKey } from './invariants';
 import { checkoutCompleted, paymentSucceeded, sign, stripeEvent } from '../support/stripe-events';
 import type { World } from './world';
 import { SUBSCRIBERS, SubscriptionActions } from './subscriptions';
+import { PaygActions } from './payg';
 
 export interface Action {
   readonly name: string;
@@ -34,7 +35,7 @@ const MODEL_IDS = ['nano-banana-2', 'nano-banana-pro', 'gpt-image-2', 'seedance-
 const MAX_COUNT_ANY_PLAN = 16;
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 
-interface GenerationRequest {
+export interface GenerationRequest {
   readonly tag: number;
   readonly key: string;
   readonly body: { model: string; count: number; params: Record<string, unknown> };
@@ -54,12 +55,14 @@ interface Counters {
 export class Actions {
   private readonly counters: Counters = { generation: 0, topup: 0, payment: 0, reversal: 0 };
   private readonly subscriptions: SubscriptionActions;
+  private readonly payg: PaygActions;
 
   constructor(
     private readonly w: World,
     private readonly invariants: Invariants,
   ) {
     this.subscriptions = new SubscriptionActions(w, invariants);
+    this.payg = new PaygActions(w, this);
   }
 
   private get model() {
@@ -85,6 +88,13 @@ export class Actions {
       await this.issueCoupon(this.w.rng.int(200, 1500), 1, null);
       await this.redeem(id, this.model.coupons[this.model.coupons.length - 1]!.code, 'once');
     }
+    await this.payg.setup();
+  }
+
+  /** Issues a one-use coupon and redeems it for `accountId` (PAYG uses it to bring credits in). */
+  async issueAndRedeem(accountId: string, credits: number): Promise<void> {
+    await this.issueCoupon(credits, 1, null);
+    await this.redeem(accountId, this.model.coupons[this.model.coupons.length - 1]!.code, 'once');
   }
 
   choose(): Action {
@@ -100,6 +110,7 @@ export class Actions {
       ['debt', 4],
       ['clock', 6],
       ['subscription', 9],
+      ['payg', 3],
       ['scheduled-job', 10],
       ['settle', 3],
       ['read', 5],
@@ -131,6 +142,8 @@ export class Actions {
         return this.chooseClockJump();
       case 'subscription':
         return this.subscriptions.choose();
+      case 'payg':
+        return this.payg.choose();
       case 'scheduled-job':
         return this.chooseScheduledJob();
       case 'settle':
@@ -199,11 +212,13 @@ export class Actions {
    * Sends the requests concurrently (each retried on 5xx with its key) and checks every answer
    * against the model: with siblings, the bounds allow for what the accepted siblings took.
    */
-  private async generate(accountId: string, requests: readonly GenerationRequest[]): Promise<void> {
+  async generate(accountId: string, requests: readonly GenerationRequest[]): Promise<void> {
     const w = this.w;
     const now = w.now();
     const plan = PLAN_SPEC[this.model.account(accountId).plan];
     const bounds = this.model.availableBounds(accountId, now);
+    // PAYG headroom (only the PAYG account has any) is drawn on once the credits run out.
+    const headroom = this.model.paygHeadroomBounds(accountId);
     const alone = requests.length === 1;
     const exact = this.model.isExact(accountId);
     const pending = this.model.pendingJobs(accountId).length;
@@ -236,7 +251,7 @@ export class Actions {
         for (const other of answers) if (other.status !== 202) w.problem(`${where}: one key answered 202 and ${other.status} ${JSON.stringify(other.body)}`);
         if (first.status !== 'queued' || first.model !== body.model || first.count !== body.count || first.credits !== cost) w.problem(`${where}: 202 ${JSON.stringify(first)} does not describe the request (price ${cost})`);
         if (body.count > plan.maxCountPerRequest) w.problem(`${where}: accepted ${body.count} outputs, the plan allows ${plan.maxCountPerRequest}`);
-        if (cost + siblingsTook(i) > bounds.hi) w.problem(`${where}: accepted debits of ${cost + siblingsTook(i)} (with its siblings) with at most ${bounds.hi} available`);
+        if (cost + siblingsTook(i) > bounds.hi + headroom.hi) w.problem(`${where}: accepted debits of ${cost + siblingsTook(i)} (with its siblings) with at most ${bounds.hi} available and ${headroom.hi} of PAYG headroom`);
         if (predicted === null) w.problem(`${where}: accepted a debit the exact model says does not fit`);
         if (predicted) {
           w.stats.exactAllocations += 1;
@@ -273,7 +288,7 @@ export class Actions {
           case 402: {
             const details = answer.body?.error?.details as { required?: number; available?: number } | undefined;
             expect(code === 'insufficient_credits' && body.count <= plan.maxCountPerRequest, 'unexpected refusal');
-            expect(cost > lo, `a debit of ${cost} fits the ${lo} credits certainly available`);
+            expect(cost > lo + headroom.lo, `a debit of ${cost} fits the ${lo} credits certainly available and ${headroom.lo} of PAYG headroom`);
             expect(details?.required === cost && details.available !== undefined && details.available >= lo && details.available <= bounds.hi && details.available < cost, `details ${JSON.stringify(details)} must say ${cost} required and an available within [${lo}, ${bounds.hi}] below it`);
             break;
           }
@@ -441,8 +456,8 @@ export class Actions {
     if (credited.length === 0 || rng.chance(0.15)) return this.chooseEarlyRefund();
     // Mostly a payment of an account with nothing pending (the model then knows the order exactly),
     // and preferably one whose full take-back would leave a debt (its top-up credits partly spent).
-    // Subscription and upgrade payments are a fair share of what is taken back.
-    const invoices = credited.filter((p) => p.paidFor === 'subscription');
+    // Subscription, upgrade and PAYG invoice payments are a fair share of what is taken back.
+    const invoices = credited.filter((p) => p.paidFor !== 'topup');
     const candidates = invoices.length > 0 && rng.chance(0.4) ? invoices : credited;
     const quiet = candidates.filter((p) => this.model.isExact(p.accountId));
     const pool = quiet.length > 0 && rng.chance(0.7) ? quiet : candidates;
@@ -504,6 +519,7 @@ export class Actions {
       }
     }
     if (payment.paidFor === 'subscription') w.stats.subscriptions.reversals += 1;
+    if (payment.paidFor === 'payg') w.stats.payg.reversals += 1;
     for (const event of events) {
       this.model.reverse(payment.paymentId, event, 'now', w.now());
       if (event.kind === 'refund') w.stats.reversals.refunds! += 1;
@@ -731,7 +747,7 @@ export class Actions {
   }
 
   /** A generation request without replays: one that succeeds, or (`fail`) one whose model always fails. */
-  private plainRequest(modelId: string, count: number, fail: boolean): GenerationRequest {
+  plainRequest(modelId: string, count: number, fail: boolean): GenerationRequest {
     const tag = (this.counters.generation += 1);
     return {
       tag,

@@ -108,7 +108,11 @@ export class Invariants {
     if (!account) return ['the account is missing'];
 
     for (const bucket of account.buckets) {
-      if (bucket.type === 'payg') problems.push(`unexpected PAYG bucket ${bucket.id} (${bucket.balance}): PAYG is off`);
+      if (bucket.type === 'payg') {
+        const payg = model.account(accountId).payg;
+        if (!payg) problems.push(`unexpected PAYG bucket ${bucket.id} (${bucket.balance}): PAYG is off`);
+        else if (bucket.id !== 'payg' || bucket.balance > 0 || bucket.balance < -payg.limit) problems.push(`PAYG bucket ${bucket.id} holds ${bucket.balance}, outside [-${payg.limit}, 0]`);
+      }
       else if (bucket.type === 'debt') {
         if (bucket.balance > 0 || bucket.id !== 'debt') problems.push(`debt bucket ${bucket.id} holds ${bucket.balance}: a debt is never positive`);
       } else if (bucket.balance < 0) problems.push(`bucket ${bucket.id} is negative: ${bucket.balance}`);
@@ -116,7 +120,7 @@ export class Invariants {
     // A take-back into debt must first have emptied the bucket the payment credited (a subscription payment's own bucket, else the top-up bucket).
     problems.push(...checkDebtRules(entries, (reference) => {
       const payment = model.payments.get(reference);
-      return payment?.paidFor === 'subscription' ? (payment.bucketId ?? null) : 'topup';
+      return payment?.paidFor === 'subscription' ? (payment.bucketId ?? null) : payment?.paidFor === 'payg' ? null : 'topup';
     }));
 
     // The ledger sums to every balance, and each balanceAfter is the running sum.
@@ -200,6 +204,12 @@ export class Invariants {
             if (group.reduce((sum, e) => sum + e.amount, 0) !== 0 || into.some((e) => e.amount <= 0) || out.some((e) => e.amount >= 0 || e.bucketType === 'debt' || e.bucketType === 'payg')) {
               problems.push(`debt repayment ${reference} is ${describe(group)} (want credits moved out of credit buckets into debt, summing to 0)`);
             }
+            break;
+          }
+          const paygSettled = model.account(accountId).payg?.settled.get(reference);
+          if (paygSettled !== undefined) {
+            // A paid PAYG invoice: its usage back into the PAYG bucket, once.
+            if (group.length !== 1 || first.bucketId !== 'payg' || first.amount !== paygSettled) problems.push(`PAYG invoice ${reference} settled as ${describe(group)} (want one adjustment of ${paygSettled} into payg)`);
             break;
           }
           // A take-back or restore of a payment: on the bucket it credited (a subscription payment's own; a restore after it expired: the
@@ -328,8 +338,10 @@ export class Invariants {
       if (balance.status !== 200 || balance.body.available !== expectedAvailable) p(`GET /v1/balance: ${balance.status} available ${balance.body?.available}, the model says ${expectedAvailable}`);
       else {
         const shown = Object.fromEntries((balance.body.buckets as StoredBucket[]).map((b) => [b.id, b.balance]));
-        const liveModel = Object.fromEntries([...modelAccount.buckets.values()].filter((b) => b.type !== 'debt' && (b.expiresAt === null || Date.parse(b.expiresAt) > w.now().getTime())).map((b) => [b.id, b.balance]));
+        const liveModel = Object.fromEntries([...modelAccount.buckets.values()].filter((b) => b.type !== 'debt' && b.type !== 'payg' && (b.expiresAt === null || Date.parse(b.expiresAt) > w.now().getTime())).map((b) => [b.id, b.balance]));
         if (JSON.stringify(sortKeys(shown)) !== JSON.stringify(sortKeys(liveModel))) p(`GET /v1/balance shows buckets ${JSON.stringify(shown)}, the model ${JSON.stringify(liveModel)}`);
+        const payg = balance.body.payg as { enabled?: boolean; limit?: number; used?: number } | undefined;
+        if (modelAccount.payg && (payg?.enabled !== true || payg.limit !== modelAccount.payg.limit || payg.used !== model.paygUsed(accountId))) p(`GET /v1/balance shows PAYG ${JSON.stringify(payg)}, the model: enabled, limit ${modelAccount.payg.limit}, used ${model.paygUsed(accountId)}`);
       }
 
       // Jobs.

@@ -53,17 +53,17 @@ export type SimPlan = 'FREE' | 'BEGINNER' | 'PRO' | 'TEAM';
 export type PaidPlan = Exclude<SimPlan, 'FREE'>;
 
 /** README, "Plans". */
-export const PLAN_SPEC: Readonly<Record<SimPlan, { monthlyCredits: number; priceCents: number; maxConcurrentJobs: number; maxCountPerRequest: number; topupMin: number; topupMax: number }>> = {
-  FREE: { monthlyCredits: 100, priceCents: 0, maxConcurrentJobs: 1, maxCountPerRequest: 4, topupMin: 100, topupMax: 10_000 },
-  BEGINNER: { monthlyCredits: 1_200, priceCents: 999, maxConcurrentJobs: 2, maxCountPerRequest: 8, topupMin: 100, topupMax: 50_000 },
-  PRO: { monthlyCredits: 6_000, priceCents: 3_999, maxConcurrentJobs: 5, maxCountPerRequest: 12, topupMin: 100, topupMax: 200_000 },
-  TEAM: { monthlyCredits: 25_000, priceCents: 14_999, maxConcurrentJobs: 20, maxCountPerRequest: 16, topupMin: 500, topupMax: 1_000_000 },
+export const PLAN_SPEC: Readonly<Record<SimPlan, { monthlyCredits: number; priceCents: number; maxConcurrentJobs: number; maxCountPerRequest: number; paygLimit: number; topupMin: number; topupMax: number }>> = {
+  FREE: { monthlyCredits: 100, priceCents: 0, maxConcurrentJobs: 1, maxCountPerRequest: 4, paygLimit: 0, topupMin: 100, topupMax: 10_000 },
+  BEGINNER: { monthlyCredits: 1_200, priceCents: 999, maxConcurrentJobs: 2, maxCountPerRequest: 8, paygLimit: 500, topupMin: 100, topupMax: 50_000 },
+  PRO: { monthlyCredits: 6_000, priceCents: 3_999, maxConcurrentJobs: 5, maxCountPerRequest: 12, paygLimit: 5_000, topupMin: 100, topupMax: 200_000 },
+  TEAM: { monthlyCredits: 25_000, priceCents: 14_999, maxConcurrentJobs: 20, maxCountPerRequest: 16, paygLimit: 25_000, topupMin: 500, topupMax: 1_000_000 },
 };
 
 /** The FREE plan's monthly grant, also what every account is opened with. */
 export const OPENING_GRANT = PLAN_SPEC.FREE.monthlyCredits;
 
-export type BucketType = 'subscription' | 'coupon' | 'topup' | 'debt';
+export type BucketType = 'subscription' | 'coupon' | 'topup' | 'debt' | 'payg';
 
 export interface Charge {
   readonly bucketId: string;
@@ -131,6 +131,8 @@ export interface ModelAccount {
   readonly grants: Map<string, ModelGrant>;
   /** Set on subscriber accounts (moved between plans through the API), else null. */
   subscriber: SubscriberState | null;
+  /** Pay-as-you-go, when enabled (payg.ts): its limit, and the PAYG invoices paid, by id, with the credits each settled. */
+  payg: { readonly limit: number; readonly settled: Map<string, number> } | null;
   readonly redeemed: Set<string>;
   /** Failed coupon lookups per clock hour (`YYYY-MM-DDTHH`), the brute-force counter's window. */
   readonly couponFailures: Map<string, number>;
@@ -180,8 +182,8 @@ export interface ModelPayment {
   readonly credits: number;
   /** 'simulator': a POST /v1/topups or an invoice the payment simulator paid; 'webhook': events the simulation signs itself. */
   readonly source: 'simulator' | 'webhook';
-  /** What it paid for: a top-up's credits (top-up bucket), a subscription period or upgrade (its own bucket). */
-  readonly paidFor: 'topup' | 'subscription';
+  /** What it paid for: a top-up's credits (top-up bucket), a subscription period or upgrade (its own bucket), a PAYG invoice (the usage it settled). */
+  readonly paidFor: 'topup' | 'subscription' | 'payg';
   /** What was charged (a top-up: 1 credit = 1 cent; an invoice: its amount). */
   readonly amountCents: number;
   /** A subscription payment: the bucket it granted into, its invoice, the period it belongs to, and an upgrade's plans. */
@@ -235,7 +237,8 @@ export function nextReversalState(
   }
 }
 
-const TYPE_RANK: Record<BucketType, number> = { subscription: 0, coupon: 1, topup: 2, debt: 3 };
+const TYPE_RANK: Record<BucketType, number> = { subscription: 0, coupon: 1, topup: 2, debt: 3, payg: 4 };
+const PAYG = 'payg';
 const DEBT = 'debt';
 
 /** `months` whole months after `anchor`, on the anchor's day or the month's last day (README, billing periods). */
@@ -279,7 +282,7 @@ export class ReferenceModel {
 
   /** An account opened at `anchor`: FREE, with its first month granted. */
   openAccount(accountId: string, anchor: Date): void {
-    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), grants: new Map(), subscriber: null, redeemed: new Set(), couponFailures: new Map(), uncertain: false, debtEvents: [] };
+    const account: ModelAccount = { id: accountId, plan: 'FREE', anchor, buckets: new Map(), grantedPeriods: new Set(), grants: new Map(), subscriber: null, payg: null, redeemed: new Set(), couponFailures: new Map(), uncertain: false, debtEvents: [] };
     this.accounts.set(accountId, account);
     this.grant(account, periodAt(anchor, anchor));
   }
@@ -393,6 +396,23 @@ export class ReferenceModel {
     return { lo, hi };
   }
 
+  /** The interval of the PAYG headroom a debit may draw on besides the available credits (pending refunds into the PAYG bucket may only raise it). */
+  paygHeadroomBounds(accountId: string): { lo: number; hi: number } {
+    const lo = this.paygHeadroom(accountId);
+    return { lo, hi: lo + this.pendingJobs(accountId).reduce((sum, j) => sum + j.charges.filter((c) => c.bucketId === PAYG).reduce((t, c) => t + c.amount, 0), 0) };
+  }
+
+  /** Credits the account owes PAYG (what its PAYG bucket lacks). */
+  paygUsed(accountId: string): number {
+    return 0 - Math.min(this.account(accountId).buckets.get(PAYG)?.balance ?? 0, 0);
+  }
+
+  /** README: once every bucket is empty, debits draw on PAYG up to the plan's limit, less the PAYG used and any debt (a debt uses up PAYG headroom). */
+  paygHeadroom(accountId: string): number {
+    const payg = this.account(accountId).payg;
+    return payg ? Math.max(payg.limit - this.paygUsed(accountId) - this.owed(accountId), 0) : 0;
+  }
+
   /** The debit's allocation in drain order (subscription by soonest expiry, coupon, top-up), or null if it does not fit. */
   predictAllocation(accountId: string, cost: number, now: Date): Charge[] | null {
     const spendable = [...this.account(accountId).buckets.values()]
@@ -405,6 +425,11 @@ export class ReferenceModel {
       const amount = Math.min(bucket.balance, remaining);
       charges.push({ bucketId: bucket.id, bucketType: bucket.type, amount });
       remaining -= amount;
+    }
+    const payg = Math.min(this.paygHeadroom(accountId), remaining);
+    if (payg > 0) {
+      charges.push({ bucketId: PAYG, bucketType: 'payg', amount: payg });
+      remaining -= payg;
     }
     return remaining === 0 ? charges : null;
   }
@@ -421,6 +446,9 @@ export class ReferenceModel {
     // A top-up the payment simulator has not been seen to credit yet may have landed already.
     const pendingTopups = this.pendingPayments(job.accountId).reduce((sum, p) => sum + p.credits, 0);
     if (pendingTopups > 0 && !account.buckets.has('topup')) account.buckets.set('topup', { id: 'topup', type: 'topup', expiresAt: null, balance: 0 });
+    // The PAYG bucket appears with the first debit that draws on it.
+    const headroom = this.paygHeadroom(job.accountId) + (pendingRefund.get(PAYG) ?? 0);
+    if (account.payg && job.charges.some((c) => c.bucketId === PAYG) && !account.buckets.has(PAYG)) account.buckets.set(PAYG, { id: PAYG, type: 'payg', expiresAt: null, balance: 0 });
     let total = 0;
     for (const charge of job.charges) {
       total += charge.amount;
@@ -434,6 +462,9 @@ export class ReferenceModel {
       if (!(charge.amount > 0) || !Number.isInteger(charge.amount)) problems.push(`job ${job.id} charged ${charge.amount} to ${charge.bucketId}`);
       const atMost = bucket.balance + (pendingRefund.get(bucket.id) ?? 0) + (bucket.type === 'topup' ? pendingTopups : 0);
       if (bucket.type === 'debt') problems.push(`job ${job.id} charged the debt bucket`);
+      else if (bucket.type === 'payg') {
+        if (charge.amount > headroom && !account.uncertain) problems.push(`job ${job.id} drew ${charge.amount} on PAYG, whose headroom is at most ${headroom}`);
+      }
       else if (charge.amount > atMost && !account.uncertain) problems.push(`job ${job.id} took ${charge.amount} from ${charge.bucketId}, which holds at most ${atMost}`);
       bucket.balance -= charge.amount;
     }
@@ -457,7 +488,8 @@ export class ReferenceModel {
     for (const c of job.charges) account.buckets.get(c.bucketId)!.balance += c.amount;
     for (const c of job.charges) {
       const bucket = account.buckets.get(c.bucketId)!;
-      const repay = Math.min(this.owed(account.id), c.amount, isLive(bucket, now) ? Math.max(bucket.balance, 0) : 0);
+      // (A refund into the PAYG bucket only lowers the PAYG used: it holds no credits to repay a debt with.)
+      const repay = bucket.type === 'payg' ? 0 : Math.min(this.owed(account.id), c.amount, isLive(bucket, now) ? Math.max(bucket.balance, 0) : 0);
       if (repay > 0) this.repay(account, bucket, repay, 'refund');
     }
   }
@@ -545,8 +577,9 @@ export class ReferenceModel {
     const before = { ...payment };
     Object.assign(payment, nextReversalState(payment, reversal));
     const delta = takenBack(payment) - takenBack(before);
-    // A top-up's credits are in the top-up bucket; a subscription payment's in the bucket it granted.
-    const source = payment.paidFor === 'topup' ? account.buckets.get('topup') : account.buckets.get(payment.bucketId ?? '');
+    // A top-up's credits are in the top-up bucket; a subscription payment's in the bucket it granted; a PAYG payment's were spent
+    // already (taking it back reopens the usage it settled, as a debt).
+    const source = payment.paidFor === 'topup' ? account.buckets.get('topup') : payment.paidFor === 'subscription' ? account.buckets.get(payment.bucketId ?? '') : undefined;
     // Once that bucket has expired, whether the expire-credits job has emptied it yet decides the split.
     const sourceLive = source !== undefined && (now === undefined || isLive(source, now));
     if (source && !sourceLive && delta !== 0) account.uncertain = true;
@@ -591,6 +624,20 @@ export class ReferenceModel {
     if (!account.uncertain) account.debtEvents.push(`repaid by ${kind}`);
   }
 
+  /**
+   * A PAYG invoice was paid: its credits stop counting as used (back into the PAYG bucket); what of it
+   * was refunded meanwhile (a failed job's refund into PAYG) lands in the top-up bucket, paying the
+   * debt first (README, PAYG; lambdas/domain/payg.ts written out again).
+   */
+  settlePayg(accountId: string, invoiceId: string, credits: number): void {
+    const account = this.account(accountId);
+    const bucket = account.buckets.get(PAYG)!;
+    const settled = Math.min(credits, this.paygUsed(accountId));
+    bucket.balance += settled;
+    account.payg!.settled.set(invoiceId, settled);
+    if (credits > settled) this.credit(account, { id: 'topup', type: 'topup' }, credits - settled, 'now');
+  }
+
   /** At a settle point, after the weak checks of an uncertain account: its buckets as stored (each bucket's sum of every non-`expire` posting). */
   rebase(accountId: string, stored: ReadonlyArray<{ id: string; type: BucketType; expiresAt: string | null; balance: number }>): void {
     const account = this.account(accountId);
@@ -614,8 +661,8 @@ export class ReferenceModel {
       topup: [...this.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited' && p.paidFor === 'topup').reduce((sum, p) => sum + p.credits, 0),
       debit: -jobs.reduce((sum, j) => sum + j.credits, 0),
       refund: jobs.filter((j) => j.status === 'failed').reduce((sum, j) => sum + j.credits, 0),
-      // Take-backs and restores reference the payment; debt repayments move credits between buckets (sum 0).
-      adjustment: -this.takenBackTotal(accountId),
+      // Take-backs and restores reference the payment; debt repayments move credits between buckets (sum 0); a paid PAYG invoice gives its usage back to the PAYG bucket.
+      adjustment: -this.takenBackTotal(accountId) + [...(account.payg?.settled.values() ?? [])].reduce((sum, c) => sum + c, 0),
     };
   }
 }

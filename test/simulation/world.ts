@@ -142,6 +142,8 @@ export class World {
       reversals: number;
       invoiceNotReady: number;
     },
+    /** PAYG (payg.ts): invoices paid and the usage they settled, reversals of PAYG payments. */
+    payg: { invoices: 0, credits: 0, reversals: 0 },
   };
 
   /**
