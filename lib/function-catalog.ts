@@ -38,7 +38,8 @@ export const HTTP_FUNCTION_ACCESS: Readonly<Record<string, FunctionAccess>> = {
   'get-pricing': { table: 'none' },
   'create-quote': { table: 'read-write' },
   'get-balance': { table: 'read-write' },
-  'list-ledger': { table: 'read' },
+  // Opens the account on a first request, like the balance: its ledger starts with the opening grant.
+  'list-ledger': { table: 'read-write' },
   'create-generation': { table: 'read-write', enqueuesJobs: true },
   'list-generations': { table: 'read' },
   'get-generation': { table: 'read' },

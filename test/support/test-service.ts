@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createLocalGateway, signDevToken } from '../../bin/local/gateway';
+import { DEAD_LETTER_FUNCTION, WORKER_FUNCTION } from '../../lib/function-catalog';
 import { localCardRoute } from '../../bin/local/local-card-route';
 import { waitForQueuesToSettle } from '../../bin/local/queue-settle';
 import { makeSqsClient } from '../../bin/local/sqs-emulator';
@@ -61,6 +62,8 @@ export interface TestServiceOptions {
   readonly payments?: (simulator: PaymentSimulator) => PaymentGateway;
   /** The HTTP functions' timeout the gateway enforces. @default the deployed one (TIME_BUDGETS) */
   readonly functionTimeoutMs?: number;
+  /** Runs every invocation (a route's handler, a queue worker's batch) as the named function would (the IAM check attributes calls). */
+  readonly attribute?: <T>(functionName: string, work: () => Promise<T>) => Promise<T>;
 }
 
 export interface TestService {
@@ -102,14 +105,19 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     providerWebhookSecret: TEST_WEBHOOK_SECRET,
     localMode: options.localMode ?? true,
   });
+  const attribute = options.attribute;
+  const asFunction = <H extends (...args: never[]) => Promise<unknown>>(functionName: string, handler: H): H =>
+    (attribute ? (...args: Parameters<H>) => attribute(functionName, () => handler(...args)) : handler) as H;
   const pollers =
     options.pollers === false
       ? []
       : [
-          startSqsPoller({ sqs, queueUrl: queues.queueUrl, handler: service.queueHandlers.jobs }),
-          startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: service.queueHandlers.jobsDeadLetter }),
+          startSqsPoller({ sqs, queueUrl: queues.queueUrl, handler: asFunction(WORKER_FUNCTION.name, service.queueHandlers.jobs) }),
+          startSqsPoller({ sqs, queueUrl: queues.dlqUrl, handler: asFunction(DEAD_LETTER_FUNCTION.name, service.queueHandlers.jobsDeadLetter) }),
         ];
-  const gateway = createLocalGateway({ routes: [...service.routes, localCardRoute(service, payments)], jwtSecret: TEST_JWT_SECRET, now: () => clock.now(), ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}) });
+  const allRoutes = [...service.routes, localCardRoute(service, payments)];
+  const routes = attribute ? allRoutes.map((route) => ({ ...route, handler: asFunction(route.functionName, route.handler) })) : allRoutes;
+  const gateway = createLocalGateway({ routes, jwtSecret: TEST_JWT_SECRET, now: () => clock.now(), ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}) });
   const postWebhook = async (rawBody: string, signature: string) =>
     (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody })).statusCode;
   payments.connect(postWebhook);

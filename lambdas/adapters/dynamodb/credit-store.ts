@@ -4,7 +4,7 @@
  * that make the change happen once put with attribute_not_exists.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, DeleteCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../../domain/account';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
@@ -329,29 +329,18 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   /**
-   * The code alone in the window: the item goes, as if never reserved (the common case, one honest
-   * redemption). Otherwise the code leaves the set. Each step is guarded by the code being held, so
-   * a slot is given back at most once and a release never writes an item that is not there.
+   * The code leaves the set (DynamoDB drops a set emptied so, and the window reads as empty again);
+   * guarded by the code being held, so a slot is given back at most once and a release never writes
+   * an item that is not there. An update, never a delete: no function may delete from the ledger
+   * table, and the emptied item goes with the window's TTL.
    */
   async releaseCouponLookup(accountId: string, hourWindow: string, code: CouponCode): Promise<void> {
-    const Key = { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) };
-    const codeHoldsASlot = 'contains(#codes, :code)';
-    const codeIsTheOnlyOne = 'size(#codes) = :one';
-    const names = { '#codes': 'lookupCodes' };
-    const dropWindow = new DeleteCommand({
-      TableName: this.tableName,
-      Key,
-      ConditionExpression: `${codeHoldsASlot} AND ${codeIsTheOnlyOne}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ':code': code, ':one': 1 },
-    });
-    if (await this.unlessConditionFails(() => this.db.send(dropWindow))) return;
     const dropCode = new UpdateCommand({
       TableName: this.tableName,
-      Key,
+      Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
       UpdateExpression: 'DELETE #codes :codeSet',
-      ConditionExpression: codeHoldsASlot,
-      ExpressionAttributeNames: names,
+      ConditionExpression: 'contains(#codes, :code)',
+      ExpressionAttributeNames: { '#codes': 'lookupCodes' },
       ExpressionAttributeValues: { ':code': code, ':codeSet': new Set([code]) },
     });
     await this.unlessConditionFails(() => this.db.send(dropCode));

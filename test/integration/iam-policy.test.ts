@@ -1,0 +1,145 @@
+/**
+ * Issue 11: IAM checked against the calls the code really makes. Every route, queue worker and
+ * scheduled job runs its real paths here (first requests of brand-new accounts included) with the
+ * DynamoDB and SQS clients wrapped: each call is attributed to the function that makes it and
+ * checked against that function's role as synthesized into the CloudFormation template. A call the
+ * role would refuse in AWS (AccessDenied, answered as a 500) fails the test, naming the function,
+ * the action and the resource.
+ */
+import { allFunctionSpecs, BILLING_JOB_FUNCTION, SCHEDULED_FUNCTION } from '../../lib/function-catalog';
+import { BILLING_JOBS, LEDGER_JOBS } from '../../lib/scheduled-jobs';
+import { CallChecker, PolicyBook } from '../support/aws-policy';
+import { newIdempotencyKey, setPlan } from '../support/fixtures';
+import { expectMoneyInvariants } from '../support/money-invariants';
+import type { TestService } from '../support/test-service';
+import { startTestService } from '../support/test-service';
+import { DEV_CONFIG, buildApp } from '../infra/build-app';
+
+const built = buildApp(DEV_CONFIG);
+const { stateful } = built.stacks;
+const logicalId = (construct: { node: { defaultChild?: unknown } }) => stateful.getLogicalId(construct.node.defaultChild as never);
+const policies = new PolicyBook(built.service, built.stateful, {
+  statefulLogicalIds: {
+    [logicalId(stateful.table)]: '{table}',
+    [logicalId(stateful.jobsQueue)]: '{jobsQueue}',
+    [logicalId(stateful.jobsDeadLetterQueue)]: '{jobsDeadLetterQueue}',
+    [logicalId(stateful.stripeSecret)]: '{stripeSecret}',
+  },
+});
+
+let t: TestService;
+let checker: CallChecker;
+beforeAll(async () => {
+  let tableName = '';
+  let queueUrl = '';
+  checker = new CallChecker(
+    policies,
+    { tableOf: (name) => (name === tableName ? '{table}' : `<table ${name}>`), queueOf: (url) => (url === queueUrl ? '{jobsQueue}' : `<queue ${url}>`) },
+    new Set(['local-card']),
+  );
+  t = await startTestService({ db: (db) => checker.wrapDynamoDb(db), sqs: (sqs) => checker.wrapSqs(sqs), attribute: (name, work) => checker.attribute(name, work) });
+  tableName = t.table.tableName;
+  queueUrl = t.queues.queueUrl;
+});
+afterAll(async () => {
+  await expectMoneyInvariants(t);
+  await t.stop();
+});
+
+const runJob = (name: string) => {
+  const runner = LEDGER_JOBS.some((j) => j.name === name) ? SCHEDULED_FUNCTION.name : BILLING_JOBS.some((j) => j.name === name) ? BILLING_JOB_FUNCTION.name : null;
+  if (!runner) throw new Error(`no runner schedules ${name}`);
+  return checker.attribute(runner, () => t.service.jobs[name]!());
+};
+const generate = (token: string, body: Record<string, unknown>) => t.call('POST', '/v1/generations', { token, body, headers: { 'idempotency-key': newIdempotencyKey() } });
+
+test('every function, on its real paths, makes only calls its synthesized role allows', async () => {
+  t.clock.set(new Date('2027-01-10T00:00:00.000Z'));
+
+  // First requests: each read route is the very first request of a brand-new account.
+  const firstRequests: Array<[string, string]> = [
+    ['GET', '/v1/ledger'],
+    ['GET', '/v1/balance'],
+    ['GET', '/v1/billing'],
+    ['GET', '/v1/generations'],
+    ['GET', '/v1/generations/gen_01jx0000000000000000000000'],
+    ['GET', '/v1/auto-refill'],
+  ];
+  for (const [method, path] of firstRequests) {
+    const token = await t.token(`first-${path.replaceAll('/', '-')}`);
+    const answer = await t.call(method, path, { token });
+    expect([method, path, answer.status < 500]).toEqual([method, path, true]);
+  }
+  expect((await t.call('POST', '/v1/quotes', { token: await t.token('first-quote'), body: { model: 'gpt-image-2', count: 1 } })).status).toBe(200);
+  expect((await t.call('GET', '/v1/pricing')).status).toBe(200);
+
+  // Coupons: issued by an admin, redeemed (and a wrong code).
+  const admin = await t.token('iam-admin', { groups: ['admin'] });
+  const issued = await t.call('POST', '/v1/admin/coupons', { token: admin, body: { campaign: 'iam', credits: 50, count: 1 } });
+  expect(issued.status).toBe(201);
+  const owner = await t.token('iam-owner');
+  expect((await t.call('POST', '/v1/coupons/redeem', { token: owner, body: { code: issued.body.codes[0] } })).status).toBe(200);
+  expect((await t.call('POST', '/v1/coupons/redeem', { token: owner, body: { code: 'WRONG-CODE-1234' } })).status).toBeLessThan(500);
+
+  // A top-up paid through the simulator: the webhook credits it.
+  expect((await t.call('POST', '/v1/topups', { token: owner, body: { credits: 1000 }, headers: { 'idempotency-key': newIdempotencyKey() } })).status).toBe(201);
+  await t.settle();
+
+  // Generations: one succeeds, one fails (refund), one crashes on every delivery (the DLQ consumer refunds it).
+  for (const params of [{}, { simulate: 'fail' }, { simulate: 'crash' }]) {
+    expect((await generate(owner, { model: 'gpt-image-2', count: 1, params })).status).toBe(202);
+    await t.settle(); // FREE runs one job at a time
+  }
+
+  // Auto-refill: configured, then a debit crossing the threshold makes the worker start a refill.
+  expect((await t.call('PUT', '/v1/auto-refill', { token: owner, body: { enabled: true, thresholdCredits: 1000, refillCredits: 500, monthlyCapCredits: 2000 } })).status).toBe(200);
+  expect((await generate(owner, { model: 'veo-3.1', count: 1 })).status).toBe(202);
+  await t.settle();
+
+  // Plans: subscribe, upgrade, downgrade, cancel; PAYG on.
+  const subscriber = await t.token('iam-subscriber');
+  for (const plan of ['BEGINNER', 'PRO', 'BEGINNER']) {
+    expect((await t.call('POST', '/v1/subscription', { token: subscriber, body: { plan } })).status).toBeLessThan(300);
+    await t.settle();
+  }
+  expect((await t.call('PUT', '/v1/payg', { token: subscriber, body: { enabled: true } })).status).toBe(200);
+  expect((await t.call('DELETE', '/v1/subscription', { token: subscriber })).status).toBeLessThan(300);
+  await setPlan(t, 'iam-payg', 'BEGINNER');
+  const payg = await t.token('iam-payg');
+  expect((await t.call('PUT', '/v1/payg', { token: payg, body: { enabled: true } })).status).toBe(200);
+  expect((await generate(payg, { model: 'veo-3.1', count: 2 })).status).toBe(202);
+  await t.settle();
+
+  // A refund and a dispute of payments, delivered by the simulator to the webhook.
+  const billing = (await t.call('GET', '/v1/billing', { token: owner })).body as { topups: Array<{ paymentId: string | null }> };
+  const paid = billing.topups.map((p) => p.paymentId).filter((id): id is string => Boolean(id));
+  expect(paid.length).toBeGreaterThanOrEqual(1);
+  t.payments.refund(paid[0]!, 100);
+  t.payments.dispute(paid[0]!, 'open');
+  await t.settle();
+
+  // A month later: every scheduled job, with work to do (grants, expiry, PAYG invoices, refills, reaper, reconcile).
+  t.clock.set(new Date('2027-02-11T01:00:00.000Z'));
+  t.payments.advanceTo(t.clock.now());
+  await t.settle();
+  for (const job of [...LEDGER_JOBS, ...BILLING_JOBS]) await runJob(job.name);
+  await t.settle();
+
+  expect(checker.violations).toEqual([]);
+  // Every function ran; every one but pricing touched AWS, and each call was checked.
+  const silent = allFunctionSpecs().filter((s) => !checker.invocations.get(s.name)).map((s) => s.name);
+  expect(silent).toEqual([]);
+  const callers = new Set(checker.calls.map((c) => c.functionName));
+  expect(allFunctionSpecs().filter((s) => !callers.has(s.name)).map((s) => s.name)).toEqual(['get-pricing']);
+});
+
+test('the checker refuses what a role does not grant, naming function, action and resource', () => {
+  expect(policies.allows('list-ledger', 'dynamodb:Query', '{table}')).toBe(true);
+  expect(policies.allows('get-pricing', 'dynamodb:GetItem', '{table}')).toBe(false);
+  expect(policies.allows('get-balance', 'dynamodb:Query', '{table}/index/grantDue')).toBe(false);
+  expect(policies.allows('run-job', 'dynamodb:DeleteItem', '{table}')).toBe(false);
+  expect(policies.allows('create-topup', 'sqs:SendMessage', '{jobsQueue}')).toBe(false);
+  expect(policies.allows('create-generation', 'sqs:SendMessage', '{jobsQueue}')).toBe(true);
+  expect(policies.allows('create-topup', 'secretsmanager:GetSecretValue', '{stripeSecret}')).toBe(true);
+  expect(policies.allows('get-balance', 'secretsmanager:GetSecretValue', '{stripeSecret}')).toBe(false);
+});
