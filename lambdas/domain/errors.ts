@@ -31,6 +31,7 @@ export type ErrorCode =
   | 'no_subscription'
   | 'event_not_ready'
   | 'payment_provider_error'
+  | 'payments_not_configured'
   | 'internal_error';
 
 export class DomainError extends Error {
@@ -124,5 +125,12 @@ export class TooManyAttemptsError extends DomainError {
 export class WriteConflictError extends DomainError {
   constructor(attempts: number, options?: { cause?: unknown }) {
     super('write_conflict', 'The account is busy; nothing was changed. Retry the request.', { attempts }, options);
+  }
+}
+
+/** The stage's payment keys are not set yet (the secret still holds its placeholder): nothing was charged or changed. */
+export class PaymentsNotConfiguredError extends DomainError {
+  constructor() {
+    super('payments_not_configured', 'Payments are not set up on this stage yet: nothing was charged. Try again later.');
   }
 }

@@ -45,3 +45,12 @@ export type ServiceCounter = 'provider_call' | 'provider_failure' | 'generation_
 export interface ServiceMetrics {
   count(counter: ServiceCounter, value?: number): void;
 }
+
+/**
+ * The secrets that verify the payment provider's webhooks: the current one first, then one being
+ * rolled out. `refreshed` reads them again (null when they were read too recently to ask again).
+ */
+export interface WebhookSecrets {
+  current(): Promise<readonly string[]>;
+  refreshed(): Promise<readonly string[] | null>;
+}

@@ -10,7 +10,7 @@ import { SimulatedProvider } from '../adapters/simulated-provider';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
 import type { JobTimings } from '../domain/job-lifecycle';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import type { Clock, GenerationProvider, IdSource, RandomBytes, ServiceMetrics } from '../domain/ports';
+import type { Clock, GenerationProvider, IdSource, RandomBytes, ServiceMetrics, WebhookSecrets } from '../domain/ports';
 import { CountingMetrics } from '../adapters/metrics/counting-metrics';
 import { HTTP_ROUTES } from '../handlers/http/routes';
 import { createFailDeadLettersHandler } from '../handlers/queue/fail-dead-letters';
@@ -33,6 +33,8 @@ export interface ServiceDeps {
   readonly provider?: GenerationProvider;
   readonly payments: PaymentGateway;
   readonly providerWebhookSecret: string;
+  /** @default providerWebhookSecret alone, never re-read */
+  readonly webhookSecrets?: WebhookSecrets;
   /** @default in-memory counts */
   readonly metrics?: ServiceMetrics;
   /** Local stack and tests only: enables local-only behaviour. */
@@ -61,7 +63,8 @@ export function buildService(deps: ServiceDeps): Service {
     provider: deps.provider ?? new SimulatedProvider(),
     jobTimings: deps.jobTimings,
     payments: deps.payments,
-    providerWebhookSecret: deps.providerWebhookSecret,
+    // The local stack has one fixed secret: nothing to re-read.
+    webhookSecrets: deps.webhookSecrets ?? { current: () => Promise.resolve([deps.providerWebhookSecret]), refreshed: () => Promise.resolve(null) },
     metrics: deps.metrics ?? new CountingMetrics(),
     localMode: deps.localMode,
   };

@@ -78,12 +78,27 @@ const StripeKeysSchema = z.object({
   priceBeginner: z.string().startsWith('price_'),
   pricePro: z.string().startsWith('price_'),
   priceTeam: z.string().startsWith('price_'),
+  /** While a webhook secret is rolled: the old one, still accepted until it is removed here. */
+  previousWebhookSecret: z.string().startsWith('whsec_').optional(),
 });
 
 export type StripeKeys = z.infer<typeof StripeKeysSchema>;
 
 /** The secret's keys, for the CDK app's description of the secret. */
 export const STRIPE_SECRET_KEYS = StripeKeysSchema.keyof().options;
+
+/** The key of the placeholder value the CDK app creates the secret with, until an operator sets the real keys. */
+export const STRIPE_SECRET_PLACEHOLDER_KEY = 'notConfigured';
+
+/** True for the placeholder the secret is created with: payments are simply not set up yet. */
+export function isStripeSecretPlaceholder(secretString: string): boolean {
+  try {
+    const value: unknown = JSON.parse(secretString);
+    return typeof value === 'object' && value !== null && STRIPE_SECRET_PLACEHOLDER_KEY in value && !('secretKey' in value);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Parses the Stripe secret. Errors name the keys that are wrong, never a value: JSON.parse's own

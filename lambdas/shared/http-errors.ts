@@ -34,6 +34,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   internal_error: 500,
   invalid_signature: 400,
   payment_provider_error: 502,
+  payments_not_configured: 503,
   event_not_ready: 503,
 };
 

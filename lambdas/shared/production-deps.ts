@@ -12,15 +12,15 @@ import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
 import { cryptoRandomBytes, ulidIds } from '../adapters/ids';
 import { EmfMetrics } from '../adapters/metrics/emf-metrics';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import type { GenerationProvider, JobQueue } from '../domain/ports';
+import type { GenerationProvider, JobQueue, WebhookSecrets } from '../domain/ports';
 import type { UseCaseDeps } from '../use-cases/context';
 import type { Config } from './config';
 import { jobTimingsOf, readConfig } from './config';
 
 export interface PaymentsWiring {
   readonly payments: PaymentGateway;
-  /** Verifies provider webhooks (Stripe's endpoint secret). */
-  readonly providerWebhookSecret: string;
+  /** Verify provider webhooks (Stripe's endpoint secrets). */
+  readonly webhookSecrets: WebhookSecrets;
 }
 
 /** The adapters an entry file adds to the store; each is built once, at the first invocation. */
@@ -50,7 +50,7 @@ export async function productionDeps(wiring: LambdaWiring, env: Record<string, s
   const config = readConfig(env);
   const raw = new DynamoDBClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  const payments = wiring.payments ? await wiring.payments(config) : { payments: notWired<PaymentGateway>('payments'), providerWebhookSecret: '' };
+  const payments = wiring.payments ? await wiring.payments(config) : { payments: notWired<PaymentGateway>('payments'), webhookSecrets: notWired<WebhookSecrets>('webhookSecrets') };
   return {
     store: new DynamoDbCreditStore(db, config.TABLE_NAME),
     clock: systemClock,

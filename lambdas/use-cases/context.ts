@@ -1,6 +1,6 @@
 import type { JobTimings } from '../domain/job-lifecycle';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import type { Clock, CreditStore, GenerationProvider, IdSource, JobQueue, RandomBytes, ServiceMetrics } from '../domain/ports';
+import type { Clock, CreditStore, GenerationProvider, IdSource, JobQueue, RandomBytes, ServiceMetrics, WebhookSecrets } from '../domain/ports';
 
 /** What every use case may use: the store, the clock, id sources, the job queue and the model provider. Built once per process. */
 export interface UseCaseDeps {
@@ -12,8 +12,8 @@ export interface UseCaseDeps {
   readonly provider: GenerationProvider;
   readonly jobTimings: JobTimings;
   readonly payments: PaymentGateway;
-  /** Verifies provider webhooks (Stripe's endpoint secret). */
-  readonly providerWebhookSecret: string;
+  /** Verify provider webhooks (Stripe's endpoint secrets, re-read when a signature fails). */
+  readonly webhookSecrets: WebhookSecrets;
   /** Operational counts for the alarms (provider calls and failures, refunds). */
   readonly metrics: ServiceMetrics;
   /** Local stack and tests only: enables local-only behaviour such as `params.simulate`. */

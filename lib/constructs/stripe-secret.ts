@@ -1,12 +1,15 @@
 /**
  * The Stripe keys of one stage, in Secrets Manager: a JSON object with secretKey, webhookSecret,
- * priceBeginner, pricePro and priceTeam. Created with a random placeholder value; an operator puts
- * the real value (README, Deploy). Functions that talk to Stripe get read access and its ARN.
+ * priceBeginner, pricePro and priceTeam (and previousWebhookSecret while rolling one). Created with
+ * a placeholder the functions recognize (`{"notConfigured": …}`): until an operator puts the real
+ * value (README, Deploy), payment routes and the webhook answer 503 payments_not_configured and the
+ * billing jobs with nothing due never read it, so a first deploy fills no queue and pages no one.
+ * Functions that talk to Stripe get read access and its ARN.
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { STRIPE_SECRET_KEYS } from '../../lambdas/shared/config';
+import { STRIPE_SECRET_KEYS, STRIPE_SECRET_PLACEHOLDER_KEY } from '../../lambdas/shared/config';
 
 /** The keys the functions read from the secret (lambdas/shared/config.ts parses it). */
 export { STRIPE_SECRET_KEYS };
@@ -24,7 +27,11 @@ export class StripeSecret extends Construct {
     super(scope, id);
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: props.secretName,
-      description: `Stripe keys (JSON: ${STRIPE_SECRET_KEYS.join(', ')}); set by an operator, read once per cold start`,
+      description: `Stripe keys (JSON: ${STRIPE_SECRET_KEYS.join(', ')}); set by an operator, read at first use and every 5 minutes`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ [STRIPE_SECRET_PLACEHOLDER_KEY]: 'Put the Stripe keys here: README, Deploy.' }),
+        generateStringKey: 'placeholderNonce',
+      },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.secret).acknowledge({

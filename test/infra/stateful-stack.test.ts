@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { DUE_INDEXES, RECENT_INDEX, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema';
 import { STRIPE_SECRET_KEYS } from '../../lib/constructs/stripe-secret';
+import { isStripeSecretPlaceholder } from '../../lambdas/shared/config';
 import { PROD_CONFIG, buildApp } from './build-app';
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
@@ -139,6 +140,15 @@ describe('stateful stack: the Stripe secret and the user pool', () => {
       Properties: Match.objectLike({ Name: 'banana-flow-credits/dev/stripe', Description: Match.stringLikeRegexp(STRIPE_SECRET_KEYS.join(', ')) }),
     });
     prod.stateful.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain', Properties: Match.objectLike({ Name: 'banana-flow-credits/prod/stripe' }) });
+  });
+
+  it('creates the secret with a placeholder the functions read as "payments not configured"', () => {
+    const secret = Object.values(dev.stateful.findResources('AWS::SecretsManager::Secret'))[0] as { Properties: { GenerateSecretString: { SecretStringTemplate: string; GenerateStringKey: string } } };
+    const { SecretStringTemplate, GenerateStringKey } = secret.Properties.GenerateSecretString;
+    // What Secrets Manager stores: the template plus a generated nonce under GenerateStringKey.
+    const stored = JSON.stringify({ ...JSON.parse(SecretStringTemplate), [GenerateStringKey]: 'x7Gq2LmZ' });
+    expect(isStripeSecretPlaceholder(stored)).toBe(true);
+    expect(isStripeSecretPlaceholder(JSON.stringify({ secretKey: 'sk_live_x', webhookSecret: 'whsec_x', priceBeginner: 'price_b', pricePro: 'price_p', priceTeam: 'price_t' }))).toBe(false);
   });
 
   it('creates a locked-down user pool and an SRP app client for dev', () => {

@@ -7,8 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readConfig } from '../../lambdas/shared/config';
 import type { PaymentsWiring } from '../../lambdas/shared/production-deps';
 import { lambdaEntry } from '../../lambdas/shared/production-deps';
-import type { PaymentGateway } from '../../lambdas/domain/payment-gateway';
-import { lazyPayments, lazyStripePayments, readStripeSecret, stripeKeysOf, stripePayments } from '../../lambdas/shared/stripe-wiring';
+import { readStripeSecret, stripeKeysOf, stripeKeysOrPlaceholder, stripePayments } from '../../lambdas/shared/stripe-wiring';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
 import { startFakeSecretsManager } from '../support/fake-secrets-manager';
 
@@ -51,7 +50,7 @@ describe('Stripe keys from Secrets Manager', () => {
   test('a Stripe function with neither a secret ARN nor a key in the environment refuses to start', async () => {
     await expect(stripeKeysOf(readConfig(ENV))).rejects.toThrow(/STRIPE_SECRET_ARN/);
     const fromEnv = await stripePayments(readConfig({ ...ENV, STRIPE_SECRET_KEY: 'sk_test_env', STRIPE_WEBHOOK_SECRET: 'whsec_env', STRIPE_PRICE_BEGINNER: 'price_b', STRIPE_PRICE_PRO: 'price_p', STRIPE_PRICE_TEAM: 'price_t' }));
-    expect(fromEnv.providerWebhookSecret).toBe('whsec_env');
+    await expect(fromEnv.webhookSecrets.current()).resolves.toEqual(['whsec_env']);
   });
 });
 
@@ -67,9 +66,10 @@ describe('lambdaEntry', () => {
     calls.n += 1;
     await new Promise((r) => setTimeout(r, 20));
     if (calls.n <= failFirst) throw new Error('Secrets Manager: InternalServiceError');
-    return { payments: {} as PaymentsWiring['payments'], providerWebhookSecret: `whsec_build_${calls.n}` };
+    const secret = `whsec_build_${calls.n}`;
+    return { payments: {} as PaymentsWiring['payments'], webhookSecrets: { current: async () => [secret], refreshed: async () => null } };
   };
-  const echoSecret = (deps: UseCaseDeps) => async (event: { n: number }) => `${event.n}:${deps.providerWebhookSecret}`;
+  const echoSecret = (deps: UseCaseDeps) => async (event: { n: number }) => `${event.n}:${(await deps.webhookSecrets.current())[0]}`;
 
   test('builds once per cold start, however many invocations arrive together', async () => {
     const calls = { n: 0 };
@@ -103,28 +103,49 @@ describe('lambdaEntry', () => {
   });
 });
 
-describe('lazy payments (the jobs worker)', () => {
-  test('nothing is read until the first use; concurrent first uses share one build; a failed build is tried again', async () => {
-    let builds = 0;
-    const gateway = lazyPayments(async () => {
-      builds += 1;
+describe('Stripe keys at first use (every Stripe function, the jobs worker included)', () => {
+  test('nothing is read until the first use; concurrent first uses share one read; a failed read is tried again', async () => {
+    let reads = 0;
+    const wiring = await stripePayments(readConfig(ENV), async () => {
+      reads += 1;
       await new Promise((r) => setTimeout(r, 10));
-      if (builds === 1) throw new Error('Secrets Manager: InternalServiceError');
-      return { savedCard: async (customerId: string) => ({ paymentMethodId: `pm_${customerId}`, brand: 'visa', last4: '4242' }) } as unknown as PaymentGateway;
+      if (reads === 1) throw new Error('Secrets Manager: InternalServiceError');
+      return KEYS;
     });
-    expect(builds).toBe(0);
+    expect(reads).toBe(0);
 
-    await expect(gateway.savedCard('cus_1')).rejects.toThrow(/InternalServiceError/);
-    const cards = await Promise.all([gateway.savedCard('cus_2'), gateway.savedCard('cus_3'), gateway.savedCard('cus_4')]);
+    await expect(wiring.webhookSecrets.current()).rejects.toThrow(/InternalServiceError/);
+    const secrets = await Promise.all([wiring.webhookSecrets.current(), wiring.webhookSecrets.current(), wiring.webhookSecrets.current()]);
 
-    expect(cards.map((c) => c?.paymentMethodId)).toEqual(['pm_cus_2', 'pm_cus_3', 'pm_cus_4']);
-    expect(builds).toBe(2);
+    expect(secrets).toEqual([[KEYS.webhookSecret], [KEYS.webhookSecret], [KEYS.webhookSecret]]);
+    expect(reads).toBe(2);
+    expect(wiring.payments.planOfPrice('price_p')).toBe('PRO');
   });
 
   test('a worker without any Stripe setting still starts: only its first payment call fails', async () => {
-    const wiring = await lazyStripePayments(readConfig(ENV));
+    const wiring = await stripePayments(readConfig(ENV));
 
-    expect(wiring.providerWebhookSecret).toBe('');
     await expect(wiring.payments.savedCard('cus_1')).rejects.toThrow(/STRIPE_SECRET_ARN/);
+  });
+
+  test('the placeholder the secret is created with: payments_not_configured, from every call, without a Stripe request', async () => {
+    const sm = await startSecretsManager(() => JSON.stringify({ notConfigured: 'put the Stripe keys here (README, Deploy)' }));
+    try {
+      const wiring = await stripePayments(readConfig(ENV), () => stripeKeysOrPlaceholder(readConfig({ ...ENV, STRIPE_SECRET_ARN: SECRET_ARN }), sm.client));
+      await expect(wiring.payments.savedCard('cus_1')).rejects.toMatchObject({ code: 'payments_not_configured' });
+      await expect(wiring.webhookSecrets.current()).rejects.toMatchObject({ code: 'payments_not_configured' });
+      expect(() => wiring.payments.planOfPrice('price_p')).toThrow(/not set up/);
+      // Read once, then kept for the TTL: requests while unconfigured do not hammer Secrets Manager.
+      expect(sm.requests()).toHaveLength(1);
+    } finally {
+      sm.close();
+    }
+  });
+
+  test('during a webhook-secret roll both the new and the previous secret are offered', async () => {
+    const wiring = await stripePayments(readConfig(ENV), async () => ({ ...KEYS, webhookSecret: 'whsec_new', previousWebhookSecret: 'whsec_old' }));
+    await expect(wiring.webhookSecrets.current()).resolves.toEqual(['whsec_new', 'whsec_old']);
+    // Just read: a re-read is refused for now (a flood of forged events cannot hammer Secrets Manager).
+    await expect(wiring.webhookSecrets.refreshed()).resolves.toBeNull();
   });
 });

@@ -17,6 +17,7 @@ import { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
 import { TEST_LATENCY, SimulatedProvider } from '../../lambdas/adapters/simulated-provider';
 import type { JobTimings } from '../../lambdas/domain/job-lifecycle';
 import type { PaymentGateway } from '../../lambdas/domain/payment-gateway';
+import type { WebhookSecrets } from '../../lambdas/domain/ports';
 import type { GenerationProvider } from '../../lambdas/domain/ports';
 import { SettableClock } from '../../lambdas/adapters/clock';
 import { cryptoRandomBytes, ulidIds } from '../../lambdas/adapters/ids';
@@ -62,6 +63,8 @@ export interface TestServiceOptions {
   readonly payments?: (simulator: PaymentSimulator) => PaymentGateway;
   /** The HTTP functions' timeout the gateway enforces. @default the deployed one (TIME_BUDGETS) */
   readonly functionTimeoutMs?: number;
+  /** The webhook's secrets, when a test rolls them. @default the fixed test secret */
+  readonly webhookSecrets?: WebhookSecrets;
   /** Runs every invocation (a route's handler, a queue worker's batch) as the named function would (the IAM check attributes calls). */
   readonly attribute?: <T>(functionName: string, work: () => Promise<T>) => Promise<T>;
 }
@@ -103,6 +106,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     provider: options.provider ?? new SimulatedProvider(TEST_LATENCY),
     payments: options.payments ? options.payments(payments) : payments,
     providerWebhookSecret: TEST_WEBHOOK_SECRET,
+    ...(options.webhookSecrets ? { webhookSecrets: options.webhookSecrets } : {}),
     localMode: options.localMode ?? true,
   });
   const attribute = options.attribute;

@@ -4,7 +4,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { runGeneration } from '../../use-cases/run-generation';
 import { startAutoRefill } from '../../use-cases/start-auto-refill';
 import { lambdaEntry } from '../../shared/production-deps';
-import { lazyStripePayments } from '../../shared/stripe-wiring';
+import { stripePayments } from '../../shared/stripe-wiring';
 import { SimulatedProvider } from '../../adapters/simulated-provider';
 import { UnconfiguredProvider } from '../../adapters/unconfigured-provider';
 import { processJobBatch } from './sqs-batch';
@@ -27,6 +27,6 @@ export const workerProvider = (config: Pick<Config, 'GENERATION_PROVIDER'>): Gen
 
 export const handler = lambdaEntry(createRunGenerationsHandler, {
   // Read at the first auto-refill, not at cold start: a Stripe secret problem must not stop generations.
-  payments: lazyStripePayments,
+  payments: stripePayments,
   provider: workerProvider,
 });
