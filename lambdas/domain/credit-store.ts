@@ -2,6 +2,7 @@
  * The store port: what the use cases need from persistence. The DynamoDB adapter implements it
  * with one conditional transaction per commit; tests use the same adapter against DynamoDB Local.
  */
+import type { VersionedEntry } from './reconcile';
 import type { Account } from './account';
 import type { Coupon } from './coupon';
 import type { CouponCode } from './coupon-code';
@@ -124,6 +125,14 @@ export interface CreditStore {
   markPaygInvoiceSent(invoice: PaygInvoice, providerInvoiceId: string, at: string): Promise<void>;
   /** PAYG and subscription invoices, newest first. */
   listInvoices(accountId: string, limit: number): Promise<ReadonlyArray<PaygInvoice | SubscriptionInvoice>>;
-  /** Every account with its stored buckets and the sum of its ledger per bucket (a full scan). */
-  scanLedgerTotals(segments: number): Promise<Array<{ account: Account; ledgerSums: ReadonlyMap<string, number> }>>;
+  /** One segment of a full pass, an account at a time with its ledger (nothing else held). */
+  scanAccountLedgers(segment: number, totalSegments: number): AsyncIterable<AccountLedger>;
+  /** One account and its ledger, read strongly consistently (reconcile's re-check). */
+  readAccountLedger(accountId: string): Promise<AccountLedger | undefined>;
+}
+
+/** An account as stored and every ledger entry of it, with the version each was written at. */
+export interface AccountLedger {
+  readonly account: Account;
+  readonly entries: readonly VersionedEntry[];
 }

@@ -54,7 +54,7 @@ test('a clean ledger publishes 0; a tampered balance is found and published as 1
   expect((await t.call('POST', '/v1/generations', { token, body: { model: 'nano-banana-2', count: 1 }, headers: { 'idempotency-key': 'r1' } })).status).toBe(202);
 
   const clean = await runAndCaptureMetrics('reconcile');
-  expect(clean.result).toEqual({ accounts: 1, mismatches: [] });
+  expect(clean.result).toEqual({ accounts: 1, mismatches: [], suspectedThenCleared: 0 });
   expect(metricValue(clean.emf)).toEqual([0]);
 
   // Someone (a bug, a hand edit) changes a balance without a ledger entry.

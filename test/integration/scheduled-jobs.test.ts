@@ -49,7 +49,7 @@ test('jobs touch only due accounts (read from the sparse due indexes)', async ()
   t.clock.set(new Date('2027-04-02T00:00:00.000Z'));
   expect(await run('expire-credits')).toMatchObject({ accounts: 1 });
   expect(await run('subscription-grants')).toMatchObject({ accounts: 1, granted: 1 });
-  expect(await run('reconcile')).toEqual({ accounts: 2, mismatches: [] });
+  expect(await run('reconcile')).toEqual({ accounts: 2, mismatches: [], suspectedThenCleared: 0 });
 });
 
 test('overlapping runs of the grant job grant each period once', async () => {

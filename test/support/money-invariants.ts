@@ -10,8 +10,7 @@ import type { TestService } from './test-service';
 export async function expectMoneyInvariants(t: TestService): Promise<void> {
   const reconcile = (await t.service.jobs.reconcile!()) as { accounts: number; mismatches: unknown[] };
   expect(reconcile.mismatches).toEqual([]);
-  const accounts = await t.service.deps.store.scanLedgerTotals(1);
-  for (const { account } of accounts) {
+  for await (const { account } of t.service.deps.store.scanAccountLedgers(0, 1)) {
     for (const bucket of account.buckets) {
       // As the wallet's own floors: PAYG down to its limit, a debt unbounded, every other bucket 0.
       const floor = bucket.type === 'payg' ? -PLANS[account.plan].paygLimitCredits : bucket.type === 'debt' ? Number.NEGATIVE_INFINITY : 0;

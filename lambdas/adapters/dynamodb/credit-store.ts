@@ -6,9 +6,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../../domain/account';
+import type { VersionedEntry } from '../../domain/reconcile';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
-import type { AccountCommit, CommitOutcome, CreateOutcome, CreditStore, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
+import type { AccountCommit, CommitOutcome, CreateOutcome, CreditStore, AccountLedger, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
 import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '../../domain/errors';
 import type { GenerationJob, JobRef } from '../../domain/generation';
 import type { PaymentRecord } from '../../domain/payment-record';
@@ -396,30 +397,51 @@ export class DynamoDbCreditStore implements CreditStore {
     }
   }
 
-  async scanLedgerTotals(segments: number) {
-    const perSegment = await Promise.all(Array.from({ length: segments }, (_, segment) => this.scanSegment(segment, segments)));
-    return perSegment.flat();
-  }
-
-  /** One scan segment holds every item of the accounts it covers, since it splits by partition key. */
-  private async scanSegment(segment: number, totalSegments: number) {
-    const accounts = new Map<string, Account>();
-    const sums = new Map<string, Map<string, number>>();
+  /**
+   * One scan segment, an account at a time: a partition's items come together (a segment splits by
+   * partition key), so only the account being read is held, never the table. Strongly consistent
+   * reads; each account is yielded with its ledger entries and the version each was written at.
+   */
+  async *scanAccountLedgers(segment: number, totalSegments: number): AsyncGenerator<AccountLedger> {
+    let current: { pk: string; account: Account | undefined; entries: VersionedEntry[] } | undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.db.send(new ScanCommand({ TableName: this.tableName, Segment: segment, TotalSegments: totalSegments, ExclusiveStartKey: startKey }));
+      const page = await this.db.send(new ScanCommand({ TableName: this.tableName, Segment: segment, TotalSegments: totalSegments, ExclusiveStartKey: startKey, ConsistentRead: true }));
       for (const item of page.Items ?? []) {
         const pk = String(item.pk);
-        if (item.kind === 'account') accounts.set(pk, items.itemToAccount(item));
-        if (item.kind === 'ledger') {
-          const bySum = sums.get(pk) ?? new Map<string, number>();
-          bySum.set(String(item.bucketId), (bySum.get(String(item.bucketId)) ?? 0) + Number(item.amount));
-          sums.set(pk, bySum);
+        if (current && current.pk !== pk) {
+          if (current.account) yield { account: current.account, entries: current.entries };
+          current = undefined;
         }
+        current ??= { pk, account: undefined, entries: [] };
+        if (item.kind === 'account') current.account = items.itemToAccount(item);
+        if (item.kind === 'ledger') current.entries.push(items.itemToVersionedEntry(item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return [...accounts].map(([pk, account]) => ({ account, ledgerSums: sums.get(pk) ?? new Map<string, number>() }));
+    if (current?.account) yield { account: current.account, entries: current.entries };
+  }
+
+  /** One account and its whole ledger, strongly consistent: the account first, so no entry it includes can be missing. */
+  async readAccountLedger(accountId: string): Promise<AccountLedger | undefined> {
+    const account = await this.loadAccount(accountId);
+    if (!account) return undefined;
+    const entries: VersionedEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': 'LEDGER#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) entries.push(items.itemToVersionedEntry(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { account, entries };
   }
 
   /** Strongly consistent reads of up to 100 keys in one call; results in key order, undefined if absent. */

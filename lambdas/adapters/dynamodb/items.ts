@@ -8,6 +8,7 @@ import { NO_PAYG, paygInvoiceDueAt } from '../../domain/payg';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
 import type { LedgerEntry } from '../../domain/credit-store';
+import type { VersionedEntry } from '../../domain/reconcile';
 import { nextExpiryAt } from '../../domain/expiry';
 import type { GenerationJob } from '../../domain/generation';
 import type { IdempotencyRecord } from '../../domain/idempotency';
@@ -82,6 +83,13 @@ export function ledgerToItem(accountId: string, accountVersion: number, index: n
     at,
     ...entry,
   };
+}
+
+/** The version is the commit's, read back from the sort key it was written under (keys.ledgerSk). */
+export function itemToVersionedEntry(item: Item): VersionedEntry {
+  const version = /^LEDGER#(\d{12})#/.exec(String(item.sk));
+  if (!version) throw new Error(`ledger item with an unexpected sort key ${String(item.sk)}`);
+  return { accountVersion: Number(version[1]), bucketId: String(item.bucketId), amount: Number(item.amount) };
 }
 
 export function itemToLedgerEntry(item: Item): LedgerEntry {
