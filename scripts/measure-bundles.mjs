@@ -22,7 +22,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as esbuild from 'esbuild';
 
-const GOALS = { dynamoDbOnlyKb: 400, dynamoDbOnlyMs: 50, stripeKb: 650 };
+// Raised by ~110 KiB when X-Ray tracing (Powertools Tracer and aws-xray-sdk-core) went into every bundle (issue 11).
+const GOALS = { dynamoDbOnlyKb: 520, dynamoDbOnlyMs: 50, stripeKb: 800 };
 const NODE_BUILTINS = ['child_process', 'crypto', 'fs', 'fs/promises', 'http', 'https', 'os', 'path', 'process', 'stream', 'util', 'zlib', 'events', 'async_hooks'];
 
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } } });

@@ -16,6 +16,7 @@ import type { GenerationProvider, JobQueue, WebhookSecrets } from '../domain/por
 import type { UseCaseDeps } from '../use-cases/context';
 import type { Config } from './config';
 import { jobTimingsOf, readConfig } from './config';
+import { traced } from './tracing';
 
 export interface PaymentsWiring {
   readonly payments: PaymentGateway;
@@ -48,7 +49,7 @@ function notWired<T extends object>(port: string): T {
 
 export async function productionDeps(wiring: LambdaWiring, env: Record<string, string | undefined> = process.env): Promise<UseCaseDeps> {
   const config = readConfig(env);
-  const raw = new DynamoDBClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  const raw = traced(new DynamoDBClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) }));
   const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   const payments = wiring.payments ? await wiring.payments(config) : { payments: notWired<PaymentGateway>('payments'), webhookSecrets: notWired<WebhookSecrets>('webhookSecrets') };
   return {

@@ -8,6 +8,7 @@ import { StripePaymentGateway, createStripeClient } from '../adapters/stripe/str
 import type { PaymentGateway } from '../domain/payment-gateway';
 import { PaymentsNotConfiguredError } from '../domain/errors';
 import { CachedValue } from './cached-value';
+import { traced } from './tracing';
 import type { Config, StripeKeys } from './config';
 import { isStripeSecretPlaceholder, parseStripeKeys, stripeKeysFromEnv } from './config';
 import type { PaymentsWiring } from './production-deps';
@@ -20,7 +21,7 @@ export async function readStripeSecret(client: Pick<SecretsManagerClient, 'send'
 
 export async function stripeKeysOf(config: Config, client?: Pick<SecretsManagerClient, 'send'>): Promise<StripeKeys> {
   if (config.STRIPE_SECRET_ARN) {
-    return readStripeSecret(client ?? new SecretsManagerClient({ region: config.AWS_REGION }), config.STRIPE_SECRET_ARN);
+    return readStripeSecret(client ?? traced(new SecretsManagerClient({ region: config.AWS_REGION })), config.STRIPE_SECRET_ARN);
   }
   const fromEnv = stripeKeysFromEnv(config);
   if (!fromEnv) throw new Error('Invalid configuration: this function talks to Stripe: set STRIPE_SECRET_ARN (or STRIPE_SECRET_KEY)');
@@ -80,7 +81,7 @@ export async function stripePayments(config: Config, read: () => Promise<KeysOrP
 /** The keys, or 'not_configured' while the secret holds the placeholder the CDK app created it with. */
 export async function stripeKeysOrPlaceholder(config: Config, client?: Pick<SecretsManagerClient, 'send'>): Promise<KeysOrPlaceholder> {
   if (config.STRIPE_SECRET_ARN) {
-    const answer = await (client ?? new SecretsManagerClient({ region: config.AWS_REGION })).send(new GetSecretValueCommand({ SecretId: config.STRIPE_SECRET_ARN }));
+    const answer = await (client ?? traced(new SecretsManagerClient({ region: config.AWS_REGION }))).send(new GetSecretValueCommand({ SecretId: config.STRIPE_SECRET_ARN }));
     if (answer.SecretString !== undefined && isStripeSecretPlaceholder(answer.SecretString)) return 'not_configured';
     if (answer.SecretString === undefined) throw new Error(`Stripe secret ${config.STRIPE_SECRET_ARN} has no string value`);
     return parseStripeKeys(answer.SecretString);

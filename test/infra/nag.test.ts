@@ -1,3 +1,4 @@
+import { allFunctionSpecs } from '../../lib/function-catalog';
 import { Validations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -43,9 +44,14 @@ describe.each([
     }
   });
 
-  it('acknowledges no wildcard except each scheduler invoking its own function', () => {
-    const wildcards = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
+  it('acknowledges no wildcard except each scheduler invoking its own function, and X-Ray on each function role', () => {
+    const all = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
+    const xray = all.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');
+    const wildcards = all.filter((a) => a.id !== 'AwsSolutions-IAM5[Resource::*]');
 
+    // One per function role (the statement itself is checked to be X-Ray's only: test/infra/service-stack.test.ts).
+    expect(xray.map((a) => a.path.split('/').slice(-1)[0])).toEqual(xray.map(() => 'Role'));
+    expect(xray).toHaveLength(allFunctionSpecs().length);
     expect(wildcards.map((w) => w.id.replace(/[0-9A-F]{8}\.Arn/, 'ID.Arn')).sort()).toEqual([
       'AwsSolutions-IAM5[Resource::<BillingSchedulesRunBillingJobFunctionID.Arn>:*]',
       'AwsSolutions-IAM5[Resource::<SchedulesRunJobFunctionID.Arn>:*]',

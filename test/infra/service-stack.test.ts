@@ -180,6 +180,13 @@ describe('service stack: least privilege', () => {
     }
   });
 
+  it.each(ALL_FUNCTIONS)('%s is traced by X-Ray, and its only wildcard resource is X-Ray\'s own', (name) => {
+    const fn = functions.get(name)!;
+    expect(fn.resource.Properties!.TracingConfig).toEqual({ Mode: 'Active' });
+    const wildcard = statementsOfFunction(service, fn.logicalId).filter((s) => resourcesOf(s).includes('*'));
+    expect(wildcard.flatMap(actionsOf).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
   it.each(ALL_FUNCTIONS)('%s may touch the table exactly as its use cases need', (name) => {
     const access = ACCESS[name]!;
     const statements = statementsOfFunction(service, functions.get(name)!.logicalId);
