@@ -48,3 +48,23 @@ export function workingTimeLeftMs(): number {
 export function remainingTimeOf(context: { getRemainingTimeInMillis?: () => number } | undefined): number | undefined {
   return typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : undefined;
 }
+
+/**
+ * The items of a scheduled job's loop while the invocation has more than `reserveMs` left (enough
+ * for one more unit of work): then it stops, logs it, and what is left stays due for the next run,
+ * instead of the function being killed mid-account and the run retried from the start.
+ */
+export async function* whileTimeLeft<T>(items: AsyncIterable<T>, reserveMs: number, onStop: (done: number) => void): AsyncGenerator<T> {
+  let done = 0;
+  for await (const item of items) {
+    if (workingTimeLeftMs() < reserveMs) {
+      onStop(done);
+      return;
+    }
+    yield item;
+    done += 1;
+  }
+}
+
+/** How much time one unit of a scheduled job gets at least: an account's commit with its retries, or a Stripe call and its retry. */
+export const JOB_UNIT_RESERVE_MS = { ledger: 10_000, billing: 2 * TIME_BUDGETS.stripeRequestTimeoutMs * (1 + TIME_BUDGETS.stripeMaxNetworkRetries) } as const;

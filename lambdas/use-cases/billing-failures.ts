@@ -8,6 +8,7 @@
  */
 import { errorFacts } from '../shared/error-facts';
 import { log, runWithLogKeys } from '../shared/logger';
+import { JOB_UNIT_RESERVE_MS, whileTimeLeft } from '../shared/time-budget';
 
 /** The WARN line of a failed account: account id, job and what errorFacts allows of the error. */
 export const BILLING_FAILURE_MESSAGE = 'billing failed for an account; it is retried after its backoff';
@@ -16,7 +17,7 @@ export async function forEachDueAccount(job: string, accountIds: AsyncIterable<s
   let due = 0;
   let failures = 0;
   // A failing query of the due index itself is not one account's failure: it throws, and the run is retried.
-  for await (const accountId of accountIds) {
+  for await (const accountId of whileTimeLeft(accountIds, JOB_UNIT_RESERVE_MS.billing, (done) => log().warn('stopped before the function deadline; the rest stays due for the next run', { job, done }))) {
     due += 1;
     try {
       await runWithLogKeys({ accountId }, () => work(accountId));

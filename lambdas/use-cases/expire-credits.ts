@@ -5,6 +5,8 @@
  */
 import { expireBuckets } from '../domain/expiry';
 import type { UseCaseDeps } from './context';
+import { log } from '../shared/logger';
+import { JOB_UNIT_RESERVE_MS, whileTimeLeft } from '../shared/time-budget';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
 export interface ExpiryRunResult {
@@ -17,7 +19,7 @@ export async function expireDueCredits(deps: UseCaseDeps): Promise<ExpiryRunResu
   let accounts = 0;
   let entries = 0;
   let expiredCredits = 0;
-  for await (const accountId of deps.store.dueAccountIds('expiry', deps.clock.now())) {
+  for await (const accountId of whileTimeLeft(deps.store.dueAccountIds('expiry', deps.clock.now()), JOB_UNIT_RESERVE_MS.ledger, (done) => log().warn('stopped before the function deadline; the rest stays due for the next run', { job: 'expire-credits', done }))) {
     const written = await expireAccount(deps, accountId);
     accounts += 1;
     entries += written.length;

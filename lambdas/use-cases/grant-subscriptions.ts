@@ -5,6 +5,8 @@
  */
 import { dueSubscriptionGrant } from '../domain/subscription-grant';
 import type { UseCaseDeps } from './context';
+import { log } from '../shared/logger';
+import { JOB_UNIT_RESERVE_MS, whileTimeLeft } from '../shared/time-budget';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
 export interface GrantRunResult {
@@ -17,7 +19,7 @@ export async function grantDueSubscriptions(deps: UseCaseDeps): Promise<GrantRun
   let accounts = 0;
   let granted = 0;
   let grantedCredits = 0;
-  for await (const accountId of deps.store.dueAccountIds('grant', deps.clock.now())) {
+  for await (const accountId of whileTimeLeft(deps.store.dueAccountIds('grant', deps.clock.now()), JOB_UNIT_RESERVE_MS.ledger, (done) => log().warn('stopped before the function deadline; the rest stays due for the next run', { job: 'subscription-grants', done }))) {
     accounts += 1;
     const credits = await grantAccount(deps, accountId);
     if (credits > 0) {

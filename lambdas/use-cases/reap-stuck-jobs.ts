@@ -10,6 +10,7 @@ import { reapDecision } from '../domain/job-lifecycle';
 import { errorFacts } from '../shared/error-facts';
 import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
+import { JOB_UNIT_RESERVE_MS, whileTimeLeft } from '../shared/time-budget';
 import { finishGeneration } from './finish-generation';
 
 export interface ReapResult {
@@ -26,7 +27,7 @@ export async function reapStuckJobs(deps: UseCaseDeps): Promise<ReapResult> {
   let requeued = 0;
   let refunded = 0;
   let sendFailures = 0;
-  for await (const ref of deps.store.dueJobs(deps.clock.now())) {
+  for await (const ref of whileTimeLeft(deps.store.dueJobs(deps.clock.now()), JOB_UNIT_RESERVE_MS.ledger, (done) => log().warn('stopped before the function deadline; the rest stays due for the next run', { job: 'reap-stuck-jobs', done }))) {
     due += 1;
     const job = await deps.store.getGeneration(ref.accountId, ref.jobId);
     if (!job) continue;

@@ -5,6 +5,9 @@
  * function timeout the way Lambda does.
  */
 import { AWS_INTEGRATION_FAILURE } from '../../bin/local/gateway';
+import { createRunJobHandler } from '../../lambdas/handlers/schedule/run-job';
+import { log } from '../../lambdas/shared/logger';
+import { JOB_UNIT_RESERVE_MS } from '../../lambdas/shared/time-budget';
 import type { FaultPlan } from '../support/fault-injection';
 import { withFaults } from '../support/fault-injection';
 import { newIdempotencyKey } from '../support/fixtures';
@@ -77,4 +80,23 @@ test('a handler still running at the function timeout gets the answer API Gatewa
     logged.mockRestore();
     (route as { handler: typeof original }).handler = original;
   }
+});
+
+test('a scheduled job run with too little time left stops before its next account; the rest stays due and the next run does it', async () => {
+  plan = { next: () => null };
+  t.clock.set(new Date('2027-05-01T00:00:00.000Z'));
+  for (const sub of ['due-a', 'due-b']) await t.call('GET', '/v1/balance', { token: await t.token(sub) });
+  t.clock.set(new Date('2027-06-02T00:00:00.000Z'));
+  const runJob = createRunJobHandler(t.service.deps);
+  const warned = jest.spyOn(log(), 'warn');
+
+  const cut = await runJob({ job: 'subscription-grants' }, { getRemainingTimeInMillis: () => JOB_UNIT_RESERVE_MS.ledger - 1 });
+  expect(cut).toMatchObject({ granted: 0 });
+  expect(warned).toHaveBeenCalledWith(expect.stringMatching(/stopped before the function deadline/), expect.objectContaining({ job: 'subscription-grants', done: 0 }));
+
+  // Every due account (these two and the earlier tests' accounts) is granted by the next run.
+  const full = (await runJob({ job: 'subscription-grants' }, { getRemainingTimeInMillis: () => 600_000 })) as { accounts: number; granted: number };
+  expect(full.granted).toBeGreaterThanOrEqual(2);
+  expect(full.granted).toBe(full.accounts);
+  warned.mockRestore();
 });
