@@ -15,6 +15,7 @@ import type { PaymentGateway } from '../domain/payment-gateway';
 import type { GenerationProvider, JobQueue, WebhookSecrets } from '../domain/ports';
 import type { UseCaseDeps } from '../use-cases/context';
 import type { Config } from './config';
+import type { FunctionAccess } from './function-access';
 import { jobTimingsOf, readConfig } from './config';
 import { traced } from './tracing';
 
@@ -76,15 +77,32 @@ export function onceUntilFailure<T>(build: () => Promise<T>): () => Promise<T> {
     }));
 }
 
-export type LambdaHandler<H extends (...args: never[]) => unknown> = ((...args: Parameters<H>) => Promise<Awaited<ReturnType<H>>>) & { readonly wiredPorts: WiredPorts };
+export type LambdaHandler<H extends (...args: never[]) => unknown> = ((...args: Parameters<H>) => Promise<Awaited<ReturnType<H>>>) & { readonly wiredPorts: WiredPorts; readonly access: FunctionAccess };
+
+/** A function's one declaration: what it may touch, and the adapters that go with it. */
+export interface LambdaDeclaration extends LambdaWiring {
+  readonly access: FunctionAccess;
+}
+
+/** The ports an access needs and the ports wired must be the same: a Stripe function without its secret's grant fails its first cold start, a grant without use is a hole. */
+function checkDeclaration({ access, ...wiring }: LambdaDeclaration): void {
+  const problems = [
+    Boolean(wiring.payments) !== Boolean(access.stripe) ? `payments wired ${wiring.payments ? 'without' : 'but not'} stripe access` : null,
+    Boolean(wiring.jobQueue) !== Boolean(access.enqueuesJobs) ? `jobQueue wired ${wiring.jobQueue ? 'without' : 'but not'} enqueuesJobs access` : null,
+    access.table === 'none' && (access.scan || access.recentIndex || (access.dueIndexes?.length ?? 0) > 0) ? 'index or scan access without table access' : null,
+  ].filter((p): p is string => p !== null);
+  if (problems.length > 0) throw new Error(`Inconsistent Lambda declaration: ${problems.join('; ')}`);
+}
 
 /**
  * A Lambda entry point that builds its dependencies and handler at the first invocation (importing
  * the module reads no config). Concurrent first calls share one build; a failed build (say Secrets
  * Manager answered 500) is not kept, so the next invocation tries again.
  */
-export function lambdaEntry<H extends (...args: never[]) => unknown>(create: (deps: UseCaseDeps) => H, wiring: LambdaWiring = {}): LambdaHandler<H> {
+export function lambdaEntry<H extends (...args: never[]) => unknown>(create: (deps: UseCaseDeps) => H, declaration: LambdaDeclaration): LambdaHandler<H> {
+  checkDeclaration(declaration);
+  const { access, ...wiring } = declaration;
   const build = onceUntilFailure(async () => create(await productionDeps(wiring)));
   const handler = async (...args: Parameters<H>): Promise<Awaited<ReturnType<H>>> => (await (await build())(...args)) as Awaited<ReturnType<H>>;
-  return Object.assign(handler, { wiredPorts: { jobQueue: Boolean(wiring.jobQueue), payments: Boolean(wiring.payments), provider: Boolean(wiring.provider) } });
+  return Object.assign(handler, { access, wiredPorts: { jobQueue: Boolean(wiring.jobQueue), payments: Boolean(wiring.payments), provider: Boolean(wiring.provider) } });
 }

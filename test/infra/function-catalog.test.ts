@@ -3,16 +3,20 @@ import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import type { RouteSpec } from '../../lambdas/handlers/http/routes';
 import { billingJobs, ledgerJobs } from '../../lambdas/handlers/schedule/jobs';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
+import { lambdaEntry } from '../../lambdas/shared/production-deps';
 import type { FunctionSpec } from '../../lib/function-catalog';
-import { HTTP_FUNCTION_ACCESS, allFunctionSpecs, httpFunctionSpecs, parseRouteEntry } from '../../lib/function-catalog';
+import { allFunctionSpecs, httpFunctionSpecs, parseRouteEntry } from '../../lib/function-catalog';
 import { BILLING_JOBS, LEDGER_JOBS } from '../../lib/scheduled-jobs';
 
 describe('function catalog', () => {
-  it('gives every route of the route table a function with a declared access', () => {
+  it("gives every route of the route table a function whose access is its entry's own declaration", async () => {
     const specs = httpFunctionSpecs();
 
     expect(specs.map((s) => s.name)).toEqual(HTTP_ROUTES.map((r) => r.functionName));
-    expect(Object.keys(HTTP_FUNCTION_ACCESS).sort()).toEqual(HTTP_ROUTES.map((r) => r.functionName).sort());
+    for (const spec of specs) {
+      const entry = (await import(spec.entry)) as Record<string, { access?: unknown }>;
+      expect(spec.access).toBe(entry[spec.exportName]!.access);
+    }
   });
 
   it('points every function at an entry file that exports its handler', () => {
@@ -30,11 +34,19 @@ describe('function catalog', () => {
     expect(() => parseRouteEntry('a.ts#b#c')).toThrow(/Malformed/);
   });
 
-  it('stops synth on a route without an access entry, and on a stale entry', () => {
-    const extra: RouteSpec = { ...HTTP_ROUTES[0]!, path: '/v1/new', functionName: 'new-thing' };
+  it('stops synth on two routes sharing a function', () => {
+    const twin: RouteSpec = { ...HTTP_ROUTES[0]!, path: '/v1/new' };
 
-    expect(() => httpFunctionSpecs([...HTTP_ROUTES, extra])).toThrow(/new-thing.*has no entry in HTTP_FUNCTION_ACCESS/);
-    expect(() => httpFunctionSpecs(HTTP_ROUTES.slice(1))).toThrow(/no route uses: get-pricing/);
+    expect(() => httpFunctionSpecs([...HTTP_ROUTES, twin])).toThrow(/share a functionName/);
+  });
+
+  it('refuses a declaration whose ports and access disagree, at import (so synth and every test fail)', () => {
+    const create = () => async () => 'ok';
+    const stripe = async () => ({ payments: {} as never, webhookSecrets: {} as never });
+    expect(() => lambdaEntry(create, { access: { table: 'read-write' }, payments: stripe })).toThrow(/payments wired without stripe access/);
+    expect(() => lambdaEntry(create, { access: { table: 'read-write', stripe: true } })).toThrow(/payments wired but not stripe access/);
+    expect(() => lambdaEntry(create, { access: { table: 'read-write', enqueuesJobs: true } })).toThrow(/jobQueue wired but not enqueuesJobs/);
+    expect(() => lambdaEntry(create, { access: { table: 'none', scan: true } })).toThrow(/without table access/);
   });
 
   it('sends only the jobs queue enqueuers SQS messages and only the Stripe users the secret', () => {

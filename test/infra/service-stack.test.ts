@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import { DUE_INDEXES, RECENT_INDEX } from '../../lambdas/adapters/dynamodb/table-schema';
-import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, HTTP_FUNCTION_ACCESS, SCHEDULED_FUNCTION, WORKER_FUNCTION } from '../../lib/function-catalog';
+import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, WORKER_FUNCTION, allFunctionSpecs, httpFunctionSpecs } from '../../lib/function-catalog';
 import type { FunctionAccess } from '../../lib/function-catalog';
 import { BILLING_JOBS, SCHEDULED_JOBS } from '../../lib/scheduled-jobs';
 import type { BuiltApp, Statement } from './build-app';
@@ -10,13 +10,8 @@ import { DEV_CONFIG, PROD_CONFIG, actionsOf, buildApp, functionsByName, resource
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string };
 
-const ACCESS: Record<string, FunctionAccess> = {
-  ...HTTP_FUNCTION_ACCESS,
-  [WORKER_FUNCTION.name]: WORKER_FUNCTION.access,
-  [DEAD_LETTER_FUNCTION.name]: DEAD_LETTER_FUNCTION.access,
-  [SCHEDULED_FUNCTION.name]: SCHEDULED_FUNCTION.access,
-  [BILLING_JOB_FUNCTION.name]: BILLING_JOB_FUNCTION.access,
-};
+const ACCESS: Record<string, FunctionAccess> = Object.fromEntries(allFunctionSpecs().map((s) => [s.name, s.access]));
+const HTTP_FUNCTIONS = new Set(httpFunctionSpecs().map((s) => s.name));
 const ALL_FUNCTIONS = Object.keys(ACCESS);
 
 const dev = buildApp(DEV_CONFIG);
@@ -112,7 +107,7 @@ describe('service stack: the functions', () => {
     const { resource } = functions.get(name)!;
     const expectedExport = name === 'get-auto-refill' ? 'getHandler' : name === 'put-auto-refill' ? 'putHandler' : name === 'post-subscription' ? 'postHandler' : name === 'delete-subscription' ? 'deleteHandler' : 'handler';
 
-    expect(resource.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: `index.${expectedExport}`, MemorySize: name in HTTP_FUNCTION_ACCESS ? 1024 : 512 });
+    expect(resource.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: `index.${expectedExport}`, MemorySize: HTTP_FUNCTIONS.has(name) ? 1024 : 512 });
     const logGroupId = (resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     const logGroup = dev.service.toJSON().Resources[logGroupId] as Resource;
     expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 14 }, DeletionPolicy: 'Delete' });

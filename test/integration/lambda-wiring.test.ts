@@ -73,7 +73,7 @@ describe('lambdaEntry', () => {
 
   test('builds once per cold start, however many invocations arrive together', async () => {
     const calls = { n: 0 };
-    const handler = lambdaEntry(echoSecret, { payments: payments(calls) });
+    const handler = lambdaEntry(echoSecret, { access: { table: 'read-write', stripe: true }, payments: payments(calls) });
     expect(calls.n).toBe(0); // importing reads nothing
     const answers = await Promise.all(Array.from({ length: 20 }, (_v, n) => handler({ n })));
     expect(answers).toEqual(Array.from({ length: 20 }, (_v, n) => `${n}:whsec_build_1`));
@@ -83,7 +83,7 @@ describe('lambdaEntry', () => {
 
   test('a failed build is not kept: the next invocation builds again', async () => {
     const calls = { n: 0 };
-    const handler = lambdaEntry(echoSecret, { payments: payments(calls, 1) });
+    const handler = lambdaEntry(echoSecret, { access: { table: 'read-write', stripe: true }, payments: payments(calls, 1) });
     await expect(handler({ n: 1 })).rejects.toThrow(/InternalServiceError/);
     await expect(handler({ n: 2 })).resolves.toBe('2:whsec_build_2');
     await expect(handler({ n: 3 })).resolves.toBe('3:whsec_build_2');
@@ -95,7 +95,7 @@ describe('lambdaEntry', () => {
       if (port === 'payments') return deps.payments.savedCard('cus_1');
       if (port === 'jobQueue') return deps.jobQueue.enqueue({ accountId: 'a', jobId: 'j' });
       return deps.provider.generate;
-    });
+    }, { access: { table: 'read' } });
     expect(handler.wiredPorts).toEqual({ jobQueue: false, payments: false, provider: false });
     await expect(handler('payments')).rejects.toThrow(/payments is not wired into this function/);
     await expect(handler('jobQueue')).rejects.toThrow(/jobQueue is not wired/);

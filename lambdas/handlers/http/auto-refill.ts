@@ -16,5 +16,5 @@ export const createGetAutoRefillHandler = (deps: UseCaseDeps) =>
 export const createPutAutoRefillHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'owner', body: AutoRefillBody }, async ({ caller, body }) => ({ statusCode: 200, body: await configureAutoRefill(deps, caller.accountId, body) }));
 
-export const getHandler = lambdaEntry(createGetAutoRefillHandler, { payments: stripePayments });
-export const putHandler = lambdaEntry(createPutAutoRefillHandler, { payments: stripePayments });
+export const getHandler = lambdaEntry(createGetAutoRefillHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });
+export const putHandler = lambdaEntry(createPutAutoRefillHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });

@@ -27,4 +27,4 @@ export const createCouponsHandler = (deps: UseCaseDeps) =>
     }),
   }));
 
-export const handler = lambdaEntry(createCouponsHandler);
+export const handler = lambdaEntry(createCouponsHandler, { access: { table: 'read-write' } });

@@ -64,4 +64,4 @@ export const createGenerationHandler = (deps: UseCaseDeps) =>
     };
   });
 
-export const handler = lambdaEntry(createGenerationHandler, { jobQueue: sqsJobQueue });
+export const handler = lambdaEntry(createGenerationHandler, { access: { table: 'read-write', enqueuesJobs: true }, jobQueue: sqsJobQueue });

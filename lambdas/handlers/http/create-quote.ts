@@ -14,4 +14,4 @@ export const createQuoteHandler = (deps: UseCaseDeps) =>
     body: await quoteForAccount(deps, { accountId: caller.accountId, model: body.model, count: body.count }),
   }));
 
-export const handler = lambdaEntry(createQuoteHandler);
+export const handler = lambdaEntry(createQuoteHandler, { access: { table: 'read-write' } });

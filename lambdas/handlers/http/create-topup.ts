@@ -15,4 +15,4 @@ export const createTopupHandler = (deps: UseCaseDeps) =>
     body: await createTopup(deps, { accountId: caller.accountId, credits: body.credits, idempotencyKey: idempotencyKeyOf(headers) }),
   }));
 
-export const handler = lambdaEntry(createTopupHandler, { payments: stripePayments });
+export const handler = lambdaEntry(createTopupHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });

@@ -7,4 +7,4 @@ import { lambdaEntry } from '../../shared/production-deps';
 export const createGetBalanceHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'account' }, async ({ caller }) => ({ statusCode: 200, body: await getBalance(deps, caller.accountId) }));
 
-export const handler = lambdaEntry(createGetBalanceHandler);
+export const handler = lambdaEntry(createGetBalanceHandler, { access: { table: 'read-write' } });

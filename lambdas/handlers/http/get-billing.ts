@@ -7,4 +7,4 @@ import { lambdaEntry } from '../../shared/production-deps';
 export const createGetBillingHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'owner' }, async ({ caller }) => ({ statusCode: 200, body: await getBilling(deps, caller.accountId) }));
 
-export const handler = lambdaEntry(createGetBillingHandler);
+export const handler = lambdaEntry(createGetBillingHandler, { access: { table: 'read-write', recentIndex: true } });

@@ -16,4 +16,4 @@ export const createGetGenerationHandler = (deps: UseCaseDeps) =>
     return { statusCode: 200, body: generationView(job) };
   });
 
-export const handler = lambdaEntry(createGetGenerationHandler);
+export const handler = lambdaEntry(createGetGenerationHandler, { access: { table: 'read' } });

@@ -9,4 +9,4 @@ export const createGetPricingHandler = () =>
     body: { models: MODELS.map((m) => ({ id: m.id, name: m.name, kind: m.kind, unit: m.unit, credits: m.credits })) },
   }));
 
-export const handler = lambdaEntry(createGetPricingHandler);
+export const handler = lambdaEntry(createGetPricingHandler, { access: { table: 'none' } });

@@ -15,4 +15,4 @@ export const createListGenerationsHandler = (deps: UseCaseDeps) =>
     return { statusCode: 200, body: { generations: page.jobs.map(generationView), nextCursor: page.nextCursor } };
   });
 
-export const handler = lambdaEntry(createListGenerationsHandler);
+export const handler = lambdaEntry(createListGenerationsHandler, { access: { table: 'read' } });

@@ -17,4 +17,5 @@ export const createListLedgerHandler = (deps: UseCaseDeps) =>
     return { statusCode: 200, body: page };
   });
 
-export const handler = lambdaEntry(createListLedgerHandler);
+// Opens the account on a first request, like the balance: its ledger starts with the opening grant.
+export const handler = lambdaEntry(createListLedgerHandler, { access: { table: 'read-write' } });

@@ -11,4 +11,4 @@ const PaygBody = z.strictObject({ enabled: z.boolean() });
 export const createPutPaygHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'owner', body: PaygBody }, async ({ caller, body }) => ({ statusCode: 200, body: await setPayg(deps, caller.accountId, body.enabled) }));
 
-export const handler = lambdaEntry(createPutPaygHandler, { payments: stripePayments });
+export const handler = lambdaEntry(createPutPaygHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });

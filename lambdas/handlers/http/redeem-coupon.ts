@@ -13,4 +13,4 @@ export const createRedeemCouponHandler = (deps: UseCaseDeps) =>
     body: await redeemCoupon(deps, { accountId: caller.accountId, code: body.code }),
   }));
 
-export const handler = lambdaEntry(createRedeemCouponHandler);
+export const handler = lambdaEntry(createRedeemCouponHandler, { access: { table: 'read-write' } });

@@ -63,4 +63,4 @@ async function verifyWithAnySecret(rawBody: string, signature: string, secrets: 
   throw second.error;
 }
 
-export const handler = lambdaEntry(createStripeWebhookHandler, { payments: stripePayments });
+export const handler = lambdaEntry(createStripeWebhookHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });

@@ -15,5 +15,5 @@ export const createPostSubscriptionHandler = (deps: UseCaseDeps) =>
 export const createDeleteSubscriptionHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: 'owner' }, async ({ caller }) => ({ statusCode: 200, body: await cancelSubscription(deps, caller.accountId) }));
 
-export const postHandler = lambdaEntry(createPostSubscriptionHandler, { payments: stripePayments });
-export const deleteHandler = lambdaEntry(createDeleteSubscriptionHandler, { payments: stripePayments });
+export const postHandler = lambdaEntry(createPostSubscriptionHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });
+export const deleteHandler = lambdaEntry(createDeleteSubscriptionHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });

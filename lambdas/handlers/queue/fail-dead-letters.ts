@@ -8,4 +8,4 @@ import { processJobBatch } from './sqs-batch';
 export const createFailDeadLettersHandler = (deps: UseCaseDeps) => (event: SQSEvent): Promise<SQSBatchResponse> =>
   processJobBatch(event, (ref) => failDeadLetterGeneration(deps, ref));
 
-export const handler = lambdaEntry(createFailDeadLettersHandler);
+export const handler = lambdaEntry(createFailDeadLettersHandler, { access: { table: 'read-write' } });

@@ -26,6 +26,8 @@ export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEve
 export const workerProvider = (config: Pick<Config, 'GENERATION_PROVIDER'>): GenerationProvider => (config.GENERATION_PROVIDER === 'simulated' ? new SimulatedProvider() : new UnconfiguredProvider());
 
 export const handler = lambdaEntry(createRunGenerationsHandler, {
+  // Claims and finishes jobs; starts auto-refills (Stripe, off-session).
+  access: { table: 'read-write', stripe: true },
   // Read at the first auto-refill, not at cold start: a Stripe secret problem must not stop generations.
   payments: stripePayments,
   provider: workerProvider,

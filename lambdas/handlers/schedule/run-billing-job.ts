@@ -7,4 +7,8 @@ import { billingJobs } from './jobs';
 /** The scheduled jobs that charge through Stripe: the auto-refill sweep and PAYG invoicing. */
 export const createRunBillingJobHandler = (deps: UseCaseDeps) => createJobRunner(billingJobs(deps));
 
-export const handler = lambdaEntry(createRunBillingJobHandler, { payments: stripePayments });
+export const handler = lambdaEntry(createRunBillingJobHandler, {
+  // Charges through Stripe: the auto-refill sweep and PAYG invoicing. No queue, no scan.
+  access: { table: 'read-write', dueIndexes: ['refillDue', 'paygDue'], stripe: true },
+  payments: stripePayments,
+});
