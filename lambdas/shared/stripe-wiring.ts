@@ -6,8 +6,9 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { StripePaymentGateway, createStripeClient } from '../adapters/stripe/stripe-payment-gateway';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import { PaymentsNotConfiguredError } from '../domain/errors';
+import { DomainError, PaymentsNotConfiguredError } from '../domain/errors';
 import { CachedValue } from './cached-value';
+import { TIME_BUDGETS, workingTimeLeftMs } from './time-budget';
 import { traced } from './tracing';
 import type { Config, StripeKeys } from './config';
 import { isStripeSecretPlaceholder, parseStripeKeys, stripeKeysFromEnv } from './config';
@@ -35,6 +36,9 @@ export const WEBHOOK_SECRET_REREAD_INTERVAL_MS = 30_000;
 
 type KeysOrPlaceholder = StripeKeys | 'not_configured';
 
+/** The longest one Stripe call can take: each attempt's timeout, and stripe-node's backoff (at most 2 s) between them. */
+export const STRIPE_CALL_BUDGET_MS = TIME_BUDGETS.stripeRequestTimeoutMs * (1 + TIME_BUDGETS.stripeMaxNetworkRetries) + 2_000 * TIME_BUDGETS.stripeMaxNetworkRetries;
+
 /**
  * Stripe for the functions that talk to it. Nothing is read at cold start: the keys are read at the
  * first use and kept for STRIPE_KEYS_TTL_MS (a rolled key reaches warm functions); while the secret
@@ -57,7 +61,11 @@ export async function stripePayments(config: Config, read: () => Promise<KeysOrP
     return built.gateway;
   };
   const secretsOf = (k: StripeKeys) => [k.webhookSecret, ...(k.previousWebhookSecret ? [k.previousWebhookSecret] : [])];
-  const gateway = async () => gatewayOf(await configured(keys.get()));
+  const gateway = async () => {
+    // A Stripe call with its retry must finish before the function's deadline: otherwise answer 502 now, in our words.
+    if (workingTimeLeftMs() < STRIPE_CALL_BUDGET_MS) throw new DomainError('payment_provider_error', 'Not enough time left to reach the payment provider; nothing was charged. Retry the request.');
+    return gatewayOf(await configured(keys.get()));
+  };
   return {
     payments: {
       ...delegatingPayments(gateway),

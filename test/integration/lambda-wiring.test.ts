@@ -5,9 +5,10 @@
  */
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readConfig } from '../../lambdas/shared/config';
+import { runWithDeadline } from '../../lambdas/shared/time-budget';
 import type { PaymentsWiring } from '../../lambdas/shared/production-deps';
 import { lambdaEntry } from '../../lambdas/shared/production-deps';
-import { readStripeSecret, stripeKeysOf, stripeKeysOrPlaceholder, stripePayments } from '../../lambdas/shared/stripe-wiring';
+import { STRIPE_CALL_BUDGET_MS, readStripeSecret, stripeKeysOf, stripeKeysOrPlaceholder, stripePayments } from '../../lambdas/shared/stripe-wiring';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
 import { startFakeSecretsManager } from '../support/fake-secrets-manager';
 
@@ -140,6 +141,17 @@ describe('Stripe keys at first use (every Stripe function, the jobs worker inclu
     } finally {
       sm.close();
     }
+  });
+
+  test('a Stripe call that could not finish before the function deadline is not started: 502 payment_provider_error in our words', async () => {
+    let reads = 0;
+    const wiring = await stripePayments(readConfig(ENV), async () => {
+      reads += 1;
+      return KEYS;
+    });
+    const refused = await runWithDeadline(STRIPE_CALL_BUDGET_MS, () => wiring.payments.savedCard('cus_1')).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'payment_provider_error', message: expect.stringMatching(/nothing was charged/) });
+    expect(reads).toBe(0);
   });
 
   test('during a webhook-secret roll both the new and the previous secret are offered', async () => {
