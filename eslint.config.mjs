@@ -22,6 +22,13 @@ export default tseslint.config(
     },
   },
   {
+    // Use cases and the leaf utilities they share never reach up into the composition roots or the handlers.
+    files: ['lambdas/use-cases/**/*.ts', 'lambdas/shared/**/*.ts', 'lambdas/adapters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/composition/*', '**/handlers/*'], message: 'Composition roots (lambdas/composition) and handlers sit above use cases, adapters and lambdas/shared.' }] }],
+    },
+  },
+  {
     files: ['bin/**/*.ts', 'scripts/**', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -13,7 +13,7 @@ import { SettableClock } from '../lambdas/adapters/clock';
 import { cryptoRandomBytes, ulidIds } from '../lambdas/adapters/ids';
 import { PaymentSimulator } from '../lambdas/adapters/payment-simulator';
 import { SimulatedProvider, TEST_LATENCY } from '../lambdas/adapters/simulated-provider';
-import { buildService } from '../lambdas/shared/composition';
+import { buildService } from '../lambdas/composition/composition';
 
 export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
 const WEBHOOK_SECRET = 'whsec_bench';

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod';
 import type { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
-import type { Service } from '../../lambdas/shared/composition';
+import type { Service } from '../../lambdas/composition/composition';
 import { httpEndpoint } from '../../lambdas/shared/http-endpoint';
 import type { HttpRoute } from '../../lambdas/shared/http-route';
 import { ensureCustomer } from '../../lambdas/use-cases/ensure-customer';

@@ -3,7 +3,7 @@ import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import type { RouteSpec } from '../../lambdas/handlers/http/routes';
 import { billingJobs, ledgerJobs } from '../../lambdas/handlers/schedule/jobs';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
-import { lambdaEntry } from '../../lambdas/shared/production-deps';
+import { lambdaEntry } from '../../lambdas/composition/production-deps';
 import type { FunctionSpec } from '../../lib/function-catalog';
 import { allFunctionSpecs, httpFunctionSpecs, parseRouteEntry } from '../../lib/function-catalog';
 import { BILLING_JOBS, LEDGER_JOBS } from '../../lib/scheduled-jobs';

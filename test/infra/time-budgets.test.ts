@@ -3,7 +3,7 @@
  * API Gateway gives up, and a Stripe call with its retry fits inside the function's time.
  */
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
-import { STRIPE_CALL_BUDGET_MS } from '../../lambdas/shared/stripe-wiring';
+import { STRIPE_CALL_BUDGET_MS } from '../../lambdas/composition/stripe-wiring';
 import { TIME_BUDGETS } from '../../lambdas/shared/time-budget';
 import { DEV_CONFIG, buildApp, functionsByName } from './build-app';
 

@@ -6,9 +6,9 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readConfig } from '../../lambdas/shared/config';
 import { runWithDeadline } from '../../lambdas/shared/time-budget';
-import type { PaymentsWiring } from '../../lambdas/shared/production-deps';
-import { lambdaEntry } from '../../lambdas/shared/production-deps';
-import { STRIPE_CALL_BUDGET_MS, readStripeSecret, stripeKeysOf, stripeKeysOrPlaceholder, stripePayments } from '../../lambdas/shared/stripe-wiring';
+import type { PaymentsWiring } from '../../lambdas/composition/production-deps';
+import { lambdaEntry } from '../../lambdas/composition/production-deps';
+import { STRIPE_CALL_BUDGET_MS, readStripeSecret, stripeKeysOf, stripeKeysOrPlaceholder, stripePayments } from '../../lambdas/composition/stripe-wiring';
 import type { UseCaseDeps } from '../../lambdas/use-cases/context';
 import { startFakeSecretsManager } from '../support/fake-secrets-manager';
 

@@ -33,7 +33,7 @@ import { DynamoDbCreditStore } from '../../lambdas/adapters/dynamodb/credit-stor
 import type { GenerationJob } from '../../lambdas/domain/generation';
 import type { GenerationProvider } from '../../lambdas/domain/ports';
 import { ProviderFailure } from '../../lambdas/domain/ports';
-import type { SqsHandler } from '../../lambdas/shared/composition';
+import type { SqsHandler } from '../../lambdas/composition/composition';
 import type { Fault, FaultPlan } from '../support/fault-injection';
 import { withFaults } from '../support/fault-injection';
 import type { CallResult, TestService } from '../support/test-service';

@@ -21,8 +21,8 @@ import type { WebhookSecrets } from '../../lambdas/domain/ports';
 import type { GenerationProvider } from '../../lambdas/domain/ports';
 import { SettableClock } from '../../lambdas/adapters/clock';
 import { cryptoRandomBytes, ulidIds } from '../../lambdas/adapters/ids';
-import type { Service } from '../../lambdas/shared/composition';
-import { buildService } from '../../lambdas/shared/composition';
+import type { Service } from '../../lambdas/composition/composition';
+import { buildService } from '../../lambdas/composition/composition';
 import type { TestTable } from './dynamodb';
 import { createTestTable, dropTestTable } from './dynamodb';
 

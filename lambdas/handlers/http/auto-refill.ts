@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { configureAutoRefill, getAutoRefill } from '../../use-cases/configure-auto-refill';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
-import { stripePayments } from '../../shared/stripe-wiring';
+import { lambdaEntry } from '../../composition/production-deps';
+import { stripePayments } from '../../composition/stripe-wiring';
 
 const Credits = z.int().min(0).max(10_000_000);
 const AutoRefillBody = z.strictObject({ enabled: z.boolean(), thresholdCredits: Credits, refillCredits: Credits.min(1), monthlyCapCredits: Credits });

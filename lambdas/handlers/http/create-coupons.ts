@@ -3,7 +3,7 @@ import { isValidCampaign } from '../../domain/coupon-code';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { MAX_COUPONS_PER_BATCH, createCoupons } from '../../use-cases/create-coupons';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 
 const CreateCouponsBody = z.strictObject({
   campaign: z

@@ -4,8 +4,8 @@ import { DomainError } from '../../domain/errors';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createGeneration } from '../../use-cases/create-generation';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
-import { sqsJobQueue } from '../../shared/queue-wiring';
+import { lambdaEntry } from '../../composition/production-deps';
+import { sqsJobQueue } from '../../composition/queue-wiring';
 import { idempotencyKeyOf } from './idempotency-key';
 import { ModelId, OutputCount } from './schemas';
 

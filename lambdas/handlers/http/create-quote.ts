@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { quoteForAccount } from '../../use-cases/quote-generation';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 import { ModelId, OutputCount } from './schemas';
 
 const QuoteBody = z.strictObject({ model: ModelId, count: OutputCount });

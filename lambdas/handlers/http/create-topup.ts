@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createTopup } from '../../use-cases/create-topup';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
-import { stripePayments } from '../../shared/stripe-wiring';
+import { lambdaEntry } from '../../composition/production-deps';
+import { stripePayments } from '../../composition/stripe-wiring';
 import { idempotencyKeyOf } from './idempotency-key';
 
 const TopupBody = z.strictObject({ credits: z.int().min(1).max(10_000_000) });

@@ -1,7 +1,7 @@
 import type { UseCaseDeps } from '../../use-cases/context';
 import { getBalance } from '../../use-cases/get-balance';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 
 /** GET /v1/balance: spendable credits and the buckets they sit in, in drain order. */
 export const createGetBalanceHandler = (deps: UseCaseDeps) =>

@@ -1,7 +1,7 @@
 import type { UseCaseDeps } from '../../use-cases/context';
 import { getBilling } from '../../use-cases/get-billing';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 
 /** GET /v1/billing (owner): plan, renewal, balance, recent ledger, top-ups, invoices and the usage limits. */
 export const createGetBillingHandler = (deps: UseCaseDeps) =>

@@ -2,7 +2,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { getGeneration } from '../../use-cases/get-generation';
 import { GenerationNotFoundError } from '../../domain/errors';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 import { generationView } from './generation-view';
 
 const JOB_ID_PATTERN = /^gen_[0-9a-z]{26}$/;

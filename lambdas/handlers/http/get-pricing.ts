@@ -1,6 +1,6 @@
 import { MODELS } from '../../domain/catalog';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 
 /** GET /v1/pricing (public): what each model costs per output. */
 export const createGetPricingHandler = () =>

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { listGenerations } from '../../use-cases/list-generations';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 import { generationView } from './generation-view';
 import { PageLimit } from './schemas';
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { listLedger } from '../../use-cases/list-ledger';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 import { PageLimit } from './schemas';
 
 const LedgerQuery = z.strictObject({

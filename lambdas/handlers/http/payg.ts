@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { setPayg } from '../../use-cases/payg';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
-import { stripePayments } from '../../shared/stripe-wiring';
+import { lambdaEntry } from '../../composition/production-deps';
+import { stripePayments } from '../../composition/stripe-wiring';
 
 const PaygBody = z.strictObject({ enabled: z.boolean() });
 

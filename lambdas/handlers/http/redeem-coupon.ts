@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { redeemCoupon } from '../../use-cases/redeem-coupon';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 
 const RedeemBody = z.strictObject({ code: z.string().min(1).max(64) });
 

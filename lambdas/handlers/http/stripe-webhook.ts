@@ -7,9 +7,9 @@ import { applyProviderEvent } from '../../use-cases/apply-provider-event';
 import { errorFacts } from '../../shared/error-facts';
 import { WEBHOOK_MAX_BODY_BYTES, httpEndpoint } from '../../shared/http-endpoint';
 import { log } from '../../shared/logger';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 import { WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../shared/service-identity';
-import { stripePayments } from '../../shared/stripe-wiring';
+import { stripePayments } from '../../composition/stripe-wiring';
 
 /** Stripe's default: a signature older than this is refused (replay protection). */
 const SIGNATURE_TOLERANCE_SECONDS = 300;

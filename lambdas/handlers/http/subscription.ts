@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { cancelSubscription, changeSubscription } from '../../use-cases/change-subscription';
 import { httpEndpoint } from '../../shared/http-endpoint';
-import { lambdaEntry } from '../../shared/production-deps';
-import { stripePayments } from '../../shared/stripe-wiring';
+import { lambdaEntry } from '../../composition/production-deps';
+import { stripePayments } from '../../composition/stripe-wiring';
 
 const SubscriptionBody = z.strictObject({ plan: z.enum(['BEGINNER', 'PRO', 'TEAM'], { message: 'plan is BEGINNER, PRO or TEAM (DELETE /v1/subscription goes back to FREE)' }) });
 

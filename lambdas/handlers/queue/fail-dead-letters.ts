@@ -1,7 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { failDeadLetterGeneration } from '../../use-cases/fail-dead-letter-generation';
-import { lambdaEntry } from '../../shared/production-deps';
+import { lambdaEntry } from '../../composition/production-deps';
 import { processJobBatch } from './sqs-batch';
 
 /** The jobs DLQ's consumer: a job whose deliveries ran out is failed and refunded once. */

@@ -1,5 +1,5 @@
-import { lambdaEntry } from '../../shared/production-deps';
-import { stripePayments } from '../../shared/stripe-wiring';
+import { lambdaEntry } from '../../composition/production-deps';
+import { stripePayments } from '../../composition/stripe-wiring';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createJobRunner } from './job-runner';
 import { billingJobs } from './jobs';

@@ -1,5 +1,5 @@
-import { lambdaEntry } from '../../shared/production-deps';
-import { sqsJobQueue } from '../../shared/queue-wiring';
+import { lambdaEntry } from '../../composition/production-deps';
+import { sqsJobQueue } from '../../composition/queue-wiring';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createJobRunner } from './job-runner';
 import { ledgerJobs } from './jobs';

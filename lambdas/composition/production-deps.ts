@@ -14,10 +14,10 @@ import { EmfMetrics } from '../adapters/metrics/emf-metrics';
 import type { PaymentGateway } from '../domain/payment-gateway';
 import type { GenerationProvider, JobQueue, WebhookSecrets } from '../domain/ports';
 import type { UseCaseDeps } from '../use-cases/context';
-import type { Config } from './config';
-import type { FunctionAccess } from './function-access';
-import { jobTimingsOf, readConfig } from './config';
-import { traced } from './tracing';
+import type { Config } from '../shared/config';
+import type { FunctionAccess } from '../shared/function-access';
+import { jobTimingsOf, readConfig } from '../shared/config';
+import { traced } from '../shared/tracing';
 
 export interface PaymentsWiring {
   readonly payments: PaymentGateway;

@@ -7,11 +7,11 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { StripePaymentGateway, createStripeClient } from '../adapters/stripe/stripe-payment-gateway';
 import type { PaymentGateway } from '../domain/payment-gateway';
 import { DomainError, PaymentsNotConfiguredError } from '../domain/errors';
-import { CachedValue } from './cached-value';
-import { TIME_BUDGETS, workingTimeLeftMs } from './time-budget';
-import { traced } from './tracing';
-import type { Config, StripeKeys } from './config';
-import { isStripeSecretPlaceholder, parseStripeKeys, stripeKeysFromEnv } from './config';
+import { CachedValue } from '../shared/cached-value';
+import { TIME_BUDGETS, workingTimeLeftMs } from '../shared/time-budget';
+import { traced } from '../shared/tracing';
+import type { Config, StripeKeys } from '../shared/config';
+import { isStripeSecretPlaceholder, parseStripeKeys, stripeKeysFromEnv } from '../shared/config';
 import type { PaymentsWiring } from './production-deps';
 
 export async function readStripeSecret(client: Pick<SecretsManagerClient, 'send'>, secretArn: string): Promise<StripeKeys> {

@@ -2,8 +2,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { JobQueue } from '../domain/ports';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
-import type { Config } from './config';
-import { traced } from './tracing';
+import type { Config } from '../shared/config';
+import { traced } from '../shared/tracing';
 
 export function sqsJobQueue(config: Config): JobQueue {
   const sqs = traced(new SQSClient({ region: config.AWS_REGION, ...(config.SQS_ENDPOINT ? { endpoint: config.SQS_ENDPOINT } : {}) }));

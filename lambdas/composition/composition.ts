@@ -18,7 +18,7 @@ import { createRunGenerationsHandler } from '../handlers/queue/run-generations';
 import type { ScheduledJob } from '../handlers/schedule/jobs';
 import { scheduledJobs } from '../handlers/schedule/jobs';
 import type { UseCaseDeps } from '../use-cases/context';
-import type { HttpRoute } from './http-route';
+import type { HttpRoute } from '../shared/http-route';
 
 export interface ServiceDeps {
   readonly db: DynamoDBDocumentClient;
