@@ -10,14 +10,16 @@
  */
 import Stripe from 'stripe';
 import type { PlanId } from '../../domain/catalog';
+import { TIME_BUDGETS } from '../../shared/time-budget';
 import type { CreatePaymentInput, PaymentCreated, PaymentGateway, PaymentStatus, SavedCard, SubscriptionChange, SubscriptionResult, SubscriptionState } from '../../domain/payment-gateway';
 
 /** The API version stripe-node 23.1.0 is generated for; upgrading the package must change this on purpose. */
 export const STRIPE_API_VERSION = '2026-10-28.endive';
 
-const REQUEST_TIMEOUT_MS = 10_000;
-/** stripe-node retries connection errors, 409 and 5xx with the same idempotency key (0.5 s, then 1 s). */
-const MAX_NETWORK_RETRIES = 2;
+/** Chosen with the function timeouts (lambdas/shared/time-budget.ts): one call and its retry fit in an HTTP function's time. */
+const REQUEST_TIMEOUT_MS = TIME_BUDGETS.stripeRequestTimeoutMs;
+/** stripe-node retries connection errors, 409 and 5xx with the same idempotency key. */
+const MAX_NETWORK_RETRIES = TIME_BUDGETS.stripeMaxNetworkRetries;
 /** Stripe refuses longer idempotency keys. */
 const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
