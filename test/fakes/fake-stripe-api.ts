@@ -11,12 +11,31 @@
  *
  * Test controls: cards whose charges succeed, decline (402 card_declined) or need authentication
  * (402 authentication_required off-session, `requires_action` on-session); failing the next N requests
- * with a 5xx (never saved under their key, as if they failed before reaching the endpoint); every
+ * with a 5xx (never saved under their key, as if they failed before reaching the endpoint); losing the
+ * answers of the next N requests (they ran, the connection drops, stripe-node retries); every
  * request recorded (method, path, parsed params, idempotency key, Authorization, Stripe-Version).
  *
+ * Plan changes, as Stripe documents them (API reference, "Pending updates", "Prorations"):
+ * - `proration_behavior=always_invoice` with a price change invoices the prorated difference now
+ *   (`billing_reason: subscription_update`: a negative line for the unused time on the old price, a
+ *   positive one for the remaining time on the new price, as of `proration_date` or now) and charges
+ *   it off-session to the customer's default card. Paid: the change applies. Not paid:
+ *   `payment_behavior=pending_if_incomplete` leaves the subscription as it was, with the change in
+ *   `pending_update` (items, metadata since API 2026-05-27, `expires_at` 23 hours on) and the open
+ *   invoice as `latest_invoice`, applied once that invoice is paid (`payLatestInvoice`) and dropped
+ *   after it expires; `error_if_incomplete` answers 402 and changes nothing; `allow_incomplete`
+ *   applies the change and the subscription is `past_due`. Only the attributes pending updates
+ *   support may accompany `pending_if_incomplete`.
+ * - `proration_behavior=none` swaps the price at once and invoices nothing;
+ *   `create_prorations` swaps it and leaves proration invoice items for the next invoice.
+ * - A canceled or `incomplete_expired` subscription cannot be updated (400), and cancelling it again
+ *   answers 404 `resource_missing` (Stripe treats it as deleted); DELETE takes no idempotency key.
+ * - Finalizing an invoice with something to pay creates its default invoice payment (`open`, naming
+ *   its PaymentIntent), `paid` once the invoice is; `GET /v1/invoice_payments` lists them.
+ *
  * Supported: POST /v1/customers, GET /v1/customers/:id, GET /v1/payment_methods,
- * POST /v1/payment_intents, POST /v1/subscriptions, GET|POST /v1/subscriptions/:id,
- * POST /v1/invoiceitems, POST /v1/invoices, POST /v1/invoices/:id/finalize.
+ * POST /v1/payment_intents, POST /v1/subscriptions, GET|POST|DELETE /v1/subscriptions/:id,
+ * POST /v1/invoiceitems, POST /v1/invoices, POST /v1/invoices/:id/finalize, GET /v1/invoice_payments.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -56,7 +75,7 @@ export interface FakeStripeOptions {
   readonly nowSeconds?: () => number;
 }
 
-export type FakeObjectKind = 'customer' | 'payment_method' | 'payment_intent' | 'subscription' | 'invoiceitem' | 'invoice';
+export type FakeObjectKind = 'customer' | 'payment_method' | 'payment_intent' | 'subscription' | 'invoiceitem' | 'invoice' | 'invoice_payment';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -94,6 +113,26 @@ interface Subscription {
   periodEnd: number;
   latestInvoice: string;
   saveDefaultPaymentMethod: string | null;
+  /** A change waiting for its invoice's payment (`payment_behavior=pending_if_incomplete`). */
+  pendingUpdate: PendingUpdate | null;
+  canceledAt: number | null;
+}
+interface PendingUpdate {
+  items: SubscriptionItem[];
+  /** Merged into the subscription's metadata when applied. */
+  metadata: FormObject | null;
+  expiresAt: number;
+  /** The invoice whose payment applies it. */
+  invoice: string;
+}
+interface InvoicePayment {
+  id: string;
+  created: number;
+  invoice: string;
+  paymentIntent: string;
+  amountRequested: number;
+  status: 'open' | 'paid' | 'canceled';
+  paidAt: number | null;
 }
 interface InvoiceItem {
   id: string;
@@ -104,6 +143,7 @@ interface InvoiceItem {
   description: string | null;
   metadata: Record<string, string>;
   invoice: string | null;
+  proration: boolean;
 }
 interface InvoiceLine {
   id: string;
@@ -152,7 +192,7 @@ interface Answer {
 }
 
 interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly pattern: RegExp;
   readonly params: readonly string[];
   readonly handle: (params: FormObject, id: string) => Answer;
@@ -160,6 +200,13 @@ interface Route {
 
 const MAX_BODY_BYTES = 1_000_000;
 const MONTH_SECONDS = 30 * 24 * 3600;
+/** How long a pending update waits for its invoice's payment before Stripe discards it. */
+const PENDING_UPDATE_SECONDS = 23 * 3600;
+/** The first API version whose pending updates take `metadata` (changelog 2026-05-27.dahlia). */
+const PENDING_METADATA_SINCE = '2026-05-27';
+/** What may accompany `payment_behavior=pending_if_incomplete` on a subscription update. */
+const PENDING_UPDATE_PARAMS = ['expand', 'payment_behavior', 'proration_behavior', 'proration_date', 'billing_cycle_anchor', 'items', 'trial_end', 'trial_from_plan', 'add_invoice_items', 'metadata'];
+const UPDATE_PAYMENT_BEHAVIOURS = ['allow_incomplete', 'default_incomplete', 'error_if_incomplete', 'pending_if_incomplete'];
 
 export class FakeStripeApi {
   readonly requests: RecordedRequest[] = [];
@@ -172,10 +219,14 @@ export class FakeStripeApi {
   private readonly subscriptions = new Map<string, Subscription>();
   private readonly invoiceItems = new Map<string, InvoiceItem>();
   private readonly invoices = new Map<string, Invoice>();
+  private readonly invoicePayments = new Map<string, InvoicePayment>();
   private readonly idempotency = new Map<string, { fingerprint: string; answer: Answer }>();
   private readonly routes: readonly Route[];
   private seq = 0;
   private pendingFailures: { count: number; status: number } = { count: 0, status: 500 };
+  private lostAnswers = 0;
+  /** The Stripe-Version of the request being handled (the account's default when none). */
+  private requestVersion = '';
 
   constructor(options: FakeStripeOptions = {}) {
     this.prices = { ...options.prices };
@@ -195,8 +246,15 @@ export class FakeStripeApi {
       {
         method: 'POST',
         pattern: /^\/v1\/subscriptions\/([^/]+)$/,
-        params: ['items', 'metadata', 'proration_behavior', 'cancel_at_period_end', 'payment_behavior', 'expand'],
+        params: ['items', 'metadata', 'proration_behavior', 'proration_date', 'cancel_at_period_end', 'payment_behavior', 'expand'],
         handle: (p, id) => this.updateSubscription(p, id),
+      },
+      { method: 'DELETE', pattern: /^\/v1\/subscriptions\/([^/]+)$/, params: ['cancellation_details', 'invoice_now', 'prorate', 'expand'], handle: (p, id) => this.cancelSubscription(p, id) },
+      {
+        method: 'GET',
+        pattern: /^\/v1\/invoice_payments$/,
+        params: ['invoice', 'status', 'payment', 'created', 'limit', 'starting_after', 'ending_before', 'expand'],
+        handle: (p) => this.listInvoicePayments(p),
       },
       { method: 'POST', pattern: /^\/v1\/invoiceitems$/, params: ['customer', 'amount', 'currency', 'description', 'metadata', 'expand'], handle: (p) => this.createInvoiceItem(p) },
       {
@@ -253,14 +311,31 @@ export class FakeStripeApi {
     method.behaviour = behaviour;
   }
 
-  /** What Stripe does once the app confirms the first invoice's payment: invoice paid, subscription active. */
+  /**
+   * What Stripe does once the app confirms the latest invoice's payment: the invoice is paid, and the
+   * subscription is active (its first invoice) or takes its pending update (an upgrade's invoice).
+   */
   payLatestInvoice(subscriptionId: string): void {
     const subscription = this.subscriptions.get(subscriptionId);
     const invoice = subscription ? this.invoices.get(subscription.latestInvoice) : undefined;
     if (!subscription || !invoice) throw new Error(`fake Stripe: no subscription ${subscriptionId}`);
-    invoice.status = 'paid';
-    if (invoice.paymentIntent) Object.assign(this.paymentIntents.get(invoice.paymentIntent) ?? {}, { status: 'succeeded' });
-    subscription.status = 'active';
+    this.dropExpiredPendingUpdate(subscription);
+    this.markPaid(invoice);
+    if (subscription.pendingUpdate?.invoice === invoice.id) this.applyPendingUpdate(subscription);
+    else subscription.status = 'active';
+  }
+
+  /** The subscription's status as Stripe's billing would move it (`incomplete_expired` after 23 unpaid hours, `past_due`, …). */
+  setSubscriptionStatus(subscriptionId: string, status: string): void {
+    const subscription = this.subscriptions.get(subscriptionId);
+    if (!subscription) throw new Error(`fake Stripe: no subscription ${subscriptionId}`);
+    subscription.status = status;
+  }
+
+  /** The next `count` requests run, but their answers are lost (the connection drops): stripe-node retries them. */
+  loseNextAnswers(count: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new Error('loseNextAnswers: count >= 0');
+    this.lostAnswers = count;
   }
 
   deleteCustomer(customerId: string): void {
@@ -290,6 +365,8 @@ export class FakeStripeApi {
         return [...this.invoiceItems.values()].map((i) => this.renderInvoiceItem(i));
       case 'invoice':
         return [...this.invoices.values()].map((i) => this.renderInvoice(i, []));
+      case 'invoice_payment':
+        return [...this.invoicePayments.values()].map((p) => this.renderInvoicePayment(p));
     }
   }
 
@@ -312,11 +389,17 @@ export class FakeStripeApi {
     let replayed = false;
     try {
       params = parseForm(method === 'GET' || method === 'DELETE' ? url.search.slice(1) : body);
+      this.requestVersion = stripeVersion ?? '';
       ({ answer, replayed } = this.answer(method, path, params, idempotencyKey, authorization));
     } catch (error) {
       answer = error instanceof ApiError ? { status: error.status, body: { error: error.body as unknown as Json } } : { status: 500, body: { error: { type: 'api_error', message: (error as Error).message } } };
     }
     this.requests.push({ method, path, params, idempotencyKey, authorization, stripeVersion, status: answer.status, replayed });
+    if (this.lostAnswers > 0) {
+      this.lostAnswers -= 1;
+      req.socket.destroy();
+      return;
+    }
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'Request-Id': `req_${randomBytes(7).toString('hex')}` };
     if (stripeVersion) headers['Stripe-Version'] = stripeVersion;
     if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
@@ -480,7 +563,7 @@ export class FakeStripeApi {
     const defaultCard = customer.defaultPaymentMethod ? this.paymentMethods.get(customer.defaultPaymentMethod) : undefined;
     // default_incomplete waits for the app to confirm the first payment; allow_incomplete charges the default card now.
     const paid = invoice.status === 'paid' || (behaviour === 'allow_incomplete' && defaultCard?.behaviour === 'succeeds');
-    if (paid) invoice.status = 'paid';
+    if (paid) this.markPaid(invoice);
     const subscription: Subscription = {
       id,
       created: now,
@@ -493,6 +576,8 @@ export class FakeStripeApi {
       periodEnd: now + MONTH_SECONDS,
       latestInvoice: invoice.id,
       saveDefaultPaymentMethod: paymentSettings ? (optionalString(paymentSettings, 'save_default_payment_method') ?? null) : null,
+      pendingUpdate: null,
+      canceledAt: null,
     };
     this.subscriptions.set(id, subscription);
     return ok(this.renderSubscription(subscription, expand));
@@ -501,15 +586,25 @@ export class FakeStripeApi {
   private retrieveSubscription(p: FormObject, id: string): Answer {
     const subscription = this.subscriptions.get(id);
     if (!subscription) throw missing(404, 'subscription', id, 'id');
+    this.dropExpiredPendingUpdate(subscription);
     return ok(this.renderSubscription(subscription, expandOf(p, ['latest_invoice', 'latest_invoice.confirmation_secret'])));
   }
 
   private updateSubscription(p: FormObject, id: string): Answer {
     const subscription = this.subscriptions.get(id);
     if (!subscription) throw missing(404, 'subscription', id, 'id');
-    if (subscription.status === 'canceled') throw invalid('id', 'A canceled subscription can only update its cancellation_details and metadata.');
-    const proration = optionalString(p, 'proration_behavior');
-    if (proration !== undefined && !['create_prorations', 'none', 'always_invoice'].includes(proration)) throw invalid('proration_behavior', `Invalid proration_behavior: ${proration}`);
+    if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') throw invalid('id', 'You cannot update a subscription that is `canceled` or `incomplete_expired`.');
+    this.dropExpiredPendingUpdate(subscription);
+    const proration = optionalString(p, 'proration_behavior') ?? 'create_prorations';
+    if (!['create_prorations', 'none', 'always_invoice'].includes(proration)) throw invalid('proration_behavior', `Invalid proration_behavior: ${proration}`);
+    const behaviour = optionalString(p, 'payment_behavior') ?? 'allow_incomplete';
+    if (!UPDATE_PAYMENT_BEHAVIOURS.includes(behaviour)) throw invalid('payment_behavior', `Invalid payment_behavior: ${behaviour}`);
+    if (behaviour === 'pending_if_incomplete') {
+      for (const name of Object.keys(p)) {
+        if (!PENDING_UPDATE_PARAMS.includes(name)) throw invalid(name, `You cannot pass \`${name}\` when \`payment_behavior\` is \`pending_if_incomplete\`: pending updates support only some attributes.`);
+      }
+      if (p.metadata !== undefined && this.requestVersion < PENDING_METADATA_SINCE) throw invalid('metadata', 'Pending updates take metadata only from API version 2026-05-27.');
+    }
     const expand = expandOf(p, ['latest_invoice', 'latest_invoice.confirmation_secret']);
     const changes = (optionalArray(p, 'items') ?? []).map((item, index) => {
       const fields = asObject(item, `items[${index}]`);
@@ -519,18 +614,79 @@ export class FakeStripeApi {
       if (itemId === undefined && price === undefined) throw invalid(`items[${index}]`, 'Each item needs an id or a price.');
       return { itemId, price: price === undefined ? undefined : this.knownPrice(price, `items[${index}][price]`) };
     });
+    const now = this.nowSeconds();
+    const prorationDate = optionalInt(p, 'proration_date') ?? now;
+    if (prorationDate < subscription.periodStart || prorationDate > subscription.periodEnd) throw invalid('proration_date', 'proration_date must be within the current billing period.');
+    const items = subscription.items.map((i) => ({ ...i }));
     for (const change of changes) {
-      const existing = change.itemId === undefined ? undefined : subscription.items.find((i) => i.id === change.itemId);
+      const existing = change.itemId === undefined ? undefined : items.find((i) => i.id === change.itemId);
       if (existing) {
         if (change.price !== undefined) existing.price = change.price;
       } else if (change.price !== undefined) {
-        subscription.items.push({ id: this.newId('si'), price: change.price, quantity: 1 });
+        items.push({ id: this.newId('si'), price: change.price, quantity: 1 });
       }
     }
-    subscription.metadata = mergeMetadata(subscription.metadata, p);
-    const cancel = optionalBoolean(p, 'cancel_at_period_end');
-    if (cancel !== undefined) subscription.cancelAtPeriodEnd = cancel;
+    const lines = this.prorationLines(subscription, items, prorationDate);
+    const apply = () => {
+      subscription.items = items;
+      subscription.metadata = mergeMetadata(subscription.metadata, p);
+      const cancel = optionalBoolean(p, 'cancel_at_period_end');
+      if (cancel !== undefined) subscription.cancelAtPeriodEnd = cancel;
+    };
+    if (lines.length === 0 || proration === 'none') {
+      apply();
+      return ok(this.renderSubscription(subscription, expand));
+    }
+    if (proration === 'create_prorations') {
+      for (const line of lines) this.invoiceItems.set(line.id, { id: line.id, created: now, customer: subscription.customer, amount: line.amount, currency: 'usd', description: line.description, metadata: {}, invoice: null, proration: true });
+      apply();
+      return ok(this.renderSubscription(subscription, expand));
+    }
+    // always_invoice: the prorated difference is invoiced and charged now.
+    const invoice = this.newInvoice(subscription.customer, { subscription: subscription.id, billingReason: 'subscription_update', lines: lines.map((l) => ({ id: this.newId('il'), amount: l.amount, description: l.description, invoiceItem: null })) });
+    this.finalize(invoice);
+    subscription.latestInvoice = invoice.id;
+    const refusal = invoice.status === 'paid' ? null : this.chargeInvoice(invoice);
+    if (refusal === null) {
+      apply();
+      subscription.pendingUpdate = null;
+      return ok(this.renderSubscription(subscription, expand));
+    }
+    if (behaviour === 'error_if_incomplete') throw new ApiError(402, refusal);
+    if (behaviour === 'pending_if_incomplete') {
+      subscription.pendingUpdate = { items, metadata: optionalObject(p, 'metadata') ?? null, expiresAt: now + PENDING_UPDATE_SECONDS, invoice: invoice.id };
+      return ok(this.renderSubscription(subscription, expand));
+    }
+    apply();
+    subscription.status = 'past_due';
     return ok(this.renderSubscription(subscription, expand));
+  }
+
+  /** Cancels at once. Stripe treats a canceled (or expired unpaid) subscription as deleted: a second cancel is 404. */
+  private cancelSubscription(p: FormObject, id: string): Answer {
+    const subscription = this.subscriptions.get(id);
+    if (!subscription || subscription.status === 'canceled' || subscription.status === 'incomplete_expired') throw missing(404, 'subscription', id, 'id');
+    const expand = expandOf(p, ['latest_invoice', 'latest_invoice.confirmation_secret']);
+    subscription.status = 'canceled';
+    subscription.canceledAt = this.nowSeconds();
+    subscription.pendingUpdate = null;
+    return ok(this.renderSubscription(subscription, expand));
+  }
+
+  private listInvoicePayments(p: FormObject): Answer {
+    const invoice = optionalString(p, 'invoice');
+    const status = optionalString(p, 'status');
+    if (status !== undefined && !['open', 'paid', 'canceled'].includes(status)) throw invalid('status', `Invalid status: ${status}`);
+    const limit = optionalInt(p, 'limit') ?? 10;
+    if (limit < 1 || limit > 100) throw invalid('limit', 'This value must be between 1 and 100.');
+    const payment = optionalObject(p, 'payment');
+    const intent = payment ? optionalString(payment, 'payment_intent', 'payment[payment_intent]') : undefined;
+    if (payment) requiredString(payment, 'type', 'payment[type]');
+    const expand = expandOf(p, ['data.payment.payment_intent']);
+    const all = [...this.invoicePayments.values()]
+      .filter((x) => (invoice === undefined || x.invoice === invoice) && (status === undefined || x.status === status) && (intent === undefined || x.paymentIntent === intent))
+      .reverse(); // newest first, as Stripe lists
+    return ok({ object: 'list', url: '/v1/invoice_payments', has_more: all.length > limit, data: all.slice(0, limit).map((x) => this.renderInvoicePayment(x, expand.includes('data.payment.payment_intent'))) });
   }
 
   private createInvoiceItem(p: FormObject): Answer {
@@ -538,7 +694,7 @@ export class FakeStripeApi {
     if (!this.customers.get(customerId)) throw missing(400, 'customer', customerId, 'customer');
     const amount = requiredInt(p, 'amount');
     const currency = requiredString(p, 'currency');
-    const item: InvoiceItem = { id: this.newId('ii'), created: this.nowSeconds(), customer: customerId, amount, currency, description: optionalString(p, 'description') ?? null, metadata: metadataOf(p), invoice: null };
+    const item: InvoiceItem = { id: this.newId('ii'), created: this.nowSeconds(), customer: customerId, amount, currency, description: optionalString(p, 'description') ?? null, metadata: metadataOf(p), invoice: null, proration: false };
     this.invoiceItems.set(item.id, item);
     return ok(this.renderInvoiceItem(item));
   }
@@ -594,7 +750,8 @@ export class FakeStripeApi {
   private finalize(invoice: Invoice): void {
     invoice.number = `FAKE-${String(this.invoices.size).padStart(4, '0')}`;
     const amountDue = invoice.lines.reduce((sum, line) => sum + line.amount, 0);
-    if (amountDue === 0) {
+    // Nothing to pay (a credit goes to the customer's balance): paid at once, with no payment.
+    if (amountDue <= 0) {
       invoice.status = 'paid';
       return;
     }
@@ -615,6 +772,75 @@ export class FakeStripeApi {
       status: 'requires_payment_method',
     });
     invoice.paymentIntent = id;
+    // Stripe creates the invoice's default invoice payment at finalization, kept in step with it.
+    const payment: InvoicePayment = { id: this.newId('inpay'), created: this.nowSeconds(), invoice: invoice.id, paymentIntent: id, amountRequested: amountDue, status: 'open', paidAt: null };
+    this.invoicePayments.set(payment.id, payment);
+  }
+
+  /** The invoice paid: its PaymentIntent succeeded and its invoice payment is paid. */
+  private markPaid(invoice: Invoice): void {
+    invoice.status = 'paid';
+    const intent = invoice.paymentIntent ? this.paymentIntents.get(invoice.paymentIntent) : undefined;
+    if (intent) Object.assign(intent, { status: 'succeeded', amount_received: intent.amount, last_payment_error: null, next_action: null });
+    for (const payment of this.invoicePayments.values()) {
+      if (payment.invoice === invoice.id && payment.status === 'open') Object.assign(payment, { status: 'paid', paidAt: this.nowSeconds() });
+    }
+  }
+
+  /**
+   * Charges an open invoice off-session to the customer's default card, as Stripe does for a
+   * subscription's invoice: paid (null), or the card error it answered (the invoice stays open, its
+   * PaymentIntent waiting for a new payment method or for the customer's authentication).
+   */
+  private chargeInvoice(invoice: Invoice): ErrorBody | null {
+    const customer = this.customers.get(invoice.customer);
+    const card = customer?.defaultPaymentMethod ? this.paymentMethods.get(customer.defaultPaymentMethod) : undefined;
+    const intent = invoice.paymentIntent ? this.paymentIntents.get(invoice.paymentIntent) : undefined;
+    if (card?.behaviour === 'succeeds') {
+      if (intent) Object.assign(intent, { payment_method: card.id, latest_charge: this.newId('ch') });
+      this.markPaid(invoice);
+      return null;
+    }
+    if (!card) return { type: 'invalid_request_error', code: 'invoice_no_customer_line_items', message: 'This customer has no attached payment source or default payment method.' } as ErrorBody;
+    const error: ErrorBody =
+      card.behaviour === 'declines'
+        ? { type: 'card_error', code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' }
+        : { type: 'card_error', code: 'authentication_required', decline_code: 'authentication_required', message: 'Your card was declined. This transaction requires authentication.' };
+    if (intent) {
+      Object.assign(intent, { payment_method: card.id, latest_charge: this.newId('ch') });
+      if (card.behaviour === 'requires_action') Object.assign(intent, { status: 'requires_action', next_action: { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } } });
+      else Object.assign(intent, { status: 'requires_payment_method', last_payment_error: { ...error, payment_method: this.renderPaymentMethod(card) } as unknown as Json });
+    }
+    return { ...error, ...(intent ? { payment_intent: intent } : {}) };
+  }
+
+  /**
+   * The proration of a price change as of `at`: for each item whose price changes, a credit for the
+   * unused time on the old price and a charge for the remaining time on the new one (to the cent).
+   */
+  private prorationLines(subscription: Subscription, items: readonly SubscriptionItem[], at: number): { id: string; amount: number; description: string }[] {
+    const fraction = (subscription.periodEnd - at) / (subscription.periodEnd - subscription.periodStart);
+    const lines: { id: string; amount: number; description: string }[] = [];
+    for (const item of items) {
+      const before = subscription.items.find((i) => i.id === item.id);
+      if (before?.price === item.price) continue;
+      if (before) lines.push({ id: this.newId('ii'), amount: -Math.round((this.prices[before.price] ?? 0) * before.quantity * fraction), description: `Unused time on ${before.price}` });
+      lines.push({ id: this.newId('ii'), amount: Math.round((this.prices[item.price] ?? 0) * item.quantity * fraction), description: `Remaining time on ${item.price}` });
+    }
+    return lines;
+  }
+
+  private applyPendingUpdate(subscription: Subscription): void {
+    const pending = subscription.pendingUpdate;
+    if (!pending) return;
+    subscription.items = pending.items;
+    if (pending.metadata) subscription.metadata = mergeMetadata(subscription.metadata, { metadata: pending.metadata });
+    subscription.pendingUpdate = null;
+  }
+
+  /** Past its `expires_at`, Stripe discards a pending update: the subscription stays as it was. */
+  private dropExpiredPendingUpdate(subscription: Subscription): void {
+    if (subscription.pendingUpdate && this.nowSeconds() >= subscription.pendingUpdate.expiresAt) subscription.pendingUpdate = null;
   }
 
   // ---- rendering (Stripe-shaped JSON) ----------------------------------------------------------
@@ -662,7 +888,8 @@ export class FakeStripeApi {
       billing_cycle_anchor: s.periodStart,
       cancel_at: s.cancelAtPeriodEnd ? s.periodEnd : null,
       cancel_at_period_end: s.cancelAtPeriodEnd,
-      canceled_at: null,
+      canceled_at: s.canceledAt,
+      ended_at: s.canceledAt,
       collection_method: 'charge_automatically',
       created: s.created,
       currency: 'usd',
@@ -672,29 +899,64 @@ export class FakeStripeApi {
         object: 'list',
         url: `/v1/subscription_items?subscription=${s.id}`,
         has_more: false,
-        data: s.items.map((item) => ({
-          id: item.id,
-          object: 'subscription_item',
-          created: s.created,
-          current_period_end: s.periodEnd,
-          current_period_start: s.periodStart,
-          metadata: {},
-          price: { id: item.price, object: 'price', active: true, currency: 'usd', recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' }, type: 'recurring', unit_amount: this.prices[item.price] ?? null },
-          quantity: item.quantity,
-          subscription: s.id,
-        })),
+        data: s.items.map((item) => this.renderSubscriptionItem(s, item)),
       },
       latest_invoice: latestInvoice,
       livemode: false,
       metadata: s.metadata,
       payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: s.saveDefaultPaymentMethod },
+      pending_update: s.pendingUpdate
+        ? {
+            billing_cycle_anchor: null,
+            cancel_at_period_end: null,
+            discount: null,
+            discounts: null,
+            expires_at: s.pendingUpdate.expiresAt,
+            metadata: (s.pendingUpdate.metadata as Json) ?? null,
+            subscription_items: s.pendingUpdate.items.map((item) => this.renderSubscriptionItem(s, item)),
+            trial_end: null,
+            trial_from_plan: null,
+          }
+        : null,
       start_date: s.created,
       status: s.status,
     };
   }
 
+  private renderSubscriptionItem(s: Subscription, item: SubscriptionItem): JsonObject {
+    return {
+      id: item.id,
+      object: 'subscription_item',
+      created: s.created,
+      current_period_end: s.periodEnd,
+      current_period_start: s.periodStart,
+      metadata: {},
+      price: { id: item.price, object: 'price', active: true, currency: 'usd', recurring: { interval: 'month', interval_count: 1, usage_type: 'licensed' }, type: 'recurring', unit_amount: this.prices[item.price] ?? null },
+      quantity: item.quantity,
+      subscription: s.id,
+    };
+  }
+
+  private renderInvoicePayment(x: InvoicePayment, expandIntent = false): JsonObject {
+    const intent = this.paymentIntents.get(x.paymentIntent);
+    return {
+      id: x.id,
+      object: 'invoice_payment',
+      amount_paid: x.status === 'paid' ? x.amountRequested : null,
+      amount_requested: x.amountRequested,
+      created: x.created,
+      currency: 'usd',
+      invoice: x.invoice,
+      is_default: true,
+      livemode: false,
+      payment: { type: 'payment_intent', payment_intent: expandIntent && intent ? intent : x.paymentIntent },
+      status: x.status,
+      status_transitions: { canceled_at: null, paid_at: x.paidAt },
+    };
+  }
+
   private renderInvoiceItem(i: InvoiceItem): JsonObject {
-    return { id: i.id, object: 'invoiceitem', amount: i.amount, currency: i.currency, customer: i.customer, date: i.created, description: i.description, discountable: true, invoice: i.invoice, livemode: false, metadata: i.metadata, proration: false, quantity: 1 };
+    return { id: i.id, object: 'invoiceitem', amount: i.amount, currency: i.currency, customer: i.customer, date: i.created, description: i.description, discountable: true, invoice: i.invoice, livemode: false, metadata: i.metadata, proration: i.proration, quantity: 1 };
   }
 
   private renderInvoice(i: Invoice, expand: readonly string[]): JsonObject {

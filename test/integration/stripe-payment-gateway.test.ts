@@ -15,9 +15,14 @@ const PRICE_IDS = { BEGINNER: 'price_beginner_m', PRO: 'price_pro_m', TEAM: 'pri
 let fake: FakeStripeApi;
 let server: RunningFakeStripe;
 let gateway: StripePaymentGateway;
+/** The fake's clock (Unix seconds): subscriptions start at T0, their period lasts 30 days. */
+const T0 = 1_800_000_000;
+const DAY = 86_400;
+let nowSeconds = T0;
 
 beforeEach(async () => {
-  fake = new FakeStripeApi({ prices: PRICES });
+  nowSeconds = T0;
+  fake = new FakeStripeApi({ prices: PRICES, nowSeconds: () => nowSeconds });
   server = await fake.start();
   gateway = new StripePaymentGateway(createStripeClient({ secretKey: 'sk_test_fake', host: '127.0.0.1', port: server.port, protocol: 'http' }), { priceIds: PRICE_IDS });
 });
@@ -340,5 +345,202 @@ describe('invoicePaygUsage', () => {
     expect(second).toEqual(first);
     expect(fake.list('invoice')).toHaveLength(1);
     expect(fake.list('invoiceitem')).toHaveLength(1);
+  });
+});
+
+type ListedSubscription = { id: string; status: string; metadata: Record<string, string>; latest_invoice: string; items: { data: { id: string; price: { id: string } }[] }; pending_update: { expires_at: number; metadata: Record<string, string> | null; subscription_items: { id: string; price: { id: string } }[] } | null };
+const subscriptionNow = () => fake.list('subscription')[0] as unknown as ListedSubscription;
+const pricesOf = (sub: ListedSubscription) => sub.items.data.map((i) => i.price.id);
+const invoice = (id: string) => fake.list('invoice').find((i) => i.id === id)!;
+const intentOf = (invoiceId: string) => fake.list('invoice_payment').find((p) => p.invoice === invoiceId)?.payment as { payment_intent: string } | undefined;
+
+/** A customer with a default card (`behaviour`) subscribed to `plan` and paid: active at T0. */
+async function activeSubscription(plan: 'BEGINNER' | 'PRO' | 'TEAM', behaviour: 'succeeds' | 'declines' | 'requires_action' = 'succeeds'): Promise<{ customerId: string; subscriptionId: string; itemId: string; card: string }> {
+  const customerId = await gateway.ensureCustomer('acc_1');
+  const card = fake.addCard(customerId, { behaviour });
+  const { subscriptionId } = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan, subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
+  fake.payLatestInvoice(subscriptionId);
+  return { customerId, subscriptionId, itemId: subscriptionNow().items.data[0]!.id, card };
+}
+
+describe('plan changes (always_invoice + pending_if_incomplete for upgrades, no proration for downgrades)', () => {
+  const halfway = new Date((T0 + 15 * DAY) * 1000).toISOString();
+  const upgrade = (customerId: string, subscriptionId: string, key = 'upgrade:acc_1:1') =>
+    gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'TEAM', subscriptionId, proration: 'invoice_now', prorationDate: halfway, idempotencyKey: key });
+
+  it('an upgrade paid at once: the prorated difference is invoiced and charged now, and the new price and metadata apply', async () => {
+    const { customerId, subscriptionId, itemId } = await activeSubscription('BEGINNER');
+    nowSeconds = T0 + 15 * DAY;
+
+    const result = await upgrade(customerId, subscriptionId);
+
+    expect(result).toEqual({ subscriptionId, status: 'active', clientSecret: null, pendingPayment: false });
+    expect(fake.requestsTo('POST', `/v1/subscriptions/${subscriptionId}`)).toEqual([
+      expect.objectContaining({
+        idempotencyKey: 'upgrade:acc_1:1',
+        status: 200,
+        params: {
+          items: [{ id: itemId, price: 'price_team_m' }],
+          proration_behavior: 'always_invoice',
+          payment_behavior: 'pending_if_incomplete',
+          proration_date: String(T0 + 15 * DAY),
+          metadata: { account_id: 'acc_1', plan: 'TEAM' },
+          expand: ['latest_invoice.confirmation_secret'],
+        },
+      }),
+    ]);
+    const after = subscriptionNow();
+    expect(pricesOf(after)).toEqual(['price_team_m']);
+    expect(after).toMatchObject({ status: 'active', pending_update: null, metadata: { account_id: 'acc_1', plan: 'TEAM' } });
+    // Half the period left: 9900/2 for TEAM, less 900/2 unused on BEGINNER.
+    expect(invoice(after.latest_invoice)).toMatchObject({ billing_reason: 'subscription_update', status: 'paid', amount_due: 4950 - 450, amount_paid: 4500 });
+    await expect(gateway.invoicePaymentId(after.latest_invoice)).resolves.toBe(intentOf(after.latest_invoice)?.payment_intent);
+  });
+
+  it.each(['declines', 'requires_action'] as const)('an upgrade whose card %s: nothing changes, the change waits in pending_update with the invoice’s client secret; paid later, it applies', async (behaviour) => {
+    const { customerId, subscriptionId } = await activeSubscription('BEGINNER', behaviour);
+    nowSeconds = T0 + 15 * DAY;
+
+    const result = await upgrade(customerId, subscriptionId);
+    const retried = await upgrade(customerId, subscriptionId);
+
+    const pending = subscriptionNow();
+    const open = invoice(pending.latest_invoice);
+    const intent = fake.list('payment_intent').find((pi) => pi.id === intentOf(open.id as string)?.payment_intent)!;
+    expect(result).toEqual({ subscriptionId, status: 'active', clientSecret: intent.client_secret, pendingPayment: true });
+    expect(retried).toEqual(result);
+    expect(open).toMatchObject({ billing_reason: 'subscription_update', status: 'open', amount_due: 4500 });
+    expect(intent.status).toBe(behaviour === 'declines' ? 'requires_payment_method' : 'requires_action');
+    // The old price and metadata stay; the change waits for 23 hours.
+    expect(pricesOf(pending)).toEqual(['price_beginner_m']);
+    expect(pending.metadata).toEqual({ account_id: 'acc_1', plan: 'BEGINNER' });
+    expect(pending.pending_update).toMatchObject({ expires_at: nowSeconds + 23 * 3600, metadata: { account_id: 'acc_1', plan: 'TEAM' } });
+    expect(pending.pending_update?.subscription_items.map((i) => i.price.id)).toEqual(['price_team_m']);
+    await expect(gateway.subscriptionState(subscriptionId)).resolves.toEqual({ subscriptionId, status: 'active', plan: 'BEGINNER', clientSecret: null });
+    await expect(gateway.invoicePaymentId(open.id as string)).resolves.toBeNull();
+
+    fake.payLatestInvoice(subscriptionId); // the app confirms the invoice's payment with the client secret
+
+    expect(pricesOf(subscriptionNow())).toEqual(['price_team_m']);
+    expect(subscriptionNow()).toMatchObject({ pending_update: null, metadata: { account_id: 'acc_1', plan: 'TEAM' } });
+    await expect(gateway.subscriptionState(subscriptionId)).resolves.toMatchObject({ plan: 'TEAM' });
+    await expect(gateway.invoicePaymentId(open.id as string)).resolves.toBe(intent.id);
+  });
+
+  it('a declined upgrade left unpaid past its expiry is dropped: the old plan stays', async () => {
+    const { customerId, subscriptionId } = await activeSubscription('BEGINNER', 'declines');
+    await upgrade(customerId, subscriptionId);
+
+    nowSeconds += 23 * 3600;
+
+    await expect(gateway.subscriptionState(subscriptionId)).resolves.toMatchObject({ status: 'active', plan: 'BEGINNER' });
+    expect(subscriptionNow().pending_update).toBeNull();
+  });
+
+  it('a downgrade (proration none) swaps the price at once with no invoice and no charge, even on a card that declines', async () => {
+    const { customerId, subscriptionId, itemId } = await activeSubscription('TEAM', 'declines');
+    const invoicesBefore = fake.list('invoice').length;
+    nowSeconds = T0 + 10 * DAY;
+
+    const result = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'BEGINNER', subscriptionId, proration: 'none', idempotencyKey: 'downgrade:acc_1:1' });
+
+    expect(result).toEqual({ subscriptionId, status: 'active', clientSecret: null, pendingPayment: false });
+    expect(fake.requestsTo('POST', `/v1/subscriptions/${subscriptionId}`)[0]?.params).toEqual({ items: [{ id: itemId, price: 'price_beginner_m' }], proration_behavior: 'none', metadata: { account_id: 'acc_1', plan: 'BEGINNER' } });
+    expect(pricesOf(subscriptionNow())).toEqual(['price_beginner_m']);
+    expect(fake.list('invoice')).toHaveLength(invoicesBefore);
+    expect(fake.list('invoiceitem')).toEqual([]); // nothing prorated for a next invoice either
+  });
+});
+
+describe('invoicePaymentId', () => {
+  it("is the PaymentIntent of the invoice's paid invoice payment, asked for by invoice and status", async () => {
+    const customerId = await gateway.ensureCustomer('acc_1');
+    const { subscriptionId } = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'PRO', subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
+    const invoiceId = subscriptionNow().latest_invoice;
+
+    await expect(gateway.invoicePaymentId(invoiceId)).resolves.toBeNull(); // finalized, not paid yet
+    fake.payLatestInvoice(subscriptionId);
+    const paymentId = await gateway.invoicePaymentId(invoiceId);
+
+    expect(paymentId).toMatch(/^pi_/);
+    expect(paymentId).toBe(fake.list('payment_intent').find((pi) => pi.amount === 2900)?.id);
+    expect(fake.requestsTo('GET', '/v1/invoice_payments').map((r) => r.params)).toEqual([
+      { invoice: invoiceId, status: 'paid', limit: '1' },
+      { invoice: invoiceId, status: 'paid', limit: '1' },
+    ]);
+  });
+
+  it('is null for an invoice with nothing charged', async () => {
+    await expect(gateway.invoicePaymentId('in_unknown')).resolves.toBeNull();
+  });
+});
+
+describe('cancelSubscriptionNow', () => {
+  it('cancels an unpaid subscription at once (a DELETE)', async () => {
+    const customerId = await gateway.ensureCustomer('acc_1');
+    const { subscriptionId } = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'PRO', subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
+
+    await gateway.cancelSubscriptionNow({ subscriptionId, idempotencyKey: `abandon:${subscriptionId}` });
+
+    expect(fake.requestsTo('DELETE', `/v1/subscriptions/${subscriptionId}`)).toEqual([expect.objectContaining({ status: 200, idempotencyKey: `abandon:${subscriptionId}` })]);
+    expect(subscriptionNow()).toMatchObject({ status: 'canceled', canceled_at: T0 });
+  });
+
+  it('is done when asked again: Stripe answers 404 for a canceled subscription (a DELETE has no idempotent replay)', async () => {
+    const customerId = await gateway.ensureCustomer('acc_1');
+    const { subscriptionId } = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'PRO', subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
+    await gateway.cancelSubscriptionNow({ subscriptionId, idempotencyKey: `abandon:${subscriptionId}` });
+
+    await expect(gateway.cancelSubscriptionNow({ subscriptionId, idempotencyKey: `abandon:${subscriptionId}` })).resolves.toBeUndefined();
+
+    expect(fake.requestsTo('DELETE', `/v1/subscriptions/${subscriptionId}`).map((r) => r.status)).toEqual([200, 404]);
+  });
+
+  it('is done when its first answer was lost and stripe-node’s retry finds the subscription already canceled', async () => {
+    const customerId = await gateway.ensureCustomer('acc_1');
+    const { subscriptionId } = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'PRO', subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
+    fake.loseNextAnswers(1);
+
+    await gateway.cancelSubscriptionNow({ subscriptionId, idempotencyKey: `abandon:${subscriptionId}` });
+
+    expect(fake.requestsTo('DELETE', `/v1/subscriptions/${subscriptionId}`).map((r) => r.status)).toEqual([200, 404]);
+    expect(subscriptionNow().status).toBe('canceled');
+  });
+
+  it('is done for a subscription Stripe expired unpaid, and for one it does not know', async () => {
+    const customerId = await gateway.ensureCustomer('acc_1');
+    const { subscriptionId } = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'PRO', subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
+    fake.setSubscriptionStatus(subscriptionId, 'incomplete_expired');
+
+    await expect(gateway.cancelSubscriptionNow({ subscriptionId, idempotencyKey: 'abandon:1' })).resolves.toBeUndefined();
+    await expect(gateway.cancelSubscriptionNow({ subscriptionId: 'sub_missing', idempotencyKey: 'abandon:2' })).resolves.toBeUndefined();
+  });
+
+  it('still throws any other error', async () => {
+    fake.failNextRequests(3);
+
+    await expect(gateway.cancelSubscriptionNow({ subscriptionId: 'sub_x', idempotencyKey: 'abandon:x' })).rejects.toBeInstanceOf(Stripe.errors.StripeAPIError);
+  });
+});
+
+describe('subscriptionState', () => {
+  it('an unpaid subscription: incomplete, its plan, and the first invoice’s client secret to pay it with', async () => {
+    const customerId = await gateway.ensureCustomer('acc_1');
+    const created = await gateway.createOrChangeSubscription({ accountId: 'acc_1', customerId, plan: 'PRO', subscriptionId: null, idempotencyKey: 'sub:acc_1:1' });
+
+    const state = await gateway.subscriptionState(created.subscriptionId);
+
+    expect(state).toEqual({ subscriptionId: created.subscriptionId, status: 'incomplete', plan: 'PRO', clientSecret: created.clientSecret });
+    expect(state?.clientSecret).toMatch(/^pi_.+_secret_/);
+    expect(fake.requestsTo('GET', `/v1/subscriptions/${created.subscriptionId}`).at(-1)?.params).toEqual({ expand: ['latest_invoice.confirmation_secret'] });
+  });
+
+  it('paid: active with no secret; canceled: canceled; unknown: null', async () => {
+    const { subscriptionId } = await activeSubscription('TEAM');
+    await expect(gateway.subscriptionState(subscriptionId)).resolves.toEqual({ subscriptionId, status: 'active', plan: 'TEAM', clientSecret: null });
+
+    await gateway.cancelSubscriptionNow({ subscriptionId, idempotencyKey: 'cancel:1' });
+    await expect(gateway.subscriptionState(subscriptionId)).resolves.toMatchObject({ status: 'canceled', plan: 'TEAM' });
+    await expect(gateway.subscriptionState('sub_missing')).resolves.toBeNull();
   });
 });

@@ -194,8 +194,20 @@ export class StripePaymentGateway implements PaymentGateway {
     }
   }
 
+  /**
+   * Cancels at once. Stripe treats a canceled (or expired unpaid) subscription as deleted: cancelling
+   * it again answers 404, and a DELETE takes no idempotency key. So a retry (ours, the caller's, or
+   * stripe-node's after a lost answer) finds it gone: a 404 is success when the subscription is
+   * canceled, expired or unknown; anything else still in force is an error.
+   */
   async cancelSubscriptionNow(input: { subscriptionId: string; idempotencyKey: string }): Promise<void> {
-    await this.stripe.subscriptions.cancel(input.subscriptionId, {}, { idempotencyKey: checkedKey(input.idempotencyKey) });
+    try {
+      await this.stripe.subscriptions.cancel(input.subscriptionId, {}, { idempotencyKey: checkedKey(input.idempotencyKey) });
+    } catch (error) {
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError) || error.statusCode !== 404) throw error;
+      const state = await this.subscriptionState(input.subscriptionId);
+      if (state !== null && state.status !== 'canceled' && state.status !== 'incomplete_expired') throw error;
+    }
   }
 
   /** Since API 2025-03-31 an invoice no longer names its PaymentIntent: its paid invoice payment does. */
