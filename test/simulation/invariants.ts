@@ -5,18 +5,22 @@
  * account is read as a consistent snapshot (the account item at version v, then only the ledger
  * entries of versions ≤ v: entries are written in the same transaction as the version they carry),
  * and checked for
- * - no credit bucket below zero, no PAYG bucket (PAYG is off), the debt bucket never above zero;
+ * - no credit bucket below zero, a PAYG bucket only where PAYG is on and within [-limit, 0], the
+ *   debt bucket never above zero;
  * - the debt rules on every commit in stored order (checkDebtRules): arriving credits pay the open
- *   debt first, a take-back adds debt only once the top-up bucket is empty;
- * - a payment's take-back/restore `adjustment` entries only on topup/debt and within [-credits, 0];
+ *   debt first, a take-back adds debt only once the bucket the payment credited is empty (the
+ *   top-up bucket, or a subscription payment's own bucket);
+ * - a payment's take-back/restore `adjustment` entries only on its own bucket, topup and debt, and
+ *   within [-credits, 0]; a paid PAYG invoice's one adjustment into PAYG of the usage it settled;
  *   debt-repayment adjustments move credits out of credit buckets into debt, summing to 0;
  * - for every bucket, the ledger sums to the balance; each entry's balanceAfter is the running sum;
  * - the ledger is append-only: an entry once seen never changes or disappears;
  * - each effect exactly once, by reference: a job's debit entries are exactly the charges its 202
  *   reported (no debit without a 202); its refund entries are absent or exactly those charges (never
  *   twice, never for a job the model has seen succeed); each payment credited at most once (exactly
- *   once when its events were delivered), each coupon at most once per account, each period granted
- *   at most once; the grants and coupon credits are exactly the model's;
+ *   once when its events were delivered), each coupon at most once per account, each grant (a
+ *   period's, an upgrade's) at most once; the grants (reference, bucket, amount) and coupon credits
+ *   are exactly the model's;
  * - `expire` entries only once a bucket's expiry has passed, and expiring what it held;
  * - the account's active-job count within [0, jobs not known to have finished].
  *
@@ -28,6 +32,9 @@
  *   or less, the rest in `expire` entries), the ledger's totals per entry type equal to the
  *   model's, and GET /v1/balance equal to the model's available credits and buckets;
  * - the reconcile job finds no mismatch;
+ * - for the subscribers (subscriptions.ts): GET /v1/billing's plan, status, renewal and cancellation
+ *   equal to the model's, and per period the credits granted never exceed what its paid invoices
+ *   bought (also checked after every subscription action);
  * - every payment credited exactly once with its top-up marked as its reversals say (succeeded,
  *   refunded, disputed); each reversal applied exactly once: a payment's adjustments sum to minus
  *   what its final refund/dispute state takes back, and its record's refunded/disputed credits equal

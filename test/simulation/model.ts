@@ -6,10 +6,17 @@
  * service instead of repeating it.
  *
  * Scope (what is exact and what is bounded):
- * - Exact at every point: grants (account opening and `subscription-grants` runs, FREE only: paid plans
- *   are set with fixtures.setPlan and granted by invoices, which the simulation does not send),
- *   coupon credits, webhook-credited payments, and each accepted job's debit (its charges, as the
- *   202 reported them).
+ * - Exact at every point: grants, coupon credits, webhook-credited payments, and each accepted job's
+ *   debit (its charges, as the 202 reported them). Grants: the account opening's and each
+ *   `subscription-grants` run's FREE months; for the subscribers (subscriptions.ts: moved between
+ *   plans only through the API) each paid period's plan credits into `sub:<periodStart>` and each
+ *   paid upgrade's prorated difference into `sub:<periodStart>:upgrade:<invoice>` (from the amount
+ *   the payment simulator charged: the time left's share of the monthly difference, never more than
+ *   the money buys at the plans' rate), nothing for a downgrade, a decline or an unpaid invoice, and
+ *   a FREE month when a cancelled subscription ends. The fixed-plan accounts (sim-pro, sim-team-*,
+ *   sim-payg) are set with fixtures.setPlan and get no paid grants. PAYG (payg.ts): debits draw on
+ *   the PAYG bucket once the credits run out, up to the limit less the usage and any debt; a paid
+ *   PAYG invoice gives its usage back to the PAYG bucket.
  * - Confirmed at settle points only: whether a job succeeded or failed (so its refund) and when a
  *   top-up paid through the payment simulator lands. Between settle points the model therefore
  *   knows an interval for the available credits: `lo` (no pending job refunded, no pending top-up
@@ -21,9 +28,15 @@
  *   exactly what it held, and that nothing expired is spendable.
  *
  * Reversals and debt (lambdas/domain/credit.ts, written out again): a refund or dispute sets how much
- * of a payment is taken back (a closed dispute is final); the difference leaves the top-up bucket as
- * far as it holds credits and the rest goes into the debt bucket (≤ 0); a won dispute gives it back
- * into the top-up bucket, paying the debt first; every later credit (grant, coupon, top-up, a failed
+ * of a payment is taken back (a refund's running total in cents, as a share of what was charged;
+ * a closed dispute is final); the difference leaves the bucket the payment credited as far as it
+ * holds credits (a top-up's: the top-up bucket; a subscription or upgrade payment's: its own
+ * `sub:` bucket; a PAYG payment's credits were spent already: none) and the rest goes into the debt
+ * bucket (≤ 0); a won dispute gives it back into that bucket while it is live (else the top-up
+ * bucket), paying the debt first; a subscription payment taken back leaves the subscription
+ * past_due (good standing again once a dispute is won or the provider reports it again). The
+ * expired-bucket rules (expired credits are not owed back; a dispute won after the bucket expired)
+ * are not modelled: the simulation never reverses a payment whose bucket has expired; every later credit (grant, coupon, top-up, a failed
  * job's refund into a bucket that has not expired) pays the debt first. The model applies these rules
  * exactly when it knows the order in which they happened: a reversal or a credit while the account
  * has nothing pending that may land meanwhile (pending jobs the simulation parked, whose enqueue it

@@ -7,7 +7,11 @@
  * event before the opening one, each event duplicated, a refund reaching the webhook before its
  * payment's success event and retried by the simulator), debts (an account spent down until its
  * top-up bucket holds less than a payment, which is then taken back; then repaid by a coupon, a
- * top-up, a won dispute, a subscription grant or a failed job's refund), clock jumps across period
+ * top-up, a won dispute, a subscription grant or a failed job's refund), subscribers moved between
+ * plans through the API in every order (subscribe, upgrade, downgrade, restore, upgrade again,
+ * declined and unconfirmed payments, unpaid first subscriptions paid, replaced, abandoned or
+ * expired, cancellations) with renewals driven by clock jumps, refunds and disputes of subscription,
+ * upgrade and PAYG invoice payments, PAYG usage invoiced monthly, clock jumps across period
  * ends, grants, expiry and the stuck-job reaper, against the real handlers on DynamoDB Local and the
  * SQS emulator, with seeded faults: TransactionConflict, throttling, commits whose answer is lost,
  * failed SQS sends. The money invariants are checked after every step on a consistent snapshot of
@@ -16,8 +20,10 @@
  * step, the problems, the log tail and the command that replays it. Known, unfixed service bugs the
  * simulation found are listed in world.ts (KNOWN_ISSUES) and printed as warnings.
  *
- * Files: prng.ts (seeded streams), model.ts (reference model), actions.ts (generators), world.ts
- * (the service with faults, the simulated clients, settle/drain), invariants.ts, runner.ts,
+ * Files: prng.ts (seeded streams), model.ts (reference model), actions.ts (generators),
+ * subscriptions.ts (subscriber accounts, renewals, the granted ≤ bought check), payg.ts (PAYG
+ * usage and invoices), world.ts (the service with faults, the simulated clients, settle/drain,
+ * clock jumps that drive the payment simulator's billing clock), invariants.ts, runner.ts,
  * mutations.ts (SIM_MUTATION=…: a deliberate bug, to see the checks catch it).
  *
  *   npx jest test/simulation                                  # default (also part of `npx jest`): seed 1, 100 steps
