@@ -4,7 +4,7 @@
  * service can be replaced freely; outside dev everything here is retained and the table refuses
  * deletion.
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -66,6 +66,9 @@ export class StatefulStack extends Stack {
     if (config.userPool.mode === 'create') {
       const pool = new DevUserPool(this, 'Identity', { removalPolicy });
       this.userPool = { userPoolId: pool.userPool.userPoolId, appClientIds: [pool.client.userPoolClientId] };
+      // Read by the post-deploy smoke test (bin/smoke) to sign its test user in.
+      new CfnOutput(this, 'UserPoolId', { value: pool.userPool.userPoolId, description: 'The dev user pool (test users: README, Smoke test after deploy)' });
+      new CfnOutput(this, 'AppClientId', { value: pool.client.userPoolClientId, description: 'The dev app client (SRP and, for the smoke test, ADMIN_USER_PASSWORD_AUTH)' });
     } else {
       this.userPool = { userPoolId: config.userPool.userPoolId, appClientIds: config.userPool.appClientIds };
     }

@@ -1,7 +1,8 @@
 /**
  * A Cognito user pool and app client for stages that do not import the app's pool (dev). Users are
  * created by an administrator; tokens carry `sub`, and without a pre-token-generation trigger
- * `account_id` defaults to it (README, Deploy).
+ * `account_id` defaults to it (README, Deploy). Its app client also allows ADMIN_USER_PASSWORD_AUTH,
+ * for the post-deploy smoke test's test user (README, Smoke test after deploy).
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -30,7 +31,10 @@ export class DevUserPool extends Construct {
       removalPolicy,
     });
     this.client = this.userPool.addClient('AppClient', {
-      authFlows: { userSrp: true },
+      // adminUserPassword: the post-deploy smoke test signs its test user in with AdminInitiateAuth,
+      // an IAM-authorized call (cognito-idp:AdminInitiateAuth), never from a browser. Dev only: an
+      // imported pool's clients are the app's and get nothing of the kind.
+      authFlows: { userSrp: true, adminUserPassword: true },
       generateSecret: false,
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
