@@ -520,8 +520,13 @@ export class Actions {
     }
     if (payment.paidFor === 'subscription') w.stats.subscriptions.reversals += 1;
     if (payment.paidFor === 'payg') w.stats.payg.reversals += 1;
+    // In the order they were applied (a repeat changes nothing): a dispute won before its opening event
+    // takes nothing back, won after it takes back and gives back (which may open, then close, a debt).
+    // Sent two at a time, that order is unknown once a won dispute is among them: the split is then left to the settle point.
+    const applied = order.filter((index, k) => order.indexOf(index) === k);
+    for (const index of applied) this.model.reverse(payment.paymentId, events[index]!, 'now', w.now());
+    if (concurrent && events.some((e) => e.kind === 'dispute_won')) this.model.account(payment.accountId).uncertain = true;
     for (const event of events) {
-      this.model.reverse(payment.paymentId, event, 'now', w.now());
       if (event.kind === 'refund') w.stats.reversals.refunds! += 1;
       else w.stats.reversals.disputes! += 1;
     }

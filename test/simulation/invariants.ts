@@ -64,6 +64,7 @@ interface StoredBucket {
   readonly type: string;
   readonly balance: number;
   readonly expiresAt: string | null;
+  readonly createdAt?: string;
 }
 
 interface StoredAccount {
@@ -316,7 +317,7 @@ export class Invariants {
         if (storedNet !== model.net(accountId)) p(`(uncertain split) all buckets without expiry sum to ${storedNet}, the model says ${model.net(accountId)}`);
         model.rebase(
           accountId,
-          account.buckets.map((b) => ({ id: b.id, type: b.type as ModelBucket['type'], expiresAt: b.expiresAt ?? null, balance: nonExpire.get(b.id) ?? 0 })),
+          account.buckets.map((b) => ({ id: b.id, type: b.type as ModelBucket['type'], expiresAt: b.expiresAt ?? null, balance: nonExpire.get(b.id) ?? 0, createdAt: b.createdAt ?? '' })),
         );
         w.stats.reversals.rebases! += 1;
       }

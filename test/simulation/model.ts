@@ -90,6 +90,8 @@ export interface ModelBucket {
   readonly expiresAt: string | null;
   /** Every posting but `expire`: what the bucket holds until it expires. */
   balance: number;
+  /** When it was created, as an ordinal: of two subscription buckets expiring together (a period's and its upgrades') the older drains first. */
+  seq?: number;
 }
 
 /** One grant the model predicts, by its ledger reference: a FREE period's, a paid period's (`period:<start>`) or a paid upgrade's (`upgrade:<plan>:<invoiceId>`). */
@@ -286,6 +288,8 @@ export class ReferenceModel {
    * that parks them before it ends.
    */
   readonly parked = new Set<string>();
+  /** Creation ordinals of buckets (see ModelBucket.seq). */
+  private bucketSeq = 0;
 
   account(accountId: string): ModelAccount {
     const account = this.accounts.get(accountId);
@@ -344,7 +348,7 @@ export class ReferenceModel {
     const account = this.account(accountId);
     if (account.grants.has(grant.reference)) throw new Error(`the model granted ${grant.reference} twice`);
     account.grants.set(grant.reference, grant);
-    account.buckets.set(grant.bucketId, { id: grant.bucketId, type: 'subscription', expiresAt: expiresAt.toISOString(), balance: 0 });
+    account.buckets.set(grant.bucketId, { id: grant.bucketId, type: 'subscription', expiresAt: expiresAt.toISOString(), balance: 0, seq: (this.bucketSeq += 1) });
     this.credit(account, { id: grant.bucketId, type: 'subscription' }, grant.credits, when);
   }
 
@@ -430,7 +434,7 @@ export class ReferenceModel {
   predictAllocation(accountId: string, cost: number, now: Date): Charge[] | null {
     const spendable = [...this.account(accountId).buckets.values()]
       .filter((b) => isLive(b, now) && b.balance > 0)
-      .sort((a, b) => TYPE_RANK[a.type] - TYPE_RANK[b.type] || compareExpiry(a.expiresAt, b.expiresAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      .sort((a, b) => TYPE_RANK[a.type] - TYPE_RANK[b.type] || compareExpiry(a.expiresAt, b.expiresAt) || (a.seq ?? 0) - (b.seq ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const charges: Charge[] = [];
     let remaining = cost;
     for (const bucket of spendable) {
@@ -652,10 +656,10 @@ export class ReferenceModel {
   }
 
   /** At a settle point, after the weak checks of an uncertain account: its buckets as stored (each bucket's sum of every non-`expire` posting). */
-  rebase(accountId: string, stored: ReadonlyArray<{ id: string; type: BucketType; expiresAt: string | null; balance: number }>): void {
+  rebase(accountId: string, stored: ReadonlyArray<{ id: string; type: BucketType; expiresAt: string | null; balance: number; createdAt: string }>): void {
     const account = this.account(accountId);
     account.buckets.clear();
-    for (const b of stored) account.buckets.set(b.id, { ...b });
+    for (const { createdAt: _createdAt, ...b } of [...stored].sort((x, y) => (x.createdAt < y.createdAt ? -1 : x.createdAt > y.createdAt ? 1 : 0))) account.buckets.set(b.id, { ...b, seq: (this.bucketSeq += 1) });
     account.uncertain = false;
   }
 
