@@ -1,0 +1,63 @@
+/**
+ * The local stack as a newcomer starts it: `npm start` (node --conditions=import --import tsx
+ * bin/local.ts), on a free port, answers the API; Ctrl-C stops it and everything it started. Jest
+ * loads the code differently (ts-jest, CommonJS), so a module that only breaks under tsx (one did:
+ * aws-xray-sdk-core's JSON resources) is caught here and nowhere else.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+const STARTUP_LIMIT_MS = 90_000;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+
+const groupAlive = (pid: number) => {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+test(
+  'npm start serves the API on PORT and Ctrl-C leaves nothing running',
+  async () => {
+    const port = await freePort();
+    const child = spawn('npm', ['start'], { env: { ...process.env, PORT: String(port), DYNAMODB_LOCAL_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<string>((resolve) => child.on('exit', (code, signal) => resolve(code === null ? String(signal) : String(code))));
+    try {
+      const started = Date.now();
+      let status = 0;
+      while (Date.now() - started < STARTUP_LIMIT_MS && child.exitCode === null && status !== 200) {
+        status = await fetch(`http://127.0.0.1:${port}/v1/pricing`).then(
+          (r) => r.status,
+          () => 0,
+        );
+        if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+      }
+      if (status !== 200) throw new Error(`npm start did not answer GET /v1/pricing (exit ${child.exitCode}):\n${output.slice(-3000)}`);
+
+      // Ctrl-C: the terminal signals the whole group; npm itself ends by the signal, bin/local.ts with 0.
+      process.kill(-child.pid!, 'SIGINT');
+      expect(['0', 'SIGINT']).toContain(await exited);
+      const deadline = Date.now() + 10_000;
+      while (groupAlive(child.pid!) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(groupAlive(child.pid!)).toBe(false);
+    } finally {
+      if (groupAlive(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
+    }
+  },
+  STARTUP_LIMIT_MS + 30_000,
+);
