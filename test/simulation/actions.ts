@@ -456,9 +456,14 @@ export class Actions {
     if (credited.length === 0 || rng.chance(0.15)) return this.chooseEarlyRefund();
     // Mostly a payment of an account with nothing pending (the model then knows the order exactly),
     // and preferably one whose full take-back would leave a debt (its top-up credits partly spent).
-    // Subscription, upgrade and PAYG invoice payments are a fair share of what is taken back.
-    const invoices = credited.filter((p) => p.paidFor !== 'topup');
-    const candidates = invoices.length > 0 && rng.chance(0.4) ? invoices : credited;
+    // Subscription and upgrade payments, and PAYG invoice payments, are a fair share of what is taken back.
+    const kind0 = rng.weighted([
+      ['topup', 5],
+      ['subscription', 3],
+      ['payg', 2],
+    ] as const);
+    const ofKind = credited.filter((p) => p.paidFor === kind0);
+    const candidates = ofKind.length > 0 ? ofKind : credited;
     const quiet = candidates.filter((p) => this.model.isExact(p.accountId));
     const pool = quiet.length > 0 && rng.chance(0.7) ? quiet : candidates;
     // A top-up's credits are taken back from the top-up bucket, a subscription payment's from the bucket it granted.
