@@ -5,7 +5,7 @@
  * | class | routes | rate/s, burst (defaults) | why |
  * |---|---|---|---|
  * | webhook | `POST /v1/webhooks/stripe` | 100, 200 | Stripe's deliveries are bursty after an outage (it retries for 3 days); a 429 there delays credits. The highest limit of all, its own bucket, and reserved Lambda concurrency (`webhookReservedConcurrency`). Badly signed requests cost one HMAC and are refused; flooding it needs per-IP rules (see below). |
- * | anonymous | other routes without a token (`GET /v1/pricing`) | 20, 40 | Read once per app session and cacheable; low, so a scraper cannot cost much, and apart from everything signed-in. |
+ * | anonymous | other routes without a token (`GET /v1/pricing`, `GET /v1/openapi.json`) | 20, 40 | Read once per app session and cacheable; low, so a scraper cannot cost much, and apart from everything signed-in. |
  * | read | signed-in `GET`s | 100, 200 | The app polls the balance while a payment or job is pending (every 2 s per open page). |
  * | write | signed-in `POST`/`PUT`/`DELETE` | 50, 100 | Generations, top-ups, plan changes: each is a DynamoDB transaction and may call Stripe; the per-plan concurrent-job limits bound each account further. |
  * | admin | `/v1/admin/…` | 5, 10 | A few operators issuing coupons. |

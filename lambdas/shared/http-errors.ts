@@ -5,7 +5,7 @@ import { errorFacts } from './error-facts';
 import { log } from './logger';
 import type { HttpResult } from './http-route';
 
-const STATUS_BY_CODE: Record<ErrorCode, number> = {
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   invalid_request: 400,
   invalid_json: 400,
   unknown_model: 400,

@@ -1,7 +1,7 @@
 /**
  * The HTTP API, built from the route table (lambdas/handlers/http/routes.ts): one function per
  * route, a Cognito JWT authorizer on every `jwt` route and none on the public ones (pricing, the
- * Stripe webhook, which checks Stripe's signature itself), CORS for the app's origins, stage
+ * OpenAPI document, the Stripe webhook, which checks Stripe's signature itself), CORS for the app's origins, stage
  * limits per route (lib/api-throttling.ts), route-level metrics and JSON access logs.
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -134,7 +134,9 @@ export class CreditsApi extends Construct {
           reason:
             spec.name === 'stripe-webhook'
               ? 'Stripe cannot send a Cognito token: the handler verifies the Stripe-Signature header on the raw body (stripe.webhooks.constructEvent, 300 s tolerance) and refuses anything else with 400.'
-              : 'Public by design: the model price list the app shows before sign-in; no account data, read-only, throttled at the stage.',
+              : spec.name === 'get-openapi'
+                ? 'Public by design: the API\'s OpenAPI document (docs/openapi.json) for client generators; no account data, read-only, throttled at the stage.'
+                : 'Public by design: the model price list the app shows before sign-in; no account data, read-only, throttled at the stage.',
         });
       }
     }

@@ -110,6 +110,7 @@ const futureIso = fc.integer({ min: 1, max: 400 }).map((days) => new Date(Date.n
 
 const SPECS: Readonly<Record<string, RouteFuzzSpec>> = {
   'GET /v1/pricing': { access: 'public' },
+  'GET /v1/openapi.json': { access: 'public' },
   'POST /v1/quotes': { access: 'account', body: { fields: ['model', 'count'], valid: fc.record({ model: modelId, count: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 16 })) }) } },
   'GET /v1/balance': { access: 'account' },
   'GET /v1/ledger': { access: 'account', listQuery: true },

@@ -87,10 +87,10 @@ describe('service stack: the HTTP API', () => {
     expect(integration.Properties).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0', IntegrationUri: { 'Fn::GetAtt': [fn.logicalId, 'Arn'] } });
   });
 
-  it('leaves only pricing and the Stripe webhook without a JWT', () => {
+  it('leaves only pricing, the OpenAPI document and the Stripe webhook without a JWT', () => {
     const open = Object.values(dev.service.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'NONE' } })) as Resource[];
 
-    expect(open.map((r) => r.Properties.RouteKey).sort()).toEqual(['GET /v1/pricing', 'POST /v1/webhooks/stripe']);
+    expect(open.map((r) => r.Properties.RouteKey).sort()).toEqual(['GET /v1/openapi.json', 'GET /v1/pricing', 'POST /v1/webhooks/stripe']);
     dev.service.resourceCountIs('AWS::ApiGatewayV2::Route', HTTP_ROUTES.length);
   });
 });

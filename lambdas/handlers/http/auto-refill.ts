@@ -6,7 +6,7 @@ import { lambdaEntry } from '../../composition/production-deps';
 import { stripePayments } from '../../composition/stripe-wiring';
 
 const Credits = z.int().min(0).max(10_000_000);
-const AutoRefillBody = z.strictObject({ enabled: z.boolean(), thresholdCredits: Credits, refillCredits: Credits.min(1), monthlyCapCredits: Credits });
+export const AutoRefillBody = z.strictObject({ enabled: z.boolean(), thresholdCredits: Credits, refillCredits: Credits.min(1), monthlyCapCredits: Credits });
 
 /** GET /v1/auto-refill: the settings, whether a refill is under way, why it was switched off; the saved card for the owner only (null for members). */
 export const createGetAutoRefillHandler = (deps: UseCaseDeps) =>

@@ -5,7 +5,7 @@ import { MAX_COUPONS_PER_BATCH, createCoupons } from '../../use-cases/create-cou
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 
-const CreateCouponsBody = z.strictObject({
+export const CreateCouponsBody = z.strictObject({
   campaign: z
     .string()
     .max(20)

@@ -33,7 +33,7 @@ function paramsProblem(params: Record<string, unknown>): string | null {
   return Buffer.byteLength(JSON.stringify(params)) > MAX_PARAMS_JSON_BYTES ? `params are limited to ${MAX_PARAMS_JSON_BYTES} bytes of JSON` : null;
 }
 
-const GenerationBody = z.strictObject({
+export const GenerationBody = z.strictObject({
   model: ModelId,
   count: OutputCount,
   params: z

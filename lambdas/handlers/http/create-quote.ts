@@ -5,7 +5,7 @@ import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { ModelId, OutputCount } from './schemas';
 
-const QuoteBody = z.strictObject({ model: ModelId, count: OutputCount });
+export const QuoteBody = z.strictObject({ model: ModelId, count: OutputCount });
 
 /** POST /v1/quotes: the price of a generation before it is made. */
 export const createQuoteHandler = (deps: UseCaseDeps) =>

@@ -6,7 +6,7 @@ import { lambdaEntry } from '../../composition/production-deps';
 import { stripePayments } from '../../composition/stripe-wiring';
 import { idempotencyKeyOf } from './idempotency-key';
 
-const TopupBody = z.strictObject({ credits: z.int().min(1).max(10_000_000) });
+export const TopupBody = z.strictObject({ credits: z.int().min(1).max(10_000_000) });
 
 /** POST /v1/topups (owner): starts a card payment for credits; they land once it succeeds. */
 export const createTopupHandler = (deps: UseCaseDeps) =>

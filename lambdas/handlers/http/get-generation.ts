@@ -5,7 +5,7 @@ import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { generationView } from './generation-view';
 
-const JOB_ID_PATTERN = /^gen_[0-9a-z]{26}$/;
+export const JOB_ID_PATTERN = /^gen_[0-9a-z]{26}$/;
 
 /** GET /v1/generations/{id}: one of the caller's jobs. */
 export const createGetGenerationHandler = (deps: UseCaseDeps) =>

@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/errors';
 
 /** Printable ASCII, like Stripe's keys; a UUID fits with room to spare. */
-const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export function idempotencyKeyOf(headers: Readonly<Record<string, string | undefined>>): string {
   const key = headers['idempotency-key'];

@@ -6,7 +6,7 @@ import { lambdaEntry } from '../../composition/production-deps';
 import { generationView } from './generation-view';
 import { PageLimit } from './schemas';
 
-const ListQuery = z.strictObject({ limit: PageLimit, cursor: z.string().min(1).max(200).optional() });
+export const ListQuery = z.strictObject({ limit: PageLimit, cursor: z.string().min(1).max(200).optional() });
 
 /** GET /v1/generations?limit=&cursor=: the account's recent jobs, newest first. */
 export const createListGenerationsHandler = (deps: UseCaseDeps) =>

@@ -5,7 +5,7 @@ import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { PageLimit } from './schemas';
 
-const LedgerQuery = z.strictObject({
+export const LedgerQuery = z.strictObject({
   limit: PageLimit,
   cursor: z.string().min(1).max(200).optional(),
 });

@@ -5,7 +5,7 @@ import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { stripePayments } from '../../composition/stripe-wiring';
 
-const PaygBody = z.strictObject({ enabled: z.boolean() });
+export const PaygBody = z.strictObject({ enabled: z.boolean() });
 
 /** PUT /v1/payg (owner): pay-as-you-go on (needs a saved card and a plan with a PAYG limit) or off. */
 export const createPutPaygHandler = (deps: UseCaseDeps) =>

@@ -4,7 +4,7 @@ import { redeemCoupon } from '../../use-cases/redeem-coupon';
 import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 
-const RedeemBody = z.strictObject({ code: z.string().min(1).max(64) });
+export const RedeemBody = z.strictObject({ code: z.string().min(1).max(64) });
 
 /** POST /v1/coupons/redeem: credits a coupon to the caller's account, once per account. */
 export const createRedeemCouponHandler = (deps: UseCaseDeps) =>

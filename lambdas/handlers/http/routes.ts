@@ -16,6 +16,7 @@ import { createDeleteSubscriptionHandler, createPostSubscriptionHandler, deleteH
 import { createGetBalanceHandler, handler as getBalanceLambda } from './get-balance';
 import { createGetBillingHandler, handler as getBillingLambda } from './get-billing';
 import { createGetGenerationHandler, handler as getGenerationLambda } from './get-generation';
+import { createGetOpenApiHandler, handler as getOpenApiLambda } from './get-openapi';
 import { createGetPricingHandler, handler as getPricingLambda } from './get-pricing';
 import { createListGenerationsHandler, handler as listGenerationsLambda } from './list-generations';
 import { createListLedgerHandler, handler as listLedgerLambda } from './list-ledger';
@@ -35,6 +36,7 @@ export interface RouteSpec {
 
 export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/pricing', auth: 'none', functionName: 'get-pricing', entry: 'get-pricing.ts', create: createGetPricingHandler, deployed: getPricingLambda },
+  { method: 'GET', path: '/v1/openapi.json', auth: 'none', functionName: 'get-openapi', entry: 'get-openapi.ts', create: createGetOpenApiHandler, deployed: getOpenApiLambda },
   { method: 'POST', path: '/v1/quotes', auth: 'jwt', functionName: 'create-quote', entry: 'create-quote.ts', create: createQuoteHandler, deployed: createQuoteLambda },
   { method: 'GET', path: '/v1/balance', auth: 'jwt', functionName: 'get-balance', entry: 'get-balance.ts', create: createGetBalanceHandler, deployed: getBalanceLambda },
   { method: 'GET', path: '/v1/ledger', auth: 'jwt', functionName: 'list-ledger', entry: 'list-ledger.ts', create: createListLedgerHandler, deployed: listLedgerLambda },

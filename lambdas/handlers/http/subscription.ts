@@ -5,7 +5,7 @@ import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { stripePayments } from '../../composition/stripe-wiring';
 
-const SubscriptionBody = z.strictObject({ plan: z.enum(['BEGINNER', 'PRO', 'TEAM'], { message: 'plan is BEGINNER, PRO or TEAM (DELETE /v1/subscription goes back to FREE)' }) });
+export const SubscriptionBody = z.strictObject({ plan: z.enum(['BEGINNER', 'PRO', 'TEAM'], { message: 'plan is BEGINNER, PRO or TEAM (DELETE /v1/subscription goes back to FREE)' }) });
 
 /** POST /v1/subscription (owner): subscribe, or change plan with proration. */
 export const createPostSubscriptionHandler = (deps: UseCaseDeps) =>

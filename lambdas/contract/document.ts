@@ -1,0 +1,109 @@
+/**
+ * The OpenAPI 3.1 document of the HTTP API, generated from the route table and the contract's zod
+ * schemas by zod-openapi. Only `npm run openapi` (scripts/openapi.ts) and the tests call this: the
+ * Lambda serving GET /v1/openapi.json returns the committed docs/openapi.json, so zod-openapi is a
+ * dev dependency and never bundled.
+ */
+import * as z from 'zod';
+import { createDocument } from 'zod-openapi';
+import type { ZodOpenApiOperationObject, ZodOpenApiPathsObject, ZodOpenApiResponseObject, ZodOpenApiResponsesObject } from 'zod-openapi';
+import type { ErrorCode } from '../domain/errors';
+import { HTTP_ROUTES } from '../handlers/http/routes';
+import { STATUS_BY_CODE } from '../shared/http-errors';
+import type { OperationContract, Security } from './operations';
+import { IdempotencyKey, OPERATIONS, errorCodesOf } from './operations';
+import { ErrorEnvelope } from './responses';
+
+export const OPENAPI_TITLE = 'Banana Flow Credits API';
+
+const SECURITY: Record<Security, Array<Record<string, string[]>>> = {
+  none: [],
+  account: [{ bearerJwt: [] }],
+  owner: [{ bearerJwt: [] }],
+  // OpenAPI 3.1 lets a non-OAuth scheme list the roles it needs: the `cognito:groups` claim must hold `admin`.
+  admin: [{ bearerJwt: ['admin'] }],
+  'stripe-signature': [{ stripeSignature: [] }],
+};
+
+/** The error envelope narrowed to the codes one status of one operation can answer. */
+function errorResponse(codes: ErrorCode[]) {
+  const schema = z.object({
+    error: z.object({ code: z.enum(codes as [ErrorCode, ...ErrorCode[]]), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+  });
+  return { description: `Error: ${codes.map((c) => `\`${c}\``).join(', ')}`, content: { 'application/json': { schema } } };
+}
+
+function responsesOf(op: OperationContract): ZodOpenApiResponsesObject {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorCodesOf(op)) {
+    const status = STATUS_BY_CODE[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const responses: Record<string, ZodOpenApiResponseObject> = { [String(op.success.status)]: { description: op.success.description, content: { 'application/json': { schema: op.success.schema } } } };
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[String(status)] = errorResponse(codes.sort());
+  return responses as ZodOpenApiResponsesObject;
+}
+
+function operationOf(op: OperationContract): ZodOpenApiOperationObject {
+  const header = op.idempotencyKey ? z.object({ 'Idempotency-Key': IdempotencyKey }) : undefined;
+  const stripeHeader = op.security === 'stripe-signature' ? z.object({ 'Stripe-Signature': z.string().meta({ description: 'Stripe\'s signature of the raw body.' }) }) : undefined;
+  const requestHeader = header ?? stripeHeader;
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    tags: [...op.tags],
+    security: SECURITY[op.security],
+    ...(op.query || op.path || requestHeader ? { requestParams: { ...(op.query ? { query: op.query } : {}), ...(op.path ? { path: op.path } : {}), ...(requestHeader ? { header: requestHeader } : {}) } } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
+    responses: responsesOf(op),
+  };
+}
+
+/** The route table's key for an operation: `METHOD path`. */
+export const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
+
+export function buildOpenApiDocument() {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of HTTP_ROUTES) {
+    const op = OPERATIONS[routeKey(route)];
+    if (!op) throw new Error(`no contract for ${routeKey(route)} (add it to lambdas/contract/operations.ts)`);
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'delete';
+    paths[route.path] = { ...paths[route.path], [method]: operationOf(op) };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: OPENAPI_TITLE,
+      version: '1.0.0',
+      description:
+        'Credits and billing of Banana Flow: one pooled credit balance per account, its ledger, generations paid when accepted, coupons, top-ups, subscriptions, auto-refill and pay-as-you-go. Every error answers the `Error` envelope.',
+    },
+    servers: [{ url: '/', description: 'The same origin as the app' }],
+    security: [],
+    paths,
+    components: {
+      securitySchemes: {
+        bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token: `sub`, `account_id` (the wallet, defaults to `sub`), `account_role` (`owner` or `member`), `cognito:groups` (`admin` for /v1/admin/*).' },
+        stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature', description: 'Stripe\'s HMAC signature of the raw body with the endpoint\'s webhook secret.' },
+      },
+      schemas: { Error: ErrorEnvelope },
+    },
+  });
+}
+
+/** The committed form: two-space JSON with a final newline. */
+export function renderOpenApiDocument(): string {
+  return `${JSON.stringify(buildOpenApiDocument(), null, 2)}\n`;
+}
+
+/** Where the served copy lives (relative to the repository root). */
+export const OPENAPI_MODULE_PATH = 'lambdas/handlers/http/openapi-document.generated.ts';
+
+/** The served copy: the same document as one compact JSON string (cheap for tsc and esbuild). */
+export function renderOpenApiModule(): string {
+  return [
+    '// Generated by `npm run openapi` from lambdas/contract: do not edit (test/unit/openapi-document.test.ts checks it).',
+    `export const OPENAPI_JSON = ${JSON.stringify(JSON.stringify(buildOpenApiDocument()))};`,
+    '',
+  ].join('\n');
+}
