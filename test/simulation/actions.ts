@@ -504,6 +504,13 @@ export class Actions {
     };
   }
 
+  /** Takes back a payment at once through the payment simulator's refund or dispute (PAYG uses it on the invoice it just paid). */
+  async reverseNow(payment: ModelPayment, events: readonly PaymentReversal[]): Promise<void> {
+    const n = (this.counters.reversal += 1);
+    this.w.note(`  r${n}: ${payment.paymentId} (${payment.paidFor}, ${payment.amountCents} cents) ${events.map((e) => (e.kind === 'refund' ? `refund(total ${e.totalRefunded})` : e.kind)).join(', ')} via the simulator`);
+    await this.reverse(payment, n, events, events.map((_, i) => i), 'simulator', false);
+  }
+
   private async reverse(payment: ModelPayment, n: number, events: readonly PaymentReversal[], order: readonly number[], via: 'simulator' | 'signed', concurrent: boolean): Promise<void> {
     const w = this.w;
     const exact = !this.model.mayLandUnseen(payment.accountId);

@@ -14,6 +14,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { setPlan } from '../support/fixtures';
 import type { Action, GenerationRequest } from './actions';
 import { spendPieces } from './actions';
+import type { ModelPayment, PaymentReversal } from './model';
 import { PLAN_SPEC } from './model';
 import type { World } from './world';
 
@@ -26,6 +27,7 @@ export interface PaygHost {
   plainRequest(modelId: string, count: number, fail: boolean): GenerationRequest;
   settleAndCheck(): Promise<void>;
   issueAndRedeem(accountId: string, credits: number): Promise<void>;
+  reverseNow(payment: ModelPayment, events: readonly PaymentReversal[]): Promise<void>;
 }
 
 interface StoredPaygInvoice {
@@ -68,18 +70,39 @@ export class PaygActions {
     const draw = rng.int(20, 1500);
     const coupon = rng.chance(0.3) ? rng.int(200, 1500) : 0;
     const offset = rng.int(0, 6 * 3600);
+    // Sometimes the invoice's payment is taken back at once (the generic `reverse` action may take it back later too).
+    const reversal = rng.weighted([
+      ['none', 5],
+      ['refund-full', 1],
+      ['refund-partial', 1],
+      ['dispute-lost', 1],
+      ['dispute-won', 1],
+    ] as const);
+    const share = rng.next();
     return {
       name: 'payg',
-      detail: `${PAYG_ACCOUNT}: ${coupon ? `a coupon of ${coupon}, ` : ''}spend everything and ${draw} of PAYG headroom, invoice at the next month (+${offset}s)`,
-      run: () => this.run(draw, coupon, offset),
+      detail: `${PAYG_ACCOUNT}: ${coupon ? `a coupon of ${coupon}, ` : ''}spend everything and ${draw} of PAYG headroom, invoice at the next month (+${offset}s)${reversal === 'none' ? '' : `, then ${reversal} of its payment`}`,
+      run: async () => {
+        const payment = await this.run(draw, coupon, offset);
+        if (!payment || reversal === 'none') return;
+        const { amountCents } = payment;
+        const events: PaymentReversal[] =
+          reversal === 'refund-full'
+            ? [{ kind: 'refund', totalRefunded: amountCents }]
+            : reversal === 'refund-partial'
+              ? [{ kind: 'refund', totalRefunded: Math.max(1, Math.floor(share * amountCents)) }]
+              : [{ kind: 'dispute_opened' }, { kind: reversal === 'dispute-won' ? 'dispute_won' : 'dispute_lost' }];
+        await this.host.reverseNow(payment, events);
+      },
     };
   }
 
-  private async run(draw: number, coupon: number, offset: number): Promise<void> {
+  /** Returns the payment of the invoice it paid, if any. */
+  private async run(draw: number, coupon: number, offset: number): Promise<ModelPayment | undefined> {
     const w = this.w;
     const model = this.model;
     if (!model.isExact(PAYG_ACCOUNT)) await this.host.settleAndCheck();
-    if (w.problems.length > 0) return;
+    if (w.problems.length > 0) return undefined;
     if (coupon > 0) await this.host.issueAndRedeem(PAYG_ACCOUNT, coupon);
 
     // Spend down: every credit, then up to `draw` of the headroom (limit, less the PAYG used and any debt).
@@ -92,10 +115,13 @@ export class PaygActions {
       if (pieces.length === 0) break;
       for (const [modelId, count] of pieces) await this.host.generate(PAYG_ACCOUNT, [this.host.plainRequest(modelId, count, false)]);
       await this.host.settleAndCheck();
-      if (w.problems.length > 0) return;
+      if (w.problems.length > 0) return undefined;
     }
     const used = model.paygUsed(PAYG_ACCOUNT);
-    if (used === 0) return w.note('  no PAYG usage to invoice');
+    if (used === 0) {
+      w.note('  no PAYG usage to invoice');
+      return undefined;
+    }
 
     // The invoicing job, at the first instant of the next calendar month (UTC) and a little after.
     const now = w.now();
@@ -116,12 +142,14 @@ export class PaygActions {
     const [invoice] = fresh;
     const charged = invoice?.paymentId ? w.t.payments.paymentAmountCents(invoice.paymentId) : null;
     if (fresh.length !== 1 || !invoice || invoice.credits !== used || invoice.status !== 'paid' || !invoice.paymentId || charged !== invoice.amountCents || invoice.amountCents <= 0) {
-      return w.problem(`${PAYG_ACCOUNT}: after invoicing ${used} credits of PAYG usage the new invoices are ${JSON.stringify(fresh)} (the simulator charged ${charged})`);
+      w.problem(`${PAYG_ACCOUNT}: after invoicing ${used} credits of PAYG usage the new invoices are ${JSON.stringify(fresh)} (the simulator charged ${charged})`);
+      return undefined;
     }
     model.settlePayg(PAYG_ACCOUNT, invoice.id, invoice.credits);
     model.addPayment({ paymentId: invoice.paymentId, accountId: PAYG_ACCOUNT, credits: invoice.credits, amountCents: invoice.amountCents, source: 'simulator', paidFor: 'payg', creditable: true, status: 'credited', invoiceId: invoice.id });
     w.stats.payg.invoices += 1;
     w.stats.payg.credits += invoice.credits;
+    return model.payments.get(invoice.paymentId);
   }
 
   private async storedInvoices(): Promise<StoredPaygInvoice[]> {
