@@ -74,7 +74,7 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
     success: { status: 200, description: 'Redeemed', schema: R.CouponRedeemed },
     errors: ['invalid_coupon_code', 'coupon_not_found', 'coupon_already_redeemed', 'coupon_expired', 'coupon_exhausted', 'too_many_attempts', 'write_conflict'],
   },
-  'POST /v1/admin/coupons': { operationId: 'createCoupons', summary: 'Issue a batch of coupon codes (admin group)', tags: ['admin'], security: 'admin', body: CreateCouponsBody, success: { status: 201, description: 'The codes issued', schema: R.CouponsCreated }, errors: [] },
+  'POST /v1/admin/coupons': { operationId: 'createCoupons', summary: 'Issue a batch of coupon codes (admin group)', tags: ['admin'], security: 'admin', body: CreateCouponsBody, success: { status: 201, description: 'The codes issued', schema: R.CouponsCreated }, errors: ['write_conflict'] },
   'POST /v1/topups': {
     operationId: 'createTopup',
     summary: 'Start a card payment for credits (owner); they land once it succeeds',
@@ -83,7 +83,7 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
     body: TopupBody,
     idempotencyKey: true,
     success: { status: 201, description: 'The pending top-up and the client secret to pay it', schema: R.TopupStarted },
-    errors: ['idempotency_key_required', 'payment_provider_error', 'payments_not_configured', 'write_conflict'],
+    errors: ['idempotency_key_required', 'idempotency_key_reused', 'payment_provider_error', 'payments_not_configured', 'write_conflict'],
   },
   'POST /v1/webhooks/stripe': {
     operationId: 'stripeWebhook',

@@ -72,6 +72,7 @@ test('every function, on its real paths, makes only calls its synthesized role a
   }
   expect((await t.call('POST', '/v1/quotes', { token: await t.token('first-quote'), body: { model: 'gpt-image-2', count: 1 } })).status).toBe(200);
   expect((await t.call('GET', '/v1/pricing')).status).toBe(200);
+  expect((await t.call('GET', '/v1/openapi.json')).status).toBe(200);
 
   // Coupons: issued by an admin, redeemed (and a wrong code).
   const admin = await t.token('iam-admin', { groups: ['admin'] });
@@ -126,11 +127,11 @@ test('every function, on its real paths, makes only calls its synthesized role a
   await t.settle();
 
   expect(checker.violations).toEqual([]);
-  // Every function ran; every one but pricing touched AWS, and each call was checked.
+  // Every function ran; every one but pricing and the OpenAPI document touched AWS, and each call was checked.
   const silent = allFunctionSpecs().filter((s) => !checker.invocations.get(s.name)).map((s) => s.name);
   expect(silent).toEqual([]);
   const callers = new Set(checker.calls.map((c) => c.functionName));
-  expect(allFunctionSpecs().filter((s) => !callers.has(s.name)).map((s) => s.name)).toEqual(['get-pricing']);
+  expect(allFunctionSpecs().filter((s) => !callers.has(s.name)).map((s) => s.name)).toEqual(['get-pricing', 'get-openapi']);
 });
 
 test('the checker refuses what a role does not grant, naming function, action and resource', () => {
