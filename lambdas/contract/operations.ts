@@ -92,7 +92,7 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
     security: 'stripe-signature',
     body: z.looseObject({ id: z.string(), type: z.string() }).meta({ id: 'StripeEvent', description: 'A Stripe event, verified on its raw bytes.' }),
     success: { status: 200, description: 'Received (applied, already applied, or ignored)', schema: R.WebhookReceived },
-    errors: ['invalid_signature', 'payload_too_large', 'payments_not_configured', 'event_not_ready', 'payment_provider_error', 'write_conflict'],
+    errors: ['invalid_signature', 'payments_not_configured', 'event_not_ready', 'payment_provider_error', 'write_conflict'],
   },
   'GET /v1/auto-refill': { operationId: 'getAutoRefill', summary: 'Auto-refill settings and state (the saved card for the owner only)', tags: ['payments'], security: 'account', success: { status: 200, description: 'The settings', schema: R.AutoRefill }, errors: ['payment_provider_error', 'payments_not_configured', 'write_conflict'] },
   'PUT /v1/auto-refill': { operationId: 'putAutoRefill', summary: 'Turn auto-refill on or off, or change its amounts (owner)', tags: ['payments'], security: 'owner', body: AutoRefillBody, success: { status: 200, description: 'The settings as saved', schema: R.AutoRefill }, errors: ['payment_method_required', 'payment_provider_error', 'payments_not_configured', 'write_conflict'] },
@@ -104,11 +104,13 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
 
 /** Every code an operation can answer: its own, and those its security, body and query bring. */
 export function errorCodesOf(op: OperationContract): ErrorCode[] {
-  const codes = new Set<ErrorCode>(['internal_error']);
+  // Every handler reads its raw body (rawBodyOf), so any route refuses an oversized one.
+  const codes = new Set<ErrorCode>(['internal_error', 'payload_too_large']);
   if (op.security === 'account' || op.security === 'owner' || op.security === 'admin') codes.add('unauthorized');
   if (op.security === 'owner' || op.security === 'admin') codes.add('forbidden');
-  if (op.body) for (const c of ['invalid_request', 'invalid_json', 'unsupported_media_type', 'payload_too_large'] as const) codes.add(c);
-  if (op.query || op.idempotencyKey) codes.add('invalid_request');
+  if (op.body) for (const c of ['invalid_request', 'invalid_json', 'unsupported_media_type'] as const) codes.add(c);
+  // A path parameter the gateway cannot decode (`%zz`) is refused with invalid_request.
+  if (op.query || op.path || op.idempotencyKey) codes.add('invalid_request');
   // The webhook reads its body raw (signature first), so JSON and media-type refusals never apply.
   if (op.security === 'stripe-signature') for (const c of ['invalid_request', 'invalid_json', 'unsupported_media_type'] as const) codes.delete(c);
   for (const c of op.errors) codes.add(c);

@@ -25,6 +25,7 @@ import type { Service } from '../../lambdas/composition/composition';
 import { buildService } from '../../lambdas/composition/composition';
 import type { TestTable } from './dynamodb';
 import { createTestTable, dropTestTable } from './dynamodb';
+import { assertContract } from './contract';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 export const TEST_WEBHOOK_SECRET = 'whsec_test_secret';
@@ -67,6 +68,8 @@ export interface TestServiceOptions {
   readonly webhookSecrets?: WebhookSecrets;
   /** Runs every invocation (a route's handler, a queue worker's batch) as the named function would (the IAM check attributes calls). */
   readonly attribute?: <T>(functionName: string, work: () => Promise<T>) => Promise<T>;
+  /** Check every answer of `call` against docs/openapi.json (test/support/contract.ts); a mismatch throws. @default true */
+  readonly contract?: boolean;
 }
 
 export interface TestService {
@@ -144,7 +147,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
       const body = opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body));
       if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
       const response = await gateway({ method, path, headers, body });
-      return { status: response.statusCode, headers: response.headers, body: response.body ? JSON.parse(response.body) : undefined };
+      const answer = { status: response.statusCode, headers: response.headers, body: response.body ? JSON.parse(response.body) : undefined };
+      if (options.contract !== false) assertContract(method, path, answer.status, answer.body);
+      return answer;
     },
     token: (sub, claims = {}) => signDevToken(TEST_JWT_SECRET, { sub, ...claims, now: clock.now() }),
     async stop() {
