@@ -1,13 +1,14 @@
 import type { Account } from '../domain/account';
 import { paygTermsOf } from '../domain/account';
 import { availableCredits, paygUsed, visibleBuckets } from '../domain/wallet';
+import type { BucketType } from '../domain/wallet';
 import type { UseCaseDeps } from './context';
 import { getOrOpenAccount } from './open-account';
 
 export interface BalanceView {
   readonly accountId: string;
   readonly available: number;
-  readonly buckets: ReadonlyArray<{ id: string; type: string; balance: number; expiresAt: string | null }>;
+  readonly buckets: ReadonlyArray<{ id: string; type: BucketType; balance: number; expiresAt: string | null }>;
   readonly payg: { enabled: boolean; limit: number; used: number };
 }
 

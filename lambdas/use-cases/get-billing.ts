@@ -1,4 +1,7 @@
+import type { PlanId } from '../domain/catalog';
 import { PLANS, usageLimitsTable } from '../domain/catalog';
+import type { SubscriptionStatus } from '../domain/account';
+import type { Topup } from '../domain/topup';
 import { debtCredits } from '../domain/wallet';
 import type { AutoRefillView } from './configure-auto-refill';
 import { autoRefillView } from './configure-auto-refill';
@@ -11,19 +14,56 @@ import { getOrOpenAccount } from './open-account';
 const RECENT_LEDGER_ENTRIES = 20;
 const RECENT_TOPUPS = 20;
 
+/** A top-up (or auto-refill) as the billing page lists it. */
+export interface BillingTopupView {
+  readonly id: string;
+  readonly purpose: Topup['purpose'];
+  readonly credits: number;
+  readonly amount: { readonly value: number; readonly currency: 'usd' };
+  readonly status: Topup['status'];
+  readonly paymentId: string | null;
+  readonly createdAt: string;
+}
+
+/** A PAYG or subscription invoice as the billing page lists it (a subscription's with its period). */
+export interface BillingInvoiceView {
+  readonly id: string;
+  readonly kind: 'payg' | 'subscription';
+  readonly credits: number;
+  readonly amount: { readonly value: number; readonly currency: 'usd' };
+  readonly status: 'pending' | 'open' | 'paid';
+  readonly paymentId: string | null;
+  readonly createdAt: string;
+  readonly periodStart?: string;
+  readonly periodEnd?: string;
+}
+
+/** One plan's row of the usage-limits table. */
+export interface UsageLimitsRow {
+  readonly plan: PlanId;
+  readonly monthlyCredits: number;
+  readonly priceCents: number;
+  readonly maxConcurrentJobs: number;
+  readonly maxCountPerRequest: number;
+  readonly paygLimitCredits: number;
+  readonly minTopupCredits: number;
+  readonly maxTopupCredits: number;
+  readonly seats: number;
+}
+
 export interface BillingView {
   readonly accountId: string;
-  readonly plan: { id: string; monthlyCredits: number; priceCents: number };
-  readonly status: string;
+  readonly plan: { readonly id: PlanId; readonly monthlyCredits: number; readonly priceCents: number };
+  readonly status: SubscriptionStatus;
   readonly renewsAt: string;
   readonly cancelAtPeriodEnd: boolean;
   readonly balance: BalanceView;
   /** Credits spent from payments that were later refunded or disputed; paid off by the next credits. */
   readonly debtCredits: number;
   readonly recentLedger: readonly LedgerEntry[];
-  readonly topups: readonly unknown[];
-  readonly invoices: readonly unknown[];
-  readonly usageLimits: ReadonlyArray<Record<string, number | string>>;
+  readonly topups: readonly BillingTopupView[];
+  readonly invoices: readonly BillingInvoiceView[];
+  readonly usageLimits: readonly UsageLimitsRow[];
   readonly autoRefill: AutoRefillView;
 }
 
