@@ -30,7 +30,9 @@ function errorResponse(codes: ErrorCode[]) {
   const schema = z.object({
     error: z.object({ code: z.enum(codes as [ErrorCode, ...ErrorCode[]]), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
   });
-  return { description: `Error: ${codes.map((c) => `\`${c}\``).join(', ')}`, content: { 'application/json': { schema } } };
+  // too_many_attempts names when to come back (lambdas/shared/http-errors.ts: details.retryAfterSeconds → Retry-After).
+  const headers = codes.includes('too_many_attempts') ? { headers: z.object({ 'Retry-After': z.string().regex(/^[0-9]+$/).meta({ description: 'Seconds to wait before trying again (too_many_attempts).' }) }) } : {};
+  return { description: `Error: ${codes.map((c) => `\`${c}\``).join(', ')}`, ...headers, content: { 'application/json': { schema } } };
 }
 
 function responsesOf(op: OperationContract): ZodOpenApiResponsesObject {
