@@ -51,8 +51,11 @@ async function subscribe(deps: UseCaseDeps, account: Account, customerId: string
     if (state.plan === plan) return answer(plan, { subscriptionId: previous, status: state.status, clientSecret: state.clientSecret }, 'now');
     await provider(deps.payments.cancelSubscriptionNow({ subscriptionId: previous, idempotencyKey: `subscription-abandon:${previous}` }));
   }
-  // Named by the subscription it replaces: a retry is the same subscription, a new attempt after an unpaid one is a new one.
-  const idempotencyKey = `subscription-create:${account.id}:${plan}:${previous ?? 'first'}`;
+  // Named by the subscription it replaces: a retry is the same subscription, a new attempt after an
+  // unpaid one is a new one. With none to replace, by the account's current period: an ended
+  // subscription clears the id and starts a new (FREE) period, so subscribing again is a new
+  // subscription, never the cancelled one replayed under the same key.
+  const idempotencyKey = `subscription-create:${account.id}:${plan}:${previous ?? `none:${account.currentPeriod.start}`}`;
   const created = await provider(deps.payments.createOrChangeSubscription({ accountId: account.id, customerId, plan, subscriptionId: null, idempotencyKey }));
   // Follow the new subscription from now on (the old one's late events are then ignored).
   await updateAccount(deps, account.id, (latest) =>

@@ -183,4 +183,21 @@ describe('an unpaid subscription never pins the account', () => {
     expect((await subscribe('abandoner', 'PRO')).body).toMatchObject({ status: 'active', effective: 'now' });
     expect((await billing('abandoner')).plan.id).toBe('PRO');
   });
+
+  test('a subscription cancelled and ended, then the same plan again: a new paid subscription at the first request (the old one is never replayed)', async () => {
+    t.clock.set(new Date('2027-10-01T00:00:00.000Z'));
+    const first = await subscribe('returning', 'PRO');
+    expect(first.body).toMatchObject({ status: 'active', effective: 'now' });
+    expect((await t.call('DELETE', '/v1/subscription', { token: await t.token('returning') })).status).toBe(200);
+    t.clock.set(new Date('2027-11-01T00:00:01.000Z'));
+    t.payments.advanceTo(t.clock.now());
+    await t.settle();
+    expect((await billing('returning')).plan.id).toBe('FREE');
+
+    const again = await subscribe('returning', 'PRO');
+
+    expect(again.body).toMatchObject({ status: 'active', effective: 'now' });
+    expect(again.body.subscriptionId).not.toBe(first.body.subscriptionId);
+    expect((await billing('returning')).plan.id).toBe('PRO');
+  });
 });

@@ -130,8 +130,6 @@ export interface SubscriberState {
   readonly upgrades: Map<string, { invoiceId: string; clientSecret: string | null; paid: boolean; from: PaidPlan; to: PaidPlan; periodIndex: number }>;
   /** Subscription invoice ids the model has accounted for. */
   readonly invoices: Set<string>;
-  /** Subscriptions created while the account followed none (the provider call's idempotency key is then `…:<plan>:first`), by plan. */
-  readonly firstKeys: Map<PaidPlan, string>;
 }
 
 export interface ModelAccount {

@@ -100,7 +100,7 @@ export class SubscriptionActions {
 
   /** After the account is opened FREE: the model follows its subscriptions from now on. */
   setup(accountId: string): void {
-    this.model.account(accountId).subscriber = { sub: null, incomplete: null, upgrades: new Map(), invoices: new Set(), firstKeys: new Map() };
+    this.model.account(accountId).subscriber = { sub: null, incomplete: null, upgrades: new Map(), invoices: new Set() };
   }
 
   /** The end of the subscriber's paid period (for period-end clock jumps), or null while FREE. */
@@ -256,18 +256,7 @@ export class SubscriptionActions {
     // Another plan while one is unpaid: that one is abandoned (its late events ignored), a new one created.
     const previous = state.incomplete?.id ?? null;
     if (open) open.abandoned = true;
-    const replayedId = previous === null ? state.firstKeys.get(plan) : undefined;
-    if (replayedId) {
-      // The provider call is keyed `subscription-create:<account>:<plan>:first` when the account follows no subscription
-      // (the first ever, or after one ended); the payment simulator keeps its keys forever (Stripe for 24 h) and answers
-      // with that first subscription, long cancelled. The account then follows it, and the next request creates a new one.
-      this.count('subscribe-replayed-cancelled');
-      expect(body.subscriptionId === replayedId && body.status === 'canceled', `the cancelled subscription ${replayedId} the simulator replays for the key used before`);
-      state.incomplete = { id: replayedId, plan, clientSecret: '', createdAt: before, expired: true, abandoned: true };
-      return this.expectInvoices(accountId, []);
-    }
     const id = body.subscriptionId ?? '';
-    if (previous === null) state.firstKeys.set(plan, id);
     if (card !== 'succeed') {
       this.count(open ? 'subscribe-replacing-unpaid-declined' : 'subscribe-declined');
       expect(body.status === 'incomplete' && body.clientSecret === `${id}${SECRET_SUFFIX}` && body.effective === 'when_paid' && (body.message ?? '').includes('not paid'), 'incomplete, when_paid, with a client secret and a message saying the first invoice is not paid');
