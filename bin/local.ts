@@ -20,6 +20,8 @@ import { PaymentSimulator } from '../lambdas/adapters/payment-simulator';
 import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb-clients';
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
 import { createLocalGateway, signDevToken } from './local/gateway';
+import { createStaticSite } from './local/static-site';
+import { buildWebApp, WEB_DIST_DIR } from './local/web-build';
 import { localCardRoute } from './local/local-card-route';
 import { localClockRoutes } from './local/local-clock-routes';
 import { creditedPaymentAmount, localPaymentRoutes } from './local/local-payment-routes';
@@ -169,7 +171,9 @@ async function main(): Promise<void> {
     await payments.settle();
     await waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 120_000 });
   };
-  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, payments, env.LOCAL_JWT_SECRET, settle) });
+  const webBuild = await buildWebApp();
+  if (shuttingDown) return;
+  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, payments, env.LOCAL_JWT_SECRET, settle), staticSite: createStaticSite(WEB_DIST_DIR) });
   running.server = server;
   const address = await listen(server, env.PORT, env.HOST);
   if (shuttingDown) return;
@@ -191,8 +195,9 @@ async function main(): Promise<void> {
   const routeList = service.routes.map((r) => `  ${r.method.padEnd(6)} ${r.path}${r.auth === 'jwt' ? '  (JWT)' : ''}`).join('\n');
 
   console.log(`
-Banana Flow credits API (local) ready in ${Math.round(performance.now() - startedAt)} ms (DynamoDB Local ${engine.startupMs} ms)
-  API             ${url}
+Banana Flow credits API (local) ready in ${Math.round(performance.now() - startedAt)} ms (DynamoDB Local ${engine.startupMs} ms, web app ${webBuild})
+  Web app         ${url}/  (dev sign-in: owner, member, admin)
+  API             ${url}/v1/…
   DynamoDB Local  ${engine.endpoint}  table ${TABLE_NAME}
   SQS emulator    ${sqsEmulator.endpoint}  queues banana-flow-jobs (+ -dlq)
 Routes:

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
+import type { StaticSite } from './static-site';
 import { compilePathTemplate, errorResponse, type GatewayRequest, type GatewayResponse, type LocalGateway, type PathTemplate } from './gateway';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -60,6 +61,8 @@ export interface LocalHttpServerOptions {
   readonly controlRoutes?: readonly ControlRoute[];
   /** @default MAX_BODY_BYTES (1 MiB) */
   readonly maxBodyBytes?: number;
+  /** The web app's files, tried after the control routes and before the gateway. */
+  readonly staticSite?: StaticSite;
 }
 
 class PayloadTooLargeError extends Error {}
@@ -122,7 +125,7 @@ export function createLocalHttpServer(options: LocalHttpServerOptions): Server {
     const queryStart = request.path.indexOf('?');
     const rawPath = queryStart === -1 ? request.path : request.path.slice(0, queryStart);
     const control = matchControlRoute(controlRoutes, request.method, rawPath);
-    if (!control) return options.gateway(request);
+    if (!control) return (await options.staticSite?.(request.method.toUpperCase(), rawPath)) ?? options.gateway(request);
     try {
       const query = new URLSearchParams(queryStart === -1 ? '' : request.path.slice(queryStart + 1));
       const result = await control.route.handle({ ...request, pathParameters: control.pathParameters, query });
