@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.cache/', 'coverage/', 'bench/results*'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'web/dist/', '.cache/', 'coverage/', 'bench/results*'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -26,6 +26,14 @@ export default tseslint.config(
     files: ['lambdas/use-cases/**/*.ts', 'lambdas/shared/**/*.ts', 'lambdas/adapters/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/composition/*', '**/handlers/*'], message: 'Composition roots (lambdas/composition) and handlers sit above use cases, adapters and lambdas/shared.' }] }],
+    },
+  },
+  {
+    // The web app runs in the browser and talks to the API only through its generated client.
+    files: ['web/**/*.{ts,tsx}'],
+    languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', location: 'readonly', history: 'readonly', sessionStorage: 'readonly', crypto: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', HTMLElement: 'readonly', KeyboardEvent: 'readonly', Intl: 'readonly' } },
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='fetch'] > Literal[value=/^\\/v1\\//]", message: 'Call the API through the typed client (web/src/api/client.ts).' }],
     },
   },
   {

@@ -12,7 +12,7 @@ import type { GenerationAccepted } from '../use-cases/create-generation';
 import type { SubscriptionRequested } from '../use-cases/change-subscription';
 import type { TopupStarted } from '../use-cases/create-topup';
 import type { LedgerPage } from '../domain/credit-store';
-import type { GenerationQuote } from '../domain/generation';
+import type { AccountQuote } from '../use-cases/quote-generation';
 import type { generationView } from '../handlers/http/generation-view';
 import type * as R from './responses';
 
@@ -24,7 +24,7 @@ export type Checked = [
   Conforms<BalanceView, typeof R.Balance>,
   Conforms<BillingView, typeof R.Billing>,
   Conforms<LedgerPage, typeof R.LedgerPage>,
-  Conforms<GenerationQuote, typeof R.QuoteResponse>,
+  Conforms<AccountQuote, typeof R.QuoteResponse>,
   Conforms<GenerationAccepted, typeof R.GenerationAccepted>,
   Conforms<ReturnType<typeof generationView>, typeof R.Generation>,
   Conforms<CouponRedeemed, typeof R.CouponRedeemed>,

@@ -34,10 +34,9 @@ export const PricingResponse = z
     models: z.array(
       z.object({ id: z.string(), name: z.string(), kind: z.enum(['image', 'video']), unit: z.enum(['image', 'video']), credits: Credits.meta({ description: 'Credits per output.' }) }).meta({ id: 'ModelPrice' }),
     ),
+    topup: z.object({ centsPerCredit: z.int().meta({ description: 'US cents per top-up credit.' }) }),
   })
-  .meta({ id: 'Pricing', example: { models: [{ id: 'nano-banana-2', name: 'Nano Banana 2', kind: 'image', unit: 'image', credits: 8 }] } });
-
-export const QuoteResponse = z.object({ model: z.string(), count: z.int(), credits: Credits }).meta({ id: 'Quote', example: { model: 'nano-banana-2', count: 2, credits: 16 } });
+  .meta({ id: 'Pricing', example: { models: [{ id: 'nano-banana-2', name: 'Nano Banana 2', kind: 'image', unit: 'image', credits: 8 }], topup: { centsPerCredit: 1 } } });
 
 export const Balance = z
   .object({
@@ -64,6 +63,16 @@ export const LedgerEntry = z
 export const LedgerPage = z.object({ entries: z.array(LedgerEntry), nextCursor: Cursor }).meta({ id: 'LedgerPage' });
 
 export const Charge = z.object({ bucketId: z.string(), bucketType: BucketType, amount: Credits }).meta({ id: 'Charge' });
+
+export const QuoteResponse = z
+  .object({
+    model: z.string(),
+    count: z.int(),
+    credits: Credits,
+    affordable: z.boolean().meta({ description: 'Whether the balance (and PAYG headroom) covers it now.' }),
+    charges: z.array(Charge).meta({ description: 'Which buckets would pay, in drain order, if generated now (empty when not affordable). Advice: the generation allocates again when it is paid.' }),
+  })
+  .meta({ id: 'Quote', example: { model: 'nano-banana-2', count: 2, credits: 16, affordable: true, charges: [{ bucketId: 'sub:2026-12-01', bucketType: 'subscription', amount: 10 }, { bucketId: 'coupon', bucketType: 'coupon', amount: 6 }] } });
 
 export const GenerationAccepted = z
   .object({ id: z.string(), status: z.literal('queued'), model: z.string(), count: z.int(), credits: Credits, charges: z.array(Charge) })

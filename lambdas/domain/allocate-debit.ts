@@ -57,3 +57,16 @@ export function debitWallet(
   );
   return { charges, change };
 }
+
+/**
+ * What a debit would take from where, without taking it: the quote shown before Generate. The
+ * generation itself allocates again at the time it is paid, so this is advice, never a reservation.
+ */
+export function previewDebit(buckets: readonly Bucket[], costCredits: number, now: Date, payg: PaygTerms): { affordable: boolean; charges: Charge[] } {
+  try {
+    return { affordable: true, charges: allocateDebit(buckets, costCredits, now, payg) };
+  } catch (error) {
+    if (error instanceof InsufficientCreditsError) return { affordable: false, charges: [] };
+    throw error;
+  }
+}

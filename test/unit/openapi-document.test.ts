@@ -27,6 +27,13 @@ test('docs/openapi.json is what the schemas generate (run `npm run openapi` afte
   expect(readFileSync(join(ROOT, OPENAPI_MODULE_PATH), 'utf8')).toBe(renderOpenApiModule());
 });
 
+test("the web app's typed client matches the document (openapi-typescript; run `npm run openapi`)", () => {
+  const run = spawnSync(process.execPath, [join(ROOT, 'scripts', 'openapi-client.mjs')], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  expect(run.stderr).toBe('');
+  expect(run.stdout.length).toBeGreaterThan(10_000);
+  expect(readFileSync(join(ROOT, 'web', 'src', 'api', 'schema.generated.ts'), 'utf8')).toBe(run.stdout);
+});
+
 test('every routed method+path is in the document, and every contract entry is routed', () => {
   const missing = HTTP_ROUTES.filter((r) => doc.paths[r.path]?.[r.method.toLowerCase()] === undefined).map(routeKey);
   expect(missing).toEqual([]);
