@@ -14,6 +14,12 @@ const ImportedUserPool = z.strictObject({
   userPoolId: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, 'a Cognito user pool id like us-east-1_AbCdEf123'),
   /** App clients whose tokens the API accepts (the JWT audience). */
   appClientIds: z.array(z.string().regex(/^[0-9a-z]{1,128}$/, 'a Cognito app client id')).min(1),
+  /**
+   * The pool's existing sign-in domain (`https://auth.bananaflow.app` or a Cognito prefix domain's
+   * URL), used by the web app's client. Without it the service stack adds a prefix domain to the pool,
+   * which fails if the pool already has one (a pool holds at most one).
+   */
+  loginDomain: z.url({ protocol: /^https$/ }).refine((u) => new URL(u).origin === u, 'an https origin: https://host, no path or trailing slash').optional(),
 });
 
 /**
@@ -42,6 +48,11 @@ export const StageConfigSchema = z.strictObject({
   /** Browser origins allowed by CORS (the Banana Flow app). */
   appOrigins: z.array(z.url().refine((u) => new URL(u).origin === u, 'an origin: scheme://host[:port], no path or trailing slash')).min(1),
   userPool: z.discriminatedUnion('mode', [ImportedUserPool, CreatedUserPool]),
+  /**
+   * Stripe's publishable key for the web app (public: it is served in /config.json). Absent: the app
+   * gets `publishableKey: null`. A secret or restricted key (sk_, rk_) is refused here.
+   */
+  stripePublishableKey: z.string().regex(/^pk_(test|live)_[0-9A-Za-z]{1,247}$/, 'a Stripe publishable key (pk_test_… or pk_live_…), never a secret key').optional(),
   /** Secrets Manager name of the Stripe keys (JSON: secretKey, webhookSecret, priceBeginner, pricePro, priceTeam). */
   stripeSecretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/),
   /**

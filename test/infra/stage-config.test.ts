@@ -42,6 +42,11 @@ describe('stage config', () => {
     ['a zero maxReceiveCount', { jobsMaxReceiveCount: 0 }, 'jobsMaxReceiveCount'],
     ['a max job age below the lease', { jobTimings: { leaseSeconds: 300, requeueAfterSeconds: 180, maxAgeSeconds: 120 } }, 'jobTimings'],
     ['an unknown setting', { tableName: 'x' }, 'tableName'],
+    ['a Stripe secret key where the publishable key goes (it is served to browsers)', { stripePublishableKey: 'sk_live_51Habc' }, 'stripePublishableKey'],
+    ['a restricted Stripe key as the publishable key', { stripePublishableKey: 'rk_test_51Habc' }, 'stripePublishableKey'],
+    ['a publishable key of no mode', { stripePublishableKey: 'pk_51Habc' }, 'stripePublishableKey'],
+    ['a sign-in domain over http', { userPool: { mode: 'import', userPoolId: 'us-east-1_Abc123', appClientIds: ['abc'], loginDomain: 'http://auth.bananaflow.app' } }, 'userPool.loginDomain'],
+    ['a sign-in domain with a path', { userPool: { mode: 'import', userPoolId: 'us-east-1_Abc123', appClientIds: ['abc'], loginDomain: 'https://auth.bananaflow.app/login' } }, 'userPool.loginDomain'],
   ])('refuses %s, naming the setting', (_what, override, setting) => {
     expect(() => parseStageConfig({ ...DEV_CONFIG, ...override })).toThrow(new RegExp(`Invalid stage configuration: .*${setting.replace('.', '\\.')}`));
   });
@@ -54,6 +59,14 @@ describe('stage config', () => {
     ['a user pool in another region', { region: 'us-east-1' }, 'userPool'],
   ])('refuses a non-dev stage with %s', (_what, override, setting) => {
     expect(() => parseStageConfig({ ...PROD_CONFIG, ...override })).toThrow(new RegExp(`Invalid stage configuration: .*${setting}`));
+  });
+
+  it('takes a Stripe publishable key and an imported pool\'s sign-in domain, both optional', () => {
+    expect(parseStageConfig(DEV_CONFIG).stripePublishableKey).toBeUndefined();
+    expect(parseStageConfig({ ...DEV_CONFIG, stripePublishableKey: 'pk_test_51HabcDEF123' }).stripePublishableKey).toBe('pk_test_51HabcDEF123');
+    expect(parseStageConfig({ ...PROD_CONFIG, stripePublishableKey: 'pk_live_51HabcDEF123' }).stripePublishableKey).toBe('pk_live_51HabcDEF123');
+    const imported = { mode: 'import', userPoolId: 'eu-west-1_AbCdEf123', appClientIds: ['abc'], loginDomain: 'https://auth.bananaflow.app' } as const;
+    expect(parseStageConfig({ ...PROD_CONFIG, userPool: imported }).userPool).toEqual(imported);
   });
 
   it('lets dev go without account, region or alarm emails, and run the simulated model', () => {
