@@ -24,7 +24,9 @@ export function AutoRefillSection({ version, onSaved }: { version: number; onSav
     unwrap(api.GET('/v1/auto-refill'))
       .then((s) => {
         setState(s);
-        setForm({ enabled: s.enabled, threshold: String(s.thresholdCredits), refill: String(s.refillCredits), cap: String(s.monthlyCapCredits) });
+        // Never set up yet: suggest a starting point instead of zeros.
+        const fresh = s.refillCredits === 0;
+        setForm({ enabled: s.enabled, threshold: String(fresh ? 200 : s.thresholdCredits), refill: String(fresh ? 1_000 : s.refillCredits), cap: String(fresh ? 5_000 : s.monthlyCapCredits) });
       })
       .catch((e: unknown) => setError(messageOf(e)));
   }, [api, version]);

@@ -42,7 +42,7 @@ export function BillingPage() {
 }
 
 function OwnerBilling({ version, changed }: { version: number; changed(): void }) {
-  const { api, balance } = useApp();
+  const { api, balance, refreshBalance } = useApp();
   const [billing, setBilling] = useState<Schemas['Billing'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reload = useCallback(async () => {
@@ -60,11 +60,13 @@ function OwnerBilling({ version, changed }: { version: number; changed(): void }
   useEffect(() => {
     void reload();
   }, [reload, version, balance]);
+  // A plan change moves credits too (a grant when paid): the sidebar balance follows.
   const afterChange = useCallback(async () => {
     const next = await reload();
+    await refreshBalance();
     changed();
     return next;
-  }, [reload, changed]);
+  }, [reload, refreshBalance, changed]);
 
   return (
     <div className="grid">
