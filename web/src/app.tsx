@@ -5,6 +5,7 @@ import { AppProvider, useApp } from './app-context';
 import { cognitoSignOut, startCognitoSignIn } from './auth/cognito';
 import { signInLocally, signOutLocally, type DevUser } from './auth/local-sign-in';
 import type { Session } from './auth/session';
+import { PageErrorBoundary } from './components/error-boundary';
 import { Sidebar } from './components/sidebar';
 import type { AppConfig } from './config';
 import { AdminPage } from './pages/admin';
@@ -68,7 +69,6 @@ export function App(props: { config: AppConfig; initialSession: Session | null; 
 function Page() {
   const path = usePath();
   const { session } = useApp();
-  if (path === '/billing') return <BillingPage />;
-  if (path === '/admin' && session.isAdmin) return <AdminPage />;
-  return <GeneratePage />;
+  const page = path === '/billing' ? <BillingPage /> : path === '/admin' && session.isAdmin ? <AdminPage /> : <GeneratePage />;
+  return <PageErrorBoundary resetKey={path}>{page}</PageErrorBoundary>;
 }
