@@ -35,6 +35,21 @@ function errorResponse(codes: ErrorCode[]) {
   return { description: `Error: ${codes.map((c) => `\`${c}\``).join(', ')}`, ...headers, content: { 'application/json': { schema } } };
 }
 
+/**
+ * What API Gateway answers itself, before or instead of the function, in its own `{ message }` shape:
+ * the JWT authorizer's 401, throttling's 429, a function that crashed or ran out of time (500), an
+ * integration timeout (503). Clients must read both shapes at these statuses.
+ */
+const GatewayMessage = z.object({ message: z.string() }).meta({ id: 'GatewayMessage', description: "API Gateway's own answer (authorizer 401, throttling 429, function failure 500, timeout 503).", example: { message: 'Too Many Requests' } });
+const GATEWAY_STATUSES: Readonly<Record<number, string>> = { 401: 'Unauthorized', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+function withGatewayAnswer(status: number, response: ZodOpenApiResponseObject | undefined): ZodOpenApiResponseObject {
+  const gatewayText = `API Gateway's own \`{"message":"${GATEWAY_STATUSES[status]}"}\``;
+  if (!response) return { description: gatewayText, content: { 'application/json': { schema: GatewayMessage } } };
+  const envelope = (response.content as Record<string, { schema: z.ZodType }>)['application/json']!.schema;
+  return { ...response, description: `${response.description}; or ${gatewayText}`, content: { 'application/json': { schema: z.union([envelope, GatewayMessage]) } } };
+}
+
 function responsesOf(op: OperationContract): ZodOpenApiResponsesObject {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(op)) {
@@ -43,7 +58,12 @@ function responsesOf(op: OperationContract): ZodOpenApiResponsesObject {
   }
   const responses: Record<string, ZodOpenApiResponseObject> = { [String(op.success.status)]: { description: op.success.description, content: { 'application/json': { schema: op.success.schema } } } };
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[String(status)] = errorResponse(codes.sort());
-  return responses as ZodOpenApiResponsesObject;
+  const signedIn = op.security === 'account' || op.security === 'owner' || op.security === 'admin';
+  for (const status of [401, 429, 500, 503]) {
+    if (status === 401 && !signedIn) continue;
+    responses[String(status)] = withGatewayAnswer(status, responses[String(status)]);
+  }
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => Number(a) - Number(b))) as ZodOpenApiResponsesObject;
 }
 
 function operationOf(op: OperationContract): ZodOpenApiOperationObject {

@@ -42,6 +42,13 @@ export class ApiError extends Error {
   }
 }
 
+const GATEWAY_WORDS: Readonly<Record<number, string>> = {
+  401: 'Your session has ended. Please sign in again.',
+  429: 'Too many requests right now. Wait a moment and try again.',
+  500: 'The service had a problem with this request. Please try again.',
+  503: 'The service is busy or did not answer in time. Please try again.',
+};
+
 type Answer<T> = { data?: T; error?: unknown; response: Response };
 
 /** The answer's data, or an ApiError with the API's own words (or a plain one when the network failed). */
@@ -53,10 +60,11 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
     throw new ApiError('network_error', 'The service could not be reached. Check your connection and try again.', 0);
   }
   if (answer.data !== undefined && answer.response.ok) return answer.data;
+  const status = answer.response.status;
   const envelope = answer.error as { error?: { code?: string; message?: string } } | undefined;
-  const code = envelope?.error?.code ?? 'http_error';
-  const message = envelope?.error?.message ?? `The service answered ${answer.response.status}. Please try again.`;
-  throw new ApiError(code, message, answer.response.status);
+  if (envelope?.error?.code) throw new ApiError(envelope.error.code, envelope.error.message ?? 'The request was refused.', status);
+  // API Gateway's own { message } answers (throttled, authorizer, function failure, timeout): say it in words.
+  throw new ApiError('gateway', GATEWAY_WORDS[status] ?? `The service answered ${status}. Please try again.`, status);
 }
 
 export function messageOf(error: unknown): string {

@@ -303,6 +303,15 @@ export interface components {
             /** @description Credits per output. */
             credits: number;
         };
+        /**
+         * @description API Gateway's own answer (authorizer 401, throttling 429, function failure 500, timeout 503).
+         * @example {
+         *       "message": "Too Many Requests"
+         *     }
+         */
+        GatewayMessage: {
+            message: string;
+        };
         OpenApiDocument: {
             openapi: string;
         } & {
@@ -718,7 +727,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -733,7 +751,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -774,7 +801,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -789,7 +825,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -837,7 +882,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -852,7 +897,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `write_conflict` */
@@ -909,7 +954,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -924,7 +978,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -947,7 +1010,7 @@ export interface operations {
                     "application/json": components["schemas"]["Balance"];
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -962,7 +1025,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `write_conflict` */
@@ -1001,7 +1064,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1016,7 +1088,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1060,7 +1141,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1075,7 +1156,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `write_conflict` */
@@ -1114,7 +1195,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1129,7 +1219,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1173,7 +1272,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1188,7 +1287,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payload_too_large` */
@@ -1209,7 +1308,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1224,7 +1332,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1279,7 +1396,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1294,7 +1411,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `insufficient_credits` */
@@ -1387,7 +1504,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `concurrency_limit` */
+            /** @description Error: `concurrency_limit`; or API Gateway's own `{"message":"Too Many Requests"}` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1402,10 +1519,10 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1420,7 +1537,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1464,7 +1590,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1479,7 +1605,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `generation_not_found` */
@@ -1518,7 +1644,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1533,7 +1668,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1580,7 +1724,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1595,7 +1739,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `coupon_not_found` */
@@ -1688,7 +1832,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `too_many_attempts` */
+            /** @description Error: `too_many_attempts`; or API Gateway's own `{"message":"Too Many Requests"}` */
             429: {
                 headers: {
                     /** @description Seconds to wait before trying again (too_many_attempts). */
@@ -1705,10 +1849,10 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1723,7 +1867,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1776,7 +1929,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1791,7 +1944,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `forbidden` */
@@ -1866,7 +2019,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -1881,7 +2043,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -1931,7 +2102,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1946,7 +2117,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `forbidden` */
@@ -2039,7 +2210,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2054,7 +2234,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payment_provider_error` */
@@ -2075,7 +2255,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `payments_not_configured` */
+            /** @description Error: `payments_not_configured`; or API Gateway's own `{"message":"Service Unavailable"}` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2090,7 +2270,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2174,7 +2354,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2189,7 +2378,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payment_provider_error` */
@@ -2210,7 +2399,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `event_not_ready`, `payments_not_configured` */
+            /** @description Error: `event_not_ready`, `payments_not_configured`; or API Gateway's own `{"message":"Service Unavailable"}` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2225,7 +2414,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2248,7 +2437,7 @@ export interface operations {
                     "application/json": components["schemas"]["AutoRefill"];
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2263,7 +2452,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `write_conflict` */
@@ -2302,7 +2491,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2317,7 +2515,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payment_provider_error` */
@@ -2338,7 +2536,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `payments_not_configured` */
+            /** @description Error: `payments_not_configured`; or API Gateway's own `{"message":"Service Unavailable"}` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2353,7 +2551,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2403,7 +2601,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,7 +2616,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `forbidden` */
@@ -2493,7 +2691,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2508,7 +2715,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payment_provider_error` */
@@ -2529,7 +2736,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `payments_not_configured` */
+            /** @description Error: `payments_not_configured`; or API Gateway's own `{"message":"Service Unavailable"}` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2544,7 +2751,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2592,7 +2799,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2607,7 +2814,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `forbidden` */
@@ -2682,7 +2889,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2697,7 +2913,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payment_provider_error` */
@@ -2718,7 +2934,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `payments_not_configured` */
+            /** @description Error: `payments_not_configured`; or API Gateway's own `{"message":"Service Unavailable"}` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2733,7 +2949,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2756,7 +2972,7 @@ export interface operations {
                     "application/json": components["schemas"]["SubscriptionCanceled"];
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2771,7 +2987,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `forbidden` */
@@ -2828,7 +3044,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -2843,7 +3068,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payment_provider_error` */
@@ -2864,7 +3089,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `payments_not_configured` */
+            /** @description Error: `payments_not_configured`; or API Gateway's own `{"message":"Service Unavailable"}` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2879,7 +3104,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -2926,7 +3151,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2941,7 +3166,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `forbidden` */
@@ -3016,7 +3241,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3031,7 +3265,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `payment_provider_error` */
@@ -3052,7 +3286,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `payments_not_configured` */
+            /** @description Error: `payments_not_configured`; or API Gateway's own `{"message":"Service Unavailable"}` */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3067,7 +3301,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
         };
@@ -3090,7 +3324,7 @@ export interface operations {
                     "application/json": components["schemas"]["Billing"];
                 };
             };
-            /** @description Error: `unauthorized` */
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3105,7 +3339,7 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description Error: `forbidden` */
@@ -3162,7 +3396,16 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `internal_error` */
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
             500: {
                 headers: {
                     [name: string]: unknown;
@@ -3177,7 +3420,16 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         };
-                    };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
         };
