@@ -10,7 +10,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import type { HttpFunctionSpec } from '../function-catalog';
 import type { FunctionDefaults } from '../service-functions';
@@ -73,6 +73,8 @@ export class CreditsApi extends Construct {
   readonly accessLogs: logs.LogGroup;
   /** By route function name. */
   readonly functions: Readonly<Record<string, ServiceFunction>>;
+  /** The app clients whose tokens the JWT authorizer accepts (its audience). */
+  private readonly audience: string[];
 
   constructor(scope: Construct, id: string, props: CreditsApiProps) {
     super(scope, id);
@@ -107,8 +109,11 @@ export class CreditsApi extends Construct {
       },
     });
 
+    this.audience = [...props.appClientIds];
+    // Read at synth, so that a client created after the API (the web app's, which names the site that
+    // names this API) can still be added with acceptTokensFrom.
     const authorizer = new HttpJwtAuthorizer('CognitoJwt', cognitoIssuer(this, props.userPoolId), {
-      jwtAudience: [...props.appClientIds],
+      jwtAudience: Lazy.list({ produce: () => [...this.audience] }),
       identitySource: ['$request.header.Authorization'],
     });
 
@@ -145,6 +150,11 @@ export class CreditsApi extends Construct {
       props.routes.map((r) => r.route),
       props.throttle,
     );
+  }
+
+  /** Accepts the tokens this app client is issued (adds it to the authorizer's audience). */
+  acceptTokensFrom(appClientId: string): void {
+    this.audience.push(appClientId);
   }
 
   /** The API's base URL (the `$default` stage). */
