@@ -25,7 +25,7 @@ import type { Service } from '../../lambdas/composition/composition';
 import { buildService } from '../../lambdas/composition/composition';
 import type { TestTable } from './dynamodb';
 import { createTestTable, dropTestTable } from './dynamodb';
-import { assertContract } from './contract';
+import { assertContract, contractViolation } from './contract';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256';
 export const TEST_WEBHOOK_SECRET = 'whsec_test_secret';
@@ -125,8 +125,14 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const allRoutes = [...service.routes, localCardRoute(service, payments)];
   const routes = attribute ? allRoutes.map((route) => ({ ...route, handler: asFunction(route.functionName, route.handler) })) : allRoutes;
   const gateway = createLocalGateway({ routes, jwtSecret: TEST_JWT_SECRET, now: () => clock.now(), ...(options.functionTimeoutMs !== undefined ? { functionTimeoutMs: options.functionTimeoutMs } : {}) });
-  const postWebhook = async (rawBody: string, signature: string) =>
-    (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody })).statusCode;
+  // The simulator's webhook deliveries are answers too: checked against the contract, reported at settle().
+  const webhookViolations: string[] = [];
+  const postWebhook = async (rawBody: string, signature: string) => {
+    const response = await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: rawBody });
+    const problem = options.contract === false ? null : contractViolation('POST', '/v1/webhooks/stripe', response.statusCode, response.body ? JSON.parse(response.body) : undefined);
+    if (problem) webhookViolations.push(problem);
+    return response.statusCode;
+  };
   payments.connect(postWebhook);
   const settleQueues = () => waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 30_000 });
   return {
@@ -140,6 +146,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     async settle() {
       await payments.settle();
       await settleQueues();
+      if (webhookViolations.length > 0) throw new Error(`contract violation by webhook answers: ${webhookViolations.splice(0).join('; ')}`);
     },
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...(opts.headers ?? {}) };
