@@ -35,7 +35,7 @@ export function createCreditsStacks(app: App, config: StageConfig): CreditsStack
     env,
     tags,
     config,
-    description: `Banana Flow Credits (${config.stageName}): API, functions, schedules, alarms`,
+    description: `Banana Flow Credits (${config.stageName}): API, functions, schedules, alarms, billing web app`,
     table: stateful.table,
     jobsQueue: stateful.jobsQueue,
     jobsDeadLetterQueue: stateful.jobsDeadLetterQueue,

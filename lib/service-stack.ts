@@ -1,10 +1,12 @@
 /**
- * The stateless service: the functions, the HTTP API, the queue workers, the schedules and the
- * alarms. It holds no data, so it can be replaced at will; it uses the stateful stack's table,
- * queues, secret and user pool.
+ * The stateless service: the functions, the HTTP API, the queue workers, the schedules, the
+ * alarms, and the billing web app (its CloudFront site and its sign-in client on the user pool).
+ * It holds no data, so it can be replaced at will; it uses the stateful stack's table, queues,
+ * secret and user pool.
  */
 import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -15,6 +17,9 @@ import { QueueWorkers } from './constructs/queue-workers';
 import { ScheduledTasks } from './constructs/scheduled-tasks';
 import { ServiceAlarms } from './constructs/service-alarms';
 import { ServiceDashboard } from './constructs/service-dashboard';
+import { WebHosting, webAppConfig } from './constructs/web-hosting';
+import { COGNITO_PREFIX_DOMAINS } from './constructs/web-security';
+import { WEB_SCOPES, WebSignIn } from './constructs/web-sign-in';
 import { BILLING_JOB_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, WORKER_FUNCTION, httpFunctionSpecs } from './function-catalog';
 import { BILLING_JOBS, LEDGER_JOBS } from './scheduled-jobs';
 import type { FunctionDefaults } from './service-functions';
@@ -58,6 +63,8 @@ export class ServiceStack extends Stack {
   readonly billingTasks: ScheduledTasks;
   readonly alarms: ServiceAlarms;
   readonly dashboard: ServiceDashboard;
+  readonly web: WebHosting;
+  readonly webSignIn: WebSignIn;
   /** Every function, by name. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
 
@@ -82,6 +89,28 @@ export class ServiceStack extends Stack {
       throttle: config.apiThrottle,
       webhookReservedConcurrency: config.webhookReservedConcurrency,
     });
+
+    this.web = new WebHosting(this, 'Web', {
+      apiEndpoint: this.api.url,
+      // A created domain is a Cognito prefix domain; an imported pool's own domain is allowed by its exact origin.
+      signInOrigin: (config.userPool.mode === 'import' ? config.userPool.loginDomain : undefined) ?? COGNITO_PREFIX_DOMAINS,
+      removalPolicy: isDevStage(config) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      logRetentionDays: config.logRetentionDays,
+    });
+    // The web app's client is created by this stack on the imported pool too: its callback URL is this
+    // stack's distribution, which an externally managed client would have to follow by hand. The pool's
+    // existing domain is used when the stage names one (a pool holds at most one prefix domain).
+    this.webSignIn = new WebSignIn(this, 'WebSignIn', {
+      userPool: cognito.UserPool.fromUserPoolId(this, 'UserPool', props.userPool.userPoolId),
+      siteUrl: this.web.siteUrl,
+      domainPrefix: `banana-flow-credits-${config.stageName}`,
+      ...(config.userPool.mode === 'import' && config.userPool.loginDomain ? { existingDomainUrl: config.userPool.loginDomain } : {}),
+    });
+    // Without this every call from the web app is a 401 at the authorizer.
+    this.api.acceptTokensFrom(this.webSignIn.client.userPoolClientId);
+    this.web.publish(
+      webAppConfig({ loginDomainUrl: this.webSignIn.domainUrl, clientId: this.webSignIn.client.userPoolClientId, scopes: WEB_SCOPES, stripePublishableKey: config.stripePublishableKey }),
+    );
 
     this.workers = new QueueWorkers(this, 'Jobs', {
       worker: WORKER_FUNCTION,
@@ -151,6 +180,9 @@ export class ServiceStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'SiteUrl', { value: this.web.siteUrl, description: 'The billing web app (and its API under /v1/*)' });
+    new CfnOutput(this, 'WebClientId', { value: this.webSignIn.client.userPoolClientId, description: "The web app's Cognito app client (code grant, no secret)" });
+    new CfnOutput(this, 'ManagedLoginDomain', { value: this.webSignIn.domainUrl, description: "The web app's sign-in (managed login) domain" });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${this.api.url}/v1/webhooks/stripe`, description: 'Point the Stripe webhook endpoint here' });
   }
 }

@@ -36,6 +36,8 @@ describe.each([
 
     const rules = new Set(acknowledgements.map((a) => a.id.replace(/\[.*$/, '')));
     const expected = ['AwsSolutions-L1', 'AwsSolutions-APIG4', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3', 'AwsSolutions-IAM5'];
+    // The web app's distribution (no geo restriction, no WAF, the default certificate) and its access-log bucket.
+    expected.push('AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4', 'AwsSolutions-S1');
     if (config.userPool.mode === 'create') expected.push('AwsSolutions-COG2', 'AwsSolutions-COG8');
     expect([...rules].sort()).toEqual(expected.sort());
     for (const a of acknowledgements) {
@@ -44,10 +46,11 @@ describe.each([
     }
   });
 
-  it('acknowledges no wildcard except each scheduler invoking its own function, and X-Ray on each function role', () => {
+  it('acknowledges no wildcard except each scheduler invoking its own function, X-Ray on each function role and the web deploy role\'s S3 grants', () => {
     const all = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
     const xray = all.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');
-    const wildcards = all.filter((a) => a.id !== 'AwsSolutions-IAM5[Resource::*]');
+    const webDeploy = all.filter((a) => a.path.endsWith('/Web/DeployRole'));
+    const wildcards = all.filter((a) => a.id !== 'AwsSolutions-IAM5[Resource::*]' && !webDeploy.includes(a));
 
     // One per function role (the statement itself is checked to be X-Ray's only: test/infra/service-stack.test.ts).
     expect(xray.map((a) => a.path.split('/').slice(-1)[0])).toEqual(xray.map(() => 'Role'));
@@ -56,6 +59,24 @@ describe.each([
       'AwsSolutions-IAM5[Resource::<BillingSchedulesRunBillingJobFunctionID.Arn>:*]',
       'AwsSolutions-IAM5[Resource::<SchedulesRunJobFunctionID.Arn>:*]',
     ]);
+    // BucketDeployment's grants: S3 actions on the CDK assets bucket and the site bucket, no other resource.
+    const assetsBucket = config.account ? `cdk-hnb659fds-assets-${config.account}-${config.region}` : 'cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>';
+    expect(webDeploy.map((w) => w.id.replace(/[0-9A-F]{8}\.Arn/, 'ID.Arn')).sort()).toEqual([
+      'AwsSolutions-IAM5[Action::s3:Abort*]',
+      'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
+      'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+      'AwsSolutions-IAM5[Action::s3:GetObject*]',
+      'AwsSolutions-IAM5[Action::s3:List*]',
+      'AwsSolutions-IAM5[Resource::<WebSiteID.Arn>/*]',
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${assetsBucket}/*]`,
+    ]);
+  });
+
+  it('acknowledges the runtime of no function but the service functions and the web deploy copy function', () => {
+    const runtimes = acknowledgementsIn(app).filter((a) => a.id === 'AwsSolutions-L1');
+
+    expect(runtimes).toHaveLength(allFunctionSpecs().length + 1);
+    expect(runtimes.filter((a) => a.path.split('/')[1]?.startsWith('Custom::CDKBucketDeployment'))).toHaveLength(1);
   });
 
   it('acknowledges no authorization gap but the three public routes', () => {

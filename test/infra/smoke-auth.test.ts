@@ -35,7 +35,10 @@ describe('prod stage (imports the app’s user pool)', () => {
   it('creates no user pool or client, enables no auth flow anywhere and outputs no pool for the smoke test', () => {
     expect(stateful.findResources('AWS::Cognito::UserPool')).toEqual({});
     expect(stateful.findResources('AWS::Cognito::UserPoolClient')).toEqual({});
-    expect(service.findResources('AWS::Cognito::UserPoolClient')).toEqual({});
+    // The service stack's only client is the web app's: managed login (code grant), no SDK sign-in flow.
+    const clients = Object.values(service.findResources('AWS::Cognito::UserPoolClient')) as Resource[];
+    expect(clients).toHaveLength(1);
+    expect(clients[0]!.Properties).toMatchObject({ UserPoolId: 'eu-west-1_AbCdEf123', AllowedOAuthFlows: ['code'], ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH'] });
     const everything = JSON.stringify([stateful.toJSON(), service.toJSON()]);
     expect(everything).not.toMatch(/ADMIN_USER_PASSWORD_AUTH|AdminInitiateAuth/);
     expect(Object.keys((stateful.toJSON().Outputs ?? {}) as object)).not.toEqual(expect.arrayContaining(['UserPoolId']));
