@@ -149,8 +149,10 @@ export async function launchBrowser(): Promise<Browser> {
 export interface AppPage {
   readonly context: BrowserContext;
   readonly page: Page;
-  /** Uncaught page errors and console errors, for failure messages. */
+  /** Uncaught page errors and console errors. */
   readonly errors: string[];
+  /** Answers with a status of 400 or more ("409 POST /v1/coupons/redeem"): some tests provoke them. */
+  readonly failedRequests: string[];
 }
 
 /** A fresh context (no shared storage between tests) with the app's sign-in page open. */
@@ -161,10 +163,15 @@ export async function openApp(browser: Browser, stack: LocalStack, viewport = { 
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()}`);
+    // "Failed to load resource" repeats an HTTP error without its address (failedRequests names it).
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) errors.push(`console: ${message.text()}`);
+  });
+  const failedRequests: string[] = [];
+  page.on('response', (response) => {
+    if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.request().method()} ${new URL(response.url()).pathname}`);
   });
   await page.goto('/');
-  return { context, page, errors };
+  return { context, page, errors, failedRequests };
 }
 
 let walletCounter = 0;
