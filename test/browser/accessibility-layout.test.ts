@@ -97,18 +97,40 @@ describe('axe-core: no serious or critical violations', () => {
 
       await goTo(page, 'Generate');
       await page.getByRole('region', { name: 'Generation node' }).waitFor();
-      await expectEventually(page.getByRole('region', { name: 'Generation node' }), (t) => /Cost: [\d,]+ credits|Not enough credits/.test(t), { description: 'the cost line' });
+      const node = page.getByRole('region', { name: 'Generation node' });
+      await expectEventually(node, (t) => /Cost: [\d,]+ credits|Not enough credits/.test(t), { description: 'the cost line' });
       await scan(page, `${role} Generate`, findings);
+      // With a failed (refunded) generation listed: the status words and the refund line.
+      await node.getByRole('combobox', { name: 'Simulate' }).selectOption({ label: 'Model error' });
+      await expectEventually(node, (t) => /Cost: [\d,]+ credits/.test(t), { description: 'the cost line' });
+      await node.getByRole('button', { name: 'Generate', exact: true }).click();
+      await expectEventually(page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem').first(), (t) => /Refunded [\d,]+ credits/.test(t), { description: 'a refunded generation' });
+      await scan(page, `${role} Generate (a failed generation listed)`, findings);
 
       await goTo(page, 'Billing');
       await page.getByRole('region', { name: 'Balance by bucket' }).getByRole('table').waitFor();
-      await page.getByRole('region', { name: 'Recent activity' }).waitFor();
+      await page.getByRole('region', { name: 'Recent activity' }).getByRole('table').waitFor();
       await scan(page, `${role} Billing`, findings);
+      // With a refusal shown next to the coupon field.
+      const redeem = page.getByRole('region', { name: 'Redeem a coupon' });
+      await redeem.getByRole('textbox', { name: 'Coupon code' }).fill('NOSUCH-AAAA-BBBB');
+      await redeem.getByRole('button', { name: 'Redeem' }).click();
+      await redeem.getByRole('alert').waitFor();
+      await scan(page, `${role} Billing (a coupon refused)`, findings);
 
       const dialog = await openTopUp(page);
-      if (role === 'owner') await dialog.getByRole('radio', { name: '1,000 credits', exact: true }).waitFor();
-      else await expectEventually(dialog, (t) => t.includes("Only the wallet's owner can buy credits."), { description: "the member's top-up text" });
-      await scan(page, `${role} top-up dialog`, findings);
+      if (role === 'owner') {
+        await dialog.getByRole('radio', { name: '1,000 credits', exact: true }).waitFor();
+        await scan(page, `${role} top-up dialog`, findings);
+        // With an out-of-range custom amount (its message and the disabled Pay).
+        await dialog.getByRole('radio', { name: 'Custom amount', exact: true }).check();
+        await dialog.getByRole('spinbutton', { name: 'Custom amount (credits)' }).fill('5');
+        await expectEventually(() => dialog.getByRole('button', { name: /^Pay\b/ }).isEnabled(), (enabled) => !enabled, { description: 'Pay disabled' });
+        await scan(page, `${role} top-up dialog (invalid custom amount)`, findings);
+      } else {
+        await expectEventually(dialog, (t) => t.includes("Only the wallet's owner can buy credits."), { description: "the member's top-up text" });
+        await scan(page, `${role} top-up dialog`, findings);
+      }
       await closeTopUp(page);
 
       expect(findings.join('\n')).toBe('');

@@ -159,29 +159,30 @@ test('Generate shows the cost and the buckets that pay before generating, and th
   await goTo(page, 'Generate');
   const node = page.getByRole('region', { name: 'Generation node' });
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Nano Banana 2' });
-  await node.getByRole('spinbutton', { name: 'Count' }).fill('2');
+  await node.getByRole('spinbutton', { name: 'Count' }).fill('3');
   // 8 credits an image; the FREE grant's subscription credits drain first.
-  await expectEventually(node, (t) => t.includes('Cost: 16 credits'), { description: '"Cost: 16 credits" before Generate' });
-  await expectEventually(node, (t) => t.includes('Paid from: Subscription 16'), { description: '"Paid from: Subscription 16" before Generate' });
+  await expectEventually(node, (t) => t.includes('Cost: 24 credits'), { description: '"Cost: 24 credits" before Generate' });
+  await expectEventually(node, (t) => t.includes('Paid from: Subscription 24'), { description: '"Paid from: Subscription 24" before Generate' });
   await page.screenshot({ path: join(SCREENSHOTS, 'generation-node.png'), clip: (await node.boundingBox()) ?? undefined });
 
   await node.getByRole('button', { name: 'Generate', exact: true }).click();
   const recent = page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem');
-  await expectEventually(recent.first(), (t) => t.includes('Nano Banana 2') && /\b2\b/.test(t) && /\bsucceeded\b/.test(t), { description: 'the newest generation "succeeded"' });
-  await expectBalance(page, before - 16);
+  // The list item names the model and the count (3, after the model's own name) and its status.
+  await expectEventually(recent.first(), (t) => /Nano Banana 2\D+3\b/.test(t) && /\bsucceeded\b/.test(t), { description: 'the newest generation (Nano Banana 2, 3) "succeeded"' });
+  await expectBalance(page, before - 24);
 });
 
 test('a simulated model error fails the job and refunds its credits', async () => {
   const before = await readBalance(page);
   const node = page.getByRole('region', { name: 'Generation node' });
   await node.getByRole('combobox', { name: 'Simulate' }).selectOption({ label: 'Model error' });
-  await expectEventually(node, (t) => t.includes('Cost: 16 credits'), { description: '"Cost: 16 credits"' });
+  await expectEventually(node, (t) => t.includes('Cost: 24 credits'), { description: '"Cost: 24 credits"' });
   const recent = page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem');
   const countBefore = await recent.count();
   await node.getByRole('button', { name: 'Generate', exact: true }).click();
 
   await expectEventually(() => recent.count(), (n) => n === countBefore + 1, { description: 'a new entry in "Recent generations"' });
-  await expectEventually(recent.first(), (t) => /\bfailed\b/.test(t) && t.includes('Refunded 16 credits'), { description: 'the newest generation "failed" and "Refunded 16 credits"' });
+  await expectEventually(recent.first(), (t) => /\bfailed\b/.test(t) && t.includes('Refunded 24 credits'), { description: 'the newest generation "failed" and "Refunded 24 credits"' });
   await expectBalance(page, before);
 });
 

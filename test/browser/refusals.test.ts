@@ -168,3 +168,26 @@ test('an out-of-range custom amount shows the range and disables Pay', async () 
   await expectEventually(() => pay.isEnabled(), (enabled) => enabled, { description: 'Pay enabled for 250 credits' });
   await expectEventually(dialog, (t) => t.includes('Price: $2.50'), { description: '"Price: $2.50"' });
 });
+
+test('a generation the balance cannot cover says "Not enough credits" before Generate, and a count above the plan is refused in words', async () => {
+  const { page } = await ownerOfFreshWallet('broke');
+  const before = await readBalance(page);
+  await goTo(page, 'Generate');
+  const node = page.getByRole('region', { name: 'Generation node' });
+  const generate = node.getByRole('button', { name: 'Generate', exact: true });
+
+  // Veo 3.1 costs 60 a video: 2 of them (120) is more than a new FREE wallet's 100.
+  await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Veo 3.1' });
+  await node.getByRole('spinbutton', { name: 'Count' }).fill('2');
+  await expectEventually(node, (t) => t.includes('Cost: 120 credits') && t.includes('Not enough credits'), { description: '"Cost: 120 credits" and "Not enough credits"' });
+  await expectEventually(() => generate.isEnabled(), (enabled) => !enabled, { description: 'Generate disabled' });
+
+  // FREE allows 4 outputs a request: 5 is refused by the API, in words, next to the node.
+  await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'GPT Image 2' });
+  await node.getByRole('spinbutton', { name: 'Count' }).fill('5');
+  const message = await expectEventually(node.getByRole('alert'), (t) => /\b4\b/.test(t), { description: 'an alert naming the plan\'s limit of 4' });
+  expectWords(message);
+  expect(await generate.isEnabled()).toBe(false);
+  await page.getByRole('region', { name: 'Recent generations' }).waitFor();
+  expect(await readBalance(page)).toBe(before);
+});
