@@ -191,7 +191,7 @@ test('keyboard: Enter on the balance button opens the top-up dialog, Tab stays i
   await expectEventually(isFocused, (focused) => focused, { description: 'focus back on the balance button' });
 });
 
-test('a 360 px wide phone: sign in, balance, top-up and generate without horizontal scrolling', async () => {
+test('a 360 px wide phone: sign in, balance, top-up, generate (and Billing) without horizontal scrolling', async () => {
   const { page } = await open({ width: 360, height: 740 });
   const overflow = async (step: string) => {
     const { scrollWidth, clientWidth } = await page.evaluate(() => {
@@ -227,6 +227,12 @@ test('a 360 px wide phone: sign in, balance, top-up and generate without horizon
   await expectEventually(page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem').first(), (t) => /\bsucceeded\b/.test(t), { description: 'the generation "succeeded"' });
   await expectBalance(page, before + 500 - 5);
   await overflow('after generating');
+
+  // Billing's wide tables (usage limits: 8 columns) stay within the screen too.
+  await goTo(page, 'Billing');
+  await page.getByRole('region', { name: 'Usage limits' }).getByRole('table').waitFor();
+  await page.getByRole('region', { name: 'Recent activity' }).getByRole('table').waitFor();
+  await overflow('Billing page');
 });
 
 test('no layout shift when the balance changes', async () => {
