@@ -6,6 +6,7 @@
  */
 import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -96,6 +97,9 @@ export class ServiceStack extends Stack {
       signInOrigin: (config.userPool.mode === 'import' ? config.userPool.loginDomain : undefined) ?? COGNITO_PREFIX_DOMAINS,
       removalPolicy: isDevStage(config) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       logRetentionDays: config.logRetentionDays,
+      ...(config.webDomain
+        ? { customDomain: { domainName: config.webDomain.domainName, certificate: acm.Certificate.fromCertificateArn(this, 'WebCertificate', config.webDomain.certificateArn) } }
+        : {}),
     });
     // The web app's client is created by this stack on the imported pool too: its callback URL is this
     // stack's distribution, which an externally managed client would have to follow by hand. The pool's
@@ -181,6 +185,7 @@ export class ServiceStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'SiteUrl', { value: this.web.siteUrl, description: 'The billing web app (and its API under /v1/*)' });
+    new CfnOutput(this, 'DistributionDomainName', { value: this.web.distribution.distributionDomainName, description: "The web app's CloudFront name: the DNS target of the stage's webDomain, if any" });
     new CfnOutput(this, 'WebClientId', { value: this.webSignIn.client.userPoolClientId, description: "The web app's Cognito app client (code grant, no secret)" });
     new CfnOutput(this, 'ManagedLoginDomain', { value: this.webSignIn.domainUrl, description: "The web app's sign-in (managed login) domain" });
     new CfnOutput(this, 'StripeWebhookUrl', { value: `${this.api.url}/v1/webhooks/stripe`, description: 'Point the Stripe webhook endpoint here' });

@@ -53,6 +53,18 @@ export const StageConfigSchema = z.strictObject({
    * gets `publishableKey: null`. A secret or restricted key (sk_, rk_) is refused here.
    */
   stripePublishableKey: z.string().regex(/^pk_(test|live)_[0-9A-Za-z]{1,247}$/, 'a Stripe publishable key (pk_test_… or pk_live_…), never a secret key').optional(),
+  /**
+   * The billing web app's own host name and its certificate (ACM, in us-east-1: the only region
+   * CloudFront takes certificates from); viewers then need TLS 1.2 (CloudFront's 2021 policy). The DNS
+   * record is yours: a CNAME or alias to the DistributionDomainName output. Absent: the app is served
+   * on its *.cloudfront.net name, whose TLS policy CloudFront fixes.
+   */
+  webDomain: z
+    .strictObject({
+      domainName: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'a lower-case host name like billing.bananaflow.app'),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, 'an ACM certificate ARN in us-east-1 (CloudFront uses certificates from there only)'),
+    })
+    .optional(),
   /** Secrets Manager name of the Stripe keys (JSON: secretKey, webhookSecret, priceBeginner, pricePro, priceTeam). */
   stripeSecretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/),
   /**

@@ -10,6 +10,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -38,6 +39,8 @@ export interface WebHostingProps {
   readonly removalPolicy: RemovalPolicy;
   /** Days the access logs are kept. */
   readonly logRetentionDays: number;
+  /** The site's own host name and its us-east-1 certificate. @default the *.cloudfront.net name */
+  readonly customDomain?: { readonly domainName: string; readonly certificate: acm.ICertificate };
 }
 
 export class WebHosting extends Construct {
@@ -135,8 +138,12 @@ export class WebHosting extends Construct {
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
+      // A minimum TLS version applies only with a certificate of our own (CloudFront ignores it for *.cloudfront.net).
+      ...(props.customDomain
+        ? { domainNames: [props.customDomain.domainName], certificate: props.customDomain.certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021, sslSupportMethod: cloudfront.SSLMethod.SNI }
+        : {}),
     });
-    this.siteUrl = `https://${this.distribution.distributionDomainName}`;
+    this.siteUrl = `https://${props.customDomain?.domainName ?? this.distribution.distributionDomainName}`;
 
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
@@ -146,10 +153,12 @@ export class WebHosting extends Construct {
       id: 'AwsSolutions-CFR2',
       reason: 'No WAF yet: a CLOUDFRONT-scope web ACL must live in us-east-1 (a stack of its own). The static files are cacheable and /v1/* is rate limited per route by the API stage (lib/api-throttling.ts) behind its JWT authorizer.',
     });
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR4',
-      reason: 'Served on its *.cloudfront.net name with CloudFront\'s default certificate, whose TLS policy CloudFront fixes (a minimum protocol version applies only with a custom domain and ACM certificate); viewers are redirected to HTTPS and the API origin is TLS 1.2 only.',
-    });
+    if (!props.customDomain) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'Served on its *.cloudfront.net name with CloudFront\'s default certificate, whose TLS policy CloudFront fixes (a minimum protocol version applies only with a certificate of our own: the stage config\'s webDomain); viewers are redirected to HTTPS and the API origin is TLS 1.2 only.',
+      });
+    }
   }
 
   /**

@@ -45,6 +45,8 @@ describe('stage config', () => {
     ['a Stripe secret key where the publishable key goes (it is served to browsers)', { stripePublishableKey: 'sk_live_51Habc' }, 'stripePublishableKey'],
     ['a restricted Stripe key as the publishable key', { stripePublishableKey: 'rk_test_51Habc' }, 'stripePublishableKey'],
     ['a publishable key of no mode', { stripePublishableKey: 'pk_51Habc' }, 'stripePublishableKey'],
+    ['a web certificate outside us-east-1 (CloudFront cannot use it)', { webDomain: { domainName: 'billing.bananaflow.app', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' } }, 'webDomain.certificateArn'],
+    ['a web domain that is a URL', { webDomain: { domainName: 'https://billing.bananaflow.app', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' } }, 'webDomain.domainName'],
     ['a sign-in domain over http', { userPool: { mode: 'import', userPoolId: 'us-east-1_Abc123', appClientIds: ['abc'], loginDomain: 'http://auth.bananaflow.app' } }, 'userPool.loginDomain'],
     ['a sign-in domain with a path', { userPool: { mode: 'import', userPoolId: 'us-east-1_Abc123', appClientIds: ['abc'], loginDomain: 'https://auth.bananaflow.app/login' } }, 'userPool.loginDomain'],
   ])('refuses %s, naming the setting', (_what, override, setting) => {
@@ -61,12 +63,15 @@ describe('stage config', () => {
     expect(() => parseStageConfig({ ...PROD_CONFIG, ...override })).toThrow(new RegExp(`Invalid stage configuration: .*${setting}`));
   });
 
-  it('takes a Stripe publishable key and an imported pool\'s sign-in domain, both optional', () => {
+  it('takes a Stripe publishable key, an imported pool\'s sign-in domain and a web domain, all optional', () => {
     expect(parseStageConfig(DEV_CONFIG).stripePublishableKey).toBeUndefined();
     expect(parseStageConfig({ ...DEV_CONFIG, stripePublishableKey: 'pk_test_51HabcDEF123' }).stripePublishableKey).toBe('pk_test_51HabcDEF123');
     expect(parseStageConfig({ ...PROD_CONFIG, stripePublishableKey: 'pk_live_51HabcDEF123' }).stripePublishableKey).toBe('pk_live_51HabcDEF123');
     const imported = { mode: 'import', userPoolId: 'eu-west-1_AbCdEf123', appClientIds: ['abc'], loginDomain: 'https://auth.bananaflow.app' } as const;
     expect(parseStageConfig({ ...PROD_CONFIG, userPool: imported }).userPool).toEqual(imported);
+    const webDomain = { domainName: 'billing.bananaflow.app', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' };
+    expect(parseStageConfig({ ...PROD_CONFIG, webDomain }).webDomain).toEqual(webDomain);
+    expect(parseStageConfig(PROD_CONFIG).webDomain).toBeUndefined();
   });
 
   it('lets dev go without account, region or alarm emails, and run the simulated model', () => {

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { WebHosting } from '../../lib/constructs/web-hosting';
 import { SPA_REWRITE_CODE } from '../../lib/constructs/web-security';
 import type { BuiltApp } from './build-app';
@@ -140,6 +141,31 @@ describe('the distribution', () => {
     expect(origin.CustomOriginConfig).toEqual({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
     const apiId = logicalId(dev, dev.stacks.service.api.api);
     expect(origin.DomainName).toEqual({ 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] }] }] });
+  });
+});
+
+describe('the distribution on the stage\'s own domain (webDomain)', () => {
+  const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0';
+  const custom = buildApp({ ...PROD_CONFIG, webDomain: { domainName: 'billing.bananaflow.app', certificateArn } });
+
+  it('answers on that name with its certificate and TLS 1.2 (2021 policy) at least, and the site URL is that name', () => {
+    const config = distributionConfig(custom);
+    const client = Object.values(custom.service.findResources('AWS::Cognito::UserPoolClient'))[0] as Resource;
+
+    expect(config.Aliases).toEqual(['billing.bananaflow.app']);
+    expect(config.ViewerCertificate).toEqual({ AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    expect((custom.service.toJSON().Outputs as Record<string, { Value: unknown }>).SiteUrl!.Value).toBe('https://billing.bananaflow.app');
+    expect(client.Properties.CallbackURLs).toEqual(['https://billing.bananaflow.app/']);
+    expect(distributionConfig(prod).ViewerCertificate).toBeUndefined();
+  });
+
+  it('needs no acknowledgement of the TLS rule (CFR4) and passes cdk-nag', () => {
+    const report = new AwsSolutionsChecks().validateScope(custom.app);
+    const acknowledged = JSON.stringify(custom.stacks.service.web.distribution.node.metadata);
+
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    expect(acknowledged).not.toContain('AwsSolutions-CFR4');
+    expect(JSON.stringify(prod.stacks.service.web.distribution.node.metadata)).toContain('AwsSolutions-CFR4');
   });
 });
 
