@@ -73,6 +73,8 @@ export function AutoRefillSection({ version, onSaved }: { version: number; onSav
           void save();
         }}
       >
+        {/* Nothing can be typed before the saved settings load: the load would overwrite it. */}
+        <fieldset disabled={!state || busy}>
         <div className="check">
           <input id={ids.on} type="checkbox" checked={form.enabled} onChange={(e) => setForm({ ...form, enabled: e.target.checked })} />
           <label htmlFor={ids.on}>Auto-refill on</label>
@@ -94,6 +96,7 @@ export function AutoRefillSection({ version, onSaved }: { version: number; onSav
         <button type="submit" disabled={busy || !state}>
           Save auto-refill
         </button>
+        </fieldset>
         <StatusText message={done} />
         <ErrorText message={error} />
       </form>
