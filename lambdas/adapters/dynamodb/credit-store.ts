@@ -121,7 +121,7 @@ export class DynamoDbCreditStore implements CreditStore {
       add(
         'payment',
         was
-          ? { Put: { TableName: this.tableName, Item: items.paymentToItem(now), ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': was.version } } }
+          ? { Put: { TableName: this.tableName, Item: items.paymentToItem(now), ConditionExpression: '#version = :expectedVersion', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expectedVersion': was.version } } }
           : putNew(items.paymentToItem(now)),
       );
     }
