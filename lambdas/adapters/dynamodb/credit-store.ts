@@ -10,7 +10,7 @@ import type { VersionedEntry } from '../../domain/reconcile';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
 import type { AccountCommit, CommitOutcome, CreateOutcome, CreditStore, AccountLedger, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
-import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '../../domain/errors';
+import { DomainError } from '../../domain/errors';
 import type { GenerationJob, JobRef } from '../../domain/generation';
 import type { PaymentRecord } from '../../domain/payment-record';
 import type { Topup } from '../../domain/topup';
@@ -18,16 +18,12 @@ import type { PaygInvoice } from '../../domain/payg';
 import * as items from './items';
 import * as keys from './keys';
 import { DUE_INDEXES, DUE_INDEX_SHARDS, RECENT_INDEX } from './table-schema';
+import type { PlannedUpdate, PlannedWrite, WriteCondition } from './commit-plan';
+import { commitOutcomeOf, jobTransitionWrite, planCommit, put } from './commit-plan';
 import { transactGet, transactWrite } from './transact';
 
 type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
-
-const GENERATION_IDEMPOTENCY_SCOPE = 'generation';
-/** Provider events are remembered well past Stripe's 3 days of retries. */
-const PROVIDER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
-/** Idempotency answers are kept this long (TTL); retries come within minutes, not weeks. */
-const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600;
 
 export class DynamoDbCreditStore implements CreditStore {
   constructor(
@@ -43,7 +39,7 @@ export class DynamoDbCreditStore implements CreditStore {
   async loadForGeneration(accountId: string, idempotencyKey: string) {
     const [account, idempotency] = await this.batchGet([
       { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
-      { pk: keys.accountPk(accountId), sk: keys.idempotencySk(GENERATION_IDEMPOTENCY_SCOPE, idempotencyKey) },
+      { pk: keys.accountPk(accountId), sk: keys.idempotencySk(keys.GENERATION_IDEMPOTENCY_SCOPE, idempotencyKey) },
     ]);
     return {
       account: account ? items.itemToAccount(account) : null,
@@ -72,81 +68,10 @@ export class DynamoDbCreditStore implements CreditStore {
     };
   }
 
+  /** One TransactWriteItems: the commit's plan (commit-plan.ts), each planned write translated as it stands. */
   async commit(change: AccountCommit): Promise<CommitOutcome> {
-    const { before, after } = change;
-    if (before && (after.id !== before.id || after.version !== before.version + 1)) throw new Error('a commit moves one account to its next version');
-    const pk = keys.accountPk(after.id);
-    const transactItems: Parameters<typeof transactWrite>[1][number][] = [];
-    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition' | 'event' | 'payment' | 'topup' | 'invoice'> = [];
-    const add = (role: (typeof roles)[number], item: (typeof transactItems)[number]) => {
-      roles.push(role);
-      transactItems.push(item);
-    };
-    const putNew = (item: Item) => ({ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
-
-    add(
-      'account',
-      before
-        ? { Put: { TableName: this.tableName, Item: items.accountToItem(after), ConditionExpression: '#version = :expectedVersion', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expectedVersion': before.version } } }
-        : putNew(items.accountToItem(after)),
-    );
-    change.entries.forEach((entry, index) => add('ledger', putNew(items.ledgerToItem(after.id, after.version, index, entry, change.at))));
-    if (change.generation) {
-      add('job', putNew(items.jobToItem(change.generation.job)));
-      const ttl = Math.floor(Date.parse(change.at) / 1000) + IDEMPOTENCY_TTL_SECONDS;
-      const idem = putNew(items.idempotencyToItem(after.id, GENERATION_IDEMPOTENCY_SCOPE, change.generation.idempotency, ttl));
-      add('idempotency', { Put: { ...idem.Put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } });
-    }
-    if (change.redemption) {
-      const { code } = change.redemption.coupon;
-      add('redemption', putNew({ pk, sk: keys.redemptionSk(code), kind: 'redemption', code, at: change.at }));
-      add('coupon', {
-        Update: {
-          TableName: this.tableName,
-          Key: { pk: keys.couponPk(code), sk: keys.COUPON_SK },
-          UpdateExpression: 'SET redemptions = redemptions + :one',
-          ConditionExpression: 'attribute_exists(pk) AND redemptions < maxRedemptions',
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      });
-    }
-    if (change.grantedPeriodStart) add('grant', putNew({ pk, sk: keys.grantSk(change.grantedPeriodStart), kind: 'grant', at: change.at }));
-    if (change.jobTransition) add('jobTransition', this.putJobGuarded(change.jobTransition.before, change.jobTransition.after));
-    if (change.providerEventId) {
-      const ttl = Math.floor(Date.parse(change.at) / 1000) + PROVIDER_EVENT_TTL_SECONDS;
-      add('event', putNew({ pk: keys.stripeEventPk(change.providerEventId), sk: keys.STRIPE_EVENT_SK, kind: 'provider-event', accountId: after.id, at: change.at, expiresAtEpoch: ttl }));
-    }
-    if (change.payment) {
-      const { before: was, after: now } = change.payment;
-      add(
-        'payment',
-        was
-          ? { Put: { TableName: this.tableName, Item: items.paymentToItem(now), ConditionExpression: '#version = :expectedVersion', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expectedVersion': was.version } } }
-          : putNew(items.paymentToItem(now)),
-      );
-    }
-    if (change.subscriptionInvoice) add('invoice', { Put: { TableName: this.tableName, Item: items.paygInvoiceToItem(change.subscriptionInvoice) } });
-    if (change.paygInvoice) add('invoice', { Put: { TableName: this.tableName, Item: items.paygInvoiceToItem(change.paygInvoice) } });
-    if (change.topup) add('topup', { Put: { TableName: this.tableName, Item: items.topupToItem(change.topup) } });
-
-    const result = await transactWrite(this.db, transactItems);
-    if (result.ok) return { kind: 'committed' };
-    if (result.transient) return { kind: 'retry', reason: result.reason };
-    const failed = new Map(result.failedConditions.map((f) => [roles[f.index], f.oldItem]));
-    const existing = failed.get('idempotency');
-    if (existing) return { kind: 'idempotent_replay', existing: items.itemToIdempotency(existing) };
-    if (failed.has('event')) return { kind: 'already_applied', what: 'event' };
-    if (failed.has('payment') && !change.payment?.before) return { kind: 'already_applied', what: 'payment' };
-    if (failed.has('redemption')) throw new CouponAlreadyRedeemedError();
-    if (failed.has('coupon')) {
-      // Used up by others, unless DynamoDB could not check the marker: while this account's own
-      // redemption of the code is being applied, it reports the marker as a TransactionConflict and
-      // the coupon's count, which already includes that redemption, as failed. A fresh read tells.
-      if (result.unchecked.some((index) => roles[index] === 'redemption')) return { kind: 'retry', reason: 'TransactionConflict' };
-      throw new CouponExhaustedError();
-    }
-    if (failed.has('account') || failed.has('grant') || failed.has('jobTransition') || failed.has('payment')) return { kind: 'retry', reason: 'version_changed' };
-    throw new Error(`unexpected failed condition on ${[...failed.keys()].join(', ')}`);
+    const plan = planCommit(change);
+    return commitOutcomeOf(plan, await this.transactWrite(plan.writes));
   }
 
   async getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null> {
@@ -186,7 +111,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async createTopup(topup: Topup): Promise<CreateOutcome> {
-    const result = await transactWrite(this.db, [{ Put: { TableName: this.tableName, Item: items.topupToItem(topup), ConditionExpression: 'attribute_not_exists(pk)' } }]);
+    const result = await this.transactWrite([put('topup', items.topupToItem(topup), { kind: 'itemIsNew' })]);
     return createOutcomeOf(result);
   }
 
@@ -195,17 +120,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async updateTopupStatus(topup: Topup, status: Topup['status'], at: string): Promise<boolean> {
-    const result = await transactWrite(this.db, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: items.topupToItem({ ...topup, status, updatedAt: at }),
-          ConditionExpression: '#status = :expected',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':expected': topup.status },
-        },
-      },
-    ]);
+    const result = await this.transactWrite([put('topup', items.topupToItem({ ...topup, status, updatedAt: at }), { kind: 'statusIs', status: topup.status })]);
     return result.ok;
   }
 
@@ -216,17 +131,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async markPaygInvoiceSent(invoice: PaygInvoice, providerInvoiceId: string, at: string): Promise<void> {
-    await transactWrite(this.db, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: items.paygInvoiceToItem({ ...invoice, status: 'open', providerInvoiceId, updatedAt: at }),
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
-        },
-      },
-    ]);
+    await this.transactWrite([put('invoice', items.paygInvoiceToItem({ ...invoice, status: 'open', providerInvoiceId, updatedAt: at }), { kind: 'statusIs', status: 'pending' })]);
   }
 
   async listInvoices(accountId: string, limit: number) {
@@ -244,7 +149,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async updateJob(before: GenerationJob, after: GenerationJob): Promise<'committed' | 'retry'> {
-    const result = await transactWrite(this.db, [this.putJobGuarded(before, after)]);
+    const result = await this.transactWrite([jobTransitionWrite(before, after)]);
     if (result.ok) return 'committed';
     return 'retry';
   }
@@ -255,17 +160,12 @@ export class DynamoDbCreditStore implements CreditStore {
     }
   }
 
-  private putJobGuarded(before: GenerationJob, after: GenerationJob) {
-    if (after.id !== before.id || after.version !== before.version + 1) throw new Error('a job transition moves one job to its next version');
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: items.jobToItem(after),
-        ConditionExpression: '#version = :expectedVersion',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':expectedVersion': before.version },
-      },
-    };
+  /** Planned writes as one TransactWriteItems (see transactItemOf). */
+  private transactWrite(writes: readonly PlannedWrite[]) {
+    return transactWrite(
+      this.db,
+      writes.map((write) => transactItemOf(this.tableName, write)),
+    );
   }
 
   async listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage> {
@@ -359,10 +259,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async createCoupons(coupons: readonly Coupon[]): Promise<CreateOutcome> {
-    const result = await transactWrite(
-      this.db,
-      coupons.map((c) => ({ Put: { TableName: this.tableName, Item: items.couponToItem(c), ConditionExpression: 'attribute_not_exists(pk)' } })),
-    );
+    const result = await this.transactWrite(coupons.map((c) => put('coupon', items.couponToItem(c), { kind: 'itemIsNew' })));
     return createOutcomeOf(result);
   }
 
@@ -464,6 +361,65 @@ function decodeCursor(cursor: string, pattern: RegExp): string {
   const sk = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!pattern.test(sk)) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { issues: [{ path: 'query.cursor', message: 'unknown cursor' }] });
   return sk;
+}
+
+type TransactItem = Parameters<typeof transactWrite>[1][number];
+type Expression = { readonly expression?: string; readonly names?: Record<string, string>; readonly values?: Record<string, unknown> };
+
+const A = items.ATTRIBUTES;
+
+/** The one place a named condition becomes a DynamoDB condition expression. */
+function conditionOf(condition: WriteCondition): Expression {
+  switch (condition.kind) {
+    case 'accountAtVersion':
+    case 'jobAtVersion':
+    case 'paymentAtVersion':
+      return { expression: '#version = :expectedVersion', names: { '#version': A.version }, values: { ':expectedVersion': condition.version } };
+    case 'statusIs':
+      return { expression: '#status = :expectedStatus', names: { '#status': A.status }, values: { ':expectedStatus': condition.status } };
+    case 'itemIsNew':
+      return { expression: `attribute_not_exists(${A.pk})` };
+    case 'couponHasUsesLeft':
+      return { expression: `attribute_exists(${A.pk}) AND ${A.redemptions} < ${A.maxRedemptions}` };
+    case 'unconditional':
+      return {};
+  }
+}
+
+function updateOf(update: PlannedUpdate): Required<Pick<Expression, 'expression'>> & Expression {
+  switch (update.kind) {
+    case 'countCouponRedemption':
+      return { expression: `SET ${A.redemptions} = ${A.redemptions} + :one`, values: { ':one': 1 } };
+  }
+}
+
+/** Names and values of a condition (and an update) together, each map left out when empty (DynamoDB refuses empty maps). */
+function namesAndValues(...parts: Expression[]) {
+  const names = Object.assign({}, ...parts.map((p) => p.names ?? {})) as Record<string, string>;
+  const values = Object.assign({}, ...parts.map((p) => p.values ?? {})) as Record<string, unknown>;
+  return {
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+/** A planned write as one TransactWriteItems item. */
+function transactItemOf(tableName: string, write: PlannedWrite): TransactItem {
+  const guard = conditionOf(write.condition);
+  const condition = guard.expression === undefined ? {} : { ConditionExpression: guard.expression };
+  if (write.kind === 'update') {
+    const update = updateOf(write.update);
+    return { Update: { TableName: tableName, Key: { ...write.key }, UpdateExpression: update.expression, ...condition, ...namesAndValues(update, guard) } };
+  }
+  return {
+    Put: {
+      TableName: tableName,
+      Item: write.item,
+      ...condition,
+      ...namesAndValues(guard),
+      ...(write.returnOldItemOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,12 @@
 import { DUE_INDEX_SHARDS } from './table-schema';
 import { createHash } from 'node:crypto';
 
+/** An item's key: its partition and sort key attributes (table-schema.ts TABLE_KEYS). */
+export interface Key {
+  readonly pk: string;
+  readonly sk: string;
+}
+
 export const accountPk = (accountId: string) => `ACCOUNT#${accountId}`;
 export const ACCOUNT_SK = 'ACCOUNT';
 /** Ledger entries sort in commit order: the account version that wrote them, then position. */
@@ -24,6 +30,11 @@ export const PAYMENT_SK = 'PAYMENT';
 export const stripeEventPk = (eventId: string) => `STRIPE_EVENT#${eventId}`;
 export const STRIPE_EVENT_SK = 'EVENT';
 export const COUPON_SK = 'COUPON';
+/** The scope of the generation route's Idempotency-Key records. */
+export const GENERATION_IDEMPOTENCY_SCOPE = 'generation';
+
+export const accountKey = (accountId: string): Key => ({ pk: accountPk(accountId), sk: ACCOUNT_SK });
+export const couponKey = (code: string): Key => ({ pk: couponPk(code), sk: COUPON_SK });
 
 /** The due-index shard of an account: stable, and spreads accounts evenly. */
 export function dueShard(id: string): number {
