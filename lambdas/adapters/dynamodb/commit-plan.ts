@@ -82,10 +82,11 @@ export const put = (role: WriteRole, item: Item, condition: WriteCondition, opti
 /** The plan of one account commit: the account first, then its ledger entries, then the records that go with it. */
 export function planCommit(change: AccountCommit): CommitPlan {
   const { before, after } = change;
-  if (before && (after.id !== before.id || after.version !== before.version + 1)) throw new Error('a commit moves one account to its next version');
-  const version = after.version;
+  if (before && (after.id !== before.id || after.version !== before.version)) throw new Error('a commit moves one account from the version it was read at: `after` keeps that version, the commit writes the next');
+  // The one owner of the account's version: the next one, or 1 for a new account.
+  const version = before ? before.version + 1 : 1;
   const writes: PlannedWrite[] = [];
-  writes.push(put('account', items.accountToItem(after), before ? { kind: 'accountAtVersion', version: before.version } : { kind: 'itemIsNew' }));
+  writes.push(put('account', items.accountToItem({ ...after, version }), before ? { kind: 'accountAtVersion', version: before.version } : { kind: 'itemIsNew' }));
   change.entries.forEach((entry, index) => writes.push(put('ledger', items.ledgerToItem(after.id, version, index, entry, change.at), { kind: 'itemIsNew' })));
   if (change.generation) {
     writes.push(put('job', items.jobToItem(change.generation.job), { kind: 'itemIsNew' }));
@@ -130,7 +131,7 @@ export function jobTransitionWrite(before: GenerationJob, after: GenerationJob):
  * Throws CouponAlreadyRedeemedError / CouponExhaustedError, as the port promises.
  */
 export function commitOutcomeOf(plan: CommitPlan, result: TransactResult): CommitOutcome {
-  if (result.ok) return { kind: 'committed' };
+  if (result.ok) return { kind: 'committed', version: plan.version };
   if (result.transient) return { kind: 'retry', reason: result.reason };
   const roleAt = (index: number) => plan.writes[index]?.role;
   const failed = new Map(result.failedConditions.map((f) => [roleAt(f.index), f.oldItem]));

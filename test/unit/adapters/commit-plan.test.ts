@@ -38,8 +38,10 @@ describe('planCommit', () => {
     expect(ledger.map((w) => w.key.sk)).toEqual(change.entries.map((_, i) => `LEDGER#${String(plan.version).padStart(12, '0')}#${String(i).padStart(3, '0')}`));
   });
 
-  test('a new account is written at version 1, guarded by not existing', () => {
-    const plan = planCommit(example('opened'));
+  test('a new account is written at version 1, guarded by not existing, whatever version `after` carries', () => {
+    const opened = example('opened');
+    expect(planCommit({ ...opened, after: { ...opened.after, version: 7 } })).toEqual(planCommit(opened));
+    const plan = planCommit(opened);
     expect(plan.version).toBe(1);
     expect(plan.writes[0]).toMatchObject({ role: 'account', condition: { kind: 'itemIsNew' }, item: { version: 1 } });
   });
@@ -61,9 +63,11 @@ describe('planCommit', () => {
     expect(planCommit(reversal).writes.find((w) => w.role === 'payment')?.condition).toEqual({ kind: 'paymentAtVersion', version: reversal.payment!.before!.version });
   });
 
-  test('a commit that does not move one account to its next version is refused before anything is written', () => {
+  test('a commit that does not move one account from the version it was read at is refused before anything is written', () => {
     const change = example('settingsChange');
-    expect(() => planCommit({ ...change, after: { ...change.after, id: 'acc_other' } })).toThrow('a commit moves one account to its next version');
+    expect(() => planCommit({ ...change, after: { ...change.after, id: 'acc_other' } })).toThrow('a commit moves one account from the version it was read at');
+    // The version is the store's: an `after` bumped by hand (the old habit) is refused, not written twice over.
+    expect(() => planCommit({ ...change, after: { ...change.after, version: change.before!.version + 1 } })).toThrow('a commit moves one account from the version it was read at');
   });
 
   test('a job transition moves one job to its next version, guarded by the version read', () => {
@@ -84,7 +88,7 @@ describe('commitOutcomeOf', () => {
 
   test('committed, and a transient failure retried with its reason', () => {
     const plan = planCommit(example('settingsChange'));
-    expect(commitOutcomeOf(plan, { ok: true })).toEqual({ kind: 'committed' });
+    expect(commitOutcomeOf(plan, { ok: true })).toEqual({ kind: 'committed', version: plan.version });
     expect(commitOutcomeOf(plan, { ok: false, transient: true, reason: 'TransactionConflict' })).toEqual({ kind: 'retry', reason: 'TransactionConflict' });
   });
 
