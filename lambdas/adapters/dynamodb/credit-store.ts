@@ -1,7 +1,9 @@
 /**
  * The CreditStore port on one DynamoDB table. Every money change is a single conditional
  * TransactWriteItems: the account item guarded by its version, ledger entries and the records
- * that make the change happen once put with attribute_not_exists.
+ * that make the change happen once put with attribute_not_exists. What a commit writes, and how a
+ * cancellation reads, is decided by commit-plan.ts; this file translates the plan's named conditions
+ * (`conditionOf`) and runs it. Attribute names come from items.ts, keys (built and read) from keys.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -22,7 +24,6 @@ import type { PlannedUpdate, PlannedWrite, WriteCondition } from './commit-plan'
 import { commitOutcomeOf, jobTransitionWrite, planCommit, put } from './commit-plan';
 import { transactGet, transactWrite } from './transact';
 
-type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
 
 export class DynamoDbCreditStore implements CreditStore {
@@ -32,14 +33,14 @@ export class DynamoDbCreditStore implements CreditStore {
   ) {}
 
   async loadAccount(accountId: string): Promise<Account | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK }]);
+    const [item] = await this.batchGet([keys.accountKey(accountId)]);
     return item ? items.itemToAccount(item) : null;
   }
 
   async loadForGeneration(accountId: string, idempotencyKey: string) {
     const [account, idempotency] = await this.batchGet([
-      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
-      { pk: keys.accountPk(accountId), sk: keys.idempotencySk(keys.GENERATION_IDEMPOTENCY_SCOPE, idempotencyKey) },
+      keys.accountKey(accountId),
+      keys.idempotencyRecordKey(accountId, keys.GENERATION_IDEMPOTENCY_SCOPE, idempotencyKey),
     ]);
     return {
       account: account ? items.itemToAccount(account) : null,
@@ -55,9 +56,9 @@ export class DynamoDbCreditStore implements CreditStore {
    */
   async loadForRedemption(accountId: string, code: CouponCode): Promise<RedemptionContext | null> {
     const snapshot = await transactGet(this.db, this.tableName, [
-      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
-      { pk: keys.couponPk(code), sk: keys.COUPON_SK },
-      { pk: keys.accountPk(accountId), sk: keys.redemptionSk(code) },
+      keys.accountKey(accountId),
+      keys.couponKey(code),
+      keys.redemptionKey(accountId, code),
     ]);
     if (!snapshot.ok) return null;
     const [account, coupon, redemption] = snapshot.items;
@@ -75,23 +76,23 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.jobSk(jobId) }]);
+    const [item] = await this.batchGet([keys.jobKey(accountId, jobId)]);
     return item ? items.itemToJob(item) : null;
   }
 
   async loadJobAndAccount(ref: JobRef) {
     const [job, account] = await this.batchGet([
-      { pk: keys.accountPk(ref.accountId), sk: keys.jobSk(ref.jobId) },
-      { pk: keys.accountPk(ref.accountId), sk: keys.ACCOUNT_SK },
+      keys.jobKey(ref.accountId, ref.jobId),
+      keys.accountKey(ref.accountId),
     ]);
     return { job: job ? items.itemToJob(job) : null, account: account ? items.itemToAccount(account) : null };
   }
 
   async loadForPayment(accountId: string, topupId: string | null, paymentId: string) {
     const [account, payment, topup] = await this.batchGet([
-      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
-      { pk: keys.paymentPk(paymentId), sk: keys.PAYMENT_SK },
-      ...(topupId ? [{ pk: keys.accountPk(accountId), sk: keys.topupSk(topupId) }] : []),
+      keys.accountKey(accountId),
+      keys.paymentKey(paymentId),
+      ...(topupId ? [keys.topupKey(accountId, topupId)] : []),
     ]);
     return {
       account: account ? items.itemToAccount(account) : null,
@@ -101,12 +102,12 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async getPayment(paymentId: string): Promise<PaymentRecord | null> {
-    const [item] = await this.batchGet([{ pk: keys.paymentPk(paymentId), sk: keys.PAYMENT_SK }]);
+    const [item] = await this.batchGet([keys.paymentKey(paymentId)]);
     return item ? items.itemToPayment(item) : null;
   }
 
   async getTopup(accountId: string, topupId: string): Promise<Topup | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.topupSk(topupId) }]);
+    const [item] = await this.batchGet([keys.topupKey(accountId, topupId)]);
     return item ? items.itemToTopup(item) : null;
   }
 
@@ -125,7 +126,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async getPaygInvoice(accountId: string, invoiceId: string): Promise<PaygInvoice | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.invoiceSk(invoiceId) }]);
+    const [item] = await this.batchGet([keys.invoiceKey(accountId, invoiceId)]);
     const invoice = item ? items.itemToInvoice(item) : null;
     return invoice?.kind === 'payg' ? invoice : null;
   }
@@ -139,7 +140,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async isProviderEventApplied(eventId: string): Promise<boolean> {
-    const [item] = await this.batchGet([{ pk: keys.stripeEventPk(eventId), sk: keys.STRIPE_EVENT_SK }]);
+    const [item] = await this.batchGet([keys.stripeEventKey(eventId)]);
     return item !== undefined;
   }
 
@@ -156,7 +157,7 @@ export class DynamoDbCreditStore implements CreditStore {
 
   async *dueJobs(now: Date): AsyncIterable<JobRef> {
     for await (const item of this.queryDue(DUE_INDEXES.jobDue, keys.jobDuePk, now)) {
-      yield { accountId: String(item.pk).slice('ACCOUNT#'.length), jobId: String(item.sk).slice(keys.JOB_SK_PREFIX.length) };
+      yield keys.jobRefOf(items.keyOf(item));
     }
   }
 
@@ -181,7 +182,7 @@ export class DynamoDbCreditStore implements CreditStore {
         IndexName: RECENT_INDEX.name,
         KeyConditionExpression: '#recentPk = :pk AND begins_with(#recentAt, :prefix)',
         ExpressionAttributeNames: { '#recentPk': RECENT_INDEX.partitionKey, '#recentAt': RECENT_INDEX.sortKey },
-        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': `${kind}#` },
+        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': keys.recentAtPrefix(kind) },
         ScanIndexForward: false,
         Limit: limit,
       }),
@@ -195,15 +196,16 @@ export class DynamoDbCreditStore implements CreditStore {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
         ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': prefix },
         ScanIndexForward: false,
         Limit: limit,
         ConsistentRead: true,
-        ...(startSk ? { ExclusiveStartKey: { pk: keys.accountPk(accountId), sk: startSk } } : {}),
+        ...(startSk ? { ExclusiveStartKey: { ...keys.accountItemKey(accountId, startSk) } } : {}),
       }),
     );
-    const last = result.LastEvaluatedKey?.sk;
+    const last = result.LastEvaluatedKey ? items.keyOf(result.LastEvaluatedKey).sk : undefined;
     return { items: result.Items ?? [], nextCursor: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : null };
   }
 
@@ -220,11 +222,11 @@ export class DynamoDbCreditStore implements CreditStore {
     const windowHasAFreeSlot = 'size(#codes) < :limit';
     const reserve = new UpdateCommand({
       TableName: this.tableName,
-      Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
-      UpdateExpression: 'ADD #codes :codeSet SET expiresAtEpoch = if_not_exists(expiresAtEpoch, :ttl), kind = :kind',
+      Key: { ...keys.couponAttemptsKey(accountId, hourWindow) },
+      UpdateExpression: 'ADD #codes :codeSet SET #ttl = if_not_exists(#ttl, :ttl), #kind = :kind',
       ConditionExpression: `${windowIsEmpty} OR ${codeHoldsASlot} OR ${windowHasAFreeSlot}`,
-      ExpressionAttributeNames: { '#codes': 'lookupCodes' },
-      ExpressionAttributeValues: { ':codeSet': new Set([code]), ':code': code, ':limit': limit, ':ttl': Math.floor(expiresAt.getTime() / 1000), ':kind': 'rate' },
+      ExpressionAttributeNames: { '#codes': A.lookupCodes, '#ttl': A.expiresAtEpoch, '#kind': A.kind },
+      ExpressionAttributeValues: { ':codeSet': new Set([code]), ':code': code, ':limit': limit, ':ttl': Math.floor(expiresAt.getTime() / 1000), ':kind': items.COUPON_LOOKUP_WINDOW_KIND },
     });
     return this.unlessConditionFails(() => this.db.send(reserve));
   }
@@ -238,10 +240,10 @@ export class DynamoDbCreditStore implements CreditStore {
   async releaseCouponLookup(accountId: string, hourWindow: string, code: CouponCode): Promise<void> {
     const dropCode = new UpdateCommand({
       TableName: this.tableName,
-      Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
+      Key: { ...keys.couponAttemptsKey(accountId, hourWindow) },
       UpdateExpression: 'DELETE #codes :codeSet',
       ConditionExpression: 'contains(#codes, :code)',
-      ExpressionAttributeNames: { '#codes': 'lookupCodes' },
+      ExpressionAttributeNames: { '#codes': A.lookupCodes },
       ExpressionAttributeValues: { ':code': code, ':codeSet': new Set([code]) },
     });
     await this.unlessConditionFails(() => this.db.send(dropCode));
@@ -270,7 +272,7 @@ export class DynamoDbCreditStore implements CreditStore {
       refill: { index: DUE_INDEXES.refillDue, shardPk: keys.refillDuePk },
       payg: { index: DUE_INDEXES.paygDue, shardPk: keys.paygDuePk },
     }[kind];
-    for await (const item of this.queryDue(index, shardPk, now)) yield String(item.pk).slice('ACCOUNT#'.length);
+    for await (const item of this.queryDue(index, shardPk, now)) yield keys.accountIdOf(items.keyOf(item).pk);
   }
 
   /** Items due at or before `now` in a sparse due index, shard by shard. */
@@ -305,14 +307,14 @@ export class DynamoDbCreditStore implements CreditStore {
     do {
       const page = await this.db.send(new ScanCommand({ TableName: this.tableName, Segment: segment, TotalSegments: totalSegments, ExclusiveStartKey: startKey, ConsistentRead: true }));
       for (const item of page.Items ?? []) {
-        const pk = String(item.pk);
+        const { pk } = items.keyOf(item);
         if (current && current.pk !== pk) {
           if (current.account) yield { account: current.account, entries: current.entries };
           current = undefined;
         }
         current ??= { pk, account: undefined, entries: [] };
-        if (item.kind === 'account') current.account = items.itemToAccount(item);
-        if (item.kind === 'ledger') current.entries.push(items.itemToVersionedEntry(item));
+        if (items.isAccountItem(item)) current.account = items.itemToAccount(item);
+        if (items.isLedgerItem(item)) current.entries.push(items.itemToVersionedEntry(item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -329,8 +331,9 @@ export class DynamoDbCreditStore implements CreditStore {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': 'LEDGER#' },
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
+          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': keys.LEDGER_SK_PREFIX },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -342,17 +345,17 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   /** Strongly consistent reads of up to 100 keys in one call; results in key order, undefined if absent. */
-  private async batchGet(keyList: Key[]): Promise<Array<Item | undefined>> {
+  private async batchGet(keyList: keys.Key[]): Promise<Array<Item | undefined>> {
     const found = new Map<string, Item>();
-    let pending: Key[] = keyList;
+    let pending: keys.Key[] = keyList;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > 0) await sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
       if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
       const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const item of result.Responses?.[this.tableName] ?? []) found.set(`${item.pk}|${item.sk}`, item);
-      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined) ?? [];
+      for (const item of result.Responses?.[this.tableName] ?? []) found.set(keyString(items.keyOf(item)), item);
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as keys.Key[] | undefined) ?? [];
     }
-    return keyList.map((k) => found.get(`${k.pk}|${k.sk}`));
+    return keyList.map((k) => found.get(keyString(k)));
   }
 }
 
@@ -421,6 +424,8 @@ function transactItemOf(tableName: string, write: PlannedWrite): TransactItem {
     },
   };
 }
+
+const keyString = (key: keys.Key) => `${key.pk}|${key.sk}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

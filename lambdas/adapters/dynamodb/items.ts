@@ -38,6 +38,13 @@ export function keyOf(item: Item): keys.Key {
   return { pk: String(item.pk), sk: String(item.sk) };
 }
 
+/** What kind of record an item is (a scan meets them all). */
+export const isAccountItem = (item: Item) => item.kind === 'account';
+export const isLedgerItem = (item: Item) => item.kind === 'ledger';
+
+/** The `kind` of an account's coupon-lookup window item (written by an update, not a mapper). */
+export const COUPON_LOOKUP_WINDOW_KIND = 'rate';
+
 export function accountToItem(account: Account): Item {
   const shard = keys.dueShard(account.id);
   const expiryDueAt = nextExpiryAt(account.buckets);
@@ -106,9 +113,7 @@ export function ledgerToItem(accountId: string, accountVersion: number, index: n
 
 /** The version is the commit's, read back from the sort key it was written under (keys.ledgerSk). */
 export function itemToVersionedEntry(item: Item): VersionedEntry {
-  const version = /^LEDGER#(\d{12})#/.exec(String(item.sk));
-  if (!version) throw new Error(`ledger item with an unexpected sort key ${String(item.sk)}`);
-  return { accountVersion: Number(version[1]), bucketId: String(item.bucketId), amount: Number(item.amount) };
+  return { accountVersion: keys.ledgerVersionOf(String(item.sk)), bucketId: String(item.bucketId), amount: Number(item.amount) };
 }
 
 export function itemToLedgerEntry(item: Item): LedgerEntry {
