@@ -54,7 +54,10 @@ export interface AccountCommit {
   readonly jobTransition?: { readonly before: GenerationJob; readonly after: GenerationJob };
   /** The provider event this change applies; recorded once, so a redelivered event has no second effect. */
   readonly providerEventId?: string;
-  /** A payment's record: created once (the dedupe across events for one payment) or updated as read. */
+  /**
+   * A payment's record: created once (the dedupe across events for one payment) or updated as read.
+   * Its version is the store's too: `after` keeps the version read; the commit writes the next (1 when created).
+   */
   readonly payment?: { readonly before: PaymentRecord | null; readonly after: PaymentRecord };
   readonly topup?: Topup;
   readonly paygInvoice?: PaygInvoice;

@@ -55,7 +55,7 @@ export async function reversePayment(deps: UseCaseDeps, event: { eventId: string
       entries: change.entries,
       at,
       providerEventId: eventId,
-      payment: { before: payment, after: { ...next, ...(owedCredits === undefined ? {} : { owedCredits }), updatedAt: at, version: payment.version + 1 } },
+      payment: { before: payment, after: { ...next, ...(owedCredits === undefined ? {} : { owedCredits }), updatedAt: at } },
       ...(topup ? { topup: { ...topup, status, updatedAt: at } } : {}),
     });
     if (outcome.kind === 'committed') return done('adjusted' as const);

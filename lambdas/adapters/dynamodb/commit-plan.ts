@@ -107,7 +107,10 @@ export function planCommit(change: AccountCommit): CommitPlan {
   }
   if (change.payment) {
     const { before: was, after: now } = change.payment;
-    writes.push(put('payment', items.paymentToItem(now), was ? { kind: 'paymentAtVersion', version: was.version } : { kind: 'itemIsNew' }));
+    if (was && (now.paymentId !== was.paymentId || now.version !== was.version)) throw new Error('a payment record moves from the version it was read at: `after` keeps that version, the commit writes the next');
+    // Like the account's, a payment record's version is the store's: the next one, or 1 when created.
+    const paymentVersion = was ? was.version + 1 : 1;
+    writes.push(put('payment', items.paymentToItem({ ...now, version: paymentVersion }), was ? { kind: 'paymentAtVersion', version: was.version } : { kind: 'itemIsNew' }));
   }
   if (change.subscriptionInvoice) writes.push(put('invoice', items.paygInvoiceToItem(change.subscriptionInvoice), { kind: 'unconditional' }));
   if (change.paygInvoice) writes.push(put('invoice', items.paygInvoiceToItem(change.paygInvoice), { kind: 'unconditional' }));

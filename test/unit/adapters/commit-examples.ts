@@ -121,7 +121,7 @@ function paymentReversal(): AccountCommit {
     entries: change.entries,
     at: laterIso,
     providerEventId: 'evt_refund',
-    payment: { before: payment, after: { ...payment, refundedCredits: 200, owedCredits, updatedAt: laterIso, version: payment.version + 1 } },
+    payment: { before: payment, after: { ...payment, refundedCredits: 200, owedCredits, updatedAt: laterIso } },
     topup: { ...TOPUP, status: 'refunded', paymentId: PAYMENT.paymentId, updatedAt: laterIso },
   };
 }

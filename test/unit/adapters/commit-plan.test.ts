@@ -57,10 +57,12 @@ describe('planCommit', () => {
     expect(coupon).toEqual({ role: 'coupon', kind: 'update', key: { pk: 'COUPON#BANANA-2026', sk: 'COUPON' }, update: { kind: 'countCouponRedemption' }, condition: { kind: 'couponHasUsesLeft' } });
   });
 
-  test('a payment record is created once, or moved from the version it was read at', () => {
-    expect(planCommit(example('paymentCredit')).writes.find((w) => w.role === 'payment')?.condition).toEqual({ kind: 'itemIsNew' });
+  test('a payment record is created once at version 1, or moved from the version it was read at to the next', () => {
+    expect(planCommit(example('paymentCredit')).writes.find((w) => w.role === 'payment')).toMatchObject({ condition: { kind: 'itemIsNew' }, item: { version: 1 } });
     const reversal = example('paymentReversal');
-    expect(planCommit(reversal).writes.find((w) => w.role === 'payment')?.condition).toEqual({ kind: 'paymentAtVersion', version: reversal.payment!.before!.version });
+    const was = reversal.payment!.before!;
+    expect(planCommit(reversal).writes.find((w) => w.role === 'payment')).toMatchObject({ condition: { kind: 'paymentAtVersion', version: was.version }, item: { version: was.version + 1 } });
+    expect(() => planCommit({ ...reversal, payment: { before: was, after: { ...reversal.payment!.after, version: was.version + 1 } } })).toThrow('a payment record moves from the version it was read at');
   });
 
   test('a commit that does not move one account from the version it was read at is refused before anything is written', () => {
