@@ -29,6 +29,13 @@ export default tseslint.config(
     },
   },
   {
+    // The commit plan is data about a transaction, unit-tested without DynamoDB: no SDK in it.
+    files: ['lambdas/adapters/dynamodb/commit-plan.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/composition/*', '**/handlers/*'], message: 'Composition roots (lambdas/composition) and handlers sit above use cases, adapters and lambdas/shared.' }, { group: ['@aws-sdk/*'], message: 'The commit plan is pure: credit-store.ts translates it for the SDK.' }] }],
+    },
+  },
+  {
     // The web app runs in the browser and talks to the API only through its generated client.
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: { window: 'readonly', document: 'readonly', fetch: 'readonly', location: 'readonly', history: 'readonly', sessionStorage: 'readonly', crypto: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', HTMLElement: 'readonly', KeyboardEvent: 'readonly', Intl: 'readonly' } },

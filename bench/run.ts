@@ -104,7 +104,7 @@ async function prepareAccounts(b: BenchService, count: number): Promise<BenchAcc
       ...(await Promise.all(
         ids.slice(i, i + 32).map(async (id) => {
           const account = await getOrOpenAccount(b.service.deps, id);
-          await b.service.deps.store.commit({ before: account, after: { ...account, version: account.version + 1, plan: 'TEAM' }, entries: [], at: b.clock.now().toISOString() });
+          await b.service.deps.store.commit({ before: account, after: { ...account, plan: 'TEAM' }, entries: [], at: b.clock.now().toISOString() });
           return { id, token: await b.token(id) };
         }),
       )),
@@ -239,7 +239,7 @@ async function hotAccount(b: BenchService, n: number) {
         const account = await deps.store.loadAccount('hot-account');
         const now = deps.clock.now();
         const { change } = debitWallet(account!.buckets, { costCredits: 1, reference: `hot-${i}`, now, payg: paygTermsOf(account!) });
-        const outcome = await deps.store.commit({ before: account, after: { ...account!, version: account!.version + 1, buckets: change.buckets }, entries: change.entries, at: now.toISOString() });
+        const outcome = await deps.store.commit({ before: account, after: { ...account!, buckets: change.buckets }, entries: change.entries, at: now.toISOString() });
         return outcome.kind === 'committed' ? done('accepted' as const) : retry(outcome.kind);
       }).catch((error: unknown) => (error instanceof InsufficientCreditsError ? 'refused' : error instanceof WriteConflictError ? 'gave_up' : 'error')),
     ),
@@ -270,7 +270,7 @@ async function hotAccount(b: BenchService, n: number) {
 async function hotAccountThroughApi(b: BenchService, n: number) {
   const id = 'hot-api-account';
   const account = await getOrOpenAccount(b.service.deps, id);
-  await b.service.deps.store.commit({ before: account, after: { ...account, version: account.version + 1, plan: 'TEAM' }, entries: [], at: b.clock.now().toISOString() });
+  await b.service.deps.store.commit({ before: account, after: { ...account, plan: 'TEAM' }, entries: [], at: b.clock.now().toISOString() });
   const token = await b.token(id);
   const admin = await b.token('bench-admin', ['admin']);
   const post = (path: string, bearer: string, body: unknown) =>

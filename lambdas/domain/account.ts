@@ -19,7 +19,11 @@ export type SubscriptionStatus = 'active' | 'past_due' | 'canceled';
 
 export interface Account {
   readonly id: string;
-  /** Bumped by every committed change; the guard that makes each change exact under concurrency. */
+  /**
+   * Set by the store alone: each commit writes `before.version + 1` (a new account is at 1); domain
+   * functions and use cases return the next state with it untouched. The guard that makes each
+   * change exact under concurrency.
+   */
   readonly version: number;
   readonly plan: PlanId;
   readonly status: SubscriptionStatus;

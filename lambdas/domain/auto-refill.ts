@@ -83,7 +83,7 @@ export function decideAutoRefill(account: Account, now: Date, policy: AutoRefill
     // The last start never finished (a crash between lock and charge): retry the SAME top-up, whose
     // provider idempotency key makes it the same payment, never a second one.
     const inFlight = { ...refill.inFlight, leaseUntil };
-    return { kind: 'start', account: { ...account, version: account.version + 1, autoRefill: { ...refill, inFlight } }, topupId: inFlight.topupId, credits: inFlight.credits };
+    return { kind: 'start', account: { ...account, autoRefill: { ...refill, inFlight } }, topupId: inFlight.topupId, credits: inFlight.credits };
   }
   if (availableCredits(account.buckets, now) >= refill.thresholdCredits) return { kind: 'skip', reason: 'above_threshold' };
   // An earlier attempt failed before it could take the lock: it waits out the same backoff.
@@ -102,7 +102,7 @@ export function decideAutoRefill(account: Account, now: Date, policy: AutoRefill
     monthCredits: monthCredits + refill.refillCredits,
     sequence,
   };
-  return { kind: 'start', account: { ...account, version: account.version + 1, autoRefill: next }, topupId, credits: refill.refillCredits };
+  return { kind: 'start', account: { ...account, autoRefill: next }, topupId, credits: refill.refillCredits };
 }
 
 /**
@@ -113,7 +113,7 @@ export function finishAutoRefill(account: Account, topupId: string, outcome: 'su
   const { retry: _retry, ...refill } = account.autoRefill;
   if (refill.inFlight?.topupId !== topupId) return null;
   const disabled = outcome === 'succeeded' ? {} : { enabled: false, disabledReason: outcome === 'declined' ? 'card_declined' : 'authentication_required' };
-  return { ...account, version: account.version + 1, autoRefill: { ...refill, ...disabled, inFlight: null } };
+  return { ...account, autoRefill: { ...refill, ...disabled, inFlight: null } };
 }
 
 /**
@@ -134,9 +134,9 @@ export function noteAutoRefillFailure(account: Account, topupId: string | null, 
   if (topupId !== null && refill.inFlight?.topupId !== topupId) return null;
   if (!refill.enabled && refill.inFlight === null) return null;
   const retry = nextBillingRetry(refill.retry, now);
-  if (refill.inFlight === null) return { ...account, version: account.version + 1, autoRefill: { ...refill, retry } };
+  if (refill.inFlight === null) return { ...account, autoRefill: { ...refill, retry } };
   const leaseUntil = topupId === null && refill.inFlight.leaseUntil > retry.retryAt ? refill.inFlight.leaseUntil : retry.retryAt;
-  return { ...account, version: account.version + 1, autoRefill: { ...refill, inFlight: { ...refill.inFlight, leaseUntil }, retry } };
+  return { ...account, autoRefill: { ...refill, inFlight: { ...refill.inFlight, leaseUntil }, retry } };
 }
 
 /** When a refill may be tried again after failures with none in flight (for the sweep's due index); null when none is held back. */

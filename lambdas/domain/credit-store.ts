@@ -31,10 +31,17 @@ export interface LedgerPage {
  * One atomic change of an account: the account moves from `before` to `after` (guarded by
  * `before.version`), its ledger entries are appended, and the records that make the change
  * happen once are written with it. All of it commits, or none of it does.
+ *
+ * The store owns the account's `version`: it writes the account at `before.version + 1` (version 1
+ * for a new account) and keys the entries by that version. Callers and domain functions never
+ * change it: `after` is the next state with the version as read (`after.version === before.version`;
+ * a commit whose `after` carries another version is refused before anything is written). The
+ * version written is in the `committed` outcome.
  */
 export interface AccountCommit {
-  /** null creates the account (it must not exist yet). */
+  /** The account as read; null creates the account (it must not exist yet). */
   readonly before: Account | null;
+  /** The account's next state, its `version` as read (the store writes the next one). */
   readonly after: Account;
   readonly entries: readonly LedgerDraft[];
   readonly at: string;
@@ -47,7 +54,10 @@ export interface AccountCommit {
   readonly jobTransition?: { readonly before: GenerationJob; readonly after: GenerationJob };
   /** The provider event this change applies; recorded once, so a redelivered event has no second effect. */
   readonly providerEventId?: string;
-  /** A payment's record: created once (the dedupe across events for one payment) or updated as read. */
+  /**
+   * A payment's record: created once (the dedupe across events for one payment) or updated as read.
+   * Its version is the store's too: `after` keeps the version read; the commit writes the next (1 when created).
+   */
   readonly payment?: { readonly before: PaymentRecord | null; readonly after: PaymentRecord };
   readonly topup?: Topup;
   readonly paygInvoice?: PaygInvoice;
@@ -60,8 +70,8 @@ export interface GenerationPage {
 }
 
 export type CommitOutcome =
-  /** Committed: every part of the change is durable. */
-  | { readonly kind: 'committed' }
+  /** Committed: every part of the change is durable; the account is now at `version`. */
+  | { readonly kind: 'committed'; readonly version: number }
   /** Lost a race or hit a transient conflict; nothing changed. Reload and decide again. */
   | { readonly kind: 'retry'; readonly reason: string }
   /** The idempotency key was already used; nothing changed. */

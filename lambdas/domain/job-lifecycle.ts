@@ -93,9 +93,9 @@ export function firstDueAt(now: Date, timings: JobTimings): string {
 export function settleJobOnAccount(account: Account, finished: GenerationJob, now: Date): { account: Account; entries: WalletChange['entries'] } {
   if (!isFinished(finished)) throw new Error(`job ${finished.id} has not finished`);
   const activeJobs = Math.max(account.activeJobs - 1, 0);
-  if (finished.status === 'succeeded') return { account: { ...account, version: account.version + 1, activeJobs }, entries: [] };
+  if (finished.status === 'succeeded') return { account: { ...account, activeJobs }, entries: [] };
   const refunded = refundCharges(account.buckets, { charges: finished.charges, reference: finished.id, now, paygLimitCredits: paygTermsOf(account).limitCredits });
   // Refunded credits pay any debt first, as every other arriving credit does (PAYG refunds just reduce usage).
   const change = repayDebtFrom(refunded, finished.charges.filter((c) => c.bucketType !== 'payg'), finished.id);
-  return { account: { ...account, version: account.version + 1, activeJobs, buckets: change.buckets }, entries: change.entries };
+  return { account: { ...account, activeJobs, buckets: change.buckets }, entries: change.entries };
 }

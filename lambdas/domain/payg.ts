@@ -95,7 +95,7 @@ export function startPaygInvoice(account: Account, invoiceId: string, centsPerCr
   const at = now.toISOString();
   return {
     // Any failure count is kept: it is forgotten once the provider confirms this invoice.
-    account: { ...account, version: account.version + 1, payg: { ...account.payg, invoicedCredits: account.payg.invoicedCredits + uninvoiced, usageSince: null, pendingInvoiceId: invoiceId } },
+    account: { ...account, payg: { ...account.payg, invoicedCredits: account.payg.invoicedCredits + uninvoiced, usageSince: null, pendingInvoiceId: invoiceId } },
     invoice: { kind: 'payg', id: invoiceId, accountId: account.id, credits: uninvoiced, amountCents: uninvoiced * centsPerCredit, status: 'pending', providerInvoiceId: null, createdAt: at, updatedAt: at },
   };
 }
@@ -112,5 +112,5 @@ export function settlePaygInvoice(account: Account, invoice: PaygInvoice, now: D
   const refunded = overpaid > 0 ? creditNonExpiring(settled.buckets, { kind: 'topup', amountCredits: overpaid, reference: invoice.id, now }) : null;
   const change = refunded ? { buckets: refunded.buckets, entries: [...settled.entries, ...refunded.entries] } : settled;
   const payg = { ...account.payg, invoicedCredits: Math.max(account.payg.invoicedCredits - invoice.credits, 0), pendingInvoiceId: account.payg.pendingInvoiceId === invoice.id ? null : account.payg.pendingInvoiceId };
-  return { account: { ...account, version: account.version + 1, buckets: change.buckets, payg }, change };
+  return { account: { ...account, buckets: change.buckets, payg }, change };
 }

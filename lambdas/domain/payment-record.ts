@@ -42,7 +42,7 @@ export interface PaymentRecord {
   readonly owedCredits?: number;
   readonly creditedAt: string;
   readonly updatedAt: string;
-  /** Bumped by every change; the guard on updates. */
+  /** Set by the store: each change writes the next (1 when created); the guard on updates. */
   readonly version: number;
 }
 

@@ -72,11 +72,10 @@ export function applySubscriptionChange(account: Account, facts: SubscriptionFac
   if (known !== null && known !== facts.subscriptionId && (!inForce || account.plan !== 'FREE')) return null;
   if (!inForce && account.plan === 'FREE') {
     // Not paid (yet): remember the subscription, but the FREE plan, its status and grants go on.
-    return { account: { ...account, version: account.version + 1, subscription: { ...account.subscription, subscriptionId: facts.subscriptionId, lastEventAt: facts.eventCreatedAt } }, change: NO_CHANGE(account) };
+    return { account: { ...account, subscription: { ...account.subscription, subscriptionId: facts.subscriptionId, lastEventAt: facts.eventCreatedAt } }, change: NO_CHANGE(account) };
   }
   const base: Account = {
     ...account,
-    version: account.version + 1,
     status: facts.status === 'active' || facts.status === 'trialing' ? 'active' : facts.status === 'canceled' ? 'canceled' : 'past_due',
     cancelAtPeriodEnd: facts.cancelAtPeriodEnd,
     // A late event about an earlier paid period never moves the period back (a FREE period is the
@@ -145,8 +144,7 @@ export function grantPaidUpgrade(account: Account, upgrade: PaidUpgrade, now: Da
   return {
     account: {
       ...account,
-      version: account.version + 1,
-      ...(raises ? { plan: upgrade.to, status: 'active' as const, subscription: { ...account.subscription, pendingPlan: null } } : {}),
+        ...(raises ? { plan: upgrade.to, status: 'active' as const, subscription: { ...account.subscription, pendingPlan: null } } : {}),
       buckets: change.buckets,
     },
     change,
@@ -169,8 +167,7 @@ export function grantPaidPeriod(account: Account, period: { subscriptionId: stri
   return {
     account: {
       ...account,
-      version: account.version + 1,
-      plan: planInForceAfterPaidPeriod(account, period.start, plan),
+        plan: planInForceAfterPaidPeriod(account, period.start, plan),
       currentPeriod: period.start >= account.currentPeriod.start ? { start: period.start, end: period.end } : account.currentPeriod,
       subscription: { ...account.subscription, pendingPlan: plan === account.subscription.pendingPlan ? null : account.subscription.pendingPlan },
       buckets: change.buckets,
@@ -197,8 +194,7 @@ export function endSubscription(account: Account, facts: { eventCreatedAt: strin
   return {
     account: {
       ...account,
-      version: account.version + 1,
-      plan: 'FREE',
+        plan: 'FREE',
       status: 'active',
       cancelAtPeriodEnd: false,
       periodAnchor: now.toISOString(),

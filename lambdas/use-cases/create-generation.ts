@@ -86,7 +86,6 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
       before: account,
       after: {
         ...account,
-        version: account.version + 1,
         buckets: change.buckets,
         activeJobs: account.activeJobs + 1,
         payg: notePaygUsage(account.payg, charges.some((c) => c.bucketType === 'payg'), now),

@@ -42,8 +42,8 @@ export async function creditPayment(deps: UseCaseDeps, facts: PaymentFacts, even
       version: 1,
     };
     // An auto-refill's credit also releases its refill lock, in the same write.
-    const credited = { ...account, version: account.version + 1, buckets: change.buckets };
-    const released = facts.purpose === 'auto_refill' && facts.topupId ? finishAutoRefill({ ...credited, version: account.version }, facts.topupId, 'succeeded') : null;
+    const credited = { ...account, buckets: change.buckets };
+    const released = facts.purpose === 'auto_refill' && facts.topupId ? finishAutoRefill(credited, facts.topupId, 'succeeded') : null;
     const outcome = await deps.store.commit({
       before: account,
       after: released ?? credited,

@@ -37,7 +37,7 @@ async function expireAccount(deps: UseCaseDeps, accountId: string): Promise<numb
     if (change.entries.length === 0) return done([]);
     const outcome = await deps.store.commit({
       before: account,
-      after: { ...account, version: account.version + 1, buckets: change.buckets },
+      after: { ...account, buckets: change.buckets },
       entries: change.entries,
       at: now.toISOString(),
     });

@@ -38,7 +38,7 @@ async function grantAccount(deps: UseCaseDeps, accountId: string): Promise<numbe
     if (!account || !due) return done(0);
     const outcome = await deps.store.commit({
       before: account,
-      after: { ...due.account, version: account.version + 1 },
+      after: due.account,
       entries: due.change.entries,
       at: now.toISOString(),
       ...(due.change.entries.length > 0 ? { grantedPeriodStart: due.account.currentPeriod.start } : {}),

@@ -64,9 +64,10 @@ async function recordInvoice(deps: UseCaseDeps, accountId: string): Promise<Payg
     if (inBillingBackoff(account.payg.retry, deps.clock.now())) return done(null);
     if (account.payg.pendingInvoiceId) return done(await deps.store.getPaygInvoice(accountId, account.payg.pendingInvoiceId));
     const now = deps.clock.now();
+    // Named by the version this commit writes the account at (the store's before.version + 1): one per account and commit.
     const started = startPaygInvoice(account, `inv_payg_${account.version + 1}`, TOPUP_CENTS_PER_CREDIT, now);
     // Nothing to invoice: the account leaves the due index, and any failures before are moot.
-    const next: Account = started?.account ?? { ...account, version: account.version + 1, payg: withoutPaygRetry({ ...account.payg, usageSince: null }) };
+    const next: Account = started?.account ?? { ...account, payg: withoutPaygRetry({ ...account.payg, usageSince: null }) };
     const outcome = await deps.store.commit({ before: account, after: next, entries: [], at: now.toISOString(), ...(started ? { paygInvoice: started.invoice } : {}) });
     return outcome.kind === 'committed' ? done(started?.invoice ?? null) : retry(outcome.kind);
   });

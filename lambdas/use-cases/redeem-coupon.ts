@@ -89,7 +89,7 @@ async function lookUpAndRedeem(deps: UseCaseDeps, accountId: string, code: Coupo
     const change = creditNonExpiring(account.buckets, { kind: 'coupon', amountCredits: ctx.coupon.credits, reference: code, now });
     const outcome = await deps.store.commit({
       before: account,
-      after: { ...account, version: account.version + 1, buckets: change.buckets },
+      after: { ...account, buckets: change.buckets },
       entries: change.entries,
       at: now.toISOString(),
       redemption: { coupon: ctx.coupon },

@@ -51,11 +51,11 @@ export async function reversePayment(deps: UseCaseDeps, event: { eventId: string
     const status: TopupStatus = next.disputedCredits > 0 ? 'disputed' : next.refundedCredits > 0 ? 'refunded' : 'succeeded';
     const outcome = await deps.store.commit({
       before: account,
-      after: { ...account, version: account.version + 1, buckets: change.buckets, status: standingAfter(account, payment, next) },
+      after: { ...account, buckets: change.buckets, status: standingAfter(account, payment, next) },
       entries: change.entries,
       at,
       providerEventId: eventId,
-      payment: { before: payment, after: { ...next, ...(owedCredits === undefined ? {} : { owedCredits }), updatedAt: at, version: payment.version + 1 } },
+      payment: { before: payment, after: { ...next, ...(owedCredits === undefined ? {} : { owedCredits }), updatedAt: at } },
       ...(topup ? { topup: { ...topup, status, updatedAt: at } } : {}),
     });
     if (outcome.kind === 'committed') return done('adjusted' as const);

@@ -13,8 +13,8 @@ export async function updateAccount(deps: UseCaseDeps, accountId: string, change
     if (!current) throw new Error(`account ${accountId} not found`);
     const fields = change(current);
     if (fields === null) return done(current);
-    const after: Account = { ...current, ...fields, version: current.version + 1 };
+    const after: Account = { ...current, ...fields };
     const outcome = await deps.store.commit({ before: current, after, entries: [], at: deps.clock.now().toISOString() });
-    return outcome.kind === 'committed' ? done(after) : retry(outcome.kind);
+    return outcome.kind === 'committed' ? done({ ...after, version: outcome.version }) : retry(outcome.kind);
   });
 }

@@ -23,7 +23,7 @@ async function debit(deps: UseCaseDeps, accountId: string, credits: number, refe
       if (!account) throw new Error('no account');
       const now = deps.clock.now();
       const { change } = debitWallet(account.buckets, { costCredits: credits, reference, now, payg: paygTermsOf(account) });
-      const outcome = await deps.store.commit({ before: account, after: { ...account, version: account.version + 1, buckets: change.buckets }, entries: change.entries, at: now.toISOString() });
+      const outcome = await deps.store.commit({ before: account, after: { ...account, buckets: change.buckets }, entries: change.entries, at: now.toISOString() });
       return outcome.kind === 'committed' ? done('accepted' as const) : retry(outcome.kind);
     });
   } catch (error) {

@@ -6,7 +6,7 @@ import type { TestService } from './test-service';
 /** Moves an account to a plan (the subscription flow does this through Stripe). */
 export async function setPlan(t: TestService, accountId: string, plan: PlanId): Promise<void> {
   const account = await getOrOpenAccount(t.service.deps, accountId);
-  const outcome = await t.service.deps.store.commit({ before: account, after: { ...account, version: account.version + 1, plan }, entries: [], at: t.clock.now().toISOString() });
+  const outcome = await t.service.deps.store.commit({ before: account, after: { ...account, plan }, entries: [], at: t.clock.now().toISOString() });
   if (outcome.kind !== 'committed') throw new Error(`setPlan did not commit: ${outcome.kind}`);
 }
 

@@ -1,7 +1,9 @@
 /**
  * The CreditStore port on one DynamoDB table. Every money change is a single conditional
  * TransactWriteItems: the account item guarded by its version, ledger entries and the records
- * that make the change happen once put with attribute_not_exists.
+ * that make the change happen once put with attribute_not_exists. What a commit writes, and how a
+ * cancellation reads, is decided by commit-plan.ts; this file translates the plan's named conditions
+ * (`conditionOf`) and runs it. Attribute names come from items.ts, keys (built and read) from keys.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { BatchGetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,7 +12,7 @@ import type { VersionedEntry } from '../../domain/reconcile';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
 import type { AccountCommit, CommitOutcome, CreateOutcome, CreditStore, AccountLedger, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
-import { CouponAlreadyRedeemedError, CouponExhaustedError, DomainError } from '../../domain/errors';
+import { DomainError } from '../../domain/errors';
 import type { GenerationJob, JobRef } from '../../domain/generation';
 import type { PaymentRecord } from '../../domain/payment-record';
 import type { Topup } from '../../domain/topup';
@@ -18,16 +20,11 @@ import type { PaygInvoice } from '../../domain/payg';
 import * as items from './items';
 import * as keys from './keys';
 import { DUE_INDEXES, DUE_INDEX_SHARDS, RECENT_INDEX } from './table-schema';
+import type { PlannedUpdate, PlannedWrite, WriteCondition } from './commit-plan';
+import { commitOutcomeOf, jobTransitionWrite, planCommit, put } from './commit-plan';
 import { transactGet, transactWrite } from './transact';
 
-type Key = { pk: string; sk: string };
 type Item = Record<string, unknown>;
-
-const GENERATION_IDEMPOTENCY_SCOPE = 'generation';
-/** Provider events are remembered well past Stripe's 3 days of retries. */
-const PROVIDER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
-/** Idempotency answers are kept this long (TTL); retries come within minutes, not weeks. */
-const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600;
 
 export class DynamoDbCreditStore implements CreditStore {
   constructor(
@@ -36,14 +33,14 @@ export class DynamoDbCreditStore implements CreditStore {
   ) {}
 
   async loadAccount(accountId: string): Promise<Account | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK }]);
+    const [item] = await this.batchGet([keys.accountKey(accountId)]);
     return item ? items.itemToAccount(item) : null;
   }
 
   async loadForGeneration(accountId: string, idempotencyKey: string) {
     const [account, idempotency] = await this.batchGet([
-      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
-      { pk: keys.accountPk(accountId), sk: keys.idempotencySk(GENERATION_IDEMPOTENCY_SCOPE, idempotencyKey) },
+      keys.accountKey(accountId),
+      keys.idempotencyRecordKey(accountId, keys.GENERATION_IDEMPOTENCY_SCOPE, idempotencyKey),
     ]);
     return {
       account: account ? items.itemToAccount(account) : null,
@@ -59,9 +56,9 @@ export class DynamoDbCreditStore implements CreditStore {
    */
   async loadForRedemption(accountId: string, code: CouponCode): Promise<RedemptionContext | null> {
     const snapshot = await transactGet(this.db, this.tableName, [
-      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
-      { pk: keys.couponPk(code), sk: keys.COUPON_SK },
-      { pk: keys.accountPk(accountId), sk: keys.redemptionSk(code) },
+      keys.accountKey(accountId),
+      keys.couponKey(code),
+      keys.redemptionKey(accountId, code),
     ]);
     if (!snapshot.ok) return null;
     const [account, coupon, redemption] = snapshot.items;
@@ -72,101 +69,30 @@ export class DynamoDbCreditStore implements CreditStore {
     };
   }
 
+  /** One TransactWriteItems: the commit's plan (commit-plan.ts), each planned write translated as it stands. */
   async commit(change: AccountCommit): Promise<CommitOutcome> {
-    const { before, after } = change;
-    if (before && (after.id !== before.id || after.version !== before.version + 1)) throw new Error('a commit moves one account to its next version');
-    const pk = keys.accountPk(after.id);
-    const transactItems: Parameters<typeof transactWrite>[1][number][] = [];
-    const roles: Array<'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition' | 'event' | 'payment' | 'topup' | 'invoice'> = [];
-    const add = (role: (typeof roles)[number], item: (typeof transactItems)[number]) => {
-      roles.push(role);
-      transactItems.push(item);
-    };
-    const putNew = (item: Item) => ({ Put: { TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } });
-
-    add(
-      'account',
-      before
-        ? { Put: { TableName: this.tableName, Item: items.accountToItem(after), ConditionExpression: '#version = :expectedVersion', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expectedVersion': before.version } } }
-        : putNew(items.accountToItem(after)),
-    );
-    change.entries.forEach((entry, index) => add('ledger', putNew(items.ledgerToItem(after.id, after.version, index, entry, change.at))));
-    if (change.generation) {
-      add('job', putNew(items.jobToItem(change.generation.job)));
-      const ttl = Math.floor(Date.parse(change.at) / 1000) + IDEMPOTENCY_TTL_SECONDS;
-      const idem = putNew(items.idempotencyToItem(after.id, GENERATION_IDEMPOTENCY_SCOPE, change.generation.idempotency, ttl));
-      add('idempotency', { Put: { ...idem.Put, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } });
-    }
-    if (change.redemption) {
-      const { code } = change.redemption.coupon;
-      add('redemption', putNew({ pk, sk: keys.redemptionSk(code), kind: 'redemption', code, at: change.at }));
-      add('coupon', {
-        Update: {
-          TableName: this.tableName,
-          Key: { pk: keys.couponPk(code), sk: keys.COUPON_SK },
-          UpdateExpression: 'SET redemptions = redemptions + :one',
-          ConditionExpression: 'attribute_exists(pk) AND redemptions < maxRedemptions',
-          ExpressionAttributeValues: { ':one': 1 },
-        },
-      });
-    }
-    if (change.grantedPeriodStart) add('grant', putNew({ pk, sk: keys.grantSk(change.grantedPeriodStart), kind: 'grant', at: change.at }));
-    if (change.jobTransition) add('jobTransition', this.putJobGuarded(change.jobTransition.before, change.jobTransition.after));
-    if (change.providerEventId) {
-      const ttl = Math.floor(Date.parse(change.at) / 1000) + PROVIDER_EVENT_TTL_SECONDS;
-      add('event', putNew({ pk: keys.stripeEventPk(change.providerEventId), sk: keys.STRIPE_EVENT_SK, kind: 'provider-event', accountId: after.id, at: change.at, expiresAtEpoch: ttl }));
-    }
-    if (change.payment) {
-      const { before: was, after: now } = change.payment;
-      add(
-        'payment',
-        was
-          ? { Put: { TableName: this.tableName, Item: items.paymentToItem(now), ConditionExpression: '#version = :expected', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':expected': was.version } } }
-          : putNew(items.paymentToItem(now)),
-      );
-    }
-    if (change.subscriptionInvoice) add('invoice', { Put: { TableName: this.tableName, Item: items.paygInvoiceToItem(change.subscriptionInvoice) } });
-    if (change.paygInvoice) add('invoice', { Put: { TableName: this.tableName, Item: items.paygInvoiceToItem(change.paygInvoice) } });
-    if (change.topup) add('topup', { Put: { TableName: this.tableName, Item: items.topupToItem(change.topup) } });
-
-    const result = await transactWrite(this.db, transactItems);
-    if (result.ok) return { kind: 'committed' };
-    if (result.transient) return { kind: 'retry', reason: result.reason };
-    const failed = new Map(result.failedConditions.map((f) => [roles[f.index], f.oldItem]));
-    const existing = failed.get('idempotency');
-    if (existing) return { kind: 'idempotent_replay', existing: items.itemToIdempotency(existing) };
-    if (failed.has('event')) return { kind: 'already_applied', what: 'event' };
-    if (failed.has('payment') && !change.payment?.before) return { kind: 'already_applied', what: 'payment' };
-    if (failed.has('redemption')) throw new CouponAlreadyRedeemedError();
-    if (failed.has('coupon')) {
-      // Used up by others, unless DynamoDB could not check the marker: while this account's own
-      // redemption of the code is being applied, it reports the marker as a TransactionConflict and
-      // the coupon's count, which already includes that redemption, as failed. A fresh read tells.
-      if (result.unchecked.some((index) => roles[index] === 'redemption')) return { kind: 'retry', reason: 'TransactionConflict' };
-      throw new CouponExhaustedError();
-    }
-    if (failed.has('account') || failed.has('grant') || failed.has('jobTransition') || failed.has('payment')) return { kind: 'retry', reason: 'version_changed' };
-    throw new Error(`unexpected failed condition on ${[...failed.keys()].join(', ')}`);
+    const plan = planCommit(change);
+    return commitOutcomeOf(plan, await this.transactWrite(plan.writes));
   }
 
   async getGeneration(accountId: string, jobId: string): Promise<GenerationJob | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.jobSk(jobId) }]);
+    const [item] = await this.batchGet([keys.jobKey(accountId, jobId)]);
     return item ? items.itemToJob(item) : null;
   }
 
   async loadJobAndAccount(ref: JobRef) {
     const [job, account] = await this.batchGet([
-      { pk: keys.accountPk(ref.accountId), sk: keys.jobSk(ref.jobId) },
-      { pk: keys.accountPk(ref.accountId), sk: keys.ACCOUNT_SK },
+      keys.jobKey(ref.accountId, ref.jobId),
+      keys.accountKey(ref.accountId),
     ]);
     return { job: job ? items.itemToJob(job) : null, account: account ? items.itemToAccount(account) : null };
   }
 
   async loadForPayment(accountId: string, topupId: string | null, paymentId: string) {
     const [account, payment, topup] = await this.batchGet([
-      { pk: keys.accountPk(accountId), sk: keys.ACCOUNT_SK },
-      { pk: keys.paymentPk(paymentId), sk: keys.PAYMENT_SK },
-      ...(topupId ? [{ pk: keys.accountPk(accountId), sk: keys.topupSk(topupId) }] : []),
+      keys.accountKey(accountId),
+      keys.paymentKey(paymentId),
+      ...(topupId ? [keys.topupKey(accountId, topupId)] : []),
     ]);
     return {
       account: account ? items.itemToAccount(account) : null,
@@ -176,17 +102,17 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async getPayment(paymentId: string): Promise<PaymentRecord | null> {
-    const [item] = await this.batchGet([{ pk: keys.paymentPk(paymentId), sk: keys.PAYMENT_SK }]);
+    const [item] = await this.batchGet([keys.paymentKey(paymentId)]);
     return item ? items.itemToPayment(item) : null;
   }
 
   async getTopup(accountId: string, topupId: string): Promise<Topup | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.topupSk(topupId) }]);
+    const [item] = await this.batchGet([keys.topupKey(accountId, topupId)]);
     return item ? items.itemToTopup(item) : null;
   }
 
   async createTopup(topup: Topup): Promise<CreateOutcome> {
-    const result = await transactWrite(this.db, [{ Put: { TableName: this.tableName, Item: items.topupToItem(topup), ConditionExpression: 'attribute_not_exists(pk)' } }]);
+    const result = await this.transactWrite([put('topup', items.topupToItem(topup), { kind: 'itemIsNew' })]);
     return createOutcomeOf(result);
   }
 
@@ -195,38 +121,18 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async updateTopupStatus(topup: Topup, status: Topup['status'], at: string): Promise<boolean> {
-    const result = await transactWrite(this.db, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: items.topupToItem({ ...topup, status, updatedAt: at }),
-          ConditionExpression: '#status = :expected',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':expected': topup.status },
-        },
-      },
-    ]);
+    const result = await this.transactWrite([put('topup', items.topupToItem({ ...topup, status, updatedAt: at }), { kind: 'statusIs', status: topup.status })]);
     return result.ok;
   }
 
   async getPaygInvoice(accountId: string, invoiceId: string): Promise<PaygInvoice | null> {
-    const [item] = await this.batchGet([{ pk: keys.accountPk(accountId), sk: keys.invoiceSk(invoiceId) }]);
+    const [item] = await this.batchGet([keys.invoiceKey(accountId, invoiceId)]);
     const invoice = item ? items.itemToInvoice(item) : null;
     return invoice?.kind === 'payg' ? invoice : null;
   }
 
   async markPaygInvoiceSent(invoice: PaygInvoice, providerInvoiceId: string, at: string): Promise<void> {
-    await transactWrite(this.db, [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: items.paygInvoiceToItem({ ...invoice, status: 'open', providerInvoiceId, updatedAt: at }),
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
-        },
-      },
-    ]);
+    await this.transactWrite([put('invoice', items.paygInvoiceToItem({ ...invoice, status: 'open', providerInvoiceId, updatedAt: at }), { kind: 'statusIs', status: 'pending' })]);
   }
 
   async listInvoices(accountId: string, limit: number) {
@@ -234,7 +140,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async isProviderEventApplied(eventId: string): Promise<boolean> {
-    const [item] = await this.batchGet([{ pk: keys.stripeEventPk(eventId), sk: keys.STRIPE_EVENT_SK }]);
+    const [item] = await this.batchGet([keys.stripeEventKey(eventId)]);
     return item !== undefined;
   }
 
@@ -244,28 +150,23 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async updateJob(before: GenerationJob, after: GenerationJob): Promise<'committed' | 'retry'> {
-    const result = await transactWrite(this.db, [this.putJobGuarded(before, after)]);
+    const result = await this.transactWrite([jobTransitionWrite(before, after)]);
     if (result.ok) return 'committed';
     return 'retry';
   }
 
   async *dueJobs(now: Date): AsyncIterable<JobRef> {
     for await (const item of this.queryDue(DUE_INDEXES.jobDue, keys.jobDuePk, now)) {
-      yield { accountId: String(item.pk).slice('ACCOUNT#'.length), jobId: String(item.sk).slice(keys.JOB_SK_PREFIX.length) };
+      yield keys.jobRefOf(items.keyOf(item));
     }
   }
 
-  private putJobGuarded(before: GenerationJob, after: GenerationJob) {
-    if (after.id !== before.id || after.version !== before.version + 1) throw new Error('a job transition moves one job to its next version');
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: items.jobToItem(after),
-        ConditionExpression: '#version = :expectedVersion',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':expectedVersion': before.version },
-      },
-    };
+  /** Planned writes as one TransactWriteItems (see transactItemOf). */
+  private transactWrite(writes: readonly PlannedWrite[]) {
+    return transactWrite(
+      this.db,
+      writes.map((write) => transactItemOf(this.tableName, write)),
+    );
   }
 
   async listLedger(accountId: string, limit: number, cursor: string | null): Promise<LedgerPage> {
@@ -281,7 +182,7 @@ export class DynamoDbCreditStore implements CreditStore {
         IndexName: RECENT_INDEX.name,
         KeyConditionExpression: '#recentPk = :pk AND begins_with(#recentAt, :prefix)',
         ExpressionAttributeNames: { '#recentPk': RECENT_INDEX.partitionKey, '#recentAt': RECENT_INDEX.sortKey },
-        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': `${kind}#` },
+        ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': keys.recentAtPrefix(kind) },
         ScanIndexForward: false,
         Limit: limit,
       }),
@@ -295,15 +196,16 @@ export class DynamoDbCreditStore implements CreditStore {
     const result = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+        ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
         ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': prefix },
         ScanIndexForward: false,
         Limit: limit,
         ConsistentRead: true,
-        ...(startSk ? { ExclusiveStartKey: { pk: keys.accountPk(accountId), sk: startSk } } : {}),
+        ...(startSk ? { ExclusiveStartKey: { ...keys.accountItemKey(accountId, startSk) } } : {}),
       }),
     );
-    const last = result.LastEvaluatedKey?.sk;
+    const last = result.LastEvaluatedKey ? items.keyOf(result.LastEvaluatedKey).sk : undefined;
     return { items: result.Items ?? [], nextCursor: typeof last === 'string' ? Buffer.from(last, 'utf8').toString('base64url') : null };
   }
 
@@ -320,11 +222,11 @@ export class DynamoDbCreditStore implements CreditStore {
     const windowHasAFreeSlot = 'size(#codes) < :limit';
     const reserve = new UpdateCommand({
       TableName: this.tableName,
-      Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
-      UpdateExpression: 'ADD #codes :codeSet SET expiresAtEpoch = if_not_exists(expiresAtEpoch, :ttl), kind = :kind',
+      Key: { ...keys.couponAttemptsKey(accountId, hourWindow) },
+      UpdateExpression: 'ADD #codes :codeSet SET #ttl = if_not_exists(#ttl, :ttl), #kind = :kind',
       ConditionExpression: `${windowIsEmpty} OR ${codeHoldsASlot} OR ${windowHasAFreeSlot}`,
-      ExpressionAttributeNames: { '#codes': 'lookupCodes' },
-      ExpressionAttributeValues: { ':codeSet': new Set([code]), ':code': code, ':limit': limit, ':ttl': Math.floor(expiresAt.getTime() / 1000), ':kind': 'rate' },
+      ExpressionAttributeNames: { '#codes': A.lookupCodes, '#ttl': A.expiresAtEpoch, '#kind': A.kind },
+      ExpressionAttributeValues: { ':codeSet': new Set([code]), ':code': code, ':limit': limit, ':ttl': Math.floor(expiresAt.getTime() / 1000), ':kind': items.COUPON_LOOKUP_WINDOW_KIND },
     });
     return this.unlessConditionFails(() => this.db.send(reserve));
   }
@@ -338,10 +240,10 @@ export class DynamoDbCreditStore implements CreditStore {
   async releaseCouponLookup(accountId: string, hourWindow: string, code: CouponCode): Promise<void> {
     const dropCode = new UpdateCommand({
       TableName: this.tableName,
-      Key: { pk: keys.accountPk(accountId), sk: keys.couponAttemptsSk(hourWindow) },
+      Key: { ...keys.couponAttemptsKey(accountId, hourWindow) },
       UpdateExpression: 'DELETE #codes :codeSet',
       ConditionExpression: 'contains(#codes, :code)',
-      ExpressionAttributeNames: { '#codes': 'lookupCodes' },
+      ExpressionAttributeNames: { '#codes': A.lookupCodes },
       ExpressionAttributeValues: { ':code': code, ':codeSet': new Set([code]) },
     });
     await this.unlessConditionFails(() => this.db.send(dropCode));
@@ -359,10 +261,7 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   async createCoupons(coupons: readonly Coupon[]): Promise<CreateOutcome> {
-    const result = await transactWrite(
-      this.db,
-      coupons.map((c) => ({ Put: { TableName: this.tableName, Item: items.couponToItem(c), ConditionExpression: 'attribute_not_exists(pk)' } })),
-    );
+    const result = await this.transactWrite(coupons.map((c) => put('coupon', items.couponToItem(c), { kind: 'itemIsNew' })));
     return createOutcomeOf(result);
   }
 
@@ -373,7 +272,7 @@ export class DynamoDbCreditStore implements CreditStore {
       refill: { index: DUE_INDEXES.refillDue, shardPk: keys.refillDuePk },
       payg: { index: DUE_INDEXES.paygDue, shardPk: keys.paygDuePk },
     }[kind];
-    for await (const item of this.queryDue(index, shardPk, now)) yield String(item.pk).slice('ACCOUNT#'.length);
+    for await (const item of this.queryDue(index, shardPk, now)) yield keys.accountIdOf(items.keyOf(item).pk);
   }
 
   /** Items due at or before `now` in a sparse due index, shard by shard. */
@@ -408,14 +307,14 @@ export class DynamoDbCreditStore implements CreditStore {
     do {
       const page = await this.db.send(new ScanCommand({ TableName: this.tableName, Segment: segment, TotalSegments: totalSegments, ExclusiveStartKey: startKey, ConsistentRead: true }));
       for (const item of page.Items ?? []) {
-        const pk = String(item.pk);
+        const { pk } = items.keyOf(item);
         if (current && current.pk !== pk) {
           if (current.account) yield { account: current.account, entries: current.entries };
           current = undefined;
         }
         current ??= { pk, account: undefined, entries: [] };
-        if (item.kind === 'account') current.account = items.itemToAccount(item);
-        if (item.kind === 'ledger') current.entries.push(items.itemToVersionedEntry(item));
+        if (items.isAccountItem(item)) current.account = items.itemToAccount(item);
+        if (items.isLedgerItem(item)) current.entries.push(items.itemToVersionedEntry(item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -432,8 +331,9 @@ export class DynamoDbCreditStore implements CreditStore {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': 'LEDGER#' },
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
+          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': keys.LEDGER_SK_PREFIX },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
@@ -445,17 +345,17 @@ export class DynamoDbCreditStore implements CreditStore {
   }
 
   /** Strongly consistent reads of up to 100 keys in one call; results in key order, undefined if absent. */
-  private async batchGet(keyList: Key[]): Promise<Array<Item | undefined>> {
+  private async batchGet(keyList: keys.Key[]): Promise<Array<Item | undefined>> {
     const found = new Map<string, Item>();
-    let pending: Key[] = keyList;
+    let pending: keys.Key[] = keyList;
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > 0) await sleep(Math.random() * Math.min(1000, 20 * 2 ** attempt));
       if (attempt > 8) throw new Error('BatchGetItem kept returning unprocessed keys');
       const result = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }));
-      for (const item of result.Responses?.[this.tableName] ?? []) found.set(`${item.pk}|${item.sk}`, item);
-      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as Key[] | undefined) ?? [];
+      for (const item of result.Responses?.[this.tableName] ?? []) found.set(keyString(items.keyOf(item)), item);
+      pending = (result.UnprocessedKeys?.[this.tableName]?.Keys as keys.Key[] | undefined) ?? [];
     }
-    return keyList.map((k) => found.get(`${k.pk}|${k.sk}`));
+    return keyList.map((k) => found.get(keyString(k)));
   }
 }
 
@@ -465,6 +365,67 @@ function decodeCursor(cursor: string, pattern: RegExp): string {
   if (!pattern.test(sk)) throw new DomainError('invalid_request', 'The cursor is not one this API returned.', { issues: [{ path: 'query.cursor', message: 'unknown cursor' }] });
   return sk;
 }
+
+type TransactItem = Parameters<typeof transactWrite>[1][number];
+type Expression = { readonly expression?: string; readonly names?: Record<string, string>; readonly values?: Record<string, unknown> };
+
+const A = items.ATTRIBUTES;
+
+/** The one place a named condition becomes a DynamoDB condition expression. */
+function conditionOf(condition: WriteCondition): Expression {
+  switch (condition.kind) {
+    case 'accountAtVersion':
+    case 'jobAtVersion':
+    case 'paymentAtVersion':
+      return { expression: '#version = :expectedVersion', names: { '#version': A.version }, values: { ':expectedVersion': condition.version } };
+    case 'statusIs':
+      return { expression: '#status = :expectedStatus', names: { '#status': A.status }, values: { ':expectedStatus': condition.status } };
+    case 'itemIsNew':
+      return { expression: `attribute_not_exists(${A.pk})` };
+    case 'couponHasUsesLeft':
+      return { expression: `attribute_exists(${A.pk}) AND ${A.redemptions} < ${A.maxRedemptions}` };
+    case 'unconditional':
+      return {};
+  }
+}
+
+function updateOf(update: PlannedUpdate): Required<Pick<Expression, 'expression'>> & Expression {
+  switch (update.kind) {
+    case 'countCouponRedemption':
+      return { expression: `SET ${A.redemptions} = ${A.redemptions} + :one`, values: { ':one': 1 } };
+  }
+}
+
+/** Names and values of a condition (and an update) together, each map left out when empty (DynamoDB refuses empty maps). */
+function namesAndValues(...parts: Expression[]) {
+  const names = Object.assign({}, ...parts.map((p) => p.names ?? {})) as Record<string, string>;
+  const values = Object.assign({}, ...parts.map((p) => p.values ?? {})) as Record<string, unknown>;
+  return {
+    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+}
+
+/** A planned write as one TransactWriteItems item. */
+function transactItemOf(tableName: string, write: PlannedWrite): TransactItem {
+  const guard = conditionOf(write.condition);
+  const condition = guard.expression === undefined ? {} : { ConditionExpression: guard.expression };
+  if (write.kind === 'update') {
+    const update = updateOf(write.update);
+    return { Update: { TableName: tableName, Key: { ...write.key }, UpdateExpression: update.expression, ...condition, ...namesAndValues(update, guard) } };
+  }
+  return {
+    Put: {
+      TableName: tableName,
+      Item: write.item,
+      ...condition,
+      ...namesAndValues(guard),
+      ...(write.returnOldItemOnFailure ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+    },
+  };
+}
+
+const keyString = (key: keys.Key) => `${key.pk}|${key.sk}`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -16,8 +16,34 @@ import type { LedgerDraft } from '../../domain/wallet';
 import type { PaymentRecord } from '../../domain/payment-record';
 import type { Topup } from '../../domain/topup';
 import * as keys from './keys';
+import { TABLE_KEYS, TTL_ATTRIBUTE } from './table-schema';
 
 type Item = Record<string, unknown>;
+
+/** The attributes that conditions and updates name (every other attribute name is in the mappers below). */
+export const ATTRIBUTES = {
+  pk: TABLE_KEYS.partitionKey,
+  sk: TABLE_KEYS.sortKey,
+  kind: 'kind',
+  version: 'version',
+  status: 'status',
+  redemptions: 'redemptions',
+  maxRedemptions: 'maxRedemptions',
+  lookupCodes: 'lookupCodes',
+  expiresAtEpoch: TTL_ATTRIBUTE,
+} as const;
+
+/** The key of any item of the table. */
+export function keyOf(item: Item): keys.Key {
+  return { pk: String(item.pk), sk: String(item.sk) };
+}
+
+/** What kind of record an item is (a scan meets them all). */
+export const isAccountItem = (item: Item) => item.kind === 'account';
+export const isLedgerItem = (item: Item) => item.kind === 'ledger';
+
+/** The `kind` of an account's coupon-lookup window item (written by an update, not a mapper). */
+export const COUPON_LOOKUP_WINDOW_KIND = 'rate';
 
 export function accountToItem(account: Account): Item {
   const shard = keys.dueShard(account.id);
@@ -87,9 +113,7 @@ export function ledgerToItem(accountId: string, accountVersion: number, index: n
 
 /** The version is the commit's, read back from the sort key it was written under (keys.ledgerSk). */
 export function itemToVersionedEntry(item: Item): VersionedEntry {
-  const version = /^LEDGER#(\d{12})#/.exec(String(item.sk));
-  if (!version) throw new Error(`ledger item with an unexpected sort key ${String(item.sk)}`);
-  return { accountVersion: Number(version[1]), bucketId: String(item.bucketId), amount: Number(item.amount) };
+  return { accountVersion: keys.ledgerVersionOf(String(item.sk)), bucketId: String(item.bucketId), amount: Number(item.amount) };
 }
 
 export function itemToLedgerEntry(item: Item): LedgerEntry {
@@ -120,6 +144,21 @@ export function idempotencyToItem(accountId: string, scope: string, record: Idem
 export function itemToIdempotency(item: Item): IdempotencyRecord {
   const r = item as unknown as IdempotencyRecord;
   return { key: r.key, requestHash: r.requestHash, statusCode: r.statusCode, responseBody: r.responseBody, createdAt: r.createdAt };
+}
+
+/** The record that an account redeemed a coupon (once per account and code). */
+export function redemptionToItem(accountId: string, code: CouponCode, at: string): Item {
+  return { pk: keys.accountPk(accountId), sk: keys.redemptionSk(code), kind: 'redemption', code, at };
+}
+
+/** The record that a subscription period was granted (once per account and period). */
+export function grantToItem(accountId: string, periodStart: string, at: string): Item {
+  return { pk: keys.accountPk(accountId), sk: keys.grantSk(periodStart), kind: 'grant', at };
+}
+
+/** The record that a provider event was applied (once per event), kept until its TTL. */
+export function providerEventToItem(eventId: string, accountId: string, at: string, ttlEpochSeconds: number): Item {
+  return { pk: keys.stripeEventPk(eventId), sk: keys.STRIPE_EVENT_SK, kind: 'provider-event', accountId, at, expiresAtEpoch: ttlEpochSeconds };
 }
 
 export function couponToItem(coupon: Coupon): Item {

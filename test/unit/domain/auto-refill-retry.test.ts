@@ -31,7 +31,7 @@ describe('noteAutoRefillFailure', () => {
         const after = noteAutoRefillFailure(before, 'top_a', NOW)!;
 
         const retryAt = iso(NOW_MS + billingRetryDelaySeconds(previous + 1) * 1000);
-        expect(after).toEqual({ ...before, version: before.version + 1, autoRefill: { ...before.autoRefill, inFlight: { ...inFlight, leaseUntil: retryAt }, retry: { failures: previous + 1, retryAt } } });
+        expect(after).toEqual({ ...before, version: before.version, autoRefill: { ...before.autoRefill, inFlight: { ...inFlight, leaseUntil: retryAt }, retry: { failures: previous + 1, retryAt } } });
         expect(needsAutoRefill(after, NOW)).toBe(false);
         // Not before the retry time; at it, the same top-up again (the same payment), nothing counted twice.
         expect(decideAutoRefill(after, new Date(Date.parse(retryAt) - 1), DEFAULT_AUTO_REFILL_POLICY, sha256)).toEqual({ kind: 'skip', reason: 'in_flight' });
@@ -73,7 +73,7 @@ describe('noteAutoRefillFailure before the lock was recorded (topupId null)', ()
         const after = noteAutoRefillFailure(before, null, NOW)!;
 
         const retryAt = iso(NOW_MS + billingRetryDelaySeconds(previous + 1) * 1000);
-        expect(after).toEqual({ ...before, version: before.version + 1, autoRefill: { ...before.autoRefill, inFlight: null, retry: { failures: previous + 1, retryAt } } });
+        expect(after).toEqual({ ...before, version: before.version, autoRefill: { ...before.autoRefill, inFlight: null, retry: { failures: previous + 1, retryAt } } });
         expect(needsAutoRefill(after, NOW)).toBe(false);
         expect(decideAutoRefill(after, new Date(Date.parse(retryAt) - 1), DEFAULT_AUTO_REFILL_POLICY, sha256)).toEqual({ kind: 'skip', reason: 'backoff' });
         // At the retry time a refill starts, still counting the failures (a later failure doubles the wait again).

@@ -123,7 +123,7 @@ describe('decideAutoRefill: skips', () => {
 });
 
 describe('decideAutoRefill: start', () => {
-  test('takes the lock: in-flight top-up with a lease, last start, month counters and sequence, version+1', () => {
+  test('takes the lock: in-flight top-up with a lease, last start, month counters and sequence; the version left to the commit', () => {
     fc.assert(
       fc.property(policyArb, fc.nat(99), fc.nat(20), fc.nat(1500), (policy, credits, sequence, monthCredits) => {
         // prepare
@@ -138,7 +138,7 @@ describe('decideAutoRefill: start', () => {
         expect(decision.credits).toBe(500);
         expect(decision.account).toEqual({
           ...before,
-          version: before.version + 1,
+          version: before.version,
           autoRefill: {
             ...before.autoRefill,
             inFlight: { topupId, credits: 500, startedAt: iso(NOW_MS), leaseUntil: iso(NOW_MS + policy.leaseSeconds * 1000) },
@@ -176,7 +176,7 @@ describe('decideAutoRefill: start', () => {
         expect([decision.topupId, decision.credits]).toEqual(['top_same', 300]);
         expect(decision.account).toEqual({
           ...before,
-          version: before.version + 1,
+          version: before.version,
           autoRefill: { ...before.autoRefill, inFlight: { ...inFlight, leaseUntil: iso(NOW_MS + policy.leaseSeconds * 1000) } },
         });
       }),
@@ -210,7 +210,7 @@ describe('finishAutoRefill', () => {
       const after = finishAutoRefill(before, 'top_a', outcome);
 
       // assert
-      expect(after).toEqual({ ...before, version: before.version + 1, autoRefill: { ...before.autoRefill, ...expected[outcome], inFlight: null } });
+      expect(after).toEqual({ ...before, version: before.version, autoRefill: { ...before.autoRefill, ...expected[outcome], inFlight: null } });
       expect(decideAutoRefill(after!, new Date(NOW_MS + DAY_MS), POLICY, sha256).kind).toBe(outcome === 'succeeded' ? 'start' : 'skip');
     }
   });
@@ -260,7 +260,7 @@ describe('auto-refill over random histories', () => {
             case 'decide': {
               const decision = decideAutoRefill(acc, now, POLICY, sha256);
               if (decision.kind === 'start') {
-                expect(decision.account.version).toBe(acc.version + 1);
+                expect(decision.account.version).toBe(acc.version);
                 if (!outstanding.has(decision.topupId)) {
                   // a new payment only when none is outstanding, and never a released one again
                   expect(outstanding.size).toBe(0);
