@@ -4,24 +4,20 @@
  * top-up dialog works from the keyboard, the core flow fits a 360 px wide phone without horizontal
  * scrolling, and a balance change moves nothing on the page.
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   balanceButton,
   describeViolations,
   expectBalance,
   expectEventually,
   goTo,
-  launchBrowser,
-  openApp,
   readBalance,
   seriousAxeViolations,
   signIn,
-  startLocalStack,
   uniqueWallet,
-  type AppPage,
+  useBrowserSuite,
   type BrowserElement,
   type BrowserGlobals,
-  type LocalStack,
   type Role,
 } from '../support/browser';
 
@@ -33,31 +29,8 @@ interface Shift {
   sources: string[];
 }
 
-let stack: LocalStack;
-let browser: Browser;
-const opened: AppPage[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startLocalStack(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-afterEach(async () => {
-  for (const app of opened.splice(0)) {
-    if (app.errors.length) console.warn(`Browser errors:\n${app.errors.join('\n')}`);
-    await app.context.close();
-  }
-});
-
-async function open(viewport?: { width: number; height: number }): Promise<AppPage> {
-  const app = await openApp(browser, stack, viewport);
-  opened.push(app);
-  return app;
-}
+const suite = useBrowserSuite();
+const open = suite.open;
 
 /** Runs axe on what the page shows now and remembers the serious/critical findings under `label`. */
 async function scan(page: Page, label: string, findings: string[]): Promise<void> {

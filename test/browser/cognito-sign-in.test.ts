@@ -5,31 +5,25 @@
  * refreshes before expiry, and signs out through /logout. Real Cognito cannot run here; this covers
  * everything the app does with it.
  */
-import type { Browser } from 'playwright-core';
 import { startFakeCognito, type FakeCognito } from '../fakes/fake-cognito';
-import { balanceButton, expectEventually, launchBrowser, startLocalStack, type LocalStack } from '../support/browser';
+import { balanceButton, expectEventually, useBrowserSuite } from '../support/browser';
 
 jest.setTimeout(120_000);
 
 const CLIENT_ID = 'webclient123';
-let stack: LocalStack;
-let browser: Browser;
+const suite = useBrowserSuite();
 let cognito: FakeCognito;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  browser = await launchBrowser();
-  cognito = await startFakeCognito({ clientId: CLIENT_ID, redirectUri: `${stack.baseUrl}/`, jwtSecret: 'local-dev-secret', sub: `cognito-user-${Date.now()}`, expiresInSeconds: 62 });
+  cognito = await startFakeCognito({ clientId: CLIENT_ID, redirectUri: `${suite.stack().baseUrl}/`, jwtSecret: 'local-dev-secret', sub: `cognito-user-${Date.now()}`, expiresInSeconds: 62 });
 });
 
 afterAll(async () => {
-  await browser?.close();
   await cognito?.stop();
-  await stack?.stop();
 });
 
 test('managed login with PKCE signs in, tokens stay in memory and are refreshed, sign-out ends the Cognito session', async () => {
-  const context = await browser.newContext({ baseURL: stack.baseUrl });
+  const context = await suite.browser().newContext({ baseURL: suite.stack().baseUrl });
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -65,13 +59,13 @@ test('managed login with PKCE signs in, tokens stay in memory and are refreshed,
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-  expect(cognito.logouts).toEqual([`${stack.baseUrl}/`]);
+  expect(cognito.logouts).toEqual([`${suite.stack().baseUrl}/`]);
   expect(pageErrors).toEqual([]);
   await context.close();
 });
 
 test('a sign-in answer that does not match this tab (wrong state) is refused in words', async () => {
-  const context = await browser.newContext({ baseURL: stack.baseUrl });
+  const context = await suite.browser().newContext({ baseURL: suite.stack().baseUrl });
   const page = await context.newPage();
   await page.route('**/config.json', (route) => route.fulfill({ json: { auth: { mode: 'cognito', domain: cognito.url, clientId: CLIENT_ID, scopes: ['openid'] }, payments: { mode: 'stripe', publishableKey: null } } }));
   await page.goto('/');

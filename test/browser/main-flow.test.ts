@@ -9,24 +9,22 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import {
   balanceButton,
   expectBalance,
   expectEventually,
   goTo,
-  launchBrowser,
   openApp,
   readBalance,
   region,
   reloadSignedIn,
   signIn,
   signOut,
-  startLocalStack,
   uniqueWallet,
+  useBrowserSuite,
   type AppPage,
   type BrowserGlobals,
-  type LocalStack,
 } from '../support/browser';
 
 jest.setTimeout(120_000);
@@ -34,8 +32,7 @@ jest.setTimeout(120_000);
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 const CODE_PATTERN = /^WELCOME(-[A-Z0-9]{4}){2}$/;
 
-let stack: LocalStack;
-let browser: Browser;
+const suite = useBrowserSuite();
 let app: AppPage;
 let page: Page;
 const wallet = uniqueWallet('main');
@@ -44,16 +41,11 @@ let code: string | undefined;
 let freeCredits: number | undefined;
 let upgradedBalance: number | undefined;
 
+// One page for the whole flow: opened directly, not through suite.open (which closes pages after each test).
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  [stack, browser] = await Promise.all([startLocalStack(), launchBrowser()]);
-  app = await openApp(browser, stack);
+  app = await openApp(suite.browser(), suite.stack());
   page = app.page;
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 afterEach(() => {
@@ -220,7 +212,7 @@ test('the owner switches to BEGINNER', async () => {
   await expectEventually(plan.getByRole('status'), (t) => t.includes('BEGINNER'), { description: 'a status saying what happened to the plan' });
 
   // The upgrade's credits arrive with its paid invoice: once the webhooks have landed, the page shows more credits.
-  await stack.settle();
+  await suite.stack().settle();
   await reloadSignedIn(page, wallet, 'owner', 'Billing');
   await expectEventually(region(page, 'Plan'), (t) => t.includes('Current plan: BEGINNER'), { description: '"Current plan: BEGINNER" after a reload' });
   upgradedBalance = await expectEventually(() => readBalance(page), (credits) => credits > beforeUpgrade, { description: `a balance above ${beforeUpgrade} once the upgrade is paid` });

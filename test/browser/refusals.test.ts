@@ -3,49 +3,26 @@
  * refused coupon (unknown; already redeemed), an out-of-range custom top-up amount. Each test signs in
  * as the owner of its own fresh wallet.
  */
-import type { Browser } from 'playwright-core';
 import {
   balanceButton,
   expectBalance,
   expectEventually,
   goTo,
-  launchBrowser,
-  openApp,
   readBalance,
   region,
   reloadSignedIn,
   signIn,
-  startLocalStack,
   uniqueWallet,
+  useBrowserSuite,
   type AppPage,
-  type LocalStack,
 } from '../support/browser';
 
 jest.setTimeout(120_000);
 
-let stack: LocalStack;
-let browser: Browser;
-const opened: AppPage[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startLocalStack(), launchBrowser()]);
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
-
-afterEach(async () => {
-  for (const app of opened.splice(0)) {
-    if (app.errors.length) console.warn(`Browser errors:\n${app.errors.join('\n')}`);
-    await app.context.close();
-  }
-});
+const suite = useBrowserSuite();
 
 async function ownerOfFreshWallet(prefix: string) {
-  const app = await openApp(browser, stack);
-  opened.push(app);
+  const app = await suite.open();
   const wallet = uniqueWallet(prefix);
   await signIn(app.page, wallet, 'owner');
   return { ...app, wallet };
@@ -87,7 +64,7 @@ test('a declined card shows "Your card was declined" and the balance does not ch
   expect(await dialog.getByRole('status').filter({ hasText: 'Paid:' }).count()).toBe(0);
 
   // Whatever the simulator still had to say has been said: nothing was credited.
-  await stack.settle();
+  await suite.stack().settle();
   await dialog.getByRole('button', { name: 'Close' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await reloadSignedIn(page, wallet, 'owner');
@@ -115,8 +92,7 @@ test('an unknown coupon code is refused next to the field, in words, and the pag
 
 test('the same code redeemed twice: the second time is refused as already redeemed', async () => {
   // An admin issues one code in a context of its own.
-  const admin = await openApp(browser, stack);
-  opened.push(admin);
+  const admin = await suite.open();
   await signIn(admin.page, uniqueWallet('admin'), 'admin');
   await goTo(admin.page, 'Admin');
   await admin.page.getByRole('textbox', { name: 'Campaign' }).fill('TWICE');

@@ -5,28 +5,9 @@
  * aws-xray-sdk-core's JSON resources) is caught here and nowhere else.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort, groupAlive } from '../support/processes';
 
 const STARTUP_LIMIT_MS = 90_000;
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-const groupAlive = (pid: number) => {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 test(
   'npm start serves the API on PORT and Ctrl-C leaves nothing running',

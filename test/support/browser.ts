@@ -9,11 +9,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, rmdir, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { freePort, groupAlive } from './processes';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const STARTUP_LIMIT_MS = 120_000;
@@ -25,24 +25,6 @@ const START_LOCK = join(tmpdir(), 'banana-flow-browser-stack-start.lock');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-
-const groupAlive = (pid: number) => {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function withStartLock<T>(fn: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + STARTUP_LIMIT_MS;
@@ -140,6 +122,38 @@ export async function startLocalStack(): Promise<LocalStack> {
       },
     };
   });
+}
+
+/**
+ * One local stack and one Chromium for a test file (started in beforeAll, stopped in afterAll); apps
+ * opened through `open` are closed after each test, their browser errors printed.
+ */
+export function useBrowserSuite(): { stack(): LocalStack; browser(): Browser; open(viewport?: { width: number; height: number }): Promise<AppPage> } {
+  let stack: LocalStack | undefined;
+  let browser: Browser | undefined;
+  const opened: AppPage[] = [];
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startLocalStack(), launchBrowser()]);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+  afterEach(async () => {
+    for (const app of opened.splice(0)) {
+      if (app.errors.length) console.warn(`Browser errors:\n${app.errors.join('\n')}`);
+      await app.context.close();
+    }
+  });
+  return {
+    stack: () => stack!,
+    browser: () => browser!,
+    async open(viewport) {
+      const app = await openApp(browser!, stack!, viewport);
+      opened.push(app);
+      return app;
+    },
+  };
 }
 
 export async function launchBrowser(): Promise<Browser> {
