@@ -2,7 +2,7 @@
  * Local stack only: dev users signed by POST /_local/token (never deployed). The token is kept for the
  * browser tab (sessionStorage) so a reload stays signed in; in AWS tokens stay in memory (cognito.ts).
  */
-import { claimsOf, type Session } from './session';
+import { claimsOf, jwtPayload, type Session } from './session';
 
 export type DevUser = 'owner' | 'member' | 'admin';
 
@@ -35,8 +35,8 @@ export function restoreLocalSession(): Session | null {
   const token = sessionStorage.getItem(STORAGE_KEY);
   if (!token) return null;
   try {
-    const { exp } = JSON.parse(atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
-    if (exp !== undefined && exp * 1000 < Date.now()) throw new Error('expired');
+    const { exp } = jwtPayload(token);
+    if (typeof exp === 'number' && exp * 1000 < Date.now()) throw new Error('expired');
     return sessionFrom(token);
   } catch {
     sessionStorage.removeItem(STORAGE_KEY);

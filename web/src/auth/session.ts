@@ -11,9 +11,14 @@ export interface Session {
 }
 
 /** The claims a session shows, decoded from a JWT's payload (not verified: the API verifies). */
-export function claimsOf(token: string): { sub: string; accountId: string; role: 'owner' | 'member'; isAdmin: boolean } {
+/** A JWT's payload, decoded and not verified. */
+export function jwtPayload(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
-  const json = JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+  return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+}
+
+export function claimsOf(token: string): { sub: string; accountId: string; role: 'owner' | 'member'; isAdmin: boolean } {
+  const json = jwtPayload(token);
   const sub = String(json.sub ?? '');
   const accountId = typeof json.account_id === 'string' ? json.account_id : sub;
   // As the API reads it (lambdas/shared/caller.ts): your own wallet is yours, another is a member's unless the token says owner.

@@ -9,7 +9,8 @@ import { Section } from './section';
 type PaidPlan = 'BEGINNER' | 'PRO' | 'TEAM';
 const PAID_PLANS: readonly PaidPlan[] = ['BEGINNER', 'PRO', 'TEAM'];
 
-export function PlanSection({ billing, onChanged }: { billing: Schemas['Billing']; onChanged(): Promise<Schemas['Billing'] | null> }) {
+/** `reload` reads the billing again (polled while a paid change lands); `onChanged` refreshes everything once it has. */
+export function PlanSection({ billing, reload, onChanged }: { billing: Schemas['Billing']; reload(): Promise<Schemas['Billing'] | null>; onChanged(): void }) {
   const { api } = useApp();
   const [busy, setBusy] = useState(false);
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -39,17 +40,18 @@ export function PlanSection({ billing, onChanged }: { billing: Schemas['Billing'
       if (answer.effective === 'when_paid') throw new Error(answer.message ?? `The payment for ${plan} did not go through; you stay on ${current.id}.`);
       if (answer.effective === 'now') {
         // The plan and its credits change when the payment's webhook has arrived.
-        await pollUntil(async () => (await onChanged())?.plan.id === plan, { intervalMs: 700, timeoutMs: 20_000 });
+        await pollUntil(async () => (await reload())?.plan.id === plan, { intervalMs: 700, timeoutMs: 20_000 });
+        onChanged();
         return `Now on ${plan}.`;
       }
-      await onChanged();
+      onChanged();
       return `Switches to ${plan} at renewal (${formatDay(billing.renewsAt)}). Nothing is charged now.`;
     });
 
   const cancel = () =>
     run(async () => {
       const answer = await unwrap(api.DELETE('/v1/subscription'));
-      await onChanged();
+      onChanged();
       return `Cancelled: ${current.id} ends on ${formatDay(answer.endsAt)}, then you are on FREE.`;
     });
 

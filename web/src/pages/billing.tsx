@@ -60,18 +60,17 @@ function OwnerBilling({ version, changed }: { version: number; changed(): void }
   useEffect(() => {
     void reload();
   }, [reload, version, balance]);
-  // A plan change moves credits too (a grant when paid): the sidebar balance follows.
-  const afterChange = useCallback(async () => {
-    const next = await reload();
-    await refreshBalance();
+  // A plan change moves credits too (a grant when paid): the sidebar balance follows, and the new
+  // balance (like the version bump) reloads the billing through the effect above.
+  const afterChange = useCallback(() => {
+    void refreshBalance();
     changed();
-    return next;
-  }, [reload, refreshBalance, changed]);
+  }, [refreshBalance, changed]);
 
   return (
     <div className="grid">
       <ErrorText message={error} />
-      {billing ? <PlanSection billing={billing} onChanged={afterChange} /> : <p className="muted">Loading your billing…</p>}
+      {billing ? <PlanSection billing={billing} reload={reload} onChanged={afterChange} /> : <p className="muted">Loading your billing…</p>}
       <BucketsSection balance={billing?.balance ?? balance} debtCredits={billing?.debtCredits} />
       <RedeemCouponSection onRedeemed={changed} />
       <LedgerSection version={version} />
