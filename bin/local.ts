@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     process.on(signal, () => void shutdown(signal, 0));
   }
 
+  // The web app builds (or is found up to date) while DynamoDB Local and the queues start.
+  const webBuild = buildWebApp();
   const engine = await startDynamoDbLocal({ port: env.DYNAMODB_LOCAL_PORT });
   running.engine = engine;
   void engine.exited.then(({ code, signal }) => {
@@ -171,7 +173,7 @@ async function main(): Promise<void> {
     await payments.settle();
     await waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 120_000 });
   };
-  const webBuild = await buildWebApp();
+  const webBuildResult = await webBuild;
   if (shuttingDown) return;
   const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, payments, env.LOCAL_JWT_SECRET, settle), staticSite: createStaticSite(WEB_DIST_DIR) });
   running.server = server;
@@ -195,7 +197,7 @@ async function main(): Promise<void> {
   const routeList = service.routes.map((r) => `  ${r.method.padEnd(6)} ${r.path}${r.auth === 'jwt' ? '  (JWT)' : ''}`).join('\n');
 
   console.log(`
-Banana Flow credits API (local) ready in ${Math.round(performance.now() - startedAt)} ms (DynamoDB Local ${engine.startupMs} ms, web app ${webBuild})
+Banana Flow credits API (local) ready in ${Math.round(performance.now() - startedAt)} ms (DynamoDB Local ${engine.startupMs} ms, web app ${webBuildResult})
   Web app         ${url}/  (dev sign-in: owner, member, admin)
   API             ${url}/v1/…
   DynamoDB Local  ${engine.endpoint}  table ${TABLE_NAME}
