@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import type { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
 import type { Service } from '../../lambdas/composition/composition';
-import { httpEndpoint } from '../../lambdas/shared/http-endpoint';
+import { httpEndpoint, teamAccess } from '../../lambdas/shared/http-endpoint';
 import type { HttpRoute } from '../../lambdas/shared/http-route';
 import { ensureCustomer } from '../../lambdas/use-cases/ensure-customer';
 import { getOrOpenAccount } from '../../lambdas/use-cases/open-account';
@@ -19,7 +19,7 @@ export function localCardRoute(service: Service, payments: PaymentSimulator): Ht
     path: '/_local/card',
     auth: 'jwt',
     functionName: 'local-card',
-    handler: httpEndpoint({ access: 'owner', body: CardBody }, async ({ caller, body }) => {
+    handler: httpEndpoint({ access: teamAccess('owner', service.deps.store), body: CardBody }, async ({ caller, body }) => {
       const customerId = await ensureCustomer(service.deps, await getOrOpenAccount(service.deps, caller.accountId));
       payments.setCardBehaviour(customerId, body.behaviour);
       return { statusCode: 200, body: { behaviour: body.behaviour } };

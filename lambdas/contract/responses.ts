@@ -57,6 +57,7 @@ export const LedgerEntry = z
     bucketType: BucketType,
     balanceAfter: z.int(),
     reference: z.string().meta({ description: 'What caused it: job id, coupon code, payment id or grant period.' }),
+    userId: z.string().optional().meta({ description: "On a generation's debit and refund: the member who asked for it." }),
   })
   .meta({ id: 'LedgerEntry' });
 

@@ -14,6 +14,7 @@ import type { BillingPeriod } from './billing-period';
 import { periodContaining } from './billing-period';
 import { grantSubscriptionCredits } from './credit';
 import type { Bucket, WalletChange } from './wallet';
+import type { Team } from './team';
 
 export type SubscriptionStatus = 'active' | 'past_due' | 'canceled';
 
@@ -43,6 +44,8 @@ export interface Account {
   readonly autoRefill: AutoRefillState;
   readonly subscription: SubscriptionState;
   readonly payg: PaygState;
+  /** Members, pending invites and spending counters (team.ts); absent until someone spends or joins. */
+  readonly team?: Team;
 }
 
 /** A new account on the FREE plan with its first monthly grant. */

@@ -13,6 +13,24 @@ import type { PaymentRecord } from './payment-record';
 import type { Topup } from './topup';
 import type { PaygInvoice } from './payg';
 import type { SubscriptionInvoice } from './subscription';
+import type { UsageCount } from './usage';
+
+/** A user's link to the team they are in besides their own wallet (at most one); `left` once they are not. */
+export interface UserTeamLink {
+  readonly userId: string;
+  readonly accountId: string;
+  readonly status: 'active' | 'left';
+  readonly updatedAt: string;
+}
+
+/** What an invite code leads to, found by the code's hash. */
+export interface InviteCodeRecord {
+  readonly codeHash: string;
+  readonly accountId: string;
+  readonly inviteId: string;
+  readonly status: 'pending' | 'used' | 'revoked';
+  readonly expiresAt: string;
+}
 
 /** A create-only write: done, refused because the record exists, or not done now (conflict, throttling: try again). */
 export type CreateOutcome = 'created' | 'exists' | 'retry';
@@ -62,6 +80,15 @@ export interface AccountCommit {
   readonly topup?: Topup;
   readonly paygInvoice?: PaygInvoice;
   readonly subscriptionInvoice?: SubscriptionInvoice;
+  /** Usage counters to add to (a debit's generation, a refund's credits), one per day, model and user. */
+  readonly usage?: readonly UsageCount[];
+  /**
+   * The member's link to this team: `active` on a join (refused, as `already_in_team`, while the user
+   * is in a team already), `left` on a removal.
+   */
+  readonly teamLink?: UserTeamLink;
+  /** An invite code created (`pending`, new) or used up / revoked (guarded by being `pending` as read). */
+  readonly inviteCode?: InviteCodeRecord;
 }
 
 export interface GenerationPage {
@@ -77,7 +104,9 @@ export type CommitOutcome =
   /** The idempotency key was already used; nothing changed. */
   | { readonly kind: 'idempotent_replay'; readonly existing: IdempotencyRecord }
   /** The provider event, or the payment it reports, was already applied; nothing changed. */
-  | { readonly kind: 'already_applied'; readonly what: 'event' | 'payment' };
+  | { readonly kind: 'already_applied'; readonly what: 'event' | 'payment' }
+  /** The joining user is in a team already; nothing changed. */
+  | { readonly kind: 'already_in_team' };
 
 export interface RedemptionContext {
   readonly account: Account | null;
@@ -135,6 +164,11 @@ export interface CreditStore {
   markPaygInvoiceSent(invoice: PaygInvoice, providerInvoiceId: string, at: string): Promise<void>;
   /** PAYG and subscription invoices, newest first. */
   listInvoices(accountId: string, limit: number): Promise<ReadonlyArray<PaygInvoice | SubscriptionInvoice>>;
+  /** The team a user is linked to besides their own wallet, or null. */
+  getUserTeam(userId: string): Promise<UserTeamLink | null>;
+  findInviteCode(codeHash: string): Promise<InviteCodeRecord | null>;
+  /** An account's usage counters of the days `from` to `to` (YYYY-MM-DD, both included). */
+  listUsage(accountId: string, from: string, to: string): Promise<readonly UsageCount[]>;
   /** One segment of a full pass, an account at a time with its ledger (nothing else held). */
   scanAccountLedgers(segment: number, totalSegments: number): AsyncIterable<AccountLedger>;
   /** One account and its ledger, read strongly consistently (reconcile's re-check). */

@@ -32,6 +32,16 @@ export type ErrorCode =
   | 'event_not_ready'
   | 'payment_provider_error'
   | 'payments_not_configured'
+  | 'not_a_member'
+  | 'member_suspended'
+  | 'member_cap_reached'
+  | 'seat_limit_reached'
+  | 'too_many_members'
+  | 'invite_not_found'
+  | 'invite_expired'
+  | 'already_invited'
+  | 'already_in_team'
+  | 'member_not_found'
   | 'internal_error';
 
 export class DomainError extends Error {
@@ -132,5 +142,37 @@ export class WriteConflictError extends DomainError {
 export class PaymentsNotConfiguredError extends DomainError {
   constructor() {
     super('payments_not_configured', 'Payments are not set up on this stage yet: nothing was charged. Try again later.');
+  }
+}
+
+/** The token names a wallet the caller has no active membership of. */
+export class NotAMemberError extends DomainError {
+  constructor() {
+    super('not_a_member', 'You are not a member of this wallet.');
+  }
+}
+
+/** The wallet's plan no longer has seats for its members (a paid plan ended); they are back when it does. */
+export class MemberSuspendedError extends DomainError {
+  constructor(seatLimit: number, members: number) {
+    super('member_suspended', `This team's plan has ${seatLimit} seat${seatLimit === 1 ? '' : 's'} for ${members} people, so members are suspended until the owner restores a plan with seats.`, { seatLimit, members });
+  }
+}
+
+export class MemberCapReachedError extends DomainError {
+  constructor(capCredits: number, spentCredits: number, requiredCredits: number) {
+    super('member_cap_reached', `This needs ${requiredCredits} credits; your monthly cap is ${capCredits} and ${spentCredits} are spent this period.`, { capCredits, spentCredits, requiredCredits });
+  }
+}
+
+export class SeatLimitReachedError extends DomainError {
+  constructor(limit: number, used: number) {
+    super('seat_limit_reached', `The plan has ${limit} seat${limit === 1 ? '' : 's'} and ${used} are taken (members and pending invites).`, { limit, used });
+  }
+}
+
+export class TooManyMembersError extends DomainError {
+  constructor(seatLimit: number, used: number) {
+    super('too_many_members', `That plan has ${seatLimit} seat${seatLimit === 1 ? '' : 's'}; remove ${used - seatLimit} of the ${used} members and pending invites first.`, { seatLimit, used, mustRemove: used - seatLimit });
   }
 }

@@ -9,6 +9,8 @@ export type GenerationStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 export interface GenerationJob {
   readonly id: string;
   readonly accountId: string;
+  /** The user who asked for it and whose spending it counts as (absent on jobs from before teams: the owner). */
+  readonly userId?: string;
   readonly status: GenerationStatus;
   readonly model: string;
   readonly count: number;

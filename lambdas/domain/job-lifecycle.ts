@@ -7,6 +7,7 @@ import type { Account } from './account';
 import { paygTermsOf } from './account';
 import type { GenerationJob } from './generation';
 import { refundCharges } from './refund';
+import { NO_TEAM, refundMember } from './team';
 import { repayDebtFrom } from './credit';
 import type { WalletChange } from './wallet';
 
@@ -97,5 +98,11 @@ export function settleJobOnAccount(account: Account, finished: GenerationJob, no
   const refunded = refundCharges(account.buckets, { charges: finished.charges, reference: finished.id, now, paygLimitCredits: paygTermsOf(account).limitCredits });
   // Refunded credits pay any debt first, as every other arriving credit does (PAYG refunds just reduce usage).
   const change = repayDebtFrom(refunded, finished.charges.filter((c) => c.bucketType !== 'payg'), finished.id);
-  return { account: { ...account, activeJobs, buckets: change.buckets }, entries: change.entries };
+  // The spender's counter gets the credits back too, when they were counted in this period.
+  const spender = spenderOf(finished);
+  const team = refundMember(account, spender, finished.credits, finished.createdAt);
+  return { account: { ...account, activeJobs, buckets: change.buckets, ...(account.team || team !== NO_TEAM ? { team } : {}) }, entries: change.entries.map((e) => ({ ...e, userId: spender })) };
 }
+
+/** Who spent a job's credits: recorded on the job; a job from before teams was the owner's. */
+export const spenderOf = (job: GenerationJob): string => job.userId ?? job.accountId;

@@ -36,6 +36,8 @@ export interface LedgerDraft {
   readonly balanceAfter: number;
   /** What caused it: the job id, coupon code, payment id or grant period. */
   readonly reference: string;
+  /** Who spent: on a generation's debit and its refund, the user who asked for it. */
+  readonly userId?: string;
 }
 
 export interface WalletChange {

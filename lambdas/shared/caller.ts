@@ -5,46 +5,29 @@
 import { DomainError } from '../domain/errors';
 import type { HttpEvent } from './http-route';
 
-export type AccountRole = 'owner' | 'member';
-
+/** Who the verified token says is calling, and which wallet it selects; the role on it comes from our records (team.ts). */
 export interface Caller {
   readonly userId: string;
+  /** The wallet the token selects (`account_id`, default the caller's own); only authorize() says whether they may use it. */
   readonly accountId: string;
-  readonly role: AccountRole;
+  /** In the platform's admin group (issues coupons). */
   readonly isAdmin: boolean;
 }
 
-export type AccessRule = 'account' | 'owner' | 'admin';
-
 const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:@|+-]{0,127}$/;
 
+/** The token's facts. An `account_role` claim is ignored: roles come from membership records alone. */
 export function callerFromEvent(event: HttpEvent): Caller {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
   const userId = claims.sub;
   if (typeof userId !== 'string' || !ID_PATTERN.test(userId)) throw new DomainError('unauthorized', 'A valid bearer token is required.');
   const accountId = claims.account_id ?? userId;
   if (typeof accountId !== 'string' || !ID_PATTERN.test(accountId)) throw new DomainError('unauthorized', 'The token names no valid account.');
-  const roleClaim = claims.account_role;
-  if (roleClaim !== undefined && roleClaim !== 'owner' && roleClaim !== 'member') throw new DomainError('unauthorized', 'The token has an unknown account role.');
-  return { userId, accountId, role: roleOnWallet(userId, accountId, roleClaim), isAdmin: parseGroups(claims['cognito:groups']).includes('admin') };
+  return { userId, accountId, isAdmin: parseGroups(claims['cognito:groups']).includes('admin') };
 }
 
-/**
- * The caller's role on the wallet the token names; never owner by default. The caller's own wallet
- * (account_id absent or equal to sub) is theirs: owner. Another wallet is a member's unless the
- * token says `account_role: owner`: that claim is written only by our own pre-token-generation
- * trigger in Cognito (a trusted issuer, from attributes users cannot write), so it is honoured.
- * Issue 13 replaces the claim by team membership records this service keeps; until then a token
- * that names someone else's wallet and says nothing (or `member`) can read it, not spend from it.
- */
-export function roleOnWallet(userId: string, accountId: string, roleClaim: AccountRole | undefined): AccountRole {
-  if (accountId === userId) return 'owner';
-  return roleClaim === 'owner' ? 'owner' : 'member';
-}
-
-export function assertAccess(caller: Caller, rule: AccessRule): void {
-  if (rule === 'owner' && caller.role !== 'owner') throw new DomainError('forbidden', "Only the account's owner can do this.");
-  if (rule === 'admin' && !caller.isAdmin) throw new DomainError('forbidden', 'This needs the admin group.');
+export function assertPlatformAdmin(caller: Caller): void {
+  if (!caller.isAdmin) throw new DomainError('forbidden', 'This needs the admin group.');
 }
 
 /** API Gateway passes array claims as "[a b]"; tokens may also carry a real array or JSON text. */

@@ -8,8 +8,11 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { DomainError } from '../domain/errors';
-import type { AccessRule, Caller } from './caller';
-import { assertAccess, callerFromEvent } from './caller';
+import type { Account } from '../domain/account';
+import type { TeamAccessRule, TeamRole } from '../domain/team';
+import { authorize } from '../domain/team';
+import type { Caller } from './caller';
+import { assertPlatformAdmin, callerFromEvent } from './caller';
 import { errorResult, jsonResult } from './http-errors';
 import type { HttpEvent, HttpHandler, HttpResult } from './http-route';
 import { runWithLogKeys } from './logger';
@@ -27,9 +30,22 @@ export const MAX_BODY_BYTES = 64 * 1024;
  */
 export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
+/** Reads the wallet a team rule is checked against (strongly consistent: a removal counts at once). */
+export interface AccountReader {
+  loadAccount(accountId: string): Promise<Account | null>;
+}
+
+/**
+ * Who may call: nobody in particular ('public'); the platform's admin group ('admin'); a role on the
+ * selected wallet, checked here by authorize() (team.ts) against the wallet as read now (none for
+ * the caller's own wallet); or any verified caller ('token'), for routes whose use case authorizes
+ * against its own read (a debit checks membership and cap in its one transaction; a join has no
+ * wallet yet).
+ */
+export type EndpointAccess = 'public' | 'admin' | 'token' | { readonly team: TeamAccessRule; readonly accounts: AccountReader };
+
 export interface EndpointSpec<B extends z.ZodType, Q extends z.ZodType> {
-  /** 'public' routes have no caller; the rest need a verified token and pass the access rule. */
-  readonly access: 'public' | AccessRule;
+  readonly access: EndpointAccess;
   readonly body?: B;
   readonly query?: Q;
   /** @default MAX_BODY_BYTES */
@@ -38,6 +54,8 @@ export interface EndpointSpec<B extends z.ZodType, Q extends z.ZodType> {
 
 export interface EndpointRequest<B, Q> {
   readonly caller: Caller;
+  /** The caller's role on the selected wallet, when the route's access is a team rule. */
+  readonly role: TeamRole | null;
   readonly body: B;
   readonly query: Q;
   readonly pathParameters: Readonly<Record<string, string | undefined>>;
@@ -51,7 +69,17 @@ export interface EndpointResponse {
   readonly body: unknown;
 }
 
-const ANONYMOUS: Caller = { userId: 'anonymous', accountId: 'anonymous', role: 'member', isAdmin: false };
+const ANONYMOUS: Caller = { userId: 'anonymous', accountId: 'anonymous', isAdmin: false };
+
+/** The one place a route's access is enforced; the role on a wallet comes from authorize(). */
+async function admit(access: EndpointAccess, event: HttpEvent): Promise<{ caller: Caller; role: TeamRole | null }> {
+  if (access === 'public') return { caller: ANONYMOUS, role: null };
+  const caller = callerFromEvent(event);
+  if (access === 'admin') assertPlatformAdmin(caller);
+  if (access === 'admin' || access === 'token') return { caller, role: null };
+  const account = caller.accountId === caller.userId ? null : await access.accounts.loadAccount(caller.accountId);
+  return { caller, role: authorize(account, caller, access.team) };
+}
 
 export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined>(
   spec: EndpointSpec<B, Q>,
@@ -61,14 +89,13 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
     const requestId = event.requestContext?.requestId;
     return runWithDeadline(remainingTimeOf(context), () => runWithLogKeys({ requestId }, async () => {
       try {
-        const caller = spec.access === 'public' ? ANONYMOUS : callerFromEvent(event);
-        if (spec.access !== 'public') assertAccess(caller, spec.access);
+        const { caller, role } = await admit(spec.access, event);
         return await runWithLogKeys({ requestId, accountId: spec.access === 'public' ? undefined : caller.accountId }, async () => {
           // Without a schema the value is undefined, which is exactly z.infer<ZodUndefined>.
           const maxBodyBytes = spec.maxBodyBytes ?? MAX_BODY_BYTES;
           const body = (spec.body ? parseWith(spec.body, readJsonBody(event, maxBodyBytes), 'body') : undefined) as z.infer<B>;
           const query = (spec.query ? parseWith(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as z.infer<Q>;
-          const response = await run({ caller, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {}, rawBody: rawBodyOf(event, maxBodyBytes) });
+          const response = await run({ caller, role, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {}, rawBody: rawBodyOf(event, maxBodyBytes) });
           return jsonResult(response.statusCode, response.body);
         });
       } catch (error) {
@@ -104,3 +131,6 @@ function parseWith<T extends z.ZodType>(schema: T, input: unknown, where: 'body'
   const issues = parsed.error.issues.slice(0, 10).map((i) => ({ path: [where, ...i.path.map(String)].join('.'), message: i.message }));
   throw new DomainError('invalid_request', `The ${where} is not valid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
 }
+
+/** A route open to a role on the selected wallet, checked against the wallet read from `accounts`. */
+export const teamAccess = (team: TeamAccessRule, accounts: AccountReader): EndpointAccess => ({ team, accounts });

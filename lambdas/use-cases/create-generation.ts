@@ -2,8 +2,11 @@
  * Accepts a paid generation request:
  * 1. read the account and any earlier answer to this Idempotency-Key (one read);
  * 2. a known key answers as the first time did (or 422 if the request differs);
- * 3. price it, check the plan's limits, allocate the debit over the buckets;
- * 4. write the debit, its ledger entries, the job and the idempotency record in one transaction;
+ * 3. check the caller is an active member (from that read), price it, check the plan's limits and
+ *    the member's monthly cap, allocate the debit over the buckets;
+ * 4. write the debit (with the member's spending counter), its ledger entries, the job, the usage
+ *    counter and the idempotency record in one transaction guarded by the account's version, so a
+ *    removal or a cap change racing it is either before it or makes it read again;
  * 5. enqueue the job (and, when the debit crossed the auto-refill threshold, a refill request). If that send fails nothing is lost: the job is due in the reaper's index and
  *    is enqueued again (or refunded) from there.
  * A lost race goes back to 1.
@@ -20,6 +23,8 @@ import { notePaygUsage } from '../domain/payg';
 import { errorFacts } from '../shared/error-facts';
 import { log } from '../shared/logger';
 import { quoteGeneration } from '../domain/generation';
+import { authorize, chargeMember } from '../domain/team';
+import { utcDay } from '../domain/usage';
 import type { IdempotencyRecord } from '../domain/idempotency';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json';
 import type { UseCaseDeps } from './context';
@@ -28,6 +33,8 @@ import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
 export interface CreateGenerationInput {
   readonly accountId: string;
+  /** Who asks: a member of the wallet (checked against the wallet read here, inside the debit's guard). */
+  readonly userId: string;
   readonly idempotencyKey: string;
   readonly model: string;
   readonly count: number;
@@ -50,8 +57,11 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     return JSON.parse(record.responseBody) as GenerationAccepted;
   };
 
+  // Members share the wallet, not their keys: one member's key never answers another's request.
+  const idempotencyKey = input.userId === input.accountId ? input.idempotencyKey : `${input.userId}:${input.idempotencyKey}`;
   const accepted = await withOptimisticRetry(async () => {
-    const { account, idempotency } = await deps.store.loadForGeneration(input.accountId, input.idempotencyKey);
+    const { account, idempotency } = await deps.store.loadForGeneration(input.accountId, idempotencyKey);
+    authorize(account, input, 'member');
     if (idempotency) return done({ accepted: replay(idempotency), fresh: false, refill: false });
     if (!account) {
       await openMissingAccount(deps, input.accountId);
@@ -60,6 +70,7 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     const quote = quoteGeneration(account.plan, input.model, input.count);
     const plan = PLANS[account.plan];
     if (account.activeJobs >= plan.maxConcurrentJobs) throw new ConcurrencyLimitError(plan.maxConcurrentJobs);
+    const team = chargeMember(account, input.userId, quote.credits);
 
     const now = deps.clock.now();
     const at = now.toISOString();
@@ -68,6 +79,7 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     const job: GenerationJob = {
       id: jobId,
       accountId: account.id,
+      userId: input.userId,
       status: 'queued',
       model: quote.model,
       count: quote.count,
@@ -89,10 +101,12 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
         buckets: change.buckets,
         activeJobs: account.activeJobs + 1,
         payg: notePaygUsage(account.payg, charges.some((c) => c.bucketType === 'payg'), now),
+        team,
       },
-      entries: change.entries,
+      entries: change.entries.map((e) => ({ ...e, userId: input.userId })),
       at,
-      generation: { job, idempotency: { key: input.idempotencyKey, requestHash, statusCode: 202, responseBody: JSON.stringify(accepted), createdAt: at } },
+      usage: [{ day: utcDay(at), model: job.model, userId: input.userId, generations: 1, credits: job.credits, refundedCredits: 0 }],
+      generation: { job, idempotency: { key: idempotencyKey, requestHash, statusCode: 202, responseBody: JSON.stringify(accepted), createdAt: at } },
     });
     if (outcome.kind === 'committed') return done({ accepted, fresh: true, refill: needsAutoRefill({ ...account, buckets: change.buckets }, now) });
     if (outcome.kind === 'idempotent_replay') return done({ accepted: replay(outcome.existing), fresh: false, refill: false });

@@ -4,7 +4,8 @@
  * the account's versions, so whoever finishes a job (worker, DLQ consumer, reaper) does it once.
  */
 import type { JobFailure } from '../domain/job-lifecycle';
-import { failJob, isFinished, settleJobOnAccount, succeedJob } from '../domain/job-lifecycle';
+import { failJob, isFinished, settleJobOnAccount, spenderOf, succeedJob } from '../domain/job-lifecycle';
+import { utcDay } from '../domain/usage';
 import type { JobRef } from '../domain/generation';
 import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
@@ -27,7 +28,9 @@ export async function finishGeneration(deps: UseCaseDeps, ref: JobRef, outcome: 
     const now = deps.clock.now();
     const finished = outcome.kind === 'succeeded' ? succeedJob(job, outcome.outputs, now) : failJob(job, outcome.failure, now);
     const settled = settleJobOnAccount(account, finished, now);
-    const result = await deps.store.commit({ before: account, after: settled.account, entries: settled.entries, at: now.toISOString(), jobTransition: { before: job, after: finished } });
+    // A refund counts on the day of the generation it refunds, for whoever spent it.
+    const refunded = finished.refund ? [{ day: utcDay(job.createdAt), model: job.model, userId: spenderOf(job), generations: 0, credits: 0, refundedCredits: finished.refund.credits }] : [];
+    const result = await deps.store.commit({ before: account, after: settled.account, entries: settled.entries, at: now.toISOString(), jobTransition: { before: job, after: finished }, ...(refunded.length > 0 ? { usage: refunded } : {}) });
     if (result.kind !== 'committed') return retry(result.kind);
     log().info('generation finished', { jobId: job.id, status: finished.status, refundedCredits: finished.refund?.credits ?? 0 });
     if (finished.status === 'failed') deps.metrics.count('generation_refunded');

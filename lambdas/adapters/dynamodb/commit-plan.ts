@@ -15,6 +15,7 @@ import type { GenerationJob } from '../../domain/generation';
 import * as items from './items';
 import * as keys from './keys';
 import type { TransactResult } from './transact';
+import type { UsageCount } from '../../domain/usage';
 
 type Item = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ const PROVIDER_EVENT_TTL_SECONDS = 90 * 24 * 3600;
 const IDEMPOTENCY_TTL_SECONDS = 30 * 24 * 3600;
 
 /** What each write in an account's transaction is for; a failed guard is mapped to an outcome by it. */
-export type WriteRole = 'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition' | 'event' | 'payment' | 'topup' | 'invoice';
+export type WriteRole = 'account' | 'ledger' | 'job' | 'idempotency' | 'redemption' | 'coupon' | 'grant' | 'jobTransition' | 'event' | 'payment' | 'topup' | 'invoice' | 'usage' | 'teamLink' | 'inviteCode';
 
 /** The guard of one write, by name (credit-store.ts's `conditionOf` is the only place that spells them out). */
 export type WriteCondition =
@@ -40,13 +41,15 @@ export type WriteCondition =
   | { readonly kind: 'itemIsNew' }
   /** The coupon exists and has redemptions left. */
   | { readonly kind: 'couponHasUsesLeft' }
+  /** The user is in no team (never linked, or left the last one). */
+  | { readonly kind: 'userNotInTeam' }
   /** Written as it is: a record whose truth comes from the guards beside it in the same transaction. */
   | { readonly kind: 'unconditional' };
 
 export type WriteConditionKind = WriteCondition['kind'];
 
 /** An update of an item in place (a put replaces the whole item). */
-export type PlannedUpdate = { readonly kind: 'countCouponRedemption' };
+export type PlannedUpdate = { readonly kind: 'countCouponRedemption' } | { readonly kind: 'addUsage'; readonly usage: UsageCount };
 
 interface Planned {
   readonly role: WriteRole;
@@ -115,6 +118,10 @@ export function planCommit(change: AccountCommit): CommitPlan {
   if (change.subscriptionInvoice) writes.push(put('invoice', items.paygInvoiceToItem(change.subscriptionInvoice), { kind: 'unconditional' }));
   if (change.paygInvoice) writes.push(put('invoice', items.paygInvoiceToItem(change.paygInvoice), { kind: 'unconditional' }));
   if (change.topup) writes.push(put('topup', items.topupToItem(change.topup), { kind: 'unconditional' }));
+  // Counters added to: their truth is the account's guard beside them.
+  for (const usage of change.usage ?? []) writes.push({ role: 'usage', kind: 'update', key: keys.usageKey(after.id, usage.day, usage.model, usage.userId), update: { kind: 'addUsage', usage }, condition: { kind: 'unconditional' } });
+  if (change.teamLink) writes.push(put('teamLink', items.userTeamToItem(change.teamLink), change.teamLink.status === 'active' ? { kind: 'userNotInTeam' } : { kind: 'unconditional' }));
+  if (change.inviteCode) writes.push(put('inviteCode', items.inviteCodeToItem(change.inviteCode), change.inviteCode.status === 'pending' ? { kind: 'itemIsNew' } : { kind: 'statusIs', status: 'pending' }));
   return { version, writes };
 }
 
@@ -141,6 +148,7 @@ export function commitOutcomeOf(plan: CommitPlan, result: TransactResult): Commi
   const existing = failed.get('idempotency');
   if (existing) return { kind: 'idempotent_replay', existing: items.itemToIdempotency(existing) };
   if (failed.has('event')) return { kind: 'already_applied', what: 'event' };
+  if (failed.has('teamLink')) return { kind: 'already_in_team' };
   const paymentCreated = plan.writes.some((w) => w.role === 'payment' && w.condition.kind === 'itemIsNew');
   if (failed.has('payment') && paymentCreated) return { kind: 'already_applied', what: 'payment' };
   if (failed.has('redemption')) throw new CouponAlreadyRedeemedError();
@@ -151,7 +159,8 @@ export function commitOutcomeOf(plan: CommitPlan, result: TransactResult): Commi
     if (result.unchecked.some((index) => roleAt(index) === 'redemption')) return { kind: 'retry', reason: 'TransactionConflict' };
     throw new CouponExhaustedError();
   }
-  if (failed.has('account') || failed.has('grant') || failed.has('jobTransition') || failed.has('payment')) return { kind: 'retry', reason: 'version_changed' };
+  // An invite code used or revoked meanwhile: the account moved too, and a fresh read tells which.
+  if (failed.has('account') || failed.has('grant') || failed.has('jobTransition') || failed.has('payment') || failed.has('inviteCode')) return { kind: 'retry', reason: 'version_changed' };
   throw new Error(`unexpected failed condition on ${[...failed.keys()].join(', ')}`);
 }
 

@@ -11,7 +11,8 @@ import type { Account } from '../../domain/account';
 import type { VersionedEntry } from '../../domain/reconcile';
 import type { Coupon } from '../../domain/coupon';
 import type { CouponCode } from '../../domain/coupon-code';
-import type { AccountCommit, CommitOutcome, CreateOutcome, CreditStore, AccountLedger, GenerationPage, LedgerPage, RedemptionContext } from '../../domain/credit-store';
+import type { AccountCommit, CommitOutcome, CreateOutcome, CreditStore, AccountLedger, GenerationPage, InviteCodeRecord, LedgerPage, RedemptionContext, UserTeamLink } from '../../domain/credit-store';
+import type { UsageCount } from '../../domain/usage';
 import { DomainError } from '../../domain/errors';
 import type { GenerationJob, JobRef } from '../../domain/generation';
 import type { PaymentRecord } from '../../domain/payment-record';
@@ -159,6 +160,37 @@ export class DynamoDbCreditStore implements CreditStore {
     for await (const item of this.queryDue(DUE_INDEXES.jobDue, keys.jobDuePk, now)) {
       yield keys.jobRefOf(items.keyOf(item));
     }
+  }
+
+  async getUserTeam(userId: string): Promise<UserTeamLink | null> {
+    const [item] = await this.batchGet([keys.userTeamKey(userId)]);
+    return item ? items.itemToUserTeam(item) : null;
+  }
+
+  async findInviteCode(codeHash: string): Promise<InviteCodeRecord | null> {
+    const [item] = await this.batchGet([keys.inviteCodeKey(codeHash)]);
+    return item ? items.itemToInviteCode(item) : null;
+  }
+
+  async listUsage(accountId: string, from: string, to: string): Promise<readonly UsageCount[]> {
+    const range = keys.usageSkRange(from, to);
+    const counts: UsageCount[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :start AND :end',
+          ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
+          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':start': range.start, ':end': range.end },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      counts.push(...(page.Items ?? []).map(items.itemToUsage));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return counts;
   }
 
   /** Planned writes as one TransactWriteItems (see transactItemOf). */
@@ -384,6 +416,8 @@ function conditionOf(condition: WriteCondition): Expression {
       return { expression: `attribute_not_exists(${A.pk})` };
     case 'couponHasUsesLeft':
       return { expression: `attribute_exists(${A.pk}) AND ${A.redemptions} < ${A.maxRedemptions}` };
+    case 'userNotInTeam':
+      return { expression: `attribute_not_exists(${A.pk}) OR #status <> :active`, names: { '#status': A.status }, values: { ':active': 'active' } };
     case 'unconditional':
       return {};
   }
@@ -393,6 +427,14 @@ function updateOf(update: PlannedUpdate): Required<Pick<Expression, 'expression'
   switch (update.kind) {
     case 'countCouponRedemption':
       return { expression: `SET ${A.redemptions} = ${A.redemptions} + :one`, values: { ':one': 1 } };
+    case 'addUsage': {
+      const u = update.usage;
+      return {
+        expression: `ADD #generations :generations, #credits :credits, #refundedCredits :refundedCredits SET #kind = :usageKind, #day = :day, #model = :model, #userId = :userId`,
+        names: { '#generations': A.generations, '#credits': A.credits, '#refundedCredits': A.refundedCredits, '#kind': A.kind, '#day': A.day, '#model': A.model, '#userId': A.userId },
+        values: { ':generations': u.generations, ':credits': u.credits, ':refundedCredits': u.refundedCredits, ':usageKind': 'usage', ':day': u.day, ':model': u.model, ':userId': u.userId },
+      };
+    }
   }
 }
 

@@ -15,6 +15,8 @@ import type { IdempotencyRecord } from '../../domain/idempotency';
 import type { LedgerDraft } from '../../domain/wallet';
 import type { PaymentRecord } from '../../domain/payment-record';
 import type { Topup } from '../../domain/topup';
+import type { InviteCodeRecord, UserTeamLink } from '../../domain/credit-store';
+import type { UsageCount } from '../../domain/usage';
 import * as keys from './keys';
 import { TABLE_KEYS, TTL_ATTRIBUTE } from './table-schema';
 
@@ -31,6 +33,12 @@ export const ATTRIBUTES = {
   maxRedemptions: 'maxRedemptions',
   lookupCodes: 'lookupCodes',
   expiresAtEpoch: TTL_ATTRIBUTE,
+  generations: 'generations',
+  credits: 'credits',
+  refundedCredits: 'refundedCredits',
+  day: 'day',
+  model: 'model',
+  userId: 'userId',
 } as const;
 
 /** The key of any item of the table. */
@@ -97,6 +105,7 @@ export function itemToAccount(item: Item): Account {
     autoRefill: a.autoRefill ?? AUTO_REFILL_OFF,
     subscription: a.subscription ?? NO_SUBSCRIPTION,
     payg: a.payg ?? NO_PAYG,
+    ...(a.team ? { team: a.team } : {}),
   };
 }
 
@@ -118,7 +127,7 @@ export function itemToVersionedEntry(item: Item): VersionedEntry {
 
 export function itemToLedgerEntry(item: Item): LedgerEntry {
   const e = item as unknown as LedgerEntry;
-  return { id: e.id, at: e.at, type: e.type, amount: e.amount, bucketId: e.bucketId, bucketType: e.bucketType, balanceAfter: e.balanceAfter, reference: e.reference };
+  return { id: e.id, at: e.at, type: e.type, amount: e.amount, bucketId: e.bucketId, bucketType: e.bucketType, balanceAfter: e.balanceAfter, reference: e.reference, ...(e.userId ? { userId: e.userId } : {}) };
 }
 
 export function jobToItem(job: GenerationJob): Item {
@@ -204,4 +213,35 @@ export function itemToInvoice(item: Item): PaygInvoice | SubscriptionInvoice {
   // `kind` is both the item's kind and the invoice's: 'payg' or 'subscription'.
   const { pk: _pk, sk: _sk, recentPk: _recentPk, recentAt: _recentAt, ...invoice } = item;
   return invoice as unknown as PaygInvoice | SubscriptionInvoice;
+}
+
+export function userTeamToItem(link: UserTeamLink): Item {
+  return { ...keys.userTeamKey(link.userId), kind: 'user-team', ...link };
+}
+
+export function itemToUserTeam(item: Item): UserTeamLink {
+  const l = item as unknown as UserTeamLink;
+  return { userId: l.userId, accountId: l.accountId, status: l.status, updatedAt: l.updatedAt };
+}
+
+/** Kept (by TTL) a month past its expiry, so a late join reads "expired", not "unknown". */
+export function inviteCodeToItem(record: InviteCodeRecord): Item {
+  const ttl = Math.floor(Date.parse(record.expiresAt) / 1000) + 30 * 24 * 3600;
+  return { ...keys.inviteCodeKey(record.codeHash), kind: 'invite-code', ...record, [ATTRIBUTES.expiresAtEpoch]: ttl };
+}
+
+export function itemToInviteCode(item: Item): InviteCodeRecord {
+  const r = item as unknown as InviteCodeRecord;
+  return { codeHash: r.codeHash, accountId: r.accountId, inviteId: r.inviteId, status: r.status, expiresAt: r.expiresAt };
+}
+
+export function itemToUsage(item: Item): UsageCount {
+  return {
+    day: String(item[ATTRIBUTES.day]),
+    model: String(item[ATTRIBUTES.model]),
+    userId: String(item[ATTRIBUTES.userId]),
+    generations: Number(item[ATTRIBUTES.generations] ?? 0),
+    credits: Number(item[ATTRIBUTES.credits] ?? 0),
+    refundedCredits: Number(item[ATTRIBUTES.refundedCredits] ?? 0),
+  };
 }

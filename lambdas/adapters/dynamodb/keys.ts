@@ -28,6 +28,15 @@ export const PAYMENT_SK = 'PAYMENT';
 export const stripeEventPk = (eventId: string) => `STRIPE_EVENT#${eventId}`;
 export const STRIPE_EVENT_SK = 'EVENT';
 export const COUPON_SK = 'COUPON';
+/** A user's link to the one team they are in besides their own wallet (the pre-token trigger reads it). */
+export const userTeamKey = (userId: string): Key => ({ pk: `USER#${userId}`, sk: 'TEAM' });
+/** An invite code, found by its SHA-256 alone (the code is never stored). */
+export const inviteCodeKey = (codeHash: string): Key => ({ pk: `INVITE_CODE#${codeHash}`, sk: 'INVITE_CODE' });
+/** Usage counters of an account: one item per UTC day, model and user, in day order. */
+export const usageSk = (day: string, model: string, userId: string) => `${USAGE_SK_PREFIX}${day}#${model}#${userId}`;
+export const USAGE_SK_PREFIX = 'USAGE#';
+/** The sort key range of the usage items of days `from` to `to`, both included (YYYY-MM-DD). */
+export const usageSkRange = (from: string, to: string) => ({ start: `${USAGE_SK_PREFIX}${from}#`, end: `${USAGE_SK_PREFIX}${to}#\uffff` });
 /** The scope of the generation route's Idempotency-Key records. */
 export const GENERATION_IDEMPOTENCY_SCOPE = 'generation';
 
@@ -42,6 +51,7 @@ export const topupKey = (accountId: string, topupId: string): Key => accountItem
 export const invoiceKey = (accountId: string, invoiceId: string): Key => accountItemKey(accountId, invoiceSk(invoiceId));
 export const couponKey = (code: string): Key => ({ pk: couponPk(code), sk: COUPON_SK });
 export const paymentKey = (paymentId: string): Key => ({ pk: paymentPk(paymentId), sk: PAYMENT_SK });
+export const usageKey = (accountId: string, day: string, model: string, userId: string): Key => accountItemKey(accountId, usageSk(day, model, userId));
 export const stripeEventKey = (eventId: string): Key => ({ pk: stripeEventPk(eventId), sk: STRIPE_EVENT_SK });
 
 // ---- Reading keys back (the only place that takes a key apart) ----

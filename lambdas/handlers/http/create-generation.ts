@@ -3,7 +3,7 @@ import { SIMULATIONS } from '../../adapters/simulated-provider';
 import { DomainError } from '../../domain/errors';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createGeneration } from '../../use-cases/create-generation';
-import { httpEndpoint } from '../../shared/http-endpoint';
+import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { sqsJobQueue } from '../../composition/queue-wiring';
 import { idempotencyKeyOf } from './idempotency-key';
@@ -55,12 +55,12 @@ function assertSimulationAllowed(params: Record<string, unknown>, localMode: boo
 
 /** POST /v1/generations: pays for a generation and queues it; 202 with what was charged where. */
 export const createGenerationHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'account', body: GenerationBody }, async ({ caller, body, headers }) => {
+  httpEndpoint({ access: 'token', body: GenerationBody }, async ({ caller, body, headers }) => {
     const idempotencyKey = idempotencyKeyOf(headers);
     assertSimulationAllowed(body.params, deps.localMode);
     return {
       statusCode: 202,
-      body: await createGeneration(deps, { accountId: caller.accountId, idempotencyKey, model: body.model, count: body.count, params: body.params }),
+      body: await createGeneration(deps, { accountId: caller.accountId, userId: caller.userId, idempotencyKey, model: body.model, count: body.count, params: body.params }),
     };
   });
 

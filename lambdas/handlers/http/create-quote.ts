@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { quoteForAccount } from '../../use-cases/quote-generation';
-import { httpEndpoint } from '../../shared/http-endpoint';
+import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { ModelId, OutputCount } from './schemas';
 
@@ -9,7 +9,7 @@ export const QuoteBody = z.strictObject({ model: ModelId, count: OutputCount });
 
 /** POST /v1/quotes: the price of a generation before it is made. */
 export const createQuoteHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'account', body: QuoteBody }, async ({ caller, body }) => ({
+  httpEndpoint({ access: teamAccess('member', deps.store), body: QuoteBody }, async ({ caller, body }) => ({
     statusCode: 200,
     body: await quoteForAccount(deps, { accountId: caller.accountId, model: body.model, count: body.count }),
   }));

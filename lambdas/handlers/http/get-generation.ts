@@ -1,7 +1,7 @@
 import type { UseCaseDeps } from '../../use-cases/context';
 import { getGeneration } from '../../use-cases/get-generation';
 import { GenerationNotFoundError } from '../../domain/errors';
-import { httpEndpoint } from '../../shared/http-endpoint';
+import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { generationView } from './generation-view';
 
@@ -9,7 +9,7 @@ export const JOB_ID_PATTERN = /^gen_[0-9a-z]{26}$/;
 
 /** GET /v1/generations/{id}: one of the caller's jobs. */
 export const createGetGenerationHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'account' }, async ({ caller, pathParameters }) => {
+  httpEndpoint({ access: teamAccess('member', deps.store) }, async ({ caller, pathParameters }) => {
     const jobId = pathParameters.id ?? '';
     if (!JOB_ID_PATTERN.test(jobId)) throw new GenerationNotFoundError(jobId.slice(0, 64));
     const job = await getGeneration(deps, { accountId: caller.accountId, jobId });

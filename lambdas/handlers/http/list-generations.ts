@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { listGenerations } from '../../use-cases/list-generations';
-import { httpEndpoint } from '../../shared/http-endpoint';
+import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { generationView } from './generation-view';
 import { PageLimit } from './schemas';
@@ -10,7 +10,7 @@ export const ListQuery = z.strictObject({ limit: PageLimit, cursor: z.string().m
 
 /** GET /v1/generations?limit=&cursor=: the account's recent jobs, newest first. */
 export const createListGenerationsHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'account', query: ListQuery }, async ({ caller, query }) => {
+  httpEndpoint({ access: teamAccess('member', deps.store), query: ListQuery }, async ({ caller, query }) => {
     const page = await listGenerations(deps, { accountId: caller.accountId, limit: query.limit, cursor: query.cursor ?? null });
     return { statusCode: 200, body: { generations: page.jobs.map(generationView), nextCursor: page.nextCursor } };
   });

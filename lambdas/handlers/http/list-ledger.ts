@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { listLedger } from '../../use-cases/list-ledger';
-import { httpEndpoint } from '../../shared/http-endpoint';
+import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { PageLimit } from './schemas';
 
@@ -12,7 +12,7 @@ export const LedgerQuery = z.strictObject({
 
 /** GET /v1/ledger?limit=&cursor=: the account's ledger, newest first. */
 export const createListLedgerHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'account', query: LedgerQuery }, async ({ caller, query }) => {
+  httpEndpoint({ access: teamAccess('member', deps.store), query: LedgerQuery }, async ({ caller, query }) => {
     const page = await listLedger(deps, { accountId: caller.accountId, limit: query.limit, cursor: query.cursor ?? null });
     return { statusCode: 200, body: page };
   });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { cancelSubscription, changeSubscription } from '../../use-cases/change-subscription';
-import { httpEndpoint } from '../../shared/http-endpoint';
+import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { stripePayments } from '../../composition/stripe-wiring';
 
@@ -9,11 +9,11 @@ export const SubscriptionBody = z.strictObject({ plan: z.enum(['BEGINNER', 'PRO'
 
 /** POST /v1/subscription (owner): subscribe, or change plan with proration. */
 export const createPostSubscriptionHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'owner', body: SubscriptionBody }, async ({ caller, body }) => ({ statusCode: 200, body: await changeSubscription(deps, caller.accountId, body.plan) }));
+  httpEndpoint({ access: teamAccess('owner', deps.store), body: SubscriptionBody }, async ({ caller, body }) => ({ statusCode: 200, body: await changeSubscription(deps, caller.accountId, body.plan) }));
 
 /** DELETE /v1/subscription (owner): cancel at the end of the paid period. */
 export const createDeleteSubscriptionHandler = (deps: UseCaseDeps) =>
-  httpEndpoint({ access: 'owner' }, async ({ caller }) => ({ statusCode: 200, body: await cancelSubscription(deps, caller.accountId) }));
+  httpEndpoint({ access: teamAccess('owner', deps.store) }, async ({ caller }) => ({ statusCode: 200, body: await cancelSubscription(deps, caller.accountId) }));
 
 export const postHandler = lambdaEntry(createPostSubscriptionHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });
 export const deleteHandler = lambdaEntry(createDeleteSubscriptionHandler, { access: { table: 'read-write', stripe: true }, payments: stripePayments });
