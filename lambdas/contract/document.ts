@@ -19,7 +19,9 @@ export const OPENAPI_TITLE = 'Banana Flow Credits API';
 const SECURITY: Record<Security, Array<Record<string, string[]>>> = {
   none: [],
   account: [{ bearerJwt: [] }],
+  manager: [{ bearerJwt: [] }],
   owner: [{ bearerJwt: [] }],
+  'signed-in': [{ bearerJwt: [] }],
   // OpenAPI 3.1 lets a non-OAuth scheme list the roles it needs: the `cognito:groups` claim must hold `admin`.
   admin: [{ bearerJwt: ['admin'] }],
   'stripe-signature': [{ stripeSignature: [] }],
@@ -56,9 +58,10 @@ function responsesOf(op: OperationContract): ZodOpenApiResponsesObject {
     const status = STATUS_BY_CODE[code];
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
-  const responses: Record<string, ZodOpenApiResponseObject> = { [String(op.success.status)]: { description: op.success.description, content: { 'application/json': { schema: op.success.schema } } } };
+  const success: ZodOpenApiResponseObject = op.success.status === 204 ? { description: op.success.description } : { description: op.success.description, content: { 'application/json': { schema: op.success.schema } } };
+  const responses: Record<string, ZodOpenApiResponseObject> = { [String(op.success.status)]: success };
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) responses[String(status)] = errorResponse(codes.sort());
-  const signedIn = op.security === 'account' || op.security === 'owner' || op.security === 'admin';
+  const signedIn = op.security !== 'none' && op.security !== 'stripe-signature';
   for (const status of [401, 429, 500, 503]) {
     if (status === 401 && !signedIn) continue;
     responses[String(status)] = withGatewayAnswer(status, responses[String(status)]);
@@ -105,7 +108,7 @@ export function buildOpenApiDocument() {
     paths,
     components: {
       securitySchemes: {
-        bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token: `sub`, `account_id` (the wallet, defaults to `sub`), `account_role` (`owner` or `member`), `cognito:groups` (`admin` for /v1/admin/*).' },
+        bearerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'A Cognito ID token: `sub`, `account_id` (selects the wallet, defaults to `sub`: the caller must be an active member of it, else 403 `not_a_member`; the role comes from the team records, never from the token), `cognito:groups` (`admin` for /v1/admin/*).' },
         stripeSignature: { type: 'apiKey', in: 'header', name: 'Stripe-Signature', description: 'Stripe\'s HMAC signature of the raw body with the endpoint\'s webhook secret.' },
       },
       schemas: { Error: ErrorEnvelope },

@@ -19,9 +19,12 @@ import { LedgerQuery } from '../handlers/http/list-ledger';
 import { PaygBody } from '../handlers/http/payg';
 import { RedeemBody } from '../handlers/http/redeem-coupon';
 import { SubscriptionBody } from '../handlers/http/subscription';
+import { INVITE_ID_PATTERN, InviteBody, JoinBody, MemberPatchBody, USER_ID_PATTERN } from '../handlers/http/team';
+import { UsageQuery } from '../handlers/http/get-usage';
 import * as R from './responses';
 
-export type Security = 'none' | 'account' | 'owner' | 'admin' | 'stripe-signature';
+/** Who may call: any member of the selected wallet, its owner and admins (`manager`), its owner, the admin group, any signed-in user (`signed-in`, acting for themselves), or Stripe. */
+export type Security = 'none' | 'account' | 'manager' | 'owner' | 'admin' | 'signed-in' | 'stripe-signature';
 
 export interface OperationContract {
   readonly operationId: string;
@@ -53,7 +56,7 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
     body: GenerationBody,
     idempotencyKey: true,
     success: { status: 202, description: 'Paid and queued, with what was charged where', schema: R.GenerationAccepted },
-    errors: ['idempotency_key_required', 'idempotency_key_reused', 'unknown_model', 'count_above_plan_limit', 'insufficient_credits', 'concurrency_limit', 'write_conflict'],
+    errors: ['idempotency_key_required', 'idempotency_key_reused', 'unknown_model', 'count_above_plan_limit', 'insufficient_credits', 'member_cap_reached', 'concurrency_limit', 'write_conflict'],
   },
   'GET /v1/generations': { operationId: 'listGenerations', summary: 'Recent generations, newest first', tags: ['generations'], security: 'account', query: ListQuery, success: { status: 200, description: 'A page of generations', schema: R.GenerationPage }, errors: [] },
   'GET /v1/generations/{id}': {
@@ -96,9 +99,65 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
   },
   'GET /v1/auto-refill': { operationId: 'getAutoRefill', summary: 'Auto-refill settings and state (the saved card for the owner only)', tags: ['payments'], security: 'account', success: { status: 200, description: 'The settings', schema: R.AutoRefill }, errors: ['payment_provider_error', 'payments_not_configured', 'write_conflict'] },
   'PUT /v1/auto-refill': { operationId: 'putAutoRefill', summary: 'Turn auto-refill on or off, or change its amounts (owner)', tags: ['payments'], security: 'owner', body: AutoRefillBody, success: { status: 200, description: 'The settings as saved', schema: R.AutoRefill }, errors: ['payment_method_required', 'payment_provider_error', 'payments_not_configured', 'write_conflict'] },
-  'POST /v1/subscription': { operationId: 'changeSubscription', summary: 'Subscribe, or change plan with proration (owner)', tags: ['subscription'], security: 'owner', body: SubscriptionBody, success: { status: 200, description: 'What was asked of Stripe and when it takes effect', schema: R.SubscriptionRequested }, errors: ['payment_provider_error', 'payments_not_configured', 'write_conflict'] },
+  'POST /v1/subscription': { operationId: 'changeSubscription', summary: 'Subscribe, or change plan with proration (owner)', tags: ['subscription'], security: 'owner', body: SubscriptionBody, success: { status: 200, description: 'What was asked of Stripe and when it takes effect', schema: R.SubscriptionRequested }, errors: ['too_many_members', 'payment_provider_error', 'payments_not_configured', 'write_conflict'] },
   'DELETE /v1/subscription': { operationId: 'cancelSubscription', summary: 'Cancel at the end of the paid period (owner)', tags: ['subscription'], security: 'owner', success: { status: 200, description: 'Canceled at period end', schema: R.SubscriptionCanceled }, errors: ['no_subscription', 'payment_provider_error', 'payments_not_configured', 'write_conflict'] },
   'PUT /v1/payg': { operationId: 'putPayg', summary: 'Pay-as-you-go on or off (owner)', tags: ['payments'], security: 'owner', body: PaygBody, success: { status: 200, description: 'The setting as saved', schema: R.PaygSetting }, errors: ['payment_method_required', 'payment_provider_error', 'payments_not_configured', 'write_conflict'] },
+  'GET /v1/team': { operationId: 'getTeam', summary: 'The wallet\'s seats, members and pending invites (a member: their own row)', tags: ['team'], security: 'account', success: { status: 200, description: 'The team', schema: R.Team }, errors: ['write_conflict'] },
+  'POST /v1/team/invites': {
+    operationId: 'createTeamInvite',
+    summary: 'Invite someone to the wallet (owner, admin); the invite holds a seat until used, revoked or expired',
+    tags: ['team'],
+    security: 'manager',
+    body: InviteBody,
+    success: { status: 201, description: 'The invite, with its code (shown once)', schema: R.InviteCreated },
+    errors: ['seat_limit_reached', 'already_invited', 'write_conflict'],
+  },
+  'DELETE /v1/team/invites/{id}': {
+    operationId: 'revokeTeamInvite',
+    summary: 'Revoke a pending invite (owner, admin); its seat is free again',
+    tags: ['team'],
+    security: 'manager',
+    path: z.object({ id: z.string().meta({ description: 'The invite id (`inv_` + 26 characters).', example: 'inv_01jf0000000000000000000000', pattern: INVITE_ID_PATTERN.source }) }),
+    success: { status: 204, description: 'Revoked', schema: R.NoContent },
+    errors: ['invite_not_found', 'write_conflict'],
+  },
+  'POST /v1/team/join': {
+    operationId: 'joinTeam',
+    summary: 'Join the wallet an invite code leads to (for yourself)',
+    tags: ['team'],
+    security: 'signed-in',
+    body: JoinBody,
+    success: { status: 200, description: 'Joined', schema: R.TeamJoined },
+    errors: ['invite_not_found', 'invite_expired', 'already_in_team', 'seat_limit_reached', 'write_conflict'],
+  },
+  'PATCH /v1/team/members/{userId}': {
+    operationId: 'changeTeamMember',
+    summary: 'Change a member\'s role or monthly cap (owner; admins change members, not the owner or admins)',
+    tags: ['team'],
+    security: 'manager',
+    path: z.object({ userId: z.string().meta({ description: 'The member\'s user id.', pattern: USER_ID_PATTERN.source }) }),
+    body: MemberPatchBody,
+    success: { status: 200, description: 'The member as changed', schema: R.TeamMember },
+    errors: ['member_not_found', 'write_conflict'],
+  },
+  'DELETE /v1/team/members/{userId}': {
+    operationId: 'removeTeamMember',
+    summary: 'Remove a member (owner, admin), or leave (any member); the owner cannot be removed',
+    tags: ['team'],
+    security: 'account',
+    path: z.object({ userId: z.string().meta({ description: 'The member\'s user id (your own to leave).', pattern: USER_ID_PATTERN.source }) }),
+    success: { status: 204, description: 'Removed: their next request is refused', schema: R.NoContent },
+    errors: ['forbidden', 'member_not_found', 'write_conflict'],
+  },
+  'GET /v1/usage': {
+    operationId: 'getUsage',
+    summary: 'Generations and credits by member, model and day (a member: their own), at most 93 days',
+    tags: ['team'],
+    security: 'account',
+    query: UsageQuery,
+    success: { status: 200, description: 'The usage', schema: R.UsageReport },
+    errors: [],
+  },
   'GET /v1/billing': { operationId: 'getBilling', summary: 'Everything the billing page shows (owner)', tags: ['billing'], security: 'owner', success: { status: 200, description: 'The billing page', schema: R.Billing }, errors: ['write_conflict'] },
 };
 
@@ -106,8 +165,10 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
 export function errorCodesOf(op: OperationContract): ErrorCode[] {
   // Every handler reads its raw body (rawBodyOf), so any route refuses an oversized one.
   const codes = new Set<ErrorCode>(['internal_error', 'payload_too_large']);
-  if (op.security === 'account' || op.security === 'owner' || op.security === 'admin') codes.add('unauthorized');
-  if (op.security === 'owner' || op.security === 'admin') codes.add('forbidden');
+  if (op.security !== 'none' && op.security !== 'stripe-signature') codes.add('unauthorized');
+  if (op.security === 'owner' || op.security === 'manager' || op.security === 'admin') codes.add('forbidden');
+  // A wallet the caller is not an active member of (the token's account_id only selects it).
+  if (op.security === 'account' || op.security === 'owner' || op.security === 'manager') for (const c of ['not_a_member', 'member_suspended'] as const) codes.add(c);
   if (op.body) for (const c of ['invalid_request', 'invalid_json', 'unsupported_media_type'] as const) codes.add(c);
   // A path parameter the gateway cannot decode (`%zz`) is refused with invalid_request.
   if (op.query || op.path || op.idempotencyKey) codes.add('invalid_request');

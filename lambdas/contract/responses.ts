@@ -192,3 +192,37 @@ export const WebhookReceived = z.object({ received: z.literal(true), result: z.s
 
 /** The document itself: an OpenAPI 3.1 object, left open here (its own schema is OpenAPI's). */
 export const OpenApiDocumentResponse = z.looseObject({ openapi: z.string() }).meta({ id: 'OpenApiDocument' });
+
+const TeamRole = z.enum(['owner', 'admin', 'member']).meta({ id: 'TeamRole' });
+const InvitedRole = z.enum(['admin', 'member']).meta({ id: 'InvitedRole' });
+const MonthlyCap = Credits.nullable().meta({ description: 'Credits per billing period of the wallet; null = no cap.' });
+
+export const TeamMember = z
+  .object({ userId: z.string(), email: z.string().nullable(), role: TeamRole, monthlyCapCredits: MonthlyCap, spentThisPeriodCredits: Credits, joinedAt: Timestamp })
+  .meta({ id: 'TeamMember' });
+
+export const TeamInvite = z.object({ id: z.string(), email: z.string(), role: InvitedRole, monthlyCapCredits: MonthlyCap, expiresAt: Timestamp }).meta({ id: 'TeamInvite' });
+
+export const Team = z
+  .object({
+    accountId: z.string(),
+    plan: z.string(),
+    seats: z.object({ limit: z.int(), used: z.int().meta({ description: 'The owner, the members and the pending invites.' }) }),
+    members: z.array(TeamMember).meta({ description: 'The owner first. A member sees only their own row.' }),
+    invites: z.array(TeamInvite).meta({ description: 'Pending invites (owner and admins only).' }),
+  })
+  .meta({ id: 'Team' });
+
+export const InviteCreated = TeamInvite.extend({ code: z.string().meta({ description: 'Single use, valid 7 days; shown only now.', example: 'JOIN-7KQ2-M9XR-4TWB-HC3P' }) }).meta({ id: 'InviteCreated' });
+
+export const TeamJoined = z.object({ accountId: z.string(), role: InvitedRole }).meta({ id: 'TeamJoined' });
+
+const UsageNumbers = { generations: z.int(), credits: Credits, refundedCredits: Credits };
+export const UsageReport = z
+  .object({
+    rows: z.array(z.object({ userId: z.string().optional(), model: z.string().optional(), day: z.string().optional(), ...UsageNumbers }).meta({ id: 'UsageRow' })),
+    totals: z.object(UsageNumbers),
+  })
+  .meta({ id: 'UsageReport' });
+
+export const NoContent = z.null().meta({ description: 'No body.' });

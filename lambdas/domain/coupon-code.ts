@@ -29,15 +29,21 @@ export function parseCouponCode(input: string): CouponCode | null {
 export function generateCouponCode(campaign: string, randomBytes: RandomBytes): CouponCode {
   const normalized = campaign.trim().toUpperCase();
   if (!isValidCampaign(normalized)) throw new Error(`invalid campaign "${campaign}"`);
+  const chars = randomCodeChars(GROUPS * GROUP_LENGTH, randomBytes);
+  const groups: string[] = [];
+  for (let g = 0; g < GROUPS; g += 1) groups.push(chars.slice(g * GROUP_LENGTH, (g + 1) * GROUP_LENGTH));
+  return `${normalized}-${groups.join('-')}` as CouponCode;
+}
+
+/** `count` characters of the code alphabet from a CSPRNG, by rejection sampling (every character equally likely). */
+export function randomCodeChars(count: number, randomBytes: RandomBytes): string {
   const size = COUPON_ALPHABET.length;
   const limit = 256 - (256 % size);
   const chars: string[] = [];
-  while (chars.length < GROUPS * GROUP_LENGTH) {
-    for (const byte of randomBytes(GROUPS * GROUP_LENGTH * 2)) {
-      if (byte < limit && chars.length < GROUPS * GROUP_LENGTH) chars.push(COUPON_ALPHABET[byte % size]!);
+  while (chars.length < count) {
+    for (const byte of randomBytes(count * 2)) {
+      if (byte < limit && chars.length < count) chars.push(COUPON_ALPHABET[byte % size]!);
     }
   }
-  const groups: string[] = [];
-  for (let g = 0; g < GROUPS; g += 1) groups.push(chars.slice(g * GROUP_LENGTH, (g + 1) * GROUP_LENGTH).join(''));
-  return `${normalized}-${groups.join('-')}` as CouponCode;
+  return chars.join('');
 }

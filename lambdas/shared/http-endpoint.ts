@@ -96,6 +96,8 @@ export function httpEndpoint<B extends z.ZodType = z.ZodUndefined, Q extends z.Z
           const body = (spec.body ? parseWith(spec.body, readJsonBody(event, maxBodyBytes), 'body') : undefined) as z.infer<B>;
           const query = (spec.query ? parseWith(spec.query, event.queryStringParameters ?? {}, 'query') : undefined) as z.infer<Q>;
           const response = await run({ caller, role, body, query, pathParameters: event.pathParameters ?? {}, headers: event.headers ?? {}, rawBody: rawBodyOf(event, maxBodyBytes) });
+          // 204 has no body at all (not even `null`).
+          if (response.statusCode === 204) return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
           return jsonResult(response.statusCode, response.body);
         });
       } catch (error) {

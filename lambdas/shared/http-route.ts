@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** The event every HTTP handler receives: API Gateway HTTP API v2, with the JWT authorizer's claims. */
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;

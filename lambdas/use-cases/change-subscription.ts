@@ -18,6 +18,7 @@ import type { PaidPlanId } from '../domain/subscription';
 import type { UseCaseDeps } from './context';
 import { ensureCustomer } from './ensure-customer';
 import { getOrOpenAccount } from './open-account';
+import { assertPlanFitsTeam } from '../domain/team';
 import { updateAccount } from './update-account';
 
 export interface SubscriptionRequested {
@@ -36,6 +37,8 @@ const IN_FORCE = new Set(['active', 'trialing', 'past_due']);
 
 export async function changeSubscription(deps: UseCaseDeps, accountId: string, plan: PaidPlanId): Promise<SubscriptionRequested> {
   const account = await getOrOpenAccount(deps, accountId);
+  // Fewer seats than the owner, members and pending invites: refused before anything is asked of the provider.
+  assertPlanFitsTeam(account, plan, deps.clock.now());
   const customerId = await ensureCustomer(deps, account);
   const current = account.subscription.subscriptionId;
   if (account.plan === 'FREE' || current === null) return subscribe(deps, account, customerId, plan);

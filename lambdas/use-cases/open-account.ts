@@ -1,5 +1,6 @@
 import type { Account } from '../domain/account';
 import { openAccount } from '../domain/account';
+import { NotAMemberError } from '../domain/errors';
 import type { UseCaseDeps } from './context';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
@@ -22,4 +23,12 @@ export async function openMissingAccount(deps: UseCaseDeps, accountId: string): 
     const winner = await deps.store.loadAccount(accountId);
     return winner ? done(winner) : retry('account_not_visible_yet');
   });
+}
+
+/** The wallet the caller selected: their own is opened on first use; anyone else's must exist (else not_a_member). */
+export async function selectedWallet(deps: UseCaseDeps, caller: { readonly userId: string; readonly accountId: string }): Promise<Account> {
+  if (caller.accountId === caller.userId) return getOrOpenAccount(deps, caller.accountId);
+  const account = await deps.store.loadAccount(caller.accountId);
+  if (!account) throw new NotAMemberError();
+  return account;
 }

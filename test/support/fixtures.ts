@@ -27,3 +27,16 @@ export async function addCredits(t: TestService, token: string, credits: number)
 
 let keyCounter = 0;
 export const newIdempotencyKey = () => `key-${process.pid}-${Date.now()}-${(keyCounter += 1)}`;
+
+/**
+ * Makes `memberId` a member of `ownerId`'s wallet through the real routes (the owner invites, the
+ * member joins with the code) and returns the member's token for that wallet. The wallet's plan
+ * needs a free seat (setPlan to PRO or TEAM first).
+ */
+export async function addMember(t: TestService, ownerId: string, memberId: string, options: { role?: 'admin' | 'member'; monthlyCapCredits?: number | null } = {}): Promise<string> {
+  const invite = await t.call('POST', '/v1/team/invites', { token: await t.token(ownerId), body: { email: `${memberId.toLowerCase()}@example.com`, role: options.role ?? 'member', ...(options.monthlyCapCredits !== undefined ? { monthlyCapCredits: options.monthlyCapCredits } : {}) } });
+  if (invite.status !== 201) throw new Error(`invite failed: ${JSON.stringify(invite.body)}`);
+  const joined = await t.call('POST', '/v1/team/join', { token: await t.token(memberId), body: { code: invite.body.code } });
+  if (joined.status !== 200) throw new Error(`join failed: ${JSON.stringify(joined.body)}`);
+  return t.token(memberId, { account_id: ownerId });
+}

@@ -3,7 +3,7 @@ import { SIMULATIONS } from '../../adapters/simulated-provider';
 import { DomainError } from '../../domain/errors';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createGeneration } from '../../use-cases/create-generation';
-import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
+import { httpEndpoint } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 import { sqsJobQueue } from '../../composition/queue-wiring';
 import { idempotencyKeyOf } from './idempotency-key';

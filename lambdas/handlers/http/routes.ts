@@ -21,6 +21,8 @@ import { createGetPricingHandler, handler as getPricingLambda } from './get-pric
 import { createListGenerationsHandler, handler as listGenerationsLambda } from './list-generations';
 import { createListLedgerHandler, handler as listLedgerLambda } from './list-ledger';
 import { createRedeemCouponHandler, handler as redeemCouponLambda } from './redeem-coupon';
+import * as team from './team';
+import { createGetUsageHandler, handler as getUsageLambda } from './get-usage';
 
 export interface RouteSpec {
   readonly method: HttpMethod;
@@ -53,4 +55,11 @@ export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'DELETE', path: '/v1/subscription', auth: 'jwt', functionName: 'delete-subscription', entry: 'subscription.ts#deleteHandler', create: createDeleteSubscriptionHandler, deployed: deleteSubscriptionLambda },
   { method: 'PUT', path: '/v1/payg', auth: 'jwt', functionName: 'put-payg', entry: 'payg.ts', create: createPutPaygHandler, deployed: putPaygLambda },
   { method: 'GET', path: '/v1/billing', auth: 'jwt', functionName: 'get-billing', entry: 'get-billing.ts', create: createGetBillingHandler, deployed: getBillingLambda },
+  { method: 'GET', path: '/v1/team', auth: 'jwt', functionName: 'get-team', entry: 'team.ts#getHandler', create: team.createGetTeamHandler, deployed: team.getHandler },
+  { method: 'POST', path: '/v1/team/invites', auth: 'jwt', functionName: 'post-team-invite', entry: 'team.ts#postInviteHandler', create: team.createPostInviteHandler, deployed: team.postInviteHandler },
+  { method: 'DELETE', path: '/v1/team/invites/{id}', auth: 'jwt', functionName: 'delete-team-invite', entry: 'team.ts#deleteInviteHandler', create: team.createDeleteInviteHandler, deployed: team.deleteInviteHandler },
+  { method: 'POST', path: '/v1/team/join', auth: 'jwt', functionName: 'post-team-join', entry: 'team.ts#postJoinHandler', create: team.createPostJoinHandler, deployed: team.postJoinHandler },
+  { method: 'PATCH', path: '/v1/team/members/{userId}', auth: 'jwt', functionName: 'patch-team-member', entry: 'team.ts#patchMemberHandler', create: team.createPatchMemberHandler, deployed: team.patchMemberHandler },
+  { method: 'DELETE', path: '/v1/team/members/{userId}', auth: 'jwt', functionName: 'delete-team-member', entry: 'team.ts#deleteMemberHandler', create: team.createDeleteMemberHandler, deployed: team.deleteMemberHandler },
+  { method: 'GET', path: '/v1/usage', auth: 'jwt', functionName: 'get-usage', entry: 'get-usage.ts', create: createGetUsageHandler, deployed: getUsageLambda },
 ];

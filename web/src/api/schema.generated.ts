@@ -259,6 +259,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/team": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The wallet's seats, members and pending invites (a member: their own row) */
+        get: operations["getTeam"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite someone to the wallet (owner, admin); the invite holds a seat until used, revoked or expired */
+        post: operations["createTeamInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/invites/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a pending invite (owner, admin); its seat is free again */
+        delete: operations["revokeTeamInvite"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Join the wallet an invite code leads to (for yourself) */
+        post: operations["joinTeam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/members/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (owner, admin), or leave (any member); the owner cannot be removed */
+        delete: operations["removeTeamMember"];
+        options?: never;
+        head?: never;
+        /** Change a member's role or monthly cap (owner; admins change members, not the owner or admins) */
+        patch: operations["changeTeamMember"];
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Generations and credits by member, model and day (a member: their own), at most 93 days */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -415,6 +518,8 @@ export interface components {
             balanceAfter: number;
             /** @description What caused it: job id, coupon code, payment id or grant period. */
             reference: string;
+            /** @description On a generation's debit and refund: the member who asked for it. */
+            userId?: string;
         };
         /** @enum {string} */
         LedgerEntryType: "grant" | "coupon" | "topup" | "debit" | "refund" | "expire" | "adjustment";
@@ -659,6 +764,93 @@ export interface components {
             maxTopupCredits: number;
             seats: number;
         };
+        Team: {
+            accountId: string;
+            plan: string;
+            seats: {
+                limit: number;
+                /** @description The owner, the members and the pending invites. */
+                used: number;
+            };
+            /** @description The owner first. A member sees only their own row. */
+            members: components["schemas"]["TeamMember"][];
+            /** @description Pending invites (owner and admins only). */
+            invites: components["schemas"]["TeamInvite"][];
+        };
+        TeamMember: {
+            userId: string;
+            email: string | null;
+            role: components["schemas"]["TeamRole"];
+            /** @description Credits per billing period of the wallet; null = no cap. */
+            monthlyCapCredits: number | null;
+            /** @description A number of credits. */
+            spentThisPeriodCredits: number;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant (UTC).
+             * @example 2026-12-05T18:00:00.000Z
+             */
+            joinedAt: string;
+        };
+        /** @enum {string} */
+        TeamRole: "owner" | "admin" | "member";
+        TeamInvite: {
+            id: string;
+            email: string;
+            role: components["schemas"]["InvitedRole"];
+            /** @description Credits per billing period of the wallet; null = no cap. */
+            monthlyCapCredits: number | null;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant (UTC).
+             * @example 2026-12-05T18:00:00.000Z
+             */
+            expiresAt: string;
+        };
+        /** @enum {string} */
+        InvitedRole: "admin" | "member";
+        InviteCreated: {
+            id: string;
+            email: string;
+            role: components["schemas"]["InvitedRole"];
+            /** @description Credits per billing period of the wallet; null = no cap. */
+            monthlyCapCredits: number | null;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant (UTC).
+             * @example 2026-12-05T18:00:00.000Z
+             */
+            expiresAt: string;
+            /**
+             * @description Single use, valid 7 days; shown only now.
+             * @example JOIN-7KQ2-M9XR-4TWB-HC3P
+             */
+            code: string;
+        };
+        TeamJoined: {
+            accountId: string;
+            role: components["schemas"]["InvitedRole"];
+        };
+        UsageReport: {
+            rows: components["schemas"]["UsageRow"][];
+            totals: {
+                generations: number;
+                /** @description A number of credits. */
+                credits: number;
+                /** @description A number of credits. */
+                refundedCredits: number;
+            };
+        };
+        UsageRow: {
+            userId?: string;
+            model?: string;
+            day?: string;
+            generations: number;
+            /** @description A number of credits. */
+            credits: number;
+            /** @description A number of credits. */
+            refundedCredits: number;
+        };
         /**
          * @description The one error envelope of every 4xx and 5xx answer.
          * @example {
@@ -674,7 +866,7 @@ export interface components {
                  * @description Stable, snake_case; see each operation for the codes it can answer.
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "unknown_model" | "count_above_plan_limit" | "idempotency_key_required" | "invalid_coupon_code" | "unauthorized" | "insufficient_credits" | "forbidden" | "not_found" | "route_not_found" | "generation_not_found" | "coupon_not_found" | "method_not_allowed" | "coupon_already_redeemed" | "write_conflict" | "payment_method_required" | "no_subscription" | "coupon_expired" | "coupon_exhausted" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "concurrency_limit" | "too_many_attempts" | "internal_error" | "invalid_signature" | "payment_provider_error" | "payments_not_configured" | "event_not_ready";
+                code: "invalid_request" | "invalid_json" | "unknown_model" | "count_above_plan_limit" | "idempotency_key_required" | "invalid_coupon_code" | "unauthorized" | "insufficient_credits" | "member_cap_reached" | "forbidden" | "not_a_member" | "member_suspended" | "not_found" | "route_not_found" | "generation_not_found" | "coupon_not_found" | "invite_not_found" | "member_not_found" | "method_not_allowed" | "coupon_already_redeemed" | "write_conflict" | "payment_method_required" | "no_subscription" | "seat_limit_reached" | "too_many_members" | "already_invited" | "already_in_team" | "coupon_expired" | "coupon_exhausted" | "invite_expired" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "concurrency_limit" | "too_many_attempts" | "internal_error" | "invalid_signature" | "payment_provider_error" | "payments_not_configured" | "event_not_ready";
                 /** @description In words, for a person; may change. */
                 message: string;
                 details?: {
@@ -900,6 +1092,24 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description Error: `write_conflict` */
             409: {
                 headers: {
@@ -1026,6 +1236,24 @@ export interface operations {
                             };
                         };
                     } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
                 };
             };
             /** @description Error: `write_conflict` */
@@ -1159,6 +1387,24 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description Error: `write_conflict` */
             409: {
                 headers: {
@@ -1290,6 +1536,24 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description Error: `payload_too_large` */
             413: {
                 headers: {
@@ -1414,7 +1678,7 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `insufficient_credits` */
+            /** @description Error: `insufficient_credits`, `member_cap_reached` */
             402: {
                 headers: {
                     [name: string]: unknown;
@@ -1423,7 +1687,25 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "insufficient_credits";
+                            code: "insufficient_credits" | "member_cap_reached";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -1608,6 +1890,24 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description Error: `generation_not_found` */
             404: {
                 headers: {
@@ -1740,6 +2040,24 @@ export interface operations {
                             };
                         };
                     } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
                 };
             };
             /** @description Error: `coupon_not_found` */
@@ -2120,7 +2438,7 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2129,7 +2447,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "forbidden" | "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -2455,6 +2773,24 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
             /** @description Error: `write_conflict` */
             409: {
                 headers: {
@@ -2619,7 +2955,7 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2628,7 +2964,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "forbidden" | "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -2817,7 +3153,7 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2826,7 +3162,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "forbidden" | "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -2835,7 +3171,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description Error: `write_conflict` */
+            /** @description Error: `too_many_members`, `write_conflict` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2844,7 +3180,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "write_conflict";
+                            code: "too_many_members" | "write_conflict";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -2990,7 +3326,7 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2999,7 +3335,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "forbidden" | "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -3169,7 +3505,7 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3178,7 +3514,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "forbidden" | "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -3342,7 +3678,7 @@ export interface operations {
                     } | components["schemas"]["GatewayMessage"];
                 };
             };
-            /** @description Error: `forbidden` */
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3351,7 +3687,7 @@ export interface operations {
                     "application/json": {
                         error: {
                             /** @enum {string} */
-                            code: "forbidden";
+                            code: "forbidden" | "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
@@ -3370,6 +3706,1155 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "write_conflict";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The team */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Team"];
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `write_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "write_conflict";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    createTeamInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    /** @enum {string} */
+                    role: "admin" | "member";
+                    /** @description Credits the member may spend per billing period of the wallet; null = no cap. */
+                    monthlyCapCredits?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The invite, with its code (shown once) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteCreated"];
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_json" | "invalid_request";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden" | "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `already_invited`, `seat_limit_reached`, `write_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "already_invited" | "seat_limit_reached" | "write_conflict";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    revokeTeamInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The invite id (`inv_` + 26 characters). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_request";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden" | "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invite_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invite_not_found";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `write_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "write_conflict";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    joinTeam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example JOIN-7KQ2-M9XR-4TWB-HC3P */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Joined */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamJoined"];
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_json" | "invalid_request";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `invite_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invite_not_found";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `already_in_team`, `seat_limit_reached`, `write_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "already_in_team" | "seat_limit_reached" | "write_conflict";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `invite_expired` */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invite_expired";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    removeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The member's user id (your own to leave). */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed: their next request is refused */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Error: `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_request";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden" | "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `member_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_not_found";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `write_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "write_conflict";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    changeTeamMember: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The member's user id. */
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    role?: "admin" | "member";
+                    /** @description Credits the member may spend per billing period of the wallet; null = no cap. */
+                    monthlyCapCredits?: number | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The member as changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TeamMember"];
+                };
+            };
+            /** @description Error: `invalid_json`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_json" | "invalid_request";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden" | "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `member_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_not_found";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `write_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "write_conflict";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                /** @description Comma-separated: member, model, day. Omitted: one row of totals. */
+                groupBy?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageReport"];
+                };
+            };
+            /** @description Error: `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_request";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "member_suspended" | "not_a_member";
                             message: string;
                             details?: {
                                 [key: string]: unknown;
