@@ -126,6 +126,8 @@ export async function joinTeam(deps: UseCaseDeps, userId: string, codeInput: str
   return withOptimisticRetry(async () => {
     const account = await deps.store.loadAccount(record.accountId);
     if (!account) throw new DomainError('invite_not_found', 'No invite has that code.');
+    // Used by someone else meanwhile (its record was read as pending before they committed).
+    if (!team.teamOf(account).invites.some((i) => i.id === record.inviteId)) throw new DomainError('invite_expired', 'That invite has just been used; ask for a new one.');
     const now = deps.clock.now();
     const joined = team.joinTeam(account, record.inviteId, userId, now);
     const outcome = await deps.store.commit({

@@ -36,6 +36,8 @@ export function contractViolation(method: string, rawPath: string, status: numbe
   if (!match) return null;
   const where = `${match.route.method} ${match.route.path} → ${status}`;
   const operation = doc.paths[match.route.path]?.[match.route.method.toLowerCase()];
+  // A documented 204 has no body, and the answer must have none.
+  if (status === 204 && operation?.responses['204'] && !operation.responses['204'].content) return body === undefined ? null : `${where}: a 204 with a body`;
   if (!operation?.responses[String(status)]?.content?.['application/json']) return `${where}: the document has no such answer (body ${JSON.stringify(body)?.slice(0, 300)})`;
   const key = `${match.route.method} ${match.route.path} ${status}`;
   if (!compiled.has(key)) compiled.set(key, ajv.getSchema(`${DOC_ID}#/${pointer('paths', match.route.path, match.route.method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema')}`) ?? null);
