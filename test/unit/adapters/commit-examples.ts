@@ -195,7 +195,45 @@ function settingsChange(): AccountCommit {
   return { before: account, after: advance(account, { customerId: 'cus_1' }), entries: [], at: NOW_ISO };
 }
 
+/** A member's debit: the spender on the job and entries, the counter on the account, a usage counter added to. */
+function memberDebit(): AccountCommit {
+  const base = generationDebit();
+  const job = { ...base.generation!.job, accountId: 'acc_gen', userId: 'user_m' };
+  return {
+    ...base,
+    after: { ...base.after, team: { members: [{ userId: 'user_m', email: 'm@example.com', role: 'member', monthlyCapCredits: 100, joinedAt: T0.toISOString() }], invites: [], spent: { user_m: { periodStart: base.after.currentPeriod.start, credits: 12 } } } },
+    entries: base.entries.map((e) => ({ ...e, userId: 'user_m' })),
+    generation: { ...base.generation!, job },
+    usage: [{ day: NOW_ISO.slice(0, 10), model: job.model, userId: 'user_m', generations: 1, credits: 12, refundedCredits: 0 }],
+  };
+}
+
+const INVITE = { codeHash: 'c'.repeat(64), accountId: 'acc_team', inviteId: 'inv_01jc0000000000000000000001', expiresAt: at(7 * 24 * 60).toISOString() };
+
+/** An invite: the account's team gains it, and its code's record is created. */
+function teamInvite(): AccountCommit {
+  const account = storedAccount('acc_team', { plan: 'TEAM' });
+  const invite = { id: INVITE.inviteId, email: 'new@example.com', role: 'member' as const, monthlyCapCredits: null, createdAt: NOW_ISO, expiresAt: INVITE.expiresAt, codeHash: INVITE.codeHash, createdBy: 'acc_team' };
+  return { before: account, after: advance(account, { team: { members: [], invites: [invite], spent: {} } }), entries: [], at: NOW_ISO, inviteCode: { ...INVITE, status: 'pending' } };
+}
+
+/** A join: the invite becomes a member, its code is used, and the user's link says they are in this team. */
+function teamJoin(): AccountCommit {
+  const invited = teamInvite();
+  return {
+    before: invited.after,
+    after: advance(invited.after, { team: { members: [{ userId: 'user_new', email: 'new@example.com', role: 'member', monthlyCapCredits: null, joinedAt: NOW_ISO }], invites: [], spent: {} } }),
+    entries: [],
+    at: NOW_ISO,
+    teamLink: { userId: 'user_new', accountId: 'acc_team', status: 'active', updatedAt: NOW_ISO },
+    inviteCode: { ...INVITE, status: 'used' },
+  };
+}
+
 export const COMMIT_EXAMPLES: Readonly<Record<string, () => AccountCommit>> = {
+  memberDebit,
+  teamInvite,
+  teamJoin,
   opened,
   generationDebit,
   couponRedemption,
