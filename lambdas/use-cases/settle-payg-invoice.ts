@@ -32,7 +32,8 @@ export async function settlePaygInvoicePaid(deps: UseCaseDeps, event: PaygInvoic
       entries: settled.change.entries,
       at,
       providerEventId: eventId,
-      paygInvoice: { ...invoice, status: 'paid', paymentId, updatedAt: at },
+      // The event names the provider's invoice: the copy read may predate its being recorded (marked sent), and this write replaces it.
+      paygInvoice: { ...invoice, status: 'paid', providerInvoiceId: event.providerInvoiceId, paymentId, updatedAt: at },
       ...(payment ? { payment: { before: null, after: payment } } : {}),
     });
     if (outcome.kind === 'committed') return done('settled');
