@@ -42,6 +42,6 @@ test("the settlement keeps the provider's invoice id even when it read the invoi
   }
   const [listed] = await store.listInvoices('race-payg', 1);
   expect(listed).toMatchObject({ kind: 'payg', status: 'paid', credits: 20, providerInvoiceId: expect.stringMatching(/^in_/), paymentId: expect.stringMatching(/^pi_/) });
-  expect((await t.call('GET', '/v1/billing', { token: owner })).body.balance.payg.used).toBe(0);
+  expect((await t.call('GET', '/v1/billing', { token: await t.token('race-payg') })).body.balance.payg.used).toBe(0);
   await expectMoneyInvariants(t);
 });
