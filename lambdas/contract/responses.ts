@@ -70,10 +70,14 @@ export const QuoteResponse = z
     model: z.string(),
     count: z.int(),
     credits: Credits,
-    affordable: z.boolean().meta({ description: 'Whether the balance (and PAYG headroom) covers it now.' }),
+    affordable: z.boolean().meta({ description: "Whether the balance (and PAYG headroom) covers it now, within the caller's monthly cap." }),
     charges: z.array(Charge).meta({ description: 'Which buckets would pay, in drain order, if generated now (empty when not affordable). Advice: the generation allocates again when it is paid.' }),
+    memberCap: z
+      .object({ capCredits: Credits, spentCredits: Credits.meta({ description: 'Spent this billing period of the wallet.' }) })
+      .nullable()
+      .meta({ description: "The caller's monthly cap on this wallet; null when uncapped (the owner always)." }),
   })
-  .meta({ id: 'Quote', example: { model: 'nano-banana-2', count: 2, credits: 16, affordable: true, charges: [{ bucketId: 'sub:2026-12-01', bucketType: 'subscription', amount: 10 }, { bucketId: 'coupon', bucketType: 'coupon', amount: 6 }] } });
+  .meta({ id: 'Quote', example: { model: 'nano-banana-2', count: 2, credits: 16, affordable: true, charges: [{ bucketId: 'sub:2026-12-01', bucketType: 'subscription', amount: 10 }, { bucketId: 'coupon', bucketType: 'coupon', amount: 6 }], memberCap: null } });
 
 export const GenerationAccepted = z
   .object({ id: z.string(), status: z.literal('queued'), model: z.string(), count: z.int(), credits: Credits, charges: z.array(Charge) })

@@ -11,7 +11,7 @@ export const QuoteBody = z.strictObject({ model: ModelId, count: OutputCount });
 export const createQuoteHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: teamAccess('member', deps.store), body: QuoteBody }, async ({ caller, body }) => ({
     statusCode: 200,
-    body: await quoteForAccount(deps, { accountId: caller.accountId, model: body.model, count: body.count }),
+    body: await quoteForAccount(deps, { accountId: caller.accountId, userId: caller.userId, model: body.model, count: body.count }),
   }));
 
 export const handler = lambdaEntry(createQuoteHandler, { access: { table: 'read-write' } });

@@ -437,7 +437,8 @@ export interface components {
          *           "bucketType": "coupon",
          *           "amount": 6
          *         }
-         *       ]
+         *       ],
+         *       "memberCap": null
          *     }
          */
         Quote: {
@@ -445,10 +446,17 @@ export interface components {
             count: number;
             /** @description A number of credits. */
             credits: number;
-            /** @description Whether the balance (and PAYG headroom) covers it now. */
+            /** @description Whether the balance (and PAYG headroom) covers it now, within the caller's monthly cap. */
             affordable: boolean;
             /** @description Which buckets would pay, in drain order, if generated now (empty when not affordable). Advice: the generation allocates again when it is paid. */
             charges: components["schemas"]["Charge"][];
+            /** @description The caller's monthly cap on this wallet; null when uncapped (the owner always). */
+            memberCap: {
+                /** @description A number of credits. */
+                capCredits: number;
+                /** @description Spent this billing period of the wallet. */
+                spentCredits: number;
+            } | null;
         };
         Charge: {
             bucketId: string;

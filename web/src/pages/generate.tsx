@@ -136,7 +136,12 @@ export function GeneratePage() {
           {quote ? (
             <>
               <p className="cost-line">Cost: {formatCredits(quote.credits)}</p>
-              <p className="muted">{quote.affordable ? `Paid from: ${quote.charges.map((c) => `${BUCKET_NAMES[c.bucketType]} ${formatNumber(c.amount)}`).join(', ')}` : 'Not enough credits'}</p>
+              <p className="muted">{quote.affordable ? `Paid from: ${quote.charges.map((c) => `${BUCKET_NAMES[c.bucketType]} ${formatNumber(c.amount)}`).join(', ')}` : overCap(quote) ? 'Over your monthly cap' : 'Not enough credits'}</p>
+              {quote.memberCap ? (
+                <p className="muted">
+                  Your monthly cap: {formatCredits(quote.memberCap.spentCredits)} of {formatCredits(quote.memberCap.capCredits)} spent
+                </p>
+              ) : null}
             </>
           ) : (
             <p className="cost-line muted">Cost: …</p>
@@ -175,3 +180,6 @@ export function GeneratePage() {
 function isSettled(job: Schemas['Generation']): boolean {
   return job.status === 'succeeded' || (job.status === 'failed' && job.refund !== undefined);
 }
+
+/** The member's cap, not the balance, is what stops this generation. */
+const overCap = (quote: Schemas['Quote']) => quote.memberCap !== null && quote.memberCap.spentCredits + quote.credits > quote.memberCap.capCredits;
