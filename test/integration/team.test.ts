@@ -173,6 +173,9 @@ describe('caps, usage and plans', () => {
     expect(firstJob.status).toBe(202);
     expect((await generate(member)).status).toBe(202);
     expect(await generate(member)).toMatchObject({ status: 402, body: { error: { code: 'member_cap_reached', details: { capCredits: 12, spentCredits: 10, requiredCredits: 5 } } } });
+    // The quote says so before the member tries; the owner's quote has no cap.
+    expect((await t.call('POST', '/v1/quotes', { token: member, body: { model: 'gpt-image-2', count: 1 } })).body).toMatchObject({ credits: 5, affordable: false, charges: [], memberCap: { capCredits: 12, spentCredits: 10 } });
+    expect((await t.call('POST', '/v1/quotes', { token: await t.token('cap-owner'), body: { model: 'gpt-image-2', count: 1 } })).body).toMatchObject({ affordable: true, memberCap: null });
     // The owner is not capped by it.
     expect((await generate(await t.token('cap-owner'))).status).toBe(202);
 
