@@ -2,7 +2,11 @@
  * `npm start`: the whole service on this machine. DynamoDB Local (the official engine) + the same
  * handlers as in AWS behind a local API Gateway stand-in with HS256 dev tokens, plus local-only control
  * routes to move the clock (and with it the simulated Stripe billing clock), run scheduled jobs, refund
- * or dispute simulated payments and mint tokens.
+ * or dispute simulated payments, mint tokens and make the dev member a real member of a wallet.
+ *
+ * Dev users: a wallet's owner is the user whose id is the wallet (`acct_dev` owns `acct_dev`); its
+ * member is `<wallet>-member`, made an active member through the real invite and join (on PRO, paid
+ * through the simulator) by `POST /_local/dev-team`, which this start-up runs for `acct_dev`.
  *
  * Environment: PORT (3000), HOST (127.0.0.1), LOCAL_JWT_SECRET ('local-dev-secret'),
  * STRIPE_WEBHOOK_SECRET (LOCAL_WEBHOOK_SECRET: the simulator signs and the webhook handler verifies with
@@ -25,6 +29,7 @@ import { buildWebApp, WEB_DIST_DIR } from './local/web-build';
 import { localCardRoute } from './local/local-card-route';
 import { localClockRoutes } from './local/local-clock-routes';
 import { creditedPaymentAmount, localPaymentRoutes } from './local/local-payment-routes';
+import { devTeamSeeder, localDevTeamRoute, type DevTeam } from './local/local-dev-team';
 import { waitForQueuesToSettle } from './local/queue-settle';
 import { makeSqsClient, startSqsEmulator, type SqsEmulator } from './local/sqs-emulator';
 import { startSqsPoller, type SqsPoller } from './local/sqs-poller';
@@ -40,6 +45,8 @@ const TABLE_NAME = 'banana-flow-credits-local';
 const LOCAL_JOB_TIMINGS = { leaseSeconds: 10, requeueAfterSeconds: 60, maxAgeSeconds: 900 };
 const LOCAL_QUEUE = { visibilityTimeoutSeconds: 15, maxReceiveCount: 2 };
 const TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600;
+/** The dev wallet whose owner and member tokens npm start prints. */
+const DEV_WALLET = 'acct_dev';
 const SHUTDOWN_LIMIT_MS = 8_000;
 
 const EnvSchema = z.object({
@@ -53,13 +60,13 @@ const EnvSchema = z.object({
 const TokenRequest = z.strictObject({
   sub: z.string().min(1),
   account_id: z.string().min(1).optional(),
-  account_role: z.enum(['owner', 'member']).optional(),
   groups: z.array(z.string().min(1)).optional(),
   expiresInSeconds: z.number().int().positive().optional(),
 });
 
-function controlRoutes(clock: SettableClock, service: Service, payments: PaymentSimulator, jwtSecret: string, settle: () => Promise<void>): ControlRoute[] {
+function controlRoutes(clock: SettableClock, service: Service, payments: PaymentSimulator, jwtSecret: string, settle: () => Promise<void>, seedDevTeam: (wallet: string) => Promise<DevTeam>): ControlRoute[] {
   return [
+    localDevTeamRoute(seedDevTeam),
     // Moving the clock moves the simulator's billing clock too: subscriptions renew as in Stripe.
     ...localClockRoutes(clock, payments),
     ...localPaymentRoutes({ payments, amountCentsOf: creditedPaymentAmount(service.deps.store) }),
@@ -173,32 +180,28 @@ async function main(): Promise<void> {
     await payments.settle();
     await waitForQueuesToSettle({ sqs, queueUrls: [queues.queueUrl, queues.dlqUrl], pollers, timeoutMs: 120_000 });
   };
+  // The printed member token works from the start: acct_dev-member is a real member of acct_dev.
+  const seedDevTeam = devTeamSeeder({ service, payments, settle });
+  const devTeam = await seedDevTeam(DEV_WALLET).then(
+    (team) => `${team.member} is a member of ${team.accountId} (${team.plan})`,
+    (error: unknown) => `could not make ${DEV_WALLET}-member a member of ${DEV_WALLET}: ${error instanceof Error ? error.message : String(error)}`,
+  );
   const webBuildResult = await webBuild;
   if (shuttingDown) return;
-  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, payments, env.LOCAL_JWT_SECRET, settle), staticSite: createStaticSite(WEB_DIST_DIR) });
+  const server = createLocalHttpServer({ gateway, controlRoutes: controlRoutes(clock, service, payments, env.LOCAL_JWT_SECRET, settle, seedDevTeam), staticSite: createStaticSite(WEB_DIST_DIR) });
   running.server = server;
   const address = await listen(server, env.PORT, env.HOST);
   if (shuttingDown) return;
 
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  const devToken = await signDevToken(env.LOCAL_JWT_SECRET, {
-    sub: 'dev-user',
-    account_id: 'acct_dev',
-    account_role: 'owner',
-    expiresInSeconds: TEN_YEARS_SECONDS,
-  });
-  const adminToken = await signDevToken(env.LOCAL_JWT_SECRET, {
-    sub: 'dev-admin',
-    account_id: 'acct_dev',
-    account_role: 'owner',
-    groups: ['admin'],
-    expiresInSeconds: TEN_YEARS_SECONDS,
-  });
+  const devToken = await signDevToken(env.LOCAL_JWT_SECRET, { sub: DEV_WALLET, expiresInSeconds: TEN_YEARS_SECONDS });
+  const memberToken = await signDevToken(env.LOCAL_JWT_SECRET, { sub: `${DEV_WALLET}-member`, account_id: DEV_WALLET, expiresInSeconds: TEN_YEARS_SECONDS });
+  const adminToken = await signDevToken(env.LOCAL_JWT_SECRET, { sub: 'dev-admin', groups: ['admin'], expiresInSeconds: TEN_YEARS_SECONDS });
   const routeList = service.routes.map((r) => `  ${r.method.padEnd(6)} ${r.path}${r.auth === 'jwt' ? '  (JWT)' : ''}`).join('\n');
 
   console.log(`
 Banana Flow credits API (local) ready in ${Math.round(performance.now() - startedAt)} ms (DynamoDB Local ${engine.startupMs} ms, web app ${webBuildResult})
-  Web app         ${url}/  (dev sign-in: owner, member, admin)
+  Web app         ${url}/  (dev sign-in: owner, member, admin; join a team by invite code)
   API             ${url}/v1/…
   DynamoDB Local  ${engine.endpoint}  table ${TABLE_NAME}
   SQS emulator    ${sqsEmulator.endpoint}  queues banana-flow-jobs (+ -dlq)
@@ -208,11 +211,16 @@ ${routeList || '  (none registered yet)'}
   PUT    /_local/card {"behaviour":"succeed"|"decline"|"require_action"}  (JWT: the caller's simulated card)
   POST   /_local/payments/{paymentId}/refund {"amountCents"?:n}  (this refund; omitted = the rest)
   POST   /_local/payments/{paymentId}/dispute {"outcome":"open"|"won"|"lost"}
-  POST   /_local/jobs/{name}   POST /_local/settle (waits for webhooks and queued jobs)   POST /_local/token {"sub":"…","groups":["admin"]}
+  POST   /_local/jobs/{name}   POST /_local/settle (waits for webhooks and queued jobs)
+  POST   /_local/token {"sub":"…","account_id"?:"…","groups"?:["admin"]}  (account_id selects a wallet: its owner's id, or one the sub is a member of)
+  POST   /_local/dev-team {"wallet":"…"}  (makes <wallet>-member a member: PRO through the simulator if the plan has 1 seat, then invite + join)
 
-Dev token (sub dev-user, owner of acct_dev, 10 years):
+Dev users (${devTeam}):
+Owner token (sub ${DEV_WALLET}, owner of wallet ${DEV_WALLET}, 10 years):
   ${devToken}
-Admin token (sub dev-admin, cognito:groups [admin]):
+Member token (sub ${DEV_WALLET}-member, account_id ${DEV_WALLET}: a member of that wallet):
+  ${memberToken}
+Admin token (sub dev-admin, cognito:groups [admin], its own wallet):
   ${adminToken}
 
 Try:

@@ -2,11 +2,12 @@
  * The AWS sign-in path (Cognito managed login, authorization code + PKCE) driven in Chromium against a
  * strict fake of Cognito's endpoints (test/fakes/fake-cognito.ts): the app is given the Cognito
  * /config.json the CDK app deploys (intercepted here), signs in, keeps its tokens out of storage,
- * refreshes before expiry, and signs out through /logout. Real Cognito cannot run here; this covers
- * everything the app does with it.
+ * refreshes before expiry, and signs out through /logout; with an invite code it joins the team on the
+ * way in and refreshes its tokens, so the pre-token trigger (faked) names the joined wallet. Real
+ * Cognito cannot run here; this covers everything the app does with it.
  */
 import { startFakeCognito, type FakeCognito } from '../fakes/fake-cognito';
-import { balanceButton, expectEventually, useBrowserSuite } from '../support/browser';
+import { balanceButton, expectBalance, expectEventually, expectSignedInAs, inviteCodeFor, uniqueWallet, useBrowserSuite } from '../support/browser';
 
 jest.setTimeout(120_000);
 
@@ -78,4 +79,54 @@ test('a sign-in answer that does not match this tab (wrong state) is refused in 
   await expectEventually(page.getByRole('alert'), (text) => text.includes('did not match this browser tab'), { description: 'the state mismatch message' });
   expect(await balanceButton(page).count()).toBe(0);
   await context.close();
+});
+
+/** A local dev token from the stack (the fake trigger and the test's own reads use it). */
+async function localToken(claims: { sub: string; account_id?: string }): Promise<string> {
+  const response = await fetch(`${suite.stack().baseUrl}/_local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claims) });
+  return ((await response.json()) as { token: string }).token;
+}
+
+test('"Sign in and join" with an invite code joins the team, refreshes the tokens and shows the team wallet', async () => {
+  // A team wallet with a free seat (PRO, its dev member joined) and an invite for the Cognito user.
+  const team = uniqueWallet('cteam');
+  const seeded = await fetch(`${suite.stack().baseUrl}/_local/dev-team`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wallet: team }) });
+  expect(seeded.status).toBe(200);
+  const code = await inviteCodeFor(suite.stack(), team, 'cognito-joiner@example.com');
+  const balance = await fetch(`${suite.stack().baseUrl}/v1/balance`, { headers: { authorization: `Bearer ${await localToken({ sub: team })}` } });
+  const teamCredits = ((await balance.json()) as { available: number }).available;
+
+  // The trigger, as the README describes it: the wallet the user is an active member of (asked of the API).
+  const sub = `cognito-joiner-${Date.now()}`;
+  const isMember = async () => (await fetch(`${suite.stack().baseUrl}/v1/team`, { headers: { authorization: `Bearer ${await localToken({ sub, account_id: team })}` } })).status === 200;
+  const joinerCognito = await startFakeCognito({ clientId: CLIENT_ID, redirectUri: `${suite.stack().baseUrl}/`, jwtSecret: 'local-dev-secret', sub, expiresInSeconds: 3600, accountIdOf: async () => ((await isMember()) ? team : undefined) });
+  const context = await suite.browser().newContext({ baseURL: suite.stack().baseUrl });
+  try {
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.route('**/config.json', (route) =>
+      route.fulfill({ json: { auth: { mode: 'cognito', domain: joinerCognito.url, clientId: CLIENT_ID, scopes: ['openid', 'email', 'profile'] }, payments: { mode: 'stripe', publishableKey: null } } }),
+    );
+    await page.goto('/');
+    const join = page.getByRole('region', { name: 'Join a team' });
+    await join.getByRole('textbox', { name: 'Invite code' }).fill(code);
+    await join.getByRole('button', { name: 'Sign in and join' }).click();
+    await page.getByRole('heading', { name: 'Managed login (fake)' }).waitFor();
+    await page.getByRole('link', { name: /^Continue as / }).click();
+
+    await balanceButton(page).waitFor();
+    await expectSignedInAs(page, sub);
+    await expectBalance(page, teamCredits);
+    expect(joinerCognito.grants).toEqual([
+      { grantType: 'authorization_code', ok: true },
+      { grantType: 'refresh_token', ok: true },
+    ]);
+    const stored = await page.evaluate<string>('JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage })');
+    expect(stored).toBe('{}{}');
+    expect(pageErrors).toEqual([]);
+  } finally {
+    await context.close();
+    await joinerCognito.stop();
+  }
 });

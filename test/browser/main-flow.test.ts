@@ -2,7 +2,8 @@
  * The billing web app's main flow as a new user walks it, asserting on what the page shows
  * (docs/web-ui-spec.md): an admin issues a coupon, a fresh wallet's owner sees its free credits,
  * redeems the code, tops up without a reload, generates (one success, one failure refunded), saves
- * auto-refill, upgrades, and a member of the same wallet sees no owner-only actions.
+ * auto-refill, upgrades to PRO (a plan with seats), and a member of the same wallet (joined through a
+ * real invite, which needs no plan change on PRO) sees the same balance and no owner-only actions.
  *
  * The steps share one page and run in order; each names what it needs from the previous one.
  * Screenshots for the docs are written at 1280×800 to docs/screenshots/.
@@ -201,20 +202,20 @@ test('the owner turns auto-refill on and the settings persist across a reload', 
   expect(await after.getByRole('spinbutton', { name: 'Monthly cap (credits)' }).inputValue()).toBe('2000');
 });
 
-test('the owner switches to BEGINNER', async () => {
+test('the owner switches to PRO', async () => {
   const beforeUpgrade = await readBalance(page);
   const plan = region(page, 'Plan');
   await expectEventually(plan, (t) => t.includes('Current plan: FREE'), { description: '"Current plan: FREE"' });
-  // From FREE, BEGINNER is an upgrade: the button's line says it is charged now.
+  // From FREE, PRO is an upgrade: the button's line says it is charged now.
   await expectEventually(plan, (t) => /charged now/i.test(t), { description: 'an upgrade "charged now"' });
-  await plan.getByRole('button', { name: 'Switch to BEGINNER' }).click();
-  await expectEventually(plan, (t) => t.includes('Current plan: BEGINNER'), { description: '"Current plan: BEGINNER"' });
-  await expectEventually(plan.getByRole('status'), (t) => t.includes('BEGINNER'), { description: 'a status saying what happened to the plan' });
+  await plan.getByRole('button', { name: 'Switch to PRO' }).click();
+  await expectEventually(plan, (t) => t.includes('Current plan: PRO'), { description: '"Current plan: PRO"' });
+  await expectEventually(plan.getByRole('status'), (t) => t.includes('PRO'), { description: 'a status saying what happened to the plan' });
 
   // The upgrade's credits arrive with its paid invoice: once the webhooks have landed, the page shows more credits.
   await suite.stack().settle();
   await reloadSignedIn(page, wallet, 'owner', 'Billing');
-  await expectEventually(region(page, 'Plan'), (t) => t.includes('Current plan: BEGINNER'), { description: '"Current plan: BEGINNER" after a reload' });
+  await expectEventually(region(page, 'Plan'), (t) => t.includes('Current plan: PRO'), { description: '"Current plan: PRO" after a reload' });
   upgradedBalance = await expectEventually(() => readBalance(page), (credits) => credits > beforeUpgrade, { description: `a balance above ${beforeUpgrade} once the upgrade is paid` });
   await region(page, 'Recent activity').getByRole('table').waitFor();
   await page.screenshot({ path: join(SCREENSHOTS, 'billing-page.png'), fullPage: true });
@@ -223,6 +224,7 @@ test('the owner switches to BEGINNER', async () => {
 test('a member of the same wallet has no owner-only actions but sees the balance, activity and coupons', async () => {
   const ownerBalance = need(upgradedBalance, "the owner's balance after the upgrade");
   await signOut(page);
+  // PRO has seats: the member joins through an invite, and the wallet's plan and balance stay as they were.
   await signIn(page, wallet, 'member');
   await expectBalance(page, ownerBalance);
 

@@ -5,6 +5,8 @@
  * challenge, and refreshes with the refresh token it issued; /logout requires the client id and sends
  * the browser to the logout URI. Access tokens are HS256, signed with the local stack's dev secret, so
  * the local gateway accepts them as it would Cognito's in AWS. Short token lifetimes make the app refresh.
+ * `accountIdOf` stands in for the pool's pre-token-generation trigger: asked at every token issue
+ * (sign-in and refresh), it names the wallet the user is an active member of, written as `account_id`.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -18,6 +20,8 @@ export interface FakeCognitoOptions {
   readonly sub: string;
   /** What the token endpoint says in expires_in (the app refreshes a minute before). */
   readonly expiresInSeconds: number;
+  /** The pre-token trigger: the wallet to put in `account_id` (none: the user's own). */
+  readonly accountIdOf?: (sub: string) => Promise<string | undefined>;
 }
 
 export interface FakeCognito {
@@ -39,7 +43,8 @@ export async function startFakeCognito(options: FakeCognitoOptions): Promise<Fak
   const issue = async () => {
     const refreshToken = base64Url(randomBytes(24));
     refreshTokens.add(refreshToken);
-    const accessToken = await signDevToken(options.jwtSecret, { sub: options.sub, expiresInSeconds: 3600 });
+    const accountId = await options.accountIdOf?.(options.sub);
+    const accessToken = await signDevToken(options.jwtSecret, { sub: options.sub, ...(accountId ? { account_id: accountId } : {}), expiresInSeconds: 3600 });
     return { access_token: accessToken, id_token: accessToken, refresh_token: refreshToken, token_type: 'Bearer', expires_in: options.expiresInSeconds };
   };
 

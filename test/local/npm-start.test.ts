@@ -2,7 +2,9 @@
  * The local stack as a newcomer starts it: `npm start` (node --conditions=import --import tsx
  * bin/local.ts), on a free port, answers the API; Ctrl-C stops it and everything it started. Jest
  * loads the code differently (ts-jest, CommonJS), so a module that only breaks under tsx (one did:
- * aws-xray-sdk-core's JSON resources) is caught here and nowhere else.
+ * aws-xray-sdk-core's JSON resources) is caught here and nowhere else. The dev tokens it prints work as
+ * they say: the owner's and the member's (a real member of acct_dev) read the same wallet, the admin's
+ * its own.
  */
 import { spawn } from 'node:child_process';
 import { freePort, groupAlive } from '../support/processes';
@@ -29,6 +31,21 @@ test(
         if (status !== 200) await new Promise((r) => setTimeout(r, 250));
       }
       if (status !== 200) throw new Error(`npm start did not answer GET /v1/pricing (exit ${child.exitCode}):\n${output.slice(-3000)}`);
+
+      // The help is printed once the server listens: read the three dev tokens from it.
+      while (!output.includes('Ctrl-C stops everything.') && Date.now() - started < STARTUP_LIMIT_MS) await new Promise((r) => setTimeout(r, 100));
+      const printed = (label: string) => new RegExp(`^${label} token \\([^\\n]*\\):\\n\\s+(\\S+)$`, 'm').exec(output)?.[1];
+      const balance = async (token: string | undefined) => {
+        const response = await fetch(`http://127.0.0.1:${port}/v1/balance`, { headers: { authorization: `Bearer ${token}` } });
+        return { status: response.status, body: (await response.json()) as { accountId?: string; available?: number } };
+      };
+      expect(output).toContain('Dev users (acct_dev-member is a member of acct_dev (PRO))');
+      const owner = await balance(printed('Owner'));
+      const member = await balance(printed('Member'));
+      const admin = await balance(printed('Admin'));
+      expect(owner).toEqual({ status: 200, body: expect.objectContaining({ accountId: 'acct_dev', available: 6_100 }) });
+      expect(member).toEqual(owner);
+      expect(admin).toEqual({ status: 200, body: expect.objectContaining({ accountId: 'dev-admin' }) });
 
       // Ctrl-C: the terminal signals the whole group; npm itself ends by the signal, bin/local.ts with 0.
       process.kill(-child.pid!, 'SIGINT');

@@ -211,7 +211,20 @@ export function parseCredits(text: string | null): number {
 /** "1234" → "1,234" (the app's number format). */
 export const formatCredits = (n: number): string => n.toLocaleString('en-US');
 
-/** Signs in through the sign-in page: fills "Wallet", clicks "Sign in as <role>", waits for the shell. */
+/** Who a dev user is (docs/web-ui-spec.md): the owner's id is the wallet, the member is `<wallet>-member`, the admin `dev-admin`. */
+export function devSub(wallet: string, role: Role): string {
+  return role === 'admin' ? 'dev-admin' : role === 'owner' ? wallet : `${wallet}-member`;
+}
+
+/** The sidebar's "Signed in as <sub>" reads exactly `sub`. */
+export async function expectSignedInAs(page: Page, sub: string): Promise<void> {
+  await expectEventually(page.getByText(/^Signed in as /), (text) => text.split('\n')[0]!.trim() === `Signed in as ${sub}`, { description: `"Signed in as ${sub}"` });
+}
+
+/**
+ * Signs in through the sign-in page: fills "Wallet", clicks "Sign in as <role>", waits for the shell.
+ * The member is made a real member of the wallet first (the local stack puts it on PRO if needed).
+ */
 export async function signIn(page: Page, wallet: string, role: Role): Promise<void> {
   if (!(await page.getByRole('heading', { name: 'Sign in' }).isVisible())) await page.goto('/');
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
@@ -219,8 +232,23 @@ export async function signIn(page: Page, wallet: string, role: Role): Promise<vo
   await walletField.fill(wallet);
   await page.getByRole('button', { name: `Sign in as ${role}`, exact: true }).click();
   await balanceButton(page).waitFor();
-  const expectedSub = role === 'admin' ? 'dev-admin' : `${wallet}-${role}`;
-  await expectEventually(page.getByText(/^Signed in as /), (text) => text.includes(expectedSub), { description: `"Signed in as ${expectedSub}"` });
+  await expectSignedInAs(page, devSub(wallet, role));
+}
+
+/**
+ * An invite code to `wallet`'s team, made through the API with its owner's dev token (the wallet needs
+ * a free seat: a PRO or TEAM plan). The Team page is where a person makes one; this is test set-up.
+ */
+export async function inviteCodeFor(stack: LocalStack, wallet: string, email: string): Promise<string> {
+  const post = async (path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${stack.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const answer = (await response.json()) as Record<string, unknown>;
+    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${JSON.stringify(answer)}`);
+    return answer;
+  };
+  const { token } = (await post('/_local/token', { sub: wallet })) as { token: string };
+  const { code } = (await post('/v1/team/invites', { email, role: 'member' }, token)) as { code: string };
+  return code;
 }
 
 export async function signOut(page: Page): Promise<void> {

@@ -3,7 +3,12 @@
  * reload signs in again through Cognito's own session, without a password prompt while it lasts);
  * only the PKCE verifier and state cross the redirect, in sessionStorage, and are removed on return.
  * The access token is refreshed a minute before it expires.
+ *
+ * Joining a team from the sign-in page: the invite code rides along with the PKCE state; on return the
+ * person joins with their own token, then the tokens are refreshed so the pool's pre-token trigger
+ * writes `account_id` (the joined wallet) into the new ones.
  */
+import { joinTeam } from './join-team';
 import { claimsOf, type Session } from './session';
 
 export interface CognitoSettings {
@@ -19,6 +24,7 @@ interface Tokens {
 }
 
 const PENDING_KEY = 'banana-flow-pkce';
+const INVITE_KEY = 'banana-flow-invite-code';
 const REFRESH_MARGIN_MS = 60_000;
 
 const redirectUri = () => `${window.location.origin}/`;
@@ -33,10 +39,17 @@ function randomString(): string {
   return base64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
+/** The next sign-in also joins the team this invite code leads to. */
+export function joinOnSignIn(inviteCode: string): void {
+  sessionStorage.setItem(INVITE_KEY, inviteCode.trim());
+}
+
 export async function startCognitoSignIn(settings: CognitoSettings): Promise<void> {
   const verifier = randomString();
   const state = randomString();
-  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, returnTo: window.location.pathname }));
+  const inviteCode = sessionStorage.getItem(INVITE_KEY);
+  sessionStorage.removeItem(INVITE_KEY);
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ verifier, state, returnTo: window.location.pathname, inviteCode }));
   const challenge = base64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   const query = new URLSearchParams({
     response_type: 'code',
@@ -68,10 +81,11 @@ export async function completeCognitoSignIn(settings: CognitoSettings): Promise<
   const pendingText = sessionStorage.getItem(PENDING_KEY);
   if (!code || !pendingText) return null;
   sessionStorage.removeItem(PENDING_KEY);
-  const pending = JSON.parse(pendingText) as { verifier: string; state: string; returnTo: string };
+  const pending = JSON.parse(pendingText) as { verifier: string; state: string; returnTo: string; inviteCode?: string | null };
   window.history.replaceState(null, '', '/');
   if (params.get('state') !== pending.state) throw new Error('The sign-in answer did not match this browser tab. Please sign in again.');
   let tokens = await tokenRequest(settings, { grant_type: 'authorization_code', code, redirect_uri: redirectUri(), code_verifier: pending.verifier });
+  if (pending.inviteCode) tokens = await joinAndRefresh(settings, tokens, pending.inviteCode);
   let refreshing: Promise<Tokens> | null = null;
   const session: Session = {
     ...claimsOf(tokens.accessToken),
@@ -84,6 +98,20 @@ export async function completeCognitoSignIn(settings: CognitoSettings): Promise<
     },
   };
   return { session, returnTo: pending.returnTo.startsWith('/') ? pending.returnTo : '/' };
+}
+
+/** Joins with the person's own token, then refreshes: the pre-token trigger puts the joined wallet in the new tokens. */
+async function joinAndRefresh(settings: CognitoSettings, tokens: Tokens, inviteCode: string): Promise<Tokens> {
+  let joined;
+  try {
+    joined = await joinTeam(tokens.accessToken, inviteCode);
+  } catch (error) {
+    throw new Error(`Joining the team failed: ${error instanceof Error ? error.message : 'the service did not answer.'} Sign in again to continue without joining.`, { cause: error });
+  }
+  if (!tokens.refreshToken) throw new Error('You joined the team. Sign in again to use its wallet.');
+  const refreshed = await tokenRequest(settings, { grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
+  if (claimsOf(refreshed.accessToken).accountId !== joined.accountId) throw new Error("You joined the team, but your sign-in does not name its wallet yet (the user pool's pre-token trigger adds it). Sign in again.");
+  return refreshed;
 }
 
 /** Ends the Cognito session too, then comes back to the app signed out. */

@@ -10,19 +10,20 @@ export interface Session {
   accessToken(): Promise<string | null>;
 }
 
-/** The claims a session shows, decoded from a JWT's payload (not verified: the API verifies). */
 /** A JWT's payload, decoded and not verified. */
 export function jwtPayload(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
   return JSON.parse(atob(payload.replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
 }
 
+/** The claims a session shows, decoded from a JWT's payload (not verified: the API verifies). */
 export function claimsOf(token: string): { sub: string; accountId: string; role: 'owner' | 'member'; isAdmin: boolean } {
   const json = jwtPayload(token);
   const sub = String(json.sub ?? '');
   const accountId = typeof json.account_id === 'string' ? json.account_id : sub;
-  // As the API reads it (lambdas/shared/caller.ts): your own wallet is yours, another is a member's unless the token says owner.
-  const role = accountId === sub || json.account_role === 'owner' ? 'owner' : 'member';
+  // As the API reads it (domain/team.ts): a wallet's owner is the user whose id it is; on anyone
+  // else's wallet the caller is a member (an admin member manages the team, never the plan or cards).
+  const role = accountId === sub ? 'owner' : 'member';
   const groups = json['cognito:groups'];
   const isAdmin = Array.isArray(groups) ? groups.includes('admin') : typeof groups === 'string' && groups.split(/[\s,[\]]+/).includes('admin');
   return { sub, accountId, role, isAdmin };
