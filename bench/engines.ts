@@ -75,7 +75,7 @@ export async function startBenchService() {
   });
   const gateway = createLocalGateway({ routes: service.routes, jwtSecret: BENCH_JWT_SECRET, now: () => clock.now(), logError: () => {} });
   payments.connect(async (body, signature) => (await gateway({ method: 'POST', path: '/v1/webhooks/stripe', headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body })).statusCode);
-  const token = (sub: string, groups?: string[]) => signDevToken(BENCH_JWT_SECRET, { sub, expiresInSeconds: 3600, now: clock.now(), ...(groups ? { groups } : {}) });
+  const token = (sub: string, groups?: string[], accountId?: string) => signDevToken(BENCH_JWT_SECRET, { sub, expiresInSeconds: 3600, now: clock.now(), ...(groups ? { groups } : {}), ...(accountId ? { account_id: accountId } : {}) });
   return {
     engine,
     plainDb,

@@ -15,6 +15,7 @@ import { paygTermsOf } from '../lambdas/domain/account';
 import { debitWallet } from '../lambdas/domain/allocate-debit';
 import { InsufficientCreditsError, WriteConflictError } from '../lambdas/domain/errors';
 import { getOrOpenAccount } from '../lambdas/use-cases/open-account';
+import { createInvite, joinTeam } from '../lambdas/use-cases/team';
 import { done, retry, withOptimisticRetry } from '../lambdas/use-cases/optimistic-retry';
 import { throughputChart } from './chart';
 import type { BenchService } from './engines';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
         { name: 'debit, over HTTP', points: overHttp.map((r) => ({ x: r.concurrency, y: r.perSecond })) },
       ]),
     );
+    results.memberDebits = await memberDebits(b);
     results.latencyMsPerRoute = await routeLatencies(b, accounts);
     results.dynamoDbPerOperation = await callsPerOperation(b, accounts);
     results.hotAccount = await hotAccount(b, 500);
@@ -96,8 +98,8 @@ interface BenchAccount {
 }
 
 /** TEAM accounts (20 concurrent jobs each) with their 100 FREE-grant credits: 20 debits of 5 each. */
-async function prepareAccounts(b: BenchService, count: number): Promise<BenchAccount[]> {
-  const ids = Array.from({ length: count }, (_, i) => `bench-${i}`);
+async function prepareAccounts(b: BenchService, count: number, prefix = 'bench'): Promise<BenchAccount[]> {
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${i}`);
   const accounts: BenchAccount[] = [];
   for (let i = 0; i < ids.length; i += 32) {
     accounts.push(
@@ -114,8 +116,12 @@ async function prepareAccounts(b: BenchService, count: number): Promise<BenchAcc
 }
 
 let nextAccount = 0;
-/** (2) Debits through the full handler path: POST /v1/generations, in-process or over HTTP. */
-async function debits(b: BenchService, accounts: BenchAccount[], concurrency: number, mode: 'in-process' | 'http') {
+/**
+ * (2) Debits through the full handler path: POST /v1/generations, in-process or over HTTP. Takes
+ * accounts from the shared cursor, or from `accounts` itself starting at `start` (its own pool).
+ */
+async function debits(b: BenchService, accounts: BenchAccount[], concurrency: number, mode: 'in-process' | 'http', start?: number) {
+  let next = start ?? nextAccount;
   const server = mode === 'http' ? createLocalHttpServer({ gateway: b.gateway }) : null;
   const address = server ? await listen(server, 0, '127.0.0.1') : null;
   const call = async (account: BenchAccount, key: string) => {
@@ -130,7 +136,7 @@ async function debits(b: BenchService, accounts: BenchAccount[], concurrency: nu
   const result = await throughput(concurrency, SECONDS, async (worker, i) => {
     let slot = perWorker.get(worker);
     if (!slot || slot.used === 20) {
-      const account = accounts[nextAccount++];
+      const account = accounts[next++];
       if (!account) throw new Error('ran out of bench accounts');
       slot = { account, used: 0 };
       perWorker.set(worker, slot);
@@ -139,7 +145,55 @@ async function debits(b: BenchService, accounts: BenchAccount[], concurrency: nu
     return (await call(slot.account, `${mode}-${concurrency}-${worker}-${i}`)) === 202;
   });
   if (server) await close(server);
-  return result;
+  const accountsUsed = next - (start ?? nextAccount);
+  if (start === undefined) nextAccount = next;
+  return { ...result, accountsUsed };
+}
+
+/**
+ * (2b) A team member's debits against their owner's, in the same run: the member's membership and
+ * cap are read with the account and checked and counted in the same transaction, so the goal is a
+ * ratio of at least 0.9. Owner and member runs alternate (owner, member, owner, member) at
+ * concurrency 16, each on fresh TEAM wallets; the member has a cap that never binds.
+ */
+async function memberDebits(b: BenchService) {
+  const owners = await prepareAccounts(b, 300, 'bench-owner');
+  const teams = await prepareAccounts(b, 300, 'bench-team');
+  const members: BenchAccount[] = [];
+  for (let i = 0; i < teams.length; i += 16) {
+    members.push(
+      ...(await Promise.all(
+        teams.slice(i, i + 16).map(async (wallet) => {
+          const memberId = `${wallet.id}-member`;
+          const invite = await createInvite(b.service.deps, { userId: wallet.id, accountId: wallet.id, isAdmin: false }, { email: `${memberId}@example.com`, role: 'member', monthlyCapCredits: 1_000_000 });
+          await joinTeam(b.service.deps, memberId, invite.code);
+          return { id: wallet.id, token: await b.token(memberId, undefined, wallet.id) };
+        }),
+      )),
+    );
+  }
+  const runs: Array<{ who: 'owner' | 'member'; perSecond: number; errors: number }> = [];
+  const pools = { owner: owners, member: members };
+  const cursor = { owner: 0, member: 0 };
+  for (const who of ['owner', 'member', 'owner', 'member'] as const) {
+    const pool = pools[who].slice(cursor[who]);
+    const result = await debits(b, pool, 16, 'in-process', 0);
+    cursor[who] += result.accountsUsed;
+    runs.push({ who, perSecond: result.perSecond, errors: result.errors });
+  }
+  const mean = (who: 'owner' | 'member') => runs.filter((r) => r.who === who).reduce((s, r) => s + r.perSecond, 0) / 2;
+  b.meter.reset();
+  const probe = members[members.length - 1]!;
+  await b.gateway({ method: 'POST', path: '/v1/generations', headers: { authorization: `Bearer ${probe.token}`, 'content-type': 'application/json', 'idempotency-key': 'member-calls-probe' }, body: JSON.stringify({ model: 'gpt-image-2', count: 1 }) });
+  return {
+    concurrency: 16,
+    runs,
+    ownerDebitsPerSecond: round(mean('owner')),
+    memberDebitsPerSecond: round(mean('member')),
+    ratioMemberToOwner: round(mean('member') / mean('owner')),
+    goal: '>= 0.9',
+    memberDebitDynamoDbCalls: { ...b.meter.calls },
+  };
 }
 
 /** (3) p50/p95/p99 per route, sequential calls through the gateway (JWT check included). */
