@@ -5,6 +5,7 @@
  * checks the ports it wires agree with it. The CDK app grants exactly that access.
  */
 import * as path from 'node:path';
+import { handler as preTokenGeneration } from '../lambdas/handlers/cognito/pre-token-generation';
 import { HTTP_ROUTES } from '../lambdas/handlers/http/routes';
 import type { RouteSpec } from '../lambdas/handlers/http/routes';
 import { handler as failDeadLetters } from '../lambdas/handlers/queue/fail-dead-letters';
@@ -82,7 +83,20 @@ export const BILLING_JOB_FUNCTION: FunctionSpec = {
   access: runBillingJob.access,
 };
 
-/** Every function of the service. */
+/**
+ * The user pool's pre-token-generation trigger (V2_0): puts the team wallet a member is in into
+ * `account_id`. It may only GetItem users' team links. It lives in the stateful stack, next to the
+ * pool it is attached to and the table it reads (lib/constructs/team-claims-trigger.ts), so it is not
+ * one of the service stack's functions below.
+ */
+export const PRE_TOKEN_FUNCTION: FunctionSpec = {
+  name: 'pre-token-generation',
+  entry: path.join(LAMBDAS_DIR, 'handlers', 'cognito', 'pre-token-generation.ts'),
+  exportName: 'handler',
+  access: preTokenGeneration.access,
+};
+
+/** Every function of the service stack (the Cognito trigger, PRE_TOKEN_FUNCTION, is the stateful stack's). */
 export function allFunctionSpecs(): FunctionSpec[] {
   return [...httpFunctionSpecs(), WORKER_FUNCTION, DEAD_LETTER_FUNCTION, SCHEDULED_FUNCTION, BILLING_JOB_FUNCTION];
 }

@@ -1,12 +1,14 @@
 /**
  * Grants a function exactly what its FunctionAccess says, on named resources only: the table and,
  * for the scheduled jobs, each due index by name (never `index/*`); the jobs queue; the Stripe
- * secret (and the table's customer-managed key, if any). No statement here has a wildcard.
+ * secret (and the table's customer-managed key, if any); for the Cognito trigger, GetItem on users'
+ * team links only (a `dynamodb:LeadingKeys` condition). No statement's action or resource has a wildcard.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { userTeamKey } from '../lambdas/adapters/dynamodb/keys';
 import { DUE_INDEXES, RECENT_INDEX } from '../lambdas/adapters/dynamodb/table-schema';
 import type { FunctionAccess } from './function-catalog';
 
@@ -18,6 +20,20 @@ export const INDEX_QUERY_ACTIONS = ['dynamodb:Query'] as const;
 /** A customer-managed table key: the same actions KMS grants for `grantDecrypt`/`grantEncryptDecrypt`, spelt out (no `ReEncrypt*`/`GenerateDataKey*`). */
 export const KEY_DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
 export const KEY_ENCRYPT_ACTIONS = ['kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'] as const;
+
+/** The team-link reader's only action (no BatchGetItem, no Query: one user's link, by its key). */
+export const USER_TEAM_LINK_ACTIONS = ['dynamodb:GetItem'] as const;
+/** The partition keys a team-link reader may read: `USER#<userId>` (lambdas/adapters/dynamodb/keys.ts userTeamKey). */
+export const USER_TEAM_LINK_LEADING_KEYS = `${userTeamKey('').pk}*`;
+
+/** GetItem on `USER#…` items only: the IAM condition on the partition key that every read must satisfy. */
+export function userTeamLinkStatement(table: dynamodb.ITable): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...USER_TEAM_LINK_ACTIONS],
+    resources: [table.tableArn],
+    conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [USER_TEAM_LINK_LEADING_KEYS] } },
+  });
+}
 
 export interface ServiceResources {
   readonly table: dynamodb.ITable;
@@ -40,6 +56,11 @@ export function grantFunctionAccess(principal: iam.IGrantable, access: FunctionA
     }
   } else if (access.scan) {
     throw new Error('scan needs table access');
+  }
+  if (access.userTeamLinks) {
+    if (access.table !== 'none') throw new Error('userTeamLinks is narrower than table access: declare one or the other');
+    principal.grantPrincipal.addToPrincipalPolicy(userTeamLinkStatement(table));
+    if (table.encryptionKey) principal.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [table.encryptionKey.keyArn] }));
   }
   if (access.dueIndexes && access.dueIndexes.length > 0) {
     if (access.table === 'none') throw new Error('dueIndexes needs table access');

@@ -12,7 +12,10 @@ const ImportedUserPool = z.strictObject({
   mode: z.literal('import'),
   /** e.g. `us-east-1_AbCdEf123`; the region prefix must be the stage's region. */
   userPoolId: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d_[0-9A-Za-z]+$/, 'a Cognito user pool id like us-east-1_AbCdEf123'),
-  /** App clients whose tokens the API accepts (the JWT audience). */
+  /**
+   * App clients whose tokens the API accepts (the JWT audience). The pool's pre-token-generation
+   * trigger (V2_0, the stateful stack's PreTokenTriggerArn output) is attached by hand: docs/runbook.md.
+   */
   appClientIds: z.array(z.string().regex(/^[0-9a-z]{1,128}$/, 'a Cognito app client id')).min(1),
   /**
    * The pool's existing sign-in domain (`https://auth.bananaflow.app` or a Cognito prefix domain's
@@ -36,7 +39,7 @@ const RouteThrottle = z.strictObject({ rateLimit: z.number().int().min(1).max(10
 export const ACCOUNT_API_LIMITS = { rateLimit: 10_000, burstLimit: 5_000 } as const;
 
 const CreatedUserPool = z.strictObject({
-  /** A user pool and app client created by this app (for dev: no pre-token trigger, so account_id defaults to sub). */
+  /** A user pool (Essentials plan) and app client created by this app, with the team-claims pre-token trigger attached (V2_0). */
   mode: z.literal('create'),
 });
 

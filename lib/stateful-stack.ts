@@ -1,6 +1,7 @@
 /**
  * What holds data: the ledger table, the queues (jobs, its DLQ, the schedules' dead letters), the
- * Stripe secret and (dev) the user pool. Apart from the stateless service stack so that the
+ * Stripe secret and (dev) the user pool; and, next to the pool and the table, the pool's
+ * pre-token-generation trigger (it reads team links; in another stack it would make a cycle). Apart from the stateless service stack so that the
  * service can be replaced freely; outside dev everything here is retained and the table refuses
  * deletion.
  */
@@ -11,6 +12,10 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DevUserPool } from './constructs/dev-user-pool';
+import { TeamClaimsTrigger } from './constructs/team-claims-trigger';
+import type { TriggeredPool } from './constructs/team-claims-trigger';
+import { PRE_TOKEN_FUNCTION } from './function-catalog';
+import { METRICS_NAMESPACE, SERVICE_NAME } from './service-functions';
 import { JobQueues } from './constructs/job-queues';
 import { LedgerTable } from './constructs/ledger-table';
 import { ScheduleDeadLetters } from './constructs/schedule-dead-letters';
@@ -39,6 +44,8 @@ export class StatefulStack extends Stack {
   readonly scheduleFailedRunsQueue: sqs.Queue;
   readonly stripeSecret: secretsmanager.Secret;
   readonly userPool: UserPoolRef;
+  /** The V2_0 pre-token-generation trigger: attached to a created pool, to be attached by hand to an imported one. */
+  readonly teamClaims: TeamClaimsTrigger;
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -63,14 +70,43 @@ export class StatefulStack extends Stack {
 
     this.stripeSecret = new StripeSecret(this, 'Payments', { secretName: config.stripeSecretName, removalPolicy }).secret;
 
+    let triggeredPool: TriggeredPool;
     if (config.userPool.mode === 'create') {
       const pool = new DevUserPool(this, 'Identity', { removalPolicy });
       this.userPool = { userPoolId: pool.userPool.userPoolId, appClientIds: [pool.client.userPoolClientId] };
+      triggeredPool = { created: pool.userPool };
       // Read by the post-deploy smoke test (bin/smoke) to sign its test user in.
       new CfnOutput(this, 'UserPoolId', { value: pool.userPool.userPoolId, description: 'The dev user pool (test users: README, Smoke test after deploy)' });
       new CfnOutput(this, 'AppClientId', { value: pool.client.userPoolClientId, description: 'The dev app client (SRP and, for the smoke test, ADMIN_USER_PASSWORD_AUTH)' });
     } else {
       this.userPool = { userPoolId: config.userPool.userPoolId, appClientIds: config.userPool.appClientIds };
+      triggeredPool = { importedUserPoolId: config.userPool.userPoolId };
     }
+
+    this.teamClaims = new TeamClaimsTrigger(this, 'TeamClaims', {
+      spec: PRE_TOKEN_FUNCTION,
+      userPool: triggeredPool,
+      functionDefaults: {
+        resources: { table: this.table, jobsQueue: this.jobsQueue, stripeSecret: this.stripeSecret },
+        // What lambdas/shared/config.ts needs (it requires a queue URL; the trigger has no SQS permission) and Powertools.
+        environment: {
+          TABLE_NAME: this.table.tableName,
+          JOBS_QUEUE_URL: this.jobsQueue.queueUrl,
+          LOCAL_MODE: 'false',
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+          POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+          POWERTOOLS_LOG_LEVEL: config.logLevel,
+        },
+        logRetention: config.logRetentionDays,
+        logRemovalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      },
+    });
+    new CfnOutput(this, 'PreTokenTriggerArn', {
+      value: this.teamClaims.function.function.functionArn,
+      description:
+        config.userPool.mode === 'create'
+          ? "The user pool's V2_0 pre-token-generation trigger (attached by this stack)"
+          : 'Attach to the imported user pool as its pre-token-generation trigger, event version V2_0 (docs/runbook.md, Attach the team-claims trigger)',
+    });
   }
 }

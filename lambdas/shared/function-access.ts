@@ -22,4 +22,10 @@ export interface FunctionAccess {
   readonly enqueuesJobs?: boolean;
   /** Talks to Stripe (API key) or verifies its webhooks (signing secret): reads the Stripe secret. Must wire `payments`. @default false */
   readonly stripe?: boolean;
+  /**
+   * Reads users' team links, and nothing else of the table: GetItem only, on items whose partition
+   * key is `USER#…` (IAM condition `dynamodb:LeadingKeys`). Narrower than any `table` access; for the
+   * Cognito pre-token-generation trigger, which may not see accounts, ledgers or payments. @default false
+   */
+  readonly userTeamLinks?: boolean;
 }

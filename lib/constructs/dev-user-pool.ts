@@ -1,7 +1,8 @@
 /**
  * A Cognito user pool and app client for stages that do not import the app's pool (dev). Users are
- * created by an administrator; tokens carry `sub`, and without a pre-token-generation trigger
- * `account_id` defaults to it (README, Deploy). Its app client also allows ADMIN_USER_PASSWORD_AUTH,
+ * created by an administrator; tokens carry `sub`, and `account_id` (the team wallet) when the
+ * stateful stack's pre-token-generation trigger finds an active team link; without one the API
+ * uses `sub` (README, Deploy). Its app client also allows ADMIN_USER_PASSWORD_AUTH,
  * for the post-deploy smoke test's test user (README, Smoke test after deploy).
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -27,6 +28,8 @@ export class DevUserPool extends Construct {
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { sms: false, otp: true },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Essentials: the V2_0 pre-token-generation trigger (account_id in the access token too) needs it or Plus.
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
