@@ -12,6 +12,7 @@ import { AdminPage } from './pages/admin';
 import { BillingPage } from './pages/billing';
 import { GeneratePage } from './pages/generate';
 import { SignInPage } from './pages/sign-in';
+import { LazyTeamPage } from './team/lazy-team-page';
 import { navigate, usePath } from './router';
 
 export function App(props: { config: AppConfig; initialSession: Session | null; initialError: string | null }) {
@@ -69,6 +70,6 @@ export function App(props: { config: AppConfig; initialSession: Session | null; 
 function Page() {
   const path = usePath();
   const { session } = useApp();
-  const page = path === '/billing' ? <BillingPage /> : path === '/admin' && session.isAdmin ? <AdminPage /> : <GeneratePage />;
+  const page = path === '/billing' ? <BillingPage /> : path === '/team' ? <LazyTeamPage /> : path === '/admin' && session.isAdmin ? <AdminPage /> : <GeneratePage />;
   return <PageErrorBoundary resetKey={path}>{page}</PageErrorBoundary>;
 }

@@ -1,4 +1,4 @@
-/** A tiny client-side router: the app has four pages, so the History API is enough. */
+/** A tiny client-side router: the app has five pages (Generate, Billing, Team, Admin, sign-in), so the History API is enough. */
 import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 const listeners = new Set<() => void>();

@@ -12,6 +12,7 @@ export function Sidebar() {
   const links = [
     { href: '/generate', label: 'Generate' },
     { href: '/billing', label: 'Billing' },
+    { href: '/team', label: 'Team' },
     ...(session.isAdmin ? [{ href: '/admin', label: 'Admin' }] : []),
   ];
   return (
