@@ -65,7 +65,7 @@ describe('function catalog', () => {
       'run-billing-job',
     ]);
     // Read-only roles only where no path writes (test/integration/iam-policy checks the real calls).
-    expect(specs.filter((s) => s.access.table === 'read').map((s) => s.name)).toEqual(['list-generations', 'get-generation']);
+    expect(specs.filter((s) => s.access.table === 'read').map((s) => s.name)).toEqual(['list-generations', 'get-generation', 'get-usage']);
   });
 
   it('schedules exactly the jobs each runner knows', () => {

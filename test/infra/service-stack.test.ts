@@ -108,7 +108,8 @@ describe('service stack: the functions', () => {
 
   it.each(ALL_FUNCTIONS)('%s runs Node 22 on arm64 with its handler, source maps and its own log group', (name) => {
     const { resource } = functions.get(name)!;
-    const expectedExport = name === 'get-auto-refill' ? 'getHandler' : name === 'put-auto-refill' ? 'putHandler' : name === 'post-subscription' ? 'postHandler' : name === 'delete-subscription' ? 'deleteHandler' : 'handler';
+    // The route table's entry names the export (`file.ts#export`); `handler` otherwise.
+    const expectedExport = HTTP_ROUTES.find((r) => r.functionName === name)?.entry.split('#')[1] ?? 'handler';
 
     expect(resource.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: `index.${expectedExport}`, MemorySize: HTTP_FUNCTIONS.has(name) ? 1024 : 512 });
     const logGroupId = (resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
