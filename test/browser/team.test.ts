@@ -4,15 +4,16 @@
  * code once, copies it), the invite is pending and takes a seat, is revoked, invited again; another
  * person joins with the code on the sign-in page (the revoked code is refused); the owner caps them;
  * they generate until the cap and are told in words that it stops them; the owner sees their spending
- * and usage by model; the owner removes them and their next step says they are not a member. Also:
- * axe-core and a 360 px phone on the page.
+ * and usage by model; the owner removes them and their next step says they are not a member; another
+ * wallet's member leaves by themselves. Also: the keyboard in the editor and confirms, axe-core and a
+ * 360 px phone on the page.
  *
  * The steps share two pages (owner, member) and run in order; each names what it needs from before.
  * The screenshot for the docs is written at 1280×800 to docs/screenshots/team-page.png.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
   balanceButton,
   describeViolations,
@@ -27,6 +28,7 @@ import {
   uniqueWallet,
   useBrowserSuite,
   type AppPage,
+  type BrowserGlobals,
 } from '../support/browser';
 
 jest.setTimeout(90_000);
@@ -87,6 +89,10 @@ async function goToTeam(page: Page): Promise<void> {
 async function revisitTeam(page: Page): Promise<void> {
   await goTo(page, 'Generate');
   await goToTeam(page);
+}
+
+async function expectFocused(locator: Locator, what: string): Promise<void> {
+  await expectEventually(() => locator.evaluate((el) => el === (globalThis as unknown as BrowserGlobals).document.activeElement), (focused) => focused, { description: `the focus on ${what}` });
 }
 
 async function expectNoSeriousAxe(page: Page, label: string): Promise<void> {
@@ -188,10 +194,14 @@ test('the owner sets a cap; the member generates until it and is told in words t
 
   const page = owner.page;
   const members = region(page, 'Members');
-  await members.getByRole('button', { name: `Change ${EMAIL}` }).click();
+  // From the keyboard: the editor takes focus (its Role field), Tab to the cap, Enter saves.
+  await members.getByRole('button', { name: `Change ${EMAIL}` }).press('Enter');
   const editor = page.getByRole('form', { name: `Change ${EMAIL}` });
-  await editor.getByRole('spinbutton', { name: 'Monthly cap (credits)' }).fill(String(cap));
-  await editor.getByRole('button', { name: 'Save' }).click();
+  await expectFocused(editor.getByRole('combobox', { name: 'Role' }), 'the Role field of the open editor');
+  await page.keyboard.press('Tab');
+  await expectFocused(editor.getByRole('spinbutton', { name: 'Monthly cap (credits)' }), 'the cap field');
+  await page.keyboard.type(String(cap));
+  await page.keyboard.press('Enter');
   await expectEventually(members.getByRole('status'), (t) => t.includes(`Saved ${EMAIL}`), { description: `"Saved ${EMAIL}"` });
   await expectEventually(members.getByRole('row', { name: new RegExp(EMAIL) }), (t) => t.includes(`${cap} credits a month`) && t.includes(`0 of ${cap} credits`), { description: `the cap ${cap} and "0 of ${cap} credits"` });
 
@@ -244,7 +254,10 @@ test('the owner removes the member (after a confirm); the member’s next step s
   const page = owner.page;
   const members = region(page, 'Members');
   await members.getByRole('button', { name: `Remove ${EMAIL}` }).click();
-  await members.getByRole('group', { name: `Remove ${EMAIL}?` }).getByRole('button', { name: `Yes, remove ${EMAIL}` }).click();
+  const confirm = members.getByRole('group', { name: `Remove ${EMAIL}?` });
+  // The safe choice has the focus; removing is a deliberate step.
+  await expectFocused(confirm.getByRole('button', { name: `Keep ${EMAIL}` }), `"Keep ${EMAIL}"`);
+  await confirm.getByRole('button', { name: `Yes, remove ${EMAIL}` }).click();
   await expectEventually(members.getByRole('status'), (t) => t.includes(`Removed ${EMAIL} from the team.`), { description: `"Removed ${EMAIL}"` });
   await expectCount(members.getByRole('row', { name: new RegExp(EMAIL) }), 0);
   await expectEventually(region(page, 'Seats'), (t) => t.includes('1 of 3 seats used'), { description: '"1 of 3 seats used"' });
@@ -252,4 +265,20 @@ test('the owner removes the member (after a confirm); the member’s next step s
   const m = need(member, 'the member signed in').page;
   await revisitTeam(m);
   await expectEventually(m.getByRole('alert'), (t) => t.includes('You are not a member of this wallet.'), { description: '"You are not a member of this wallet."' });
+});
+
+test('a member leaves the team (after a confirm) and is told what that means', async () => {
+  const { page } = await suite.open();
+  const other = uniqueWallet('leave');
+  await signIn(page, other, 'member'); // the dev member: a real member of that wallet (on PRO)
+  await goToTeam(page);
+  const mine = region(page, 'Your membership');
+  await expectEventually(mine, (t) => /Role\s*Member/.test(t) && t.includes(other), { description: 'their membership of the wallet' });
+  await mine.getByRole('button', { name: 'Leave team' }).click();
+  const confirm = mine.getByRole('group', { name: 'Leave the team?' });
+  await expectFocused(confirm.getByRole('button', { name: 'Stay' }), '"Stay"');
+  await confirm.getByRole('button', { name: 'Yes, leave the team' }).click();
+  await expectEventually(page.getByRole('status'), (t) => t.includes(`You left the team of ${other}.`), { description: '"You left the team of …"' });
+  await page.getByRole('main').getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 });
