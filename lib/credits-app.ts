@@ -43,6 +43,7 @@ export function createCreditsStacks(app: App, config: StageConfig): CreditsStack
     scheduleFailedRunsQueue: stateful.scheduleFailedRunsQueue,
     stripeSecret: stateful.stripeSecret,
     userPool: stateful.userPool,
+    signInTrigger: stateful.teamClaims.function.function,
   });
   return { stateful, service };
 }

@@ -39,6 +39,8 @@ export interface ServiceStackProps extends StackProps {
   readonly scheduleFailedRunsQueue: sqs.IQueue;
   readonly stripeSecret: secretsmanager.ISecret;
   readonly userPool: UserPoolRef;
+  /** The stateful stack's pre-token-generation trigger, watched here with the other alarms. */
+  readonly signInTrigger?: lambda.IFunction;
 }
 
 /** The variables lambdas/shared/config.ts reads, for every function. */
@@ -162,6 +164,7 @@ export class ServiceStack extends Stack {
       jobsQueue: props.jobsQueue,
       functions,
       pagingFunctions: ['stripe-webhook'],
+      ...(props.signInTrigger ? { signInTrigger: props.signInTrigger } : {}),
       jobsDeadLetterQueue: props.jobsDeadLetterQueue,
       parkingQueues: {
         'schedules-dlq': props.scheduleDeliveryDeadLetterQueue,

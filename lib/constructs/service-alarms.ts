@@ -21,6 +21,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { TEAM_CLAIM_READ_FAILURES_METRIC } from '../../lambdas/handlers/cognito/pre-token-generation';
 
 import {
   BILLING_ACCOUNT_FAILURES_METRIC,
@@ -52,6 +53,8 @@ export const THRESHOLDS = {
   webhookSignatureFailures: 5,
   /** Reconcile runs daily at 03:15 UTC; 26 hours without a run means two were missed or failed. */
   reconcileSilenceHours: 26,
+  /** Team-link reads the pre-token trigger gave up on in 5 minutes (each lands a member in their own wallet). */
+  teamClaimReadFailures: 3,
 } as const;
 
 export interface ServiceAlarmsProps {
@@ -73,6 +76,11 @@ export interface ServiceAlarmsProps {
   readonly parkingQueues: Readonly<Record<string, sqs.IQueue>>;
   /** The Stripe webhook function's log group. */
   readonly webhookLogGroup: logs.ILogGroup;
+  /**
+   * The Cognito pre-token-generation trigger (the stateful stack's): its errors and throttles fail
+   * sign-ins, and a failed read of a team link lands a member in their own wallet.
+   */
+  readonly signInTrigger?: lambda.IFunction;
   /** Custom metrics' namespace and the Powertools service dimension. */
   readonly metricsNamespace: string;
   readonly serviceName: string;
@@ -153,6 +161,31 @@ export class ServiceAlarms extends Construct {
           alarmDescription: `${name} was throttled in the last 5 minutes (account or function concurrency).`,
           evaluationPeriods: 1,
           ...atLeast(1),
+        }),
+      );
+    }
+
+    // --- sign-in: the team-claims trigger -------------------------------------------------------------
+    if (props.signInTrigger) {
+      const trigger = props.signInTrigger;
+      for (const [suffix, metric] of [['errors', trigger.metricErrors({ period: fiveMinutes, statistic: 'Sum' })], ['throttles', trigger.metricThrottles({ period: fiveMinutes, statistic: 'Sum' })]] as const) {
+        add(
+          'page',
+          metric.createAlarm(this, `PreTokenGeneration${suffix === 'errors' ? 'Errors' : 'Throttles'}`, {
+            alarmName: alarmName(`pre-token-generation-${suffix}`),
+            alarmDescription: `The Cognito pre-token-generation trigger ${suffix === 'errors' ? 'threw or timed out' : 'was throttled'} in the last 5 minutes: Cognito fails those sign-ins and token refreshes. Read its log group (docs/runbook.md, "Attach the team-claims trigger").`,
+            evaluationPeriods: 1,
+            ...atLeast(1),
+          }),
+        );
+      }
+      add(
+        'page',
+        custom(TEAM_CLAIM_READ_FAILURES_METRIC, 'Sum', fiveMinutes).createAlarm(this, 'TeamClaimReadFailures', {
+          alarmName: alarmName('team-claim-read-failures'),
+          alarmDescription: `The pre-token trigger could not read ${THRESHOLDS.teamClaimReadFailures} or more team links in 5 minutes: those members signed in to their own wallets instead of their team's (sign-in itself went on). Its ERROR logs name the error; check the table and the trigger's role.`,
+          evaluationPeriods: 1,
+          ...atLeast(THRESHOLDS.teamClaimReadFailures),
         }),
       );
     }

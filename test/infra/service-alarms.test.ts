@@ -82,6 +82,9 @@ describe('alarms: what pages', () => {
     ['stripe-webhook-throttles', 'page'],
     ['create-generation-errors', 'ticket'],
     ['run-generations-throttles', 'ticket'],
+    ['pre-token-generation-errors', 'page'],
+    ['pre-token-generation-throttles', 'page'],
+    ['team-claim-read-failures', 'page'],
   ] as const)('%s is a %s', (suffix, severity) => {
     expect(severityOf(alarmNamed(service, suffix))).toBe(severity);
   });
@@ -104,7 +107,8 @@ describe('alarms: what pages', () => {
   });
 
   it('has exactly these alarms', () => {
-    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 14);
+    // Besides the service's own functions: the sign-in trigger's errors and throttles, and its failed team-link reads.
+    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 14 + 3);
   });
 });
 
@@ -169,6 +173,12 @@ describe('alarms: the metric each one watches', () => {
     expect(alarmNamed(service, 'reconcile-mismatches').Properties).toMatchObject({ MetricName: 'ReconcileMismatches', Statistic: 'Maximum', Threshold: 1, TreatMissingData: 'notBreaching' });
     expect(alarmNamed(service, 'stuck-job-send-failures').Properties).toMatchObject({ MetricName: 'StuckJobSendFailures', Statistic: 'Minimum', Period: 300, EvaluationPeriods: 3, DatapointsToAlarm: 3 });
     expect(alarmNamed(service, 'billing-account-failures').Properties).toMatchObject({ MetricName: 'BillingAccountFailures', Statistic: 'Sum', Period: 3600, Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }] });
+  });
+
+  it("watches the stateful stack's sign-in trigger: errors and throttles fail sign-ins, failed team-link reads land members in their own wallets", () => {
+    expect(alarmNamed(service, 'pre-token-generation-errors').Properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Threshold: 1 });
+    expect(JSON.stringify(alarmNamed(service, 'pre-token-generation-errors').Properties.Dimensions)).toContain('Fn::ImportValue');
+    expect(alarmNamed(service, 'team-claim-read-failures').Properties).toMatchObject({ MetricName: 'TeamClaimReadFailures', Statistic: 'Sum', Period: 300, Threshold: THRESHOLDS.teamClaimReadFailures, Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }] });
   });
 
   it.each(['schedules-dlq', 'scheduled-job-failures'])('raises %s when the queue holds any message, visible or being read', (name) => {
