@@ -4,6 +4,7 @@
  * A build takes about a second, and is skipped when web/dist is newer than every source file (so
  * stacks started side by side, as the browser tests do, never empty a dist another one serves). A
  * failed build is reported and the API still starts (the site then answers 503 saying how to build it).
+ * Always a production build: under jest (NODE_ENV=test) Vite would bundle React's development build.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -19,7 +20,7 @@ export async function buildWebApp(): Promise<string> {
   if (isUpToDate()) return 'up to date';
   try {
     const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-    await promisify(execFile)(process.execPath, [vite, 'build', '--config', join(ROOT, 'web', 'vite.config.mts'), '--logLevel', 'error'], { cwd: ROOT, timeout: 120_000 });
+    await promisify(execFile)(process.execPath, [vite, 'build', '--config', join(ROOT, 'web', 'vite.config.mts'), '--logLevel', 'error'], { cwd: ROOT, timeout: 120_000, env: { ...process.env, NODE_ENV: 'production' } });
     return `built in ${Math.round(performance.now() - started)} ms`;
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr;
