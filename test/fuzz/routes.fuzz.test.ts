@@ -5,8 +5,9 @@
  * Inputs: valid-shaped bodies with one field mutated (wrong types, negative/zero/fractional/huge
  * numbers, number tokens like 1e999, long and unicode strings, nested junk, extra fields), arrays,
  * null, non-JSON and empty bodies, oversize bodies; Content-Type and Idempotency-Key variants; tokens
- * (none, garbage, tampered, alg none, wrong secret, expired on the test clock, owner/member/admin,
- * malformed claims); limit/cursor junk; junk generation ids; Stripe webhook bodies and signatures.
+ * (none, garbage, tampered, alg none, wrong secret, expired on the test clock, owners, team members
+ * and admins, callers who are not members, malformed claims); limit/cursor junk; junk generation,
+ * invite and member ids; invite codes (real ones too); Stripe webhook bodies and signatures.
  *
  * Properties, for every request:
  *  1. never a 5xx. The one documented exception is 503 `event_not_ready` on the Stripe webhook (Stripe
@@ -21,12 +22,17 @@
  *     generations?limit=100) are compared as well. Counting a failed coupon lookup toward the
  *     brute-force limit (RATE# items) is the one accepted side effect, and only on 404/410 coupon
  *     answers: RATE# items are compared separately and reported;
- *  4. oracles that need no store: a bad token is 401, a member on an owner route or a non-admin on the
- *     admin route 403 (and a valid caller never gets 401/403), oversize 413, non-JSON content type 415,
+ *  4. oracles that need no store: a bad token is 401; a caller who is not a member of the wallet their
+ *     token selects is 403 not_a_member on its routes (never a 2xx, even where the use case checks),
+ *     a member below the route's role (owner, or owner/admin) 403 forbidden, a non-admin on the admin
+ *     route 403 forbidden (and a caller the route admits never gets 401/403, except the team routes'
+ *     own rules: 403 forbidden); roles come from the service's records (support/tokens.ts Roster),
+ *     never from the token's `account_role`; oversize 413, non-JSON content type 415,
  *     unparseable JSON 400 invalid_json, a bad list query 400, a 2xx needs a valid Idempotency-Key, an
  *     unsigned webhook 400 invalid_signature, unknown paths 404 and wrong methods 405 with Allow,
  *     another account's generation 404.
- * 2xx answers are valid requests and may change state; the money invariants are checked at the end.
+ * 2xx answers are valid requests and may change state (the team routes' answers keep the Roster up to
+ * date: who joined, changed role or left); the money invariants are checked at the end.
  * Every account a fuzzed token names is opened before the run (opening one grants FREE credits).
  *
  * Default: a fixed seed, 30 runs per route (15-25 s on DynamoDB Local). Run longer, with another seed, or replay:
@@ -46,6 +52,7 @@ import { MODELS } from '../../lambdas/domain/catalog';
 import { COUPON_ALPHABET } from '../../lambdas/domain/coupon-code';
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import { MAX_BODY_BYTES, WEBHOOK_MAX_BODY_BYTES } from '../../lambdas/shared/http-endpoint';
+import type { TeamAccessRule } from '../../lambdas/domain/team';
 import { issueCoupon, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import { sign } from '../support/stripe-events';
@@ -62,7 +69,7 @@ import { describeDelivery, webhookDeliveryArb } from './support/stripe-junk';
 import type { KnownBug } from './support/known-bugs';
 import { STRICT, generationBodyBug, webhookBug } from './support/known-bugs';
 import type { AuthChoice, Principal, TokenTable } from './support/tokens';
-import { FUZZ_ACCOUNTS, authArb, buildTokens } from './support/tokens';
+import { FUZZ_ACCOUNTS, FUZZ_MEMBERS, authArb, buildTokens } from './support/tokens';
 
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20_260_601;
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : 30;
@@ -81,15 +88,24 @@ console.log(`routes fuzz: seed ${SEED}, ${RUNS} runs per route${REPLAY_PATH ? `,
 // ---------------------------------------------------------------------------------------------------
 // What each route takes
 
-type Access = 'public' | 'account' | 'owner' | 'admin';
+/** Who the route admits: anyone; any verified caller; a role on the selected wallet (member, manager = owner or admin, owner); the admin group. */
+type Access = 'public' | 'token' | TeamAccessRule | 'admin';
 
 interface RouteFuzzSpec {
   readonly access: Access;
+  /** The use case checks the team rule, after the body, the key and the path: only a non-member's answer is known (never 2xx; a 403 is not_a_member). */
+  readonly checkedByUseCase?: boolean;
+  /** The team routes' own rules (an admin invites members only, the owner cannot leave…) may refuse an admitted caller with 403 forbidden. */
+  readonly teamRules?: boolean;
+  /** The `{…}` segment of the path. */
+  readonly pathParam?: fc.Arbitrary<string>;
   /** The JSON body schema's shape; routes without one get stray bodies. */
   readonly body?: BodyShape;
   readonly idempotencyKey?: boolean;
   /** `?limit=&cursor=` lists. */
   readonly listQuery?: boolean;
+  /** Another query schema (GET /v1/usage), checked before the body's size: an oversize request may be 400 invalid_request first. */
+  readonly query?: fc.Arbitrary<string>;
   /** A 2xx may start work that lands later (jobs on the queue, simulated payment events). */
   readonly startsAsyncWork?: boolean;
 }
@@ -108,14 +124,49 @@ const storableScalar = fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.i
 const storableJson = fc.oneof(storableScalar, fc.array(storableScalar, { maxLength: 4 }), fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), storableScalar, { maxKeys: 3 }));
 const futureIso = fc.integer({ min: 1, max: 400 }).map((days) => new Date(Date.now() + days * 86_400_000).toISOString());
 
+/** Invites created by 2xx answers (ids and their one-time codes) and users who may be in a team: the team routes' real inputs. */
+const inviteIds: string[] = [];
+const inviteCodes: string[] = [];
+const knownUserIds: string[] = [...Object.values(FUZZ_ACCOUNTS), ...Object.values(FUZZ_MEMBERS), 'fuzz-guest', 'fuzz-usurper', 'fuzz-nobody'];
+const pick = (list: readonly string[], fallback: string) => fc.nat().map((i) => list[i % Math.max(1, list.length)] ?? fallback);
+const email = fc.oneof(
+  { weight: 4, arbitrary: fc.tuple(fc.stringMatching(/^[a-z][a-z0-9.]{0,12}$/), fc.constantFrom('example.com', 'fuzz.test')).map(([local, domain]) => `${local}@${domain}`) },
+  { weight: 1, arbitrary: fc.constantFrom(`${FUZZ_MEMBERS.member}@example.com`, 'FUZZ-TEAM-ADMIN@EXAMPLE.COM', 'not-an-email', '@example.com', `${'a'.repeat(250)}@example.com`) },
+);
+const monthlyCap = fc.oneof(fc.integer({ min: 1, max: 5_000 }), fc.constant(null));
+const inviteCode = fc.oneof(
+  { weight: 3, arbitrary: pick(inviteCodes, 'JOIN-AAAA-AAAA-AAAA-AAAA') },
+  { weight: 1, arbitrary: fc.tuple(pick(inviteCodes, 'JOIN-AAAA-AAAA-AAAA-AAAA'), fc.constantFrom((c: string) => c.toLowerCase(), (c: string) => ` ${c} `, (c: string) => c.replace(/-/g, ''), (c: string) => c.slice(0, -1))).map(([c, f]) => f(c)) },
+  { weight: 2, arbitrary: fc.constantFrom('JOIN-AAAA-AAAA-AAAA-AAAA', 'JOIN', '', 'join-0000-0000-0000-0000', 'x'.repeat(200)) },
+);
+/** Every other invite stays pending (never revoked here), for POST /v1/team/join to use. */
+const revocableInviteIds = () => inviteIds.filter((_, i) => i % 2 === 0);
+const inviteIdSegment = fc.oneof(
+  { weight: 3, arbitrary: fc.nat().map((i) => revocableInviteIds()[i % Math.max(1, revocableInviteIds().length)] ?? 'inv_00000000000000000000000000') },
+  { weight: 1, arbitrary: fc.stringMatching(/^inv_[0-9a-z]{26}$/) },
+  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('inv_', 'INV_00000000000000000000000000', ' ', '%', '💥'), fc.string({ minLength: 1, maxLength: 30 }).filter((x) => x !== '.' && x !== '..')) },
+);
+const userIdSegment = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...Object.values(FUZZ_MEMBERS)) },
+  { weight: 2, arbitrary: pick(knownUserIds, 'fuzz-owner') },
+  { weight: 1, arbitrary: fc.oneof(fc.constantFrom('-x', ' ', '%', 'a'.repeat(200), '💥'), fc.string({ minLength: 1, maxLength: 30 }).filter((x) => x !== '.' && x !== '..')) },
+);
+const day = fc.date({ min: new Date('2026-01-01T00:00:00Z'), max: new Date('2028-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+const usageQuery = fc.oneof(
+  { weight: 3, arbitrary: fc.tuple(day, day, fc.option(fc.constantFrom('member', 'model', 'day', 'member,model,day', 'day,day', 'member,', 'week'), { nil: undefined })).map(([from, to, groupBy]) => `?from=${from}&to=${to}${groupBy === undefined ? '' : `&groupBy=${encodeURIComponent(groupBy)}`}`) },
+  // Not yet '?from=x&to=y' or any other from/to that is not YYYY-MM-DD: a 500 (BUG-6, reported; its test.failing is below).
+  { weight: 1, arbitrary: fc.constantFrom('', '?from=2027-02-30&to=2027-03-01', '?from=2027-01-01', '?from=2027-01-01&to=2026-01-01&extra=1', '?from=2027-01-01&to=2027-12-31') },
+);
+
 const SPECS: Readonly<Record<string, RouteFuzzSpec>> = {
   'GET /v1/pricing': { access: 'public' },
   'GET /v1/openapi.json': { access: 'public' },
-  'POST /v1/quotes': { access: 'account', body: { fields: ['model', 'count'], valid: fc.record({ model: modelId, count: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 16 })) }) } },
-  'GET /v1/balance': { access: 'account' },
-  'GET /v1/ledger': { access: 'account', listQuery: true },
+  'POST /v1/quotes': { access: 'member', body: { fields: ['model', 'count'], valid: fc.record({ model: modelId, count: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 5, max: 16 })) }) } },
+  'GET /v1/balance': { access: 'member' },
+  'GET /v1/ledger': { access: 'member', listQuery: true },
   'POST /v1/generations': {
-    access: 'account',
+    access: 'member',
+    checkedByUseCase: true,
     idempotencyKey: true,
     startsAsyncWork: true,
     body: {
@@ -134,9 +185,9 @@ const SPECS: Readonly<Record<string, RouteFuzzSpec>> = {
       ),
     },
   },
-  'GET /v1/generations': { access: 'account', listQuery: true },
-  'GET /v1/generations/{id}': { access: 'account' },
-  'POST /v1/coupons/redeem': { access: 'account', body: { fields: ['code'], valid: fc.record({ code: couponCode }) } },
+  'GET /v1/generations': { access: 'member', listQuery: true },
+  'GET /v1/generations/{id}': { access: 'member' },
+  'POST /v1/coupons/redeem': { access: 'member', body: { fields: ['code'], valid: fc.record({ code: couponCode }) } },
   'POST /v1/admin/coupons': {
     access: 'admin',
     body: {
@@ -160,7 +211,7 @@ const SPECS: Readonly<Record<string, RouteFuzzSpec>> = {
     body: { fields: ['credits'], valid: fc.record({ credits: fc.oneof(fc.integer({ min: 100, max: 10_000 }), fc.integer({ min: 1, max: 99 }), fc.integer({ min: 10_001, max: 2_000_000 })) }) },
   },
   'POST /v1/webhooks/stripe': { access: 'public', startsAsyncWork: true },
-  'GET /v1/auto-refill': { access: 'account' },
+  'GET /v1/auto-refill': { access: 'member' },
   'PUT /v1/auto-refill': {
     access: 'owner',
     body: {
@@ -172,6 +223,22 @@ const SPECS: Readonly<Record<string, RouteFuzzSpec>> = {
   'DELETE /v1/subscription': { access: 'owner', startsAsyncWork: true },
   'PUT /v1/payg': { access: 'owner', body: { fields: ['enabled'], valid: fc.record({ enabled: fc.boolean() }) } },
   'GET /v1/billing': { access: 'owner' },
+  'GET /v1/team': { access: 'member' },
+  'POST /v1/team/invites': {
+    access: 'manager',
+    teamRules: true,
+    body: { fields: ['email', 'role', 'monthlyCapCredits'], valid: fc.record({ email, role: fc.constantFrom('member', 'admin', 'owner'), monthlyCapCredits: monthlyCap }, { requiredKeys: ['email', 'role'] }) },
+  },
+  'DELETE /v1/team/invites/{id}': { access: 'manager', pathParam: inviteIdSegment },
+  'POST /v1/team/join': { access: 'token', body: { fields: ['code'], valid: fc.record({ code: inviteCode }) } },
+  'PATCH /v1/team/members/{userId}': {
+    access: 'manager',
+    teamRules: true,
+    pathParam: userIdSegment,
+    body: { fields: ['role', 'monthlyCapCredits'], valid: fc.record({ role: fc.constantFrom('member', 'admin', 'owner'), monthlyCapCredits: monthlyCap }, { requiredKeys: [] }) },
+  },
+  'DELETE /v1/team/members/{userId}': { access: 'member', checkedByUseCase: true, teamRules: true, pathParam: userIdSegment },
+  'GET /v1/usage': { access: 'member', query: usageQuery },
 };
 
 // ---------------------------------------------------------------------------------------------------
@@ -239,8 +306,12 @@ function violation(what: string, request: FuzzRequest | string, response: CallRe
 const SNAKE_CASE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
 
 function checkShape(request: FuzzRequest | string, response: CallResult): void {
-  if (!/^application\/json\b/i.test(response.headers['content-type'] ?? '')) violation('answer without a JSON content type', request, response);
   const body: unknown = response.body;
+  if (response.status === 204) {
+    if (body !== undefined && body !== null && body !== '') violation('204 answer with a body', request, response);
+    return;
+  }
+  if (!/^application\/json\b/i.test(response.headers['content-type'] ?? '')) violation('answer without a JSON content type', request, response);
   if (response.status >= 200 && response.status < 300) {
     if (body === null || typeof body !== 'object') violation('2xx answer that is not a JSON object', request, response);
     return;
@@ -339,11 +410,18 @@ async function exercise(label: string, request: FuzzRequest, options: ExerciseOp
 // ---------------------------------------------------------------------------------------------------
 // Oracles that need no store
 
-function accessAllows(access: Access, principal: Principal): boolean {
-  if (access === 'owner') return principal.role === 'owner';
-  if (access === 'admin') return principal.admin;
-  return true;
+/** Why the route refuses this caller before its use case runs (null: it admits them): a role on the selected wallet from the Roster, never from a claim. */
+function refusal(access: Access, principal: Principal): Expectation | null {
+  if (access === 'public' || access === 'token') return null;
+  if (access === 'admin') return principal.admin ? null : { status: 403, code: 'forbidden' };
+  const role = tokens.roster.roleOf(principal);
+  if (role === null) return { status: 403, code: 'not_a_member' };
+  if (access === 'owner' && role !== 'owner') return { status: 403, code: 'forbidden' };
+  if (access === 'manager' && role === 'member') return { status: 403, code: 'forbidden' };
+  return null;
 }
+
+const accessAllows = (access: Access, principal: Principal) => refusal(access, principal) === null;
 
 function isJsonContentType(contentType: string | undefined): boolean {
   return !contentType || /^application\/json\b/i.test(contentType);
@@ -353,7 +431,8 @@ function isJsonContentType(contentType: string | undefined): boolean {
 function earlyAnswer(spec: RouteFuzzSpec, request: FuzzRequest): Expectation | readonly Expectation[] | null {
   if (spec.access !== 'public') {
     if (request.auth.principal === null) return { status: 401, code: 'unauthorized' };
-    if (!accessAllows(spec.access, request.auth.principal)) return { status: 403, code: 'forbidden' };
+    const refused = spec.checkedByUseCase ? null : refusal(spec.access, request.auth.principal);
+    if (refused) return refused;
   }
   const raw = request.body.kind === 'text' ? request.body.text : '';
   const oversize = Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES;
@@ -370,14 +449,44 @@ function earlyAnswer(spec: RouteFuzzSpec, request: FuzzRequest): Expectation | r
   }
   const query = request.path.includes('?') ? request.path.slice(request.path.indexOf('?')) : '';
   if (spec.listQuery && listQueryVerdict(query) === 'invalid') return { status: 400, code: 'invalid_request' };
-  if (oversize) return { status: 413, code: 'payload_too_large' };
+  if (oversize) return spec.query ? [{ status: 413, code: 'payload_too_large' }, { status: 400, code: 'invalid_request' }] : { status: 413, code: 'payload_too_large' };
   return null;
 }
 
-/** Answers no valid caller of an allowed route may get (they are for bad tokens and roles). */
+/**
+ * Answers no valid caller of an allowed route may get (they are for bad tokens and roles), except the
+ * team routes' own 403 forbidden; and, where the use case checks the team rule, what a caller who is
+ * not a member may get: never a 2xx, and a 403 only as not_a_member.
+ */
 function checkNotRefusedAsCaller(spec: RouteFuzzSpec, request: FuzzRequest, response: CallResult): void {
-  if (spec.access === 'public' || request.auth.principal === null || !accessAllows(spec.access, request.auth.principal)) return;
-  if (response.status === 401 || response.status === 403) violation(`${response.status} for a valid ${request.auth.name} caller`, request, response);
+  const principal = request.auth.principal;
+  if (spec.access === 'public' || principal === null) return;
+  const refused = refusal(spec.access, principal);
+  if (refused?.code === 'not_a_member' && spec.checkedByUseCase) {
+    if (response.status < 300) violation(`${response.status} for ${request.auth.name}, who is not a member of ${principal.accountId}`, request, response);
+    if (response.status === 403 && response.body?.error?.code !== 'not_a_member') violation('a 403 for a caller who is not a member should be not_a_member', request, response);
+    return;
+  }
+  if (refused) return;
+  const teamRule = spec.teamRules === true && response.status === 403 && response.body?.error?.code === 'forbidden';
+  if ((response.status === 401 || response.status === 403) && !teamRule) violation(`${response.status} for a valid ${request.auth.name} caller`, request, response);
+}
+
+/** Keeps the Roster and the known invites as the 2xx answers of the team routes leave them. */
+function noteTeamAnswer(label: string, request: FuzzRequest, response: CallResult): void {
+  const principal = request.auth.principal;
+  if (!principal) return;
+  const target = decodeURIComponent(request.path.split('?')[0]!.split('/').pop()!);
+  if (label === 'POST /v1/team/invites') {
+    inviteIds.push(response.body.id as string);
+    inviteCodes.push(response.body.code as string);
+  } else if (label === 'POST /v1/team/join') {
+    tokens.roster.set(response.body.accountId as string, principal.userId, response.body.role as 'admin' | 'member');
+  } else if (label === 'PATCH /v1/team/members/{userId}') {
+    tokens.roster.set(principal.accountId, response.body.userId as string, response.body.role as 'admin' | 'member');
+  } else if (label === 'DELETE /v1/team/members/{userId}') {
+    tokens.roster.remove(principal.accountId, target);
+  }
 }
 
 function idempotencyKeyOk(headers: HeaderSet): boolean {
@@ -451,13 +560,17 @@ describe.each(STANDARD_ROUTES)('%s', (label) => {
       const [method = '', path = ''] = label.split(' ');
       const arb = fc
         .record({
-          auth: authArb(tokens, spec.access === 'admin' ? (p) => p.admin : spec.access === 'owner' ? (p) => p.role === 'owner' : undefined),
+          auth: authArb(
+            tokens,
+            spec.access === 'admin' ? (p) => p.admin : path.startsWith('/v1/team/') ? (p) => p.accountId === FUZZ_ACCOUNTS.team : spec.access === 'owner' ? (p) => accessAllows(spec.access, p) : undefined,
+          ),
           headers: headersArb({ idempotency: spec.idempotencyKey === true }),
           body: spec.body ? bodyArb(spec.body) : strayBodyArb,
-          query: spec.listQuery ? listQueryArb(() => knownCursors) : strayQueryArb,
+          query: spec.listQuery ? listQueryArb(() => knownCursors) : (spec.query ?? strayQueryArb),
+          segment: spec.pathParam ?? fc.constant(''),
           checkView: checkViewArb,
         })
-        .map(({ auth, headers, body, query, checkView }) => new FuzzRequest(method, `${path}${query}`, auth, headers, body, checkView && spec.access !== 'public'));
+        .map(({ auth, headers, body, query, segment, checkView }) => new FuzzRequest(method, `${path.replace(/\{\w+\}/, encodeURIComponent(segment))}${query}`, auth, headers, body, checkView && spec.access !== 'public'));
       await assertProperty(
         fc.asyncProperty(arb, async (request) => {
           await exercise(label, request, {
@@ -475,6 +588,7 @@ describe.each(STANDARD_ROUTES)('%s', (label) => {
                 jobsByAccount.set(request.auth.principal.accountId, jobs);
               }
               if (typeof response.body?.nextCursor === 'string' && !knownCursors.includes(response.body.nextCursor)) knownCursors.push(response.body.nextCursor);
+              noteTeamAnswer(label, request, response);
             },
           });
         }),
@@ -652,6 +766,22 @@ describe('bugs this fuzzer found, fixed: regression tests', () => {
   test('BUG-5 a correctly signed auto-refill payment_failed for an unknown account answers 200 or 503 event_not_ready, not 500', async () => {
     const metadata = { account_id: 'fuzz-nobody', credits: '100', purpose: 'auto_refill', topup_id: 'top_fuzz' };
     expect([200, 503]).toContain(await signed({ id: 'evt_fuzz_bug5', object: 'event', type: 'payment_intent.payment_failed', created: now(), data: { object: { id: 'pi_fuzz_bug5', metadata } } }));
+  });
+});
+
+describe('bugs this fuzzer found, reported and not fixed yet: reproductions (each fails once its bug is fixed)', () => {
+  beforeEach(() => {
+    lastSnapshot = null; // these requests bypass exercise()
+    viewCache.clear();
+  });
+  // BUG-6: UsageQuery's superRefine still runs when a day fails its regex, and daysBetween() calls
+  // new Date(NaN).toISOString(), which throws a RangeError. Once fixed, delete this and let the
+  // usage query arbitrary above send such days again.
+  test.failing('BUG-6 GET /v1/usage with a from or to that is not YYYY-MM-DD is refused (400), not a 500', async () => {
+    const token = tokens.ownerTokens[FUZZ_ACCOUNTS.owner]!;
+    for (const query of ['?from=x&to=y', '?from=2027-01-01&to=y', '?from=2027-1-1&to=2027-01-31']) {
+      expect((await t.call('GET', `/v1/usage${query}`, { token })).status).toBe(400);
+    }
   });
 });
 

@@ -1,11 +1,13 @@
 /**
- * Who may do what on a wallet, through the real gateway and handlers. A token that names a wallet
- * other than the caller's own (`account_id` ≠ `sub`) is a member unless it says `account_role:
- * owner`: never owner by default. Members read the wallet (balance, the auto-refill settings) but
- * may not spend money from its card or change its billing, and never see the card's details.
+ * Who may do what on a wallet, through the real gateway and handlers. A token's `account_id` claim
+ * only selects a wallet (default: the caller's own); the caller is accepted on it as its owner
+ * (`sub` = `account_id`) or as a member recorded on the account (invited, then joined), and the
+ * `account_role` claim is ignored. Anyone else gets 403 not_a_member and changes nothing. Members
+ * read the wallet (balance, the auto-refill settings) but may not spend money from its card or
+ * change its billing, and never see the card's details.
  */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { newIdempotencyKey, setPlan } from '../support/fixtures';
+import { addMember, issueCoupon, newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { CallResult, TestService } from '../support/test-service';
 import { startTestService } from '../support/test-service';
@@ -23,7 +25,7 @@ afterAll(async () => {
 const settings = { enabled: true, thresholdCredits: 50, refillCredits: 200, monthlyCapCredits: 1000 };
 const answer = (r: CallResult) => `${r.status} ${r.body?.error?.code ?? ''}`.trim();
 
-/** A PRO wallet whose owner has saved a card and switched auto-refill on. */
+/** A PRO wallet (3 seats) whose owner has saved a card and switched auto-refill on. */
 async function walletWithCard(walletId: string): Promise<string> {
   const owner = await t.token(walletId);
   await setPlan(t, walletId, 'PRO');
@@ -51,26 +53,105 @@ const ownerOnlyCalls = (token: string) => [
   () => t.call('PUT', '/v1/auto-refill', { token, body: { ...settings, thresholdCredits: 10, refillCredits: 5000, monthlyCapCredits: 100_000 } }),
   () => t.call('POST', '/v1/subscription', { token, body: { plan: 'TEAM' } }),
   () => t.call('DELETE', '/v1/subscription', { token }),
+  () => t.call('PUT', '/_local/card', { token, body: { behaviour: 'decline' } }),
 ];
 
-describe('a token naming another wallet', () => {
-  test('without a role it is a member: 403 forbidden on every owner route, and nothing changes', async () => {
-    await walletWithCard('shared-wallet');
-    const stranger = await t.token('stranger', { account_id: 'shared-wallet' });
+/** What a wallet has for the calls below to act on: a job, a pending invite, a member and a coupon code. */
+interface WalletFacts {
+  readonly jobId: string;
+  readonly inviteId: string;
+  readonly memberId: string;
+  readonly couponCode: string;
+}
+
+async function walletWithTeam(walletId: string): Promise<WalletFacts> {
+  const owner = await walletWithCard(walletId);
+  const memberId = `${walletId}-member`;
+  await addMember(t, walletId, memberId);
+  const invite = await t.call('POST', '/v1/team/invites', { token: owner, body: { email: `pending@${walletId}.example.com`, role: 'member' } });
+  expect(invite.status).toBe(201);
+  const job = await t.call('POST', '/v1/generations', { token: owner, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+  expect(job.status).toBe(202);
+  return { jobId: job.body.id, inviteId: invite.body.id, memberId, couponCode: await issueCoupon(t, 25) };
+}
+
+/** Every jwt route that acts on the selected wallet, with valid bodies and the wallet's real ids (job, invite, member, coupon), so that only access decides. */
+const walletCalls = (token: string, facts: WalletFacts, selfId: string): Array<[string, () => Promise<CallResult>]> => [
+  ['POST /v1/quotes', () => t.call('POST', '/v1/quotes', { token, body: { model: 'gpt-image-2', count: 1 } })],
+  ['GET /v1/balance', () => t.call('GET', '/v1/balance', { token })],
+  ['GET /v1/ledger', () => t.call('GET', '/v1/ledger', { token })],
+  ['POST /v1/generations', () => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } })],
+  ['GET /v1/generations', () => t.call('GET', '/v1/generations', { token })],
+  ['GET /v1/generations/{id}', () => t.call('GET', `/v1/generations/${facts.jobId}`, { token })],
+  ['POST /v1/coupons/redeem', () => t.call('POST', '/v1/coupons/redeem', { token, body: { code: facts.couponCode } })],
+  ['GET /v1/auto-refill', () => t.call('GET', '/v1/auto-refill', { token })],
+  ['GET /v1/usage', () => t.call('GET', '/v1/usage?from=2026-01-01&to=2026-01-31', { token })],
+  ['GET /v1/team', () => t.call('GET', '/v1/team', { token })],
+  ['POST /v1/team/invites', () => t.call('POST', '/v1/team/invites', { token, body: { email: 'someone@example.com', role: 'member' } })],
+  ['DELETE /v1/team/invites/{id}', () => t.call('DELETE', `/v1/team/invites/${facts.inviteId}`, { token })],
+  ['PATCH /v1/team/members/{userId}', () => t.call('PATCH', `/v1/team/members/${facts.memberId}`, { token, body: { monthlyCapCredits: 10 } })],
+  ['DELETE /v1/team/members/{userId}', () => t.call('DELETE', `/v1/team/members/${facts.memberId}`, { token })],
+  ['DELETE /v1/team/members/{userId} (leaving)', () => t.call('DELETE', `/v1/team/members/${selfId}`, { token })],
+  ...ownerOnlyCalls(token).map((call, i): [string, () => Promise<CallResult>] => [`owner route ${i}`, call]),
+];
+
+describe('a token naming a wallet the caller is not a member of', () => {
+  test('is 403 not_a_member on every route that acts on a wallet, whatever account_role says, and nothing changes', async () => {
+    const facts = await walletWithTeam('shared-wallet');
+    const strangers = [
+      await t.token('stranger', { account_id: 'shared-wallet' }),
+      await t.token('stranger', { account_id: 'shared-wallet', account_role: 'member' }),
+      await t.token('stranger', { account_id: 'shared-wallet', account_role: 'owner' }),
+    ];
     await t.settle();
     const before = await tableSnapshot();
 
-    const answers = [];
-    for (const call of ownerOnlyCalls(stranger)) answers.push(answer(await call()));
+    const answers: string[] = [];
+    for (const token of strangers) for (const [route, call] of walletCalls(token, facts, 'stranger')) answers.push(`${route}: ${answer(await call())}`);
     await t.settle();
 
-    expect(answers).toEqual(Array.from({ length: 6 }, () => '403 forbidden'));
+    expect(answers).toEqual(answers.map((a) => `${a.slice(0, a.indexOf(': '))}: 403 not_a_member`));
     expect(await tableSnapshot()).toEqual(before);
   });
 
-  test('with account_role member it is a member too', async () => {
-    await walletWithCard('team-wallet');
-    const member = await t.token('teammate', { account_id: 'team-wallet', account_role: 'member' });
+  test('the owner of another wallet is not a member either: owning a wallet gives no rights on another', async () => {
+    const facts = await walletWithTeam('guarded-wallet');
+    await walletWithCard('neighbour-wallet');
+    const neighbour = await t.token('neighbour-wallet', { account_id: 'guarded-wallet', account_role: 'owner' });
+    await t.settle();
+    const before = await tableSnapshot();
+
+    for (const [route, call] of walletCalls(neighbour, facts, 'neighbour-wallet')) expect(`${route}: ${answer(await call())}`).toBe(`${route}: 403 not_a_member`);
+    await t.settle();
+
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  test('the jobs of the wallet stay unseen: the same generation id is 200 for its owner', async () => {
+    const facts = await walletWithTeam('private-wallet');
+    const stranger = await t.token('snoop', { account_id: 'private-wallet' });
+
+    expect(answer(await t.call('GET', `/v1/generations/${facts.jobId}`, { token: stranger }))).toBe('403 not_a_member');
+    expect(answer(await t.call('GET', `/v1/generations/${facts.jobId}`, { token: await t.token('private-wallet') }))).toBe('200');
+  });
+});
+
+describe('a member of the wallet (invited, then joined)', () => {
+  test('reads the wallet it selects: GET /v1/balance answers that wallet', async () => {
+    const owner = await walletWithCard('readable-wallet');
+    const member = await addMember(t, 'readable-wallet', 'reader');
+
+    const seen = await t.call('GET', '/v1/balance', { token: member });
+
+    expect(seen.status).toBe(200);
+    expect(seen.body.accountId).toBe('readable-wallet');
+    expect(seen.body).toEqual((await t.call('GET', '/v1/balance', { token: owner })).body);
+  });
+
+  test.each(['member', 'admin'] as const)('as %s: 403 forbidden on every owner route, and nothing changes', async (role) => {
+    const walletId = `team-wallet-${role}`;
+    await walletWithCard(walletId);
+    const member = await addMember(t, walletId, `teammate-${role}`, { role });
     await t.settle();
     const before = await tableSnapshot();
 
@@ -80,25 +161,28 @@ describe('a token naming another wallet', () => {
     expect(await tableSnapshot()).toEqual(before);
   });
 
-  test('without a role it can read the wallet: GET /v1/balance answers that wallet', async () => {
-    const owner = await walletWithCard('readable-wallet');
-    const stranger = await t.token('reader', { account_id: 'readable-wallet' });
+  test('account_role owner on its token is ignored: still only a member', async () => {
+    await walletWithCard('claimed-wallet');
+    await addMember(t, 'claimed-wallet', 'claimant');
+    const claimsOwner = await t.token('claimant', { account_id: 'claimed-wallet', account_role: 'owner' });
+    await t.settle();
+    const before = await tableSnapshot();
 
-    const seen = await t.call('GET', '/v1/balance', { token: stranger });
+    expect(answer(await t.call('GET', '/v1/balance', { token: claimsOwner }))).toBe('200');
+    for (const call of ownerOnlyCalls(claimsOwner)) expect(answer(await call())).toBe('403 forbidden');
+    await t.settle();
 
-    expect(seen.status).toBe(200);
-    expect(seen.body.accountId).toBe('readable-wallet');
-    expect(seen.body).toEqual((await t.call('GET', '/v1/balance', { token: owner })).body);
+    expect(await tableSnapshot()).toEqual(before);
   });
 
-  test('with account_role owner it is the owner (the claim comes from our own Cognito trigger)', async () => {
-    await walletWithCard('delegated-wallet');
-    const coOwner = await t.token('co-owner', { account_id: 'delegated-wallet', account_role: 'owner' });
+  test('its own wallet is still its own: a token without account_id selects it, as owner', async () => {
+    await walletWithCard('host-wallet');
+    const member = await addMember(t, 'host-wallet', 'visitor');
+    const own = await t.token('visitor');
 
-    const billing = await t.call('GET', '/v1/billing', { token: coOwner });
-
-    expect(billing.status).toBe(200);
-    expect(billing.body.autoRefill).toMatchObject({ enabled: true });
+    expect(answer(await t.call('GET', '/v1/billing', { token: own }))).toBe('200');
+    expect(answer(await t.call('GET', '/v1/billing', { token: member }))).toBe('403 forbidden');
+    expect((await t.call('GET', '/v1/balance', { token: own })).body.accountId).toBe('visitor');
   });
 });
 
@@ -111,9 +195,13 @@ describe("the caller's own wallet", () => {
 });
 
 describe('GET /v1/auto-refill and the saved card', () => {
-  test('the owner sees brand and last four; a member the same settings with card null', async () => {
+  test('the owner sees brand and last four; its members (an admin too) the same settings with card null', async () => {
     const owner = await walletWithCard('carded-wallet');
-    const members = [await t.token('carded-member', { account_id: 'carded-wallet', account_role: 'member' }), await t.token('carded-guest', { account_id: 'carded-wallet' })];
+    const members = [
+      await addMember(t, 'carded-wallet', 'carded-member'),
+      await addMember(t, 'carded-wallet', 'carded-admin', { role: 'admin' }),
+      await t.token('carded-member', { account_id: 'carded-wallet', account_role: 'owner' }),
+    ];
 
     const asOwner = await t.call('GET', '/v1/auto-refill', { token: owner });
     const asMembers = await Promise.all(members.map((token) => t.call('GET', '/v1/auto-refill', { token })));
@@ -125,5 +213,12 @@ describe('GET /v1/auto-refill and the saved card', () => {
       expect(seen.body).toEqual({ ...asOwner.body, card: null });
       expect(Object.keys(seen.body).sort()).toEqual(Object.keys(asOwner.body).sort());
     }
+  });
+
+  test('someone who is not a member sees nothing of it: 403 not_a_member', async () => {
+    await walletWithCard('sealed-wallet');
+    const stranger = await t.token('sealed-guest', { account_id: 'sealed-wallet', account_role: 'owner' });
+
+    expect(answer(await t.call('GET', '/v1/auto-refill', { token: stranger }))).toBe('403 not_a_member');
   });
 });

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { PLAN_IDS } from '../../lambdas/domain/catalog';
-import { newIdempotencyKey } from '../support/fixtures';
+import { addMember, newIdempotencyKey, setPlan } from '../support/fixtures';
 import type { TestService } from '../support/test-service';
 import { TEST_JWT_SECRET, startTestService } from '../support/test-service';
 
@@ -58,7 +58,7 @@ describe('public and read routes', () => {
 
     expect(all.body.entries).toHaveLength(2);
     expect(all.body.nextCursor).toBeNull();
-    expect(all.body.entries[0]).toEqual({ id: expect.any(String), at: expect.any(String), type: 'debit', amount: -5, bucketId: expect.any(String), bucketType: 'subscription', balanceAfter: 95, reference: expect.stringMatching(/^gen_/) });
+    expect(all.body.entries[0]).toEqual({ id: expect.any(String), at: expect.any(String), type: 'debit', amount: -5, bucketId: expect.any(String), bucketType: 'subscription', balanceAfter: 95, reference: expect.stringMatching(/^gen_/), userId: 'pager' });
     expect(all.body.entries.at(-1)).toMatchObject({ type: 'grant', amount: 100, balanceAfter: 100 });
     expect(first.body.entries).toEqual([all.body.entries[0]]);
     expect(second.body.entries).toEqual([all.body.entries[1]]);
@@ -112,12 +112,23 @@ describe('auth', () => {
   });
 
   test('a member cannot open billing; the owner can', async () => {
-    const member = await t.token('member-1', { account_id: 'shared-wallet', account_role: 'member' });
+    await setPlan(t, 'shared-wallet', 'PRO');
+    const member = await addMember(t, 'shared-wallet', 'member-1');
     const owner = await t.token('shared-wallet');
     const refused = await t.call('GET', '/v1/billing', { token: member });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('forbidden');
     expect((await t.call('GET', '/v1/billing', { token: owner })).status).toBe(200);
+  });
+
+  test('a token naming a wallet the caller is not a member of → 403 not_a_member, whatever its account_role claim', async () => {
+    expect((await t.call('GET', '/v1/balance', { token: await t.token('walled-wallet') })).status).toBe(200);
+    for (const account_role of [undefined, 'member', 'owner'] as const) {
+      const token = await t.token('outsider', { account_id: 'walled-wallet', ...(account_role ? { account_role } : {}) });
+      const refused = await t.call('GET', '/v1/balance', { token });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('not_a_member');
+    }
   });
 
   test('a non-admin cannot issue coupons', async () => {

@@ -8,7 +8,7 @@ import { createRunBillingJobHandler } from '../../lambdas/handlers/schedule/run-
 import { BILLING_ACCOUNT_FAILURES_METRIC } from '../../lambdas/shared/service-identity';
 import type { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
 import { FaultyPayments } from '../support/faulty-payments';
-import { newIdempotencyKey, setPlan } from '../support/fixtures';
+import { addMember, newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService } from '../support/test-service';
 import { startTestService } from '../support/test-service';
@@ -33,17 +33,18 @@ const refills = async (token: string) => (await billing(token)).topups.filter((x
 
 test('settings: the owner turns it on with the saved card; members and bad amounts are refused', async () => {
   const owner = await t.token('settings');
-  const member = await t.token('settings-member', { account_id: 'settings', account_role: 'member' });
+  await setPlan(t, 'settings', 'PRO');
+  const member = await addMember(t, 'settings', 'settings-member');
 
   const on = await configure(owner, settings);
 
   expect(on.status).toBe(200);
   expect(on.body).toEqual({ ...settings, disabledReason: null, refillInFlight: false, creditsThisMonth: 0, card: { brand: 'visa', last4: '4242' } });
-  expect((await configure(member, settings)).status).toBe(403);
+  expect((await configure(member, settings)).body.error.code).toBe('forbidden');
   expect((await configure(owner, { ...settings, refillCredits: 50 })).status).toBe(400);
   expect((await configure(owner, { ...settings, monthlyCapCredits: 100 })).status).toBe(400);
   expect((await configure(owner, { ...settings, extra: 1 })).status).toBe(400);
-  expect((await t.call('GET', '/v1/auto-refill', { token: member })).body).toMatchObject({ enabled: true, thresholdCredits: 50 });
+  expect((await t.call('GET', '/v1/auto-refill', { token: member })).body).toMatchObject({ enabled: true, thresholdCredits: 50, card: null });
 });
 
 test('a debit that crosses the threshold starts one refill, credited once by the webhook', async () => {

@@ -1,5 +1,5 @@
 import { PLANS } from '../../lambdas/domain/catalog';
-import { addCredits, newIdempotencyKey, setPlan } from '../support/fixtures';
+import { addCredits, addMember, newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService } from '../support/test-service';
 import { startTestService } from '../support/test-service';
@@ -132,9 +132,25 @@ describe('POST /v1/generations', () => {
 
   test('a member of a team account spends from the shared wallet', async () => {
     const owner = await t.token('team-owner');
-    const member = await t.token('team-member', { account_id: 'team-owner', account_role: 'member' });
+    await setPlan(t, 'team-owner', 'PRO');
+    const member = await addMember(t, 'team-owner', 'team-member');
     const response = await generate(member, { model: 'gpt-image-2', count: 1 });
     expect(response.status).toBe(202);
     expect((await t.call('GET', '/v1/balance', { token: owner })).body.available).toBe(95);
+    const debits = (await t.call('GET', '/v1/ledger', { token: owner })).body.entries.filter((e: { type: string }) => e.type === 'debit');
+    expect(debits).toEqual([expect.objectContaining({ amount: -5, reference: response.body.id, userId: 'team-member' })]);
+  });
+
+  test('someone who is not a member of the wallet their token names cannot spend from it, and nothing is debited', async () => {
+    const owner = await t.token('closed-wallet');
+    expect((await t.call('GET', '/v1/balance', { token: owner })).body.available).toBe(100);
+    for (const account_role of ['member', 'owner'] as const) {
+      const outsider = await t.token('gen-outsider', { account_id: 'closed-wallet', account_role });
+      const response = await generate(outsider, { model: 'gpt-image-2', count: 1 });
+      expect(response.status).toBe(403);
+      expect(response.body.error.code).toBe('not_a_member');
+    }
+    expect((await t.call('GET', '/v1/balance', { token: owner })).body.available).toBe(100);
+    expect((await t.call('GET', '/v1/generations', { token: owner })).body.generations).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import { createRunBillingJobHandler } from '../../lambdas/handlers/schedule/run-
 import { BILLING_ACCOUNT_FAILURES_METRIC } from '../../lambdas/shared/service-identity';
 import type { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
 import { FaultyPayments } from '../support/faulty-payments';
-import { newIdempotencyKey, setPlan } from '../support/fixtures';
+import { addMember, newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService } from '../support/test-service';
 import { startTestService } from '../support/test-service';
@@ -30,13 +30,13 @@ const billing = async (sub: string) => (await t.call('GET', '/v1/billing', { tok
 
 test('switching PAYG on needs an owner and a plan with a PAYG limit', async () => {
   const owner = await t.token('payg-owner');
-  const member = await t.token('payg-member', { account_id: 'payg-owner', account_role: 'member' });
   expect((await t.call('PUT', '/v1/payg', { token: owner, body: { enabled: true } })).body.error.code).toBe('invalid_request'); // FREE
-  await setPlan(t, 'payg-owner', 'BEGINNER');
-  expect((await t.call('PUT', '/v1/payg', { token: member, body: { enabled: true } })).status).toBe(403);
+  await setPlan(t, 'payg-owner', 'PRO'); // a PAYG limit, and seats for a member
+  const member = await addMember(t, 'payg-owner', 'payg-member');
+  expect((await t.call('PUT', '/v1/payg', { token: member, body: { enabled: true } })).body.error.code).toBe('forbidden');
   expect((await t.call('PUT', '/v1/payg', { token: owner, body: { enabled: 'yes' } })).status).toBe(400);
   expect((await t.call('PUT', '/v1/payg', { token: owner, body: { enabled: true } })).body).toEqual({ enabled: true });
-  expect((await billing('payg-owner')).balance.payg).toEqual({ enabled: true, limit: 500, used: 0 });
+  expect((await billing('payg-owner')).balance.payg).toEqual({ enabled: true, limit: 5_000, used: 0 });
 });
 
 test('debits beyond the buckets draw PAYG up to its limit, then 402; next month it is invoiced and settled once', async () => {

@@ -4,6 +4,7 @@
  * cancellation back to FREE, duplicate and out-of-order events.
  */
 import { PLANS } from '../../lambdas/domain/catalog';
+import { addMember, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import { sign, stripeEvent } from '../support/stripe-events';
 import type { TestService } from '../support/test-service';
@@ -165,9 +166,11 @@ test('redelivered and out-of-order subscription events change nothing twice', as
 });
 
 test('members cannot subscribe; FREE and unknown plans are refused', async () => {
-  const member = await t.token('m', { account_id: 'shop', account_role: 'member' });
   const owner = await t.token('shop');
-  expect((await subscribe(member, 'PRO')).status).toBe(403);
+  await setPlan(t, 'shop', 'PRO');
+  const member = await addMember(t, 'shop', 'm');
+  expect((await subscribe(member, 'TEAM')).body.error.code).toBe('forbidden');
+  expect((await t.call('DELETE', '/v1/subscription', { token: member })).body.error.code).toBe('forbidden');
   expect((await subscribe(owner, 'FREE')).status).toBe(400);
   expect((await subscribe(owner, 'GOLD')).status).toBe(400);
   expect((await t.call('DELETE', '/v1/subscription', { token: owner })).body.error.code).toBe('no_subscription');

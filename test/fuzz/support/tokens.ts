@@ -2,17 +2,28 @@
  * Authorization headers for the route fuzzer, each with who the service must take the caller to be
  * (or `null`: the request must be refused with 401 before anything else happens).
  *
+ * A token's `account_id` only selects a wallet (default: the caller's own); the caller's role on it
+ * comes from the service's own records, never from a claim (`account_role` is ignored): the owner
+ * when `sub` is the wallet, a member or admin when they joined its team through an invite, otherwise
+ * nobody (403 not_a_member). The Roster is the fuzzer's copy of those records: set up here through
+ * the real invite and join routes, and kept up to date from the 2xx answers of the team routes.
+ *
  * Every token that names a valid account names one of FUZZ_ACCOUNTS, opened before the run: the
  * first authenticated request opens an account (with its FREE grant), which is not a 4xx side effect.
  */
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
+import type { InvitedRole, TeamRole } from '../../../lambdas/domain/team';
+import { addMember, setPlan } from '../../support/fixtures';
 import type { TestService } from '../../support/test-service';
 import { TEST_JWT_SECRET } from '../../support/test-service';
 
 export interface Principal {
+  /** The token's `sub`. */
+  readonly userId: string;
+  /** The wallet the token selects. */
   readonly accountId: string;
-  readonly role: 'owner' | 'member';
+  /** In the platform's admin group. */
   readonly admin: boolean;
 }
 
@@ -25,10 +36,12 @@ export interface AuthChoice {
 
 /** Accounts fuzzed requests may act on: all opened before the run. */
 export const FUZZ_ACCOUNTS = {
-  /** FREE plan; its owner, a member and an admin-member act on it. */
+  /** FREE plan (one seat: no members); its owner and callers who are not members act on it. */
   owner: 'fuzz-owner',
   /** PRO plan (PAYG, bigger limits). */
   pro: 'fuzz-pro',
+  /** TEAM plan, with a member (capped), an admin and a member in the platform's admin group. Not named by fuzzed webhooks, so its plan (and so its members' access) stays. */
+  team: 'fuzz-team',
   /** The admin's own account. */
   admin: 'fuzz-admin',
   /** What a numeric `account_id` claim (4242) becomes after the authorizer stringifies it. */
@@ -36,6 +49,28 @@ export const FUZZ_ACCOUNTS = {
   /** What a boolean `account_id` claim (true) becomes. */
   boolean: 'true',
 } as const;
+
+/** The team members set up before the run (user ids). */
+export const FUZZ_MEMBERS = { member: 'fuzz-team-member', admin: 'fuzz-team-admin', staff: 'fuzz-team-staff' } as const;
+
+/** Who the service should take to be a member of which fuzz wallet, in which role. */
+export class Roster {
+  private readonly teams = new Map<string, Map<string, InvitedRole>>();
+
+  roleOf(principal: Principal): TeamRole | null {
+    if (principal.userId === principal.accountId) return 'owner';
+    return this.teams.get(principal.accountId)?.get(principal.userId) ?? null;
+  }
+
+  set(accountId: string, userId: string, role: InvitedRole): void {
+    const team = this.teams.get(accountId) ?? this.teams.set(accountId, new Map()).get(accountId)!;
+    team.set(userId, role);
+  }
+
+  remove(accountId: string, userId: string): void {
+    this.teams.get(accountId)?.delete(userId);
+  }
+}
 
 const key = new TextEncoder().encode(TEST_JWT_SECRET);
 const b64url = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
@@ -49,8 +84,9 @@ async function signClaims(t: TestService, claims: Record<string, unknown>, optio
   return new SignJWT(payload).setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' }).sign(options.secret ?? key);
 }
 
-const ownerOf = (accountId: string): Principal => ({ accountId, role: 'owner', admin: false });
-const memberOf = (accountId: string): Principal => ({ accountId, role: 'member', admin: false });
+const ownerOf = (accountId: string, admin = false): Principal => ({ userId: accountId, accountId, admin });
+/** `userId`'s token selecting `accountId`: a member or not, as the Roster says. */
+const callerOn = (accountId: string, userId: string, admin = false): Principal => ({ userId, accountId, admin });
 
 export interface TokenTable {
   readonly fixed: readonly AuthChoice[];
@@ -58,37 +94,63 @@ export interface TokenTable {
   readonly ownerTokens: Readonly<Record<string, string>>;
   /** Valid tokens to tamper with. */
   readonly validTokens: readonly string[];
+  /** Team membership as the service should have it now. */
+  readonly roster: Roster;
 }
 
+/** Sets up the team wallet's members (through the real invite and join routes) and signs every token. */
 export async function buildTokens(t: TestService): Promise<TokenTable> {
   const now = Math.floor(t.clock.now().getTime() / 1000);
-  const { owner, pro, admin, numeric, boolean } = FUZZ_ACCOUNTS;
+  const { owner, pro, team, admin, numeric, boolean } = FUZZ_ACCOUNTS;
+  const roster = new Roster();
+  await setPlan(t, team, 'TEAM');
+  const teamMemberToken = await addMember(t, team, FUZZ_MEMBERS.member, { role: 'member', monthlyCapCredits: 40 });
+  roster.set(team, FUZZ_MEMBERS.member, 'member');
+  const teamAdminToken = await addMember(t, team, FUZZ_MEMBERS.admin, { role: 'admin' });
+  roster.set(team, FUZZ_MEMBERS.admin, 'admin');
+  await addMember(t, team, FUZZ_MEMBERS.staff, { role: 'member' });
+  roster.set(team, FUZZ_MEMBERS.staff, 'member');
+  const staffToken = await t.token(FUZZ_MEMBERS.staff, { account_id: team, groups: ['admin'] });
+
   const ownerToken = await t.token(owner);
   const proToken = await t.token(pro);
+  const teamToken = await t.token(team);
   const adminToken = await t.token(admin, { groups: ['admin'] });
-  const memberToken = await t.token('fuzz-member', { account_id: owner, account_role: 'member' });
-  const proMemberToken = await t.token('fuzz-pro-member', { account_id: pro, account_role: 'member' });
-  const adminMemberToken = await t.token('fuzz-admin-member', { account_id: owner, account_role: 'member', groups: ['admin'] });
+  const strangerToken = await t.token('fuzz-member', { account_id: owner, account_role: 'member' });
   const bearer = (token: string) => `Bearer ${token}`;
   const fixed: AuthChoice[] = [
-    // Valid callers.
+    // Valid callers: owners of their own wallets.
     { name: 'owner', header: bearer(ownerToken), principal: ownerOf(owner) },
     { name: 'pro owner', header: bearer(proToken), principal: ownerOf(pro) },
-    { name: 'member', header: bearer(memberToken), principal: memberOf(owner) },
-    { name: 'pro member', header: bearer(proMemberToken), principal: memberOf(pro) },
-    { name: 'admin', header: bearer(adminToken), principal: { accountId: admin, role: 'owner', admin: true } },
-    { name: 'admin member', header: bearer(adminMemberToken), principal: { accountId: owner, role: 'member', admin: true } },
+    { name: 'team owner', header: bearer(teamToken), principal: ownerOf(team) },
+    { name: 'admin', header: bearer(adminToken), principal: ownerOf(admin, true) },
+    // Members of the team wallet (joined through an invite).
+    { name: 'team member', header: bearer(teamMemberToken), principal: callerOn(team, FUZZ_MEMBERS.member) },
+    { name: 'team admin', header: bearer(teamAdminToken), principal: callerOn(team, FUZZ_MEMBERS.admin) },
+    { name: 'team member in the admin group', header: bearer(staffToken), principal: callerOn(team, FUZZ_MEMBERS.staff, true) },
+    { name: 'team member, account_role owner (ignored)', header: bearer(await t.token(FUZZ_MEMBERS.member, { account_id: team, account_role: 'owner' })), principal: callerOn(team, FUZZ_MEMBERS.member) },
+    // Another wallet than the caller's own, not a member of it, whatever the role claim says: 403 not_a_member on its routes.
+    { name: 'not a member, account_role member', header: bearer(strangerToken), principal: callerOn(owner, 'fuzz-member') },
+    { name: 'not a member of pro, account_role member', header: bearer(await t.token('fuzz-pro-member', { account_id: pro, account_role: 'member' })), principal: callerOn(pro, 'fuzz-pro-member') },
+    { name: 'not a member, in the admin group', header: bearer(await t.token('fuzz-admin-member', { account_id: owner, account_role: 'member', groups: ['admin'] })), principal: callerOn(owner, 'fuzz-admin-member', true) },
+    { name: 'not a member of team, account_role owner', header: bearer(await t.token('fuzz-usurper', { account_id: team, account_role: 'owner' })), principal: callerOn(team, 'fuzz-usurper') },
+    { name: 'another wallet, no role', header: bearer(await t.token('fuzz-guest', { account_id: owner })), principal: callerOn(owner, 'fuzz-guest') },
+    { name: 'account_id number', header: bearer(await signClaims(t, { sub: 'fuzz-number', account_id: 4242 })), principal: callerOn(numeric, 'fuzz-number') },
+    { name: 'account_id boolean', header: bearer(await signClaims(t, { sub: 'fuzz-bool', account_id: true })), principal: callerOn(boolean, 'fuzz-bool') },
+    // Odd but valid tokens of an owner.
     { name: 'no Bearer prefix', header: ownerToken, principal: ownerOf(owner) },
     { name: 'lower-case bearer, extra spaces', header: `bearer    ${ownerToken}`, principal: ownerOf(owner) },
-    { name: 'groups as a string claim', header: bearer(await signClaims(t, { sub: 'fuzz-admin', 'cognito:groups': 'admin' })), principal: { accountId: admin, role: 'owner', admin: true } },
+    { name: 'groups as a string claim', header: bearer(await signClaims(t, { sub: 'fuzz-admin', 'cognito:groups': 'admin' })), principal: ownerOf(admin, true) },
     { name: 'groups as junk', header: bearer(await signClaims(t, { sub: owner, 'cognito:groups': { admin: true } })), principal: ownerOf(owner) },
     { name: 'account_id null (defaults to sub)', header: bearer(await signClaims(t, { sub: owner, account_id: null })), principal: ownerOf(owner) },
-    // Another wallet than the caller's own, with no role claim: a member (never owner by default).
-    { name: 'another wallet, no role', header: bearer(await t.token('fuzz-guest', { account_id: owner })), principal: memberOf(owner) },
-    { name: 'account_id number', header: bearer(await signClaims(t, { sub: 'fuzz-number', account_id: 4242 })), principal: memberOf(numeric) },
-    { name: 'account_id boolean', header: bearer(await signClaims(t, { sub: 'fuzz-bool', account_id: true })), principal: memberOf(boolean) },
     { name: 'sub number', header: bearer(await signClaims(t, { sub: 4242 })), principal: ownerOf(numeric) },
     { name: 'issued in the future', header: bearer(await signClaims(t, { sub: owner, iat: now + 86_400 })), principal: ownerOf(owner) },
+    // The account_role claim is ignored, whatever its value: the caller's own wallet is theirs.
+    { name: 'account_role admin', header: bearer(await signClaims(t, { sub: owner, account_role: 'admin' })), principal: ownerOf(owner) },
+    { name: 'account_role OWNER', header: bearer(await signClaims(t, { sub: owner, account_role: 'OWNER' })), principal: ownerOf(owner) },
+    { name: 'account_role empty', header: bearer(await signClaims(t, { sub: owner, account_role: '' })), principal: ownerOf(owner) },
+    { name: 'account_role array', header: bearer(await signClaims(t, { sub: owner, account_role: ['owner'] })), principal: ownerOf(owner) },
+    { name: 'account_role member on the own wallet', header: bearer(await signClaims(t, { sub: owner, account_id: owner, account_role: 'member' })), principal: ownerOf(owner) },
     // Refused by the gateway (401).
     { name: 'none', header: undefined, principal: null },
     { name: 'empty', header: '', principal: null },
@@ -115,12 +177,13 @@ export async function buildTokens(t: TestService): Promise<TokenTable> {
     { name: 'account_id array', header: bearer(await signClaims(t, { sub: owner, account_id: [owner] })), principal: null },
     { name: 'account_id object', header: bearer(await signClaims(t, { sub: owner, account_id: { id: owner } })), principal: null },
     { name: 'account_id with a newline', header: bearer(await signClaims(t, { sub: owner, account_id: `${owner}\n` })), principal: null },
-    { name: 'account_role admin', header: bearer(await signClaims(t, { sub: owner, account_role: 'admin' })), principal: null },
-    { name: 'account_role OWNER', header: bearer(await signClaims(t, { sub: owner, account_role: 'OWNER' })), principal: null },
-    { name: 'account_role empty', header: bearer(await signClaims(t, { sub: owner, account_role: '' })), principal: null },
-    { name: 'account_role array', header: bearer(await signClaims(t, { sub: owner, account_role: ['owner'] })), principal: null },
   ];
-  return { fixed, ownerTokens: { [owner]: ownerToken, [pro]: proToken, [admin]: adminToken, [numeric]: await t.token(numeric), [boolean]: await t.token(boolean) }, validTokens: [ownerToken, adminToken, memberToken] };
+  return {
+    fixed,
+    ownerTokens: { [owner]: ownerToken, [pro]: proToken, [team]: teamToken, [admin]: adminToken, [numeric]: await t.token(numeric), [boolean]: await t.token(boolean) },
+    validTokens: [ownerToken, adminToken, teamMemberToken, strangerToken],
+    roster,
+  };
 }
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
