@@ -27,13 +27,13 @@ describe('public and read routes', () => {
     const token = await t.token('quoter');
     const response = await t.call('POST', '/v1/quotes', { token, body: { model: 'nano-banana-2', count: 2 } });
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ model: 'nano-banana-2', count: 2, credits: 16, affordable: true, charges: [{ bucketId: expect.stringMatching(/^sub:/), bucketType: 'subscription', amount: 16 }] });
+    expect(response.body).toEqual({ model: 'nano-banana-2', count: 2, credits: 16, affordable: true, charges: [{ bucketId: expect.stringMatching(/^sub:/), bucketType: 'subscription', amount: 16 }], memberCap: null });
   });
 
   test('POST /v1/quotes says when the balance cannot pay, and takes nothing', async () => {
     const token = await t.token('short-quoter');
     const response = await t.call('POST', '/v1/quotes', { token, body: { model: 'seedance-2.0', count: 3 } });
-    expect(response.body).toEqual({ model: 'seedance-2.0', count: 3, credits: 120, affordable: false, charges: [] });
+    expect(response.body).toEqual({ model: 'seedance-2.0', count: 3, credits: 120, affordable: false, charges: [], memberCap: null });
     expect((await t.call('GET', '/v1/balance', { token })).body).toMatchObject({ available: 100 });
   });
 
