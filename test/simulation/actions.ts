@@ -12,6 +12,7 @@ import { checkoutCompleted, paymentSucceeded, sign, stripeEvent } from '../suppo
 import type { World } from './world';
 import { SUBSCRIBERS, SubscriptionActions } from './subscriptions';
 import { PaygActions } from './payg';
+import { TEAM_WALLET, TeamActions } from './team';
 
 export interface Action {
   readonly name: string;
@@ -56,6 +57,7 @@ export class Actions {
   private readonly counters: Counters = { generation: 0, topup: 0, payment: 0, reversal: 0 };
   private readonly subscriptions: SubscriptionActions;
   private readonly payg: PaygActions;
+  private readonly team: TeamActions;
 
   constructor(
     private readonly w: World,
@@ -63,6 +65,8 @@ export class Actions {
   ) {
     this.subscriptions = new SubscriptionActions(w, invariants);
     this.payg = new PaygActions(w, this);
+    this.team = new TeamActions(w, this);
+    invariants.teamCheck = (account, entries) => this.team.checkSnapshot(account, entries);
   }
 
   private get model() {
@@ -89,6 +93,7 @@ export class Actions {
       await this.redeem(id, this.model.coupons[this.model.coupons.length - 1]!.code, 'once');
     }
     await this.payg.setup();
+    await this.team.setup();
   }
 
   /** Issues a one-use coupon and redeems it for `accountId` (PAYG uses it to bring credits in). */
@@ -114,6 +119,7 @@ export class Actions {
       ['scheduled-job', 10],
       ['settle', 3],
       ['read', 5],
+      ['team', 18],
     ] as const);
     switch (kind) {
       case 'generate':
@@ -150,13 +156,15 @@ export class Actions {
         return { name: 'settle', detail: 'drain and check against the model', run: () => this.settleAndCheck() };
       case 'read':
         return this.chooseRead();
+      case 'team':
+        return this.team.choose();
     }
   }
 
   // --- generations -----------------------------------------------------------------------------
 
   /** Draws one generation request for `accountId`: model, count, how the model behaves, how the client retries. */
-  private drawGeneration(accountId: string, allowReplay: boolean): GenerationRequest {
+  drawGeneration(accountId: string, allowReplay: boolean): GenerationRequest {
     const { rng } = this.w;
     const plan = PLAN_SPEC[this.model.account(accountId).plan];
     const modelId = rng.pick(MODEL_IDS);
@@ -211,10 +219,15 @@ export class Actions {
   /**
    * Sends the requests concurrently (each retried on 5xx with its key) and checks every answer
    * against the model: with siblings, the bounds allow for what the accepted siblings took.
+   * `as`: a member of the team wallet spends from it (team.ts: membership and cap predicted too);
+   * `removalRace`: their removal runs meanwhile, so each may also be refused not_a_member.
    */
-  async generate(accountId: string, requests: readonly GenerationRequest[]): Promise<void> {
+  async generate(accountId: string, requests: readonly GenerationRequest[], options: { as?: string; removalRace?: boolean } = {}): Promise<void> {
     const w = this.w;
     const now = w.now();
+    const user = options.as ?? accountId;
+    const onWallet = accountId === TEAM_WALLET;
+    const spender = onWallet ? this.team.model.view(user) : { member: user === accountId, cap: null, spent: { lo: 0, hi: 0 } };
     const plan = PLAN_SPEC[this.model.account(accountId).plan];
     const bounds = this.model.availableBounds(accountId, now);
     // PAYG headroom (only the PAYG account has any) is drawn on once the credits run out.
@@ -223,7 +236,7 @@ export class Actions {
     const exact = this.model.isExact(accountId);
     const pending = this.model.pendingJobs(accountId).length;
     const send = (request: GenerationRequest, what: string, body: unknown) =>
-      w.callUntilAnswered(`generate:g${request.tag}${what}`, 'POST', '/v1/generations', { as: accountId, body, headers: { 'idempotency-key': request.key } });
+      w.callUntilAnswered(`generate:g${request.tag}${what}`, 'POST', '/v1/generations', { as: user, ...(user === accountId ? {} : { wallet: accountId }), body, headers: { 'idempotency-key': request.key } });
 
     const results = await Promise.all(
       requests.map(async (request) => (request.replay === 'concurrent' ? Promise.all([send(request, '', request.body), send(request, ':twin', request.body)]) : Promise.all([send(request, '', request.body)]))),
@@ -240,7 +253,10 @@ export class Actions {
       const predicted = exact && alone ? this.model.predictAllocation(accountId, cost, now) : undefined;
       const lo = Math.max(0, bounds.lo - siblingsTook(i));
       const active = pending + siblingsAccepted(i);
-      const where = `g${tag} (${accountId}, ${body.model}×${body.count} = ${cost}, available in [${lo}, ${bounds.hi}]${exact && alone ? ' exactly' : ''}, ${active} maybe active)`;
+      const where = `g${tag} (${accountId}${user === accountId ? '' : ` as ${user}${spender.member ? '' : ' (not a member)'}`}${spender.cap === null ? '' : `, cap ${spender.cap}, spent in [${spender.spent.lo}, ${spender.spent.hi}]`}, ${body.model}×${body.count} = ${cost}, available in [${lo}, ${bounds.hi}]${exact && alone ? ' exactly' : ''}, ${active} maybe active)`;
+      // A capped member: certainly over the cap (nothing of theirs pending can be refunded in time to help) / possibly over it (with what siblings took).
+      const overCapSurely = spender.cap !== null && spender.spent.lo + cost > spender.cap;
+      const overCapMaybe = spender.cap !== null && spender.spent.hi + siblingsTook(i) + cost > spender.cap;
       w.note(`  ${where}: ${rounds.map((r) => r.all.map((a) => `${a.status}${a.faults.length ? `[${a.faults.join(',')}]` : ''}`).join('→')).join(' | ')}`);
       const answers = rounds.map((r) => r.last);
       const accepted = answers.filter((a) => a.status === 202);
@@ -253,12 +269,15 @@ export class Actions {
         if (body.count > plan.maxCountPerRequest) w.problem(`${where}: accepted ${body.count} outputs, the plan allows ${plan.maxCountPerRequest}`);
         if (cost + siblingsTook(i) > bounds.hi + headroom.hi) w.problem(`${where}: accepted debits of ${cost + siblingsTook(i)} (with its siblings) with at most ${bounds.hi} available and ${headroom.hi} of PAYG headroom`);
         if (predicted === null) w.problem(`${where}: accepted a debit the exact model says does not fit`);
+        if (!spender.member) w.problem(`${where}: accepted a debit by ${user}, who is not a member of ${accountId}`);
+        if (overCapSurely) w.problem(`${where}: accepted a debit of ${cost} by ${user}, whose cap is ${spender.cap} with at least ${spender.spent.lo} spent`);
         if (predicted) {
           w.stats.exactAllocations += 1;
           if (chargesKey(predicted) !== chargesKey(first.charges)) w.problem(`${where}: charged ${JSON.stringify(first.charges)}, the drain order gives ${JSON.stringify(predicted)}`);
         }
         const job: ModelJob = { tag, id: first.id, accountId, key: request.key, body: JSON.stringify(body), credits: cost, charges: first.charges, expectation: request.expectation, status: 'pending' };
         for (const problem of this.model.acceptJob(job, now)) w.problem(`${where}: ${problem}`);
+        if (onWallet) this.team.model.noteJob(job.id, user);
         w.stats.jobs.accepted! += 1;
 
         if (request.replay === 'same-again') {
@@ -277,6 +296,30 @@ export class Actions {
         const expect = (condition: boolean, why: string) => {
           if (!condition) w.problem(`${where}: answered ${answer.status} ${JSON.stringify(answer.body)}: ${why}`);
         };
+        if (!spender.member) {
+          // Not a member: refused whatever else (only the schema's own checks come first).
+          const schema = answer.status === 400 && code === 'invalid_request' && body.count > MAX_COUNT_ANY_PLAN;
+          if (!schema && !(answer.status >= 500 && answer.faults.length > 0)) expect(answer.status === 403 && code === 'not_a_member', `${user} is not a member of ${accountId}`);
+          if (answer.status === 403) w.stats.team['not_a_member refused'] = (w.stats.team['not_a_member refused'] ?? 0) + 1;
+          continue;
+        }
+        if (spender.cap !== null && answer.status === 402 && code === 'insufficient_credits') expect(!overCapSurely, `the cap (${spender.cap}, at least ${spender.spent.lo} spent) refuses ${cost} before the credits are looked at`);
+        switch (answer.status) {
+          case 403:
+            expect(code === 'not_a_member' && options.removalRace === true, `${user} is a member of ${accountId}`);
+            w.stats.team['not_a_member in race'] = (w.stats.team['not_a_member in race'] ?? 0) + 1;
+            continue;
+          case 402:
+            if (code !== 'member_cap_reached') break;
+            {
+              const details = answer.body?.error?.details as { capCredits?: number; spentCredits?: number; requiredCredits?: number } | undefined;
+              expect(overCapMaybe && body.count <= plan.maxCountPerRequest, `${cost} more stays within the cap ${spender.cap ?? 'none'} (at most ${spender.spent.hi + siblingsTook(i)} spent)`);
+              const spent = details?.spentCredits ?? -1;
+              expect(details?.capCredits === spender.cap && details.requiredCredits === cost && spent >= spender.spent.lo && spent <= spender.spent.hi + siblingsTook(i) && spent + cost > (spender.cap ?? 0), `details ${JSON.stringify(details)} must say cap ${spender.cap}, ${cost} required and a spent within [${spender.spent.lo}, ${spender.spent.hi + siblingsTook(i)}] that leaves no room`);
+              w.stats.team['member_cap_reached'] = (w.stats.team['member_cap_reached'] ?? 0) + 1;
+            }
+            continue;
+        }
         switch (answer.status) {
           case 400:
             // Above every plan's limit (16) the schema refuses it; above this plan's, the plan does.
@@ -943,6 +986,7 @@ export class Actions {
     for (const problem of await this.invariants.syncModel()) this.w.problem(problem);
     for (const problem of await this.invariants.checkSettled()) this.w.problem(problem);
     for (const problem of await this.subscriptions.checkBilling()) this.w.problem(problem);
+    for (const problem of await this.team.checkSettled((await this.invariants.snapshot(TEAM_WALLET)).entries)) this.w.problem(problem);
   }
 }
 

@@ -22,7 +22,11 @@
  *   period's, an upgrade's) at most once; the grants (reference, bucket, amount) and coupon credits
  *   are exactly the model's;
  * - `expire` entries only once a bucket's expiry has passed, and expiring what it held;
- * - the account's active-job count within [0, jobs not known to have finished].
+ * - the account's active-job count within [0, jobs not known to have finished];
+ * - on the team wallet (team.ts): each spending counter equals the user's debits minus refunds this
+ *   period since they joined, no debit took a capped member over the cap in force at its commit,
+ *   no debit by a user at a version at which they were not a member (their user-team links, seen
+ *   on the wire), every debit and refund entry carries its user.
  *
  * At settle points (`checkSettled`, after `drain`: nothing in flight, every job finished) also:
  * - every job finished; a failed job refunded exactly its charges once (job.refund and the ledger),
@@ -32,6 +36,8 @@
  *   or less, the rest in `expire` entries), the ledger's totals per entry type equal to the
  *   model's, and GET /v1/balance equal to the model's available credits and buckets;
  * - the reconcile job finds no mismatch;
+ * - on the team wallet (team.ts): GET /v1/team (members, caps, spending, seats, invites) equals the
+ *   model, and GET /v1/usage by member and model over every day of the run equals the ledger;
  * - for the subscribers (subscriptions.ts): GET /v1/billing's plan, status, renewal and cancellation
  *   equal to the model's, and per period the credits granted never exceed what its paid invoices
  *   bought (also checked after every subscription action);
@@ -46,6 +52,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ModelBucket, ModelJob, ModelPayment } from './model';
 import { takenBack } from './model';
+import { TEAM_WALLET } from './team';
 import type { World } from './world';
 
 interface LedgerItem {
@@ -57,6 +64,8 @@ interface LedgerItem {
   readonly balanceAfter: number;
   readonly reference: string;
   readonly at: string;
+  /** Debits and refunds: who spent (team.ts). */
+  readonly userId?: string;
 }
 
 interface StoredBucket {
@@ -80,6 +89,8 @@ const versionOf = (sk: string) => Number(sk.split('#')[1]);
 export class Invariants {
   /** Every ledger entry seen so far, by account and sort key: the ledger must be append-only. */
   private readonly seen = new Map<string, Map<string, string>>();
+  /** The team wallet's own checks on the same snapshot (team.ts), set by the actions. */
+  teamCheck: ((account: Record<string, unknown>, entries: readonly LedgerItem[]) => string[]) | null = null;
 
   constructor(private readonly w: World) {}
 
@@ -114,6 +125,7 @@ export class Invariants {
     const problems: string[] = [];
     const model = this.w.model;
     if (!account) return ['the account is missing'];
+    if (accountId === TEAM_WALLET && this.teamCheck) problems.push(...this.teamCheck(account as unknown as Record<string, unknown>, entries));
 
     for (const bucket of account.buckets) {
       if (bucket.type === 'payg') {

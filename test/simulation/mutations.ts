@@ -19,18 +19,36 @@
  *   mocked with `upgradeGrantedOnChange`);
  * - `takeback-as-topup`: a refunded or disputed subscription payment's credits are taken from the
  *   top-up bucket instead of the bucket it granted (lambdas/domain/credit.ts's `takeBackPayment`
- *   ignoring `from`, mocked with `takeBackFromTopup`): the bug the reversal tests found.
+ *   ignoring `from`, mocked with `takeBackFromTopup`): the bug the reversal tests found;
+ * - `cap-not-enforced`: lambdas/domain/team.ts's `chargeMember` counts a member's debit but never
+ *   refuses it over their cap (mocked with `chargeMemberWithoutCap`);
+ * - `removed-member-spends`: lambdas/domain/team.ts's `authorize` lets anyone who is not a member
+ *   use a wallet as a plain member (mocked with `authorizeAnyone`): a removed member keeps spending;
+ * - `usage-without-refunds`: a refund's usage counter is not written (the transaction's usage
+ *   update dropped when it carries refund entries): usage no longer equals the ledger.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as CreditModule from '../../lambdas/domain/credit';
 import type * as SubscriptionModule from '../../lambdas/domain/subscription';
+import type * as TeamModule from '../../lambdas/domain/team';
 import type { WalletChange } from '../../lambdas/domain/wallet';
 import { COUPON_BUCKET_ID, TOPUP_BUCKET_ID, post, withBucket } from '../../lambdas/domain/wallet';
 
-export const MUTATIONS = ['no-idempotency', 'no-event-dedupe', 'refund-without-ledger', 'reversal-twice', 'no-debt-repayment', 'upgrade-granted-on-change', 'takeback-as-topup'] as const;
+export const MUTATIONS = [
+  'no-idempotency',
+  'no-event-dedupe',
+  'refund-without-ledger',
+  'reversal-twice',
+  'no-debt-repayment',
+  'upgrade-granted-on-change',
+  'takeback-as-topup',
+  'cap-not-enforced',
+  'removed-member-spends',
+  'usage-without-refunds',
+] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
-type TransactItem = { Put?: { Item?: Record<string, unknown> } };
+type TransactItem = { Put?: { Item?: Record<string, unknown> }; Update?: { Key?: Record<string, unknown> } };
 
 /** Whether a transaction takes back or restores a payment (an `adjustment` entry that is not a debt repayment). */
 const reversesPayment = (items: ReadonlyArray<Record<string, unknown>>) => items.some((i) => i.kind === 'ledger' && i.type === 'adjustment' && !String(i.reference).startsWith('debt-repayment:'));
@@ -79,13 +97,34 @@ export function takeBackFromTopup(actual: typeof CreditModule): typeof CreditMod
   return (buckets, input) => actual.takeBackPayment(buckets, { ...input, from: undefined });
 }
 
+/** `cap-not-enforced`: chargeMember that counts the debit but never refuses it. */
+export function chargeMemberWithoutCap(actual: typeof TeamModule): typeof TeamModule.chargeMember {
+  return (account, userId, credits) => {
+    const team = actual.teamOf(account);
+    const spent = actual.spentThisPeriod(account, userId);
+    return { ...team, spent: { ...team.spent, [userId]: { periodStart: account.currentPeriod.start, credits: spent + credits } } };
+  };
+}
+
+/** `removed-member-spends`: authorize that takes anyone who is not in the team for a plain member. */
+export function authorizeAnyone(actual: typeof TeamModule): typeof TeamModule.authorize {
+  return (account, caller, rule) => {
+    try {
+      return actual.authorize(account, caller, rule);
+    } catch (error) {
+      if (account && rule === 'member' && actual.roleOf(account, caller.userId) === null) return 'member';
+      throw error;
+    }
+  };
+}
+
 export function withMutation(db: DynamoDBDocumentClient, mutation: Mutation): DynamoDBDocumentClient {
-  const drop = DROP[mutation];
+  const drop = DROP[mutation] ?? (mutation === 'usage-without-refunds' ? () => false : undefined);
   if (!drop) return db;
   const send = (command: { constructor: { name: string }; input: { TransactItems?: TransactItem[] } }, ...rest: unknown[]) => {
     if (command.constructor.name === 'TransactWriteCommand' && command.input.TransactItems) {
       const all = command.input.TransactItems.flatMap((t) => (t.Put?.Item ? [t.Put.Item] : []));
-      const kept = command.input.TransactItems.filter((t) => !(t.Put?.Item && drop(t.Put.Item, all)));
+      const kept = command.input.TransactItems.filter((t) => !(t.Put?.Item && drop(t.Put.Item, all)) && !(t.Update?.Key && mutation === 'usage-without-refunds' && String(t.Update.Key.sk).startsWith('USAGE#') && all.some((i) => i.kind === 'ledger' && i.type === 'refund')));
       if (kept.length > 0) command.input.TransactItems = kept;
     }
     return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);

@@ -83,6 +83,7 @@ export async function runSimulation(config: SimConfig): Promise<SimResult> {
     `  debt: actions ${s.debt.actions} (reached a debt ${s.debt.reachedDebt}), predicted and checked exactly ${JSON.stringify(s.debt.checked)}, unchecked (order unknown) ${s.debt.unchecked}; in the ledgers ${JSON.stringify(s.debtLedger)}`,
     `  subscriptions: requests ${JSON.stringify(s.subscriptions.requests)}; grants predicted ${JSON.stringify(s.subscriptions.grants)} (${s.subscriptions.grantedCredits} credits), renewals ${s.subscriptions.renewals}, ended ${s.subscriptions.ended}, reversals of subscription payments ${s.subscriptions.reversals}, invoice.paid not ready ${s.subscriptions.invoiceNotReady}`,
     `  payg: invoices paid ${s.payg.invoices} (${s.payg.credits} credits of usage settled), reversals of PAYG payments ${s.payg.reversals}`,
+    `  team: ${JSON.stringify(s.team)}`,
     ...w.warnings.map((warning) => `  WARNING ${warning}`),
     ...(process.env.SIM_LOG === '1' ? ['  log:', ...w.log.map((line) => `    ${line}`)] : []),
   ].join('\n');

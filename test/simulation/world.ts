@@ -24,6 +24,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { waitForQueuesToSettle } from '../../bin/local/queue-settle';
@@ -54,6 +55,15 @@ export interface OpContext {
   readonly db: Rng;
   readonly sqs: Rng;
   readonly faults: string[];
+}
+
+/** Who calls: `as` the user (`wallet`: the account_id their token selects, default their own), or an admin. */
+export interface CallOptions {
+  readonly as?: string;
+  readonly wallet?: string;
+  readonly admin?: boolean;
+  readonly body?: unknown;
+  readonly headers?: Record<string, string>;
 }
 
 export interface Response extends CallResult {
@@ -144,7 +154,22 @@ export class World {
     },
     /** PAYG (payg.ts): invoices paid and the usage they settled, reversals of PAYG payments. */
     payg: { invoices: 0, credits: 0, reversals: 0 },
+    /** The team wallet (team.ts): its actions and outcomes by kind. */
+    team: {} as Record<string, number>,
   };
+
+  /**
+   * What reached DynamoDB (below the injected faults: a commit whose answer is lost is here too),
+   * from every committed transaction that put an account: the user-team links it wrote, at the
+   * account version it committed, and the team it wrote, per account and version (team.ts).
+   */
+  readonly wire = {
+    links: [] as Array<{ userId: string; accountId: string; status: string; version: number }>,
+    teams: new Map<string, Map<number, { members?: ReadonlyArray<{ userId: string; monthlyCapCredits: number | null }> } | null>>(),
+  };
+
+  /** More instants a clock jump must not land near (team.ts: invite expiries). */
+  extraSensitiveInstants: () => number[] = () => [];
 
   /**
    * Called after every clock jump once the payment simulator's billing clock has caught up and its
@@ -228,7 +253,7 @@ export class World {
   async start(): Promise<void> {
     const plan: FaultPlan = { next: () => this.decideDbFault() };
     this.t = await startTestService({
-      db: (db) => withFaults(this.mutation ? withMutation(db, this.mutation) : db, plan).client,
+      db: (db) => withFaults(this.mutation ? withMutation(this.observedDb(db), this.mutation) : this.observedDb(db), plan).client,
       sqs: (sqs) => this.failingSends(sqs),
       provider: new SeededProvider(this),
       pollers: false,
@@ -271,6 +296,30 @@ export class World {
   }
 
   private stopped = false;
+
+  /** Records what committed transactions wrote (see `wire`). */
+  private observedDb(db: DynamoDBDocumentClient): DynamoDBDocumentClient {
+    type Command = { constructor: { name: string }; input: { TransactItems?: Array<{ Put?: { Item?: Record<string, unknown> } }> } };
+    const send = async (command: Command, ...rest: unknown[]) => {
+      const result = await (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+      if (command.constructor.name === 'TransactWriteCommand') {
+        const puts = (command.input.TransactItems ?? []).map((i) => i.Put?.Item).filter((i): i is Record<string, unknown> => i !== undefined);
+        const account = puts.find((i) => i.kind === 'account');
+        if (account) {
+          const version = Number(account.version);
+          for (const link of puts.filter((i) => i.kind === 'user-team')) this.wire.links.push({ userId: String(link.userId), accountId: String(link.accountId), status: String(link.status), version });
+          if (account.team) {
+            const id = String(account.id);
+            const versions = this.wire.teams.get(id) ?? new Map();
+            this.wire.teams.set(id, versions);
+            versions.set(version, account.team as never);
+          }
+        }
+      }
+      return result;
+    };
+    return new Proxy(db, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });
+  }
 
   async stop(): Promise<void> {
     this.stopped = true;
@@ -395,8 +444,8 @@ export class World {
   }
 
   /** One HTTP request through the local gateway, as an operation of the current step. */
-  async call(what: string, method: string, path: string, options: { as?: string; admin?: boolean; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
-    const token = options.admin ? await this.t.token('sim-admin', { groups: ['admin'] }) : options.as ? await this.t.token(options.as) : undefined;
+  async call(what: string, method: string, path: string, options: CallOptions = {}): Promise<Response> {
+    const token = options.admin ? await this.t.token('sim-admin', { groups: ['admin'] }) : options.as ? await this.t.token(options.as, options.wallet ? { account_id: options.wallet } : undefined) : undefined;
     const ctx = this.context(this.stepLabel(what));
     const result = await this.als.run(ctx, () => this.t.call(method, path, { token, body: options.body, headers: options.headers }));
     this.stats.requests += 1;
@@ -414,7 +463,7 @@ export class World {
    * would. Returns every answer, the last one first-class. A 5xx without an injected fault is already
    * a problem; it is not retried.
    */
-  async callUntilAnswered(what: string, method: string, path: string, options: { as?: string; admin?: boolean; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ last: Response; all: Response[] }> {
+  async callUntilAnswered(what: string, method: string, path: string, options: CallOptions = {}): Promise<{ last: Response; all: Response[] }> {
     const all: Response[] = [];
     for (let attempt = 0; attempt < 12; attempt += 1) {
       const response = await this.call(attempt === 0 ? what : `${what}:retry${attempt}`, method, path, options);
@@ -468,7 +517,7 @@ export class World {
     return this.t.clock.now();
   }
 
-  /** Instants a clock jump must not land near: period boundaries of every account (and of every subscription), coupon deadlines, unpaid subscriptions' expiry. */
+  /** Instants a clock jump must not land near: period boundaries of every account (and of every subscription), coupon deadlines, unpaid subscriptions' expiry, invite expiries. */
   private sensitiveInstants(): number[] {
     const instants: number[] = [];
     for (const account of this.model.accounts.values()) {
@@ -479,6 +528,7 @@ export class World {
       if (incomplete) instants.push(incomplete.createdAt.getTime() + INCOMPLETE_EXPIRY_MS);
     }
     for (const coupon of this.model.coupons) if (coupon.redeemBy) instants.push(Date.parse(coupon.redeemBy));
+    instants.push(...this.extraSensitiveInstants());
     return instants;
   }
 
