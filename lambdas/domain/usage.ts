@@ -37,6 +37,7 @@ export const utcDay = (iso: string) => iso.slice(0, 10);
 export function daysBetween(from: string, to: string): number {
   const start = Date.parse(`${from}T00:00:00.000Z`);
   const end = Date.parse(`${to}T00:00:00.000Z`);
+  if (Number.isNaN(start) || Number.isNaN(end)) return Number.NaN;
   if (new Date(start).toISOString().slice(0, 10) !== from || new Date(end).toISOString().slice(0, 10) !== to) return Number.NaN;
   return Math.round((end - start) / 86_400_000) + 1;
 }

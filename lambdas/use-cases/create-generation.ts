@@ -57,8 +57,10 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
     return JSON.parse(record.responseBody) as GenerationAccepted;
   };
 
-  // Members share the wallet, not their keys: one member's key never answers another's request.
-  const idempotencyKey = input.userId === input.accountId ? input.idempotencyKey : `${input.userId}:${input.idempotencyKey}`;
+  // Members share the wallet, not their keys: a member's key is stored as "<userId> <key>". Keys are
+  // printable ASCII without spaces (IDEMPOTENCY_KEY_PATTERN) and user ids have none either, so no
+  // owner's key and no other member's can be the same string.
+  const idempotencyKey = input.userId === input.accountId ? input.idempotencyKey : `${input.userId} ${input.idempotencyKey}`;
   const accepted = await withOptimisticRetry(async () => {
     const { account, idempotency } = await deps.store.loadForGeneration(input.accountId, idempotencyKey);
     authorize(account, input, 'member');

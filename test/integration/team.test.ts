@@ -137,6 +137,20 @@ describe('roles come from the records', () => {
   });
 });
 
+test("a member's Idempotency-Key is their own: the owner's key that looks like '<member>:<key>' does not answer the member, nor does another member's", async () => {
+  await setPlan(t, 'keys-owner', 'TEAM');
+  const member = await addMember(t, 'keys-owner', 'keys-m');
+  const other = await addMember(t, 'keys-owner', 'keys-n');
+  const post = (token: string, key: string) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': key } });
+  const byOwner = await post(await t.token('keys-owner'), 'keys-m:k1');
+  const byMember = await post(member, 'k1');
+  const byOther = await post(other, 'k1');
+  expect([byOwner.status, byMember.status, byOther.status]).toEqual([202, 202, 202]);
+  expect(new Set([byOwner.body.id, byMember.body.id, byOther.body.id]).size).toBe(3);
+  // The member's own retry is still answered from their record.
+  expect((await post(member, 'k1')).body.id).toBe(byMember.body.id);
+});
+
 describe('removal and leaving', () => {
   test('a removed member is refused at once, whatever token they hold; their spending stays in the ledger and usage', async () => {
     await setPlan(t, 'rm-owner', 'TEAM');
@@ -226,7 +240,7 @@ describe('caps, usage and plans', () => {
 
   test('usage ranges: at most 93 days, real days, to not before from', async () => {
     const token = await t.token('range-owner');
-    for (const q of ['from=2026-01-01&to=2026-04-04', 'from=2026-02-30&to=2026-03-01', 'from=2026-03-02&to=2026-03-01', 'from=2026-03-01', 'from=2026-03-01&to=2026-03-02&groupBy=colour']) {
+    for (const q of ['from=x&to=y', 'from=2027-1-1&to=2027-01-31', 'from=2026-01-01&to=2026-04-04', 'from=2026-02-30&to=2026-03-01', 'from=2026-03-02&to=2026-03-01', 'from=2026-03-01', 'from=2026-03-01&to=2026-03-02&groupBy=colour']) {
       expect(await t.call('GET', `/v1/usage?${q}`, { token })).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
     }
     expect((await t.call('GET', '/v1/usage?from=2026-01-01&to=2026-04-03&groupBy=day,member', { token })).status).toBe(200);

@@ -34,5 +34,7 @@ test('daysBetween counts both ends and refuses dates that do not exist', () => {
   expect(daysBetween('2026-11-01', '2026-11-30')).toBe(30);
   expect(daysBetween('2026-11-01', '2026-11-01')).toBe(1);
   expect(daysBetween('2026-02-30', '2026-03-01')).toBeNaN();
+  expect(daysBetween('x', 'y')).toBeNaN();
+  expect(daysBetween('2027-1-1', '2027-01-31')).toBeNaN();
   expect(daysBetween('2026-11-02', '2026-11-01')).toBe(0);
 });
