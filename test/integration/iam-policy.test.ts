@@ -111,6 +111,21 @@ test('every function, on its real paths, makes only calls its synthesized role a
   expect((await generate(payg, { model: 'veo-3.1', count: 2 })).status).toBe(202);
   await t.settle();
 
+  // A team: invite, revoke, invite again, join, a member's debit, cap change, usage, the team, removal.
+  await setPlan(t, 'iam-team', 'TEAM');
+  const teamOwner = await t.token('iam-team');
+  const revoked = await t.call('POST', '/v1/team/invites', { token: teamOwner, body: { email: 'gone@example.com', role: 'member' } });
+  expect((await t.call('DELETE', `/v1/team/invites/${revoked.body.id}`, { token: teamOwner })).status).toBe(204);
+  const invite = await t.call('POST', '/v1/team/invites', { token: teamOwner, body: { email: 'mate@example.com', role: 'member', monthlyCapCredits: 50 } });
+  expect((await t.call('POST', '/v1/team/join', { token: await t.token('iam-mate'), body: { code: invite.body.code } })).status).toBe(200);
+  const mate = await t.token('iam-mate', { account_id: 'iam-team' });
+  expect((await generate(mate, { model: 'gpt-image-2', count: 1 })).status).toBe(202);
+  expect((await t.call('PATCH', '/v1/team/members/iam-mate', { token: teamOwner, body: { monthlyCapCredits: 80 } })).status).toBe(200);
+  expect((await t.call('GET', '/v1/usage?from=2027-01-01&to=2027-03-01&groupBy=member', { token: mate })).status).toBe(200);
+  expect((await t.call('GET', '/v1/team', { token: mate })).status).toBe(200);
+  expect((await t.call('DELETE', '/v1/team/members/iam-mate', { token: teamOwner })).status).toBe(204);
+  await t.settle();
+
   // A refund and a dispute of payments, delivered by the simulator to the webhook.
   const billing = (await t.call('GET', '/v1/billing', { token: owner })).body as { topups: Array<{ paymentId: string | null }> };
   const paid = billing.topups.map((p) => p.paymentId).filter((id): id is string => Boolean(id));

@@ -174,23 +174,8 @@ export class DynamoDbCreditStore implements CreditStore {
 
   async listUsage(accountId: string, from: string, to: string): Promise<readonly UsageCount[]> {
     const range = keys.usageSkRange(from, to);
-    const counts: UsageCount[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :start AND :end',
-          ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
-          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':start': range.start, ':end': range.end },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      counts.push(...(page.Items ?? []).map(items.itemToUsage));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return counts;
+    const found = await this.queryAccountItems(accountId, { expression: '#sk BETWEEN :start AND :end', values: { ':start': range.start, ':end': range.end } });
+    return found.map(items.itemToUsage);
   }
 
   /** Planned writes as one TransactWriteItems (see transactItemOf). */
@@ -357,23 +342,30 @@ export class DynamoDbCreditStore implements CreditStore {
   async readAccountLedger(accountId: string): Promise<AccountLedger | undefined> {
     const account = await this.loadAccount(accountId);
     if (!account) return undefined;
-    const entries: VersionedEntry[] = [];
+    const found = await this.queryAccountItems(accountId, { expression: 'begins_with(#sk, :prefix)', values: { ':prefix': keys.LEDGER_SK_PREFIX } });
+    const entries: VersionedEntry[] = found.map(items.itemToVersionedEntry);
+    return { account, entries };
+  }
+
+  /** Every item of an account's partition whose sort key meets `sk` (`#sk` and its values), page after page, strongly consistent. */
+  private async queryAccountItems(accountId: string, sk: { readonly expression: string; readonly values: Record<string, unknown> }): Promise<Item[]> {
+    const found: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          KeyConditionExpression: `#pk = :pk AND ${sk.expression}`,
           ExpressionAttributeNames: { '#pk': A.pk, '#sk': A.sk },
-          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ':prefix': keys.LEDGER_SK_PREFIX },
+          ExpressionAttributeValues: { ':pk': keys.accountPk(accountId), ...sk.values },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) entries.push(items.itemToVersionedEntry(item));
+      found.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return { account, entries };
+    return found;
   }
 
   /** Strongly consistent reads of up to 100 keys in one call; results in key order, undefined if absent. */
