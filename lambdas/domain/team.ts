@@ -130,13 +130,17 @@ export function chargeMember(account: Account, userId: string, credits: number):
 }
 
 /**
- * Gives a refunded debit back to the spender's counter, when it was counted in the current period
- * (a debit of an earlier period was counted in a counter that has since reset).
+ * Gives a refunded debit back to the spender's counter, when it was counted in it: in the current
+ * period (a debit of an earlier period was counted in a counter that has since reset) and in the
+ * current membership (a removal drops the counter; a rejoined member starts a new one).
  */
 export function refundMember(account: Account, userId: string, credits: number, debitedAt: string): Team {
   const team = teamOf(account);
   const counter = team.spent[userId];
   if (!counter || counter.periodStart !== account.currentPeriod.start || debitedAt < account.currentPeriod.start) return team;
+  // A debit of an earlier membership (removed, then joined again) was never in this counter.
+  const joinedAt = team.members.find((m) => m.userId === userId)?.joinedAt;
+  if (joinedAt !== undefined && debitedAt < joinedAt) return team;
   return { ...team, spent: { ...team.spent, [userId]: { ...counter, credits: Math.max(0, counter.credits - credits) } } };
 }
 

@@ -142,7 +142,7 @@ describe('monthly caps', () => {
         const charged: number[] = [];
         for (const step of steps) {
           if (step.refund && charged.length > 0) {
-            account = { ...account, team: team.refundMember(account, 'bob', charged.pop()!, account.currentPeriod.start) };
+            account = { ...account, team: team.refundMember(account, 'bob', charged.pop()!, iso(NOW_MS)) };
           } else {
             const before = team.spentThisPeriod(account, 'bob');
             try {
@@ -166,6 +166,13 @@ describe('monthly caps', () => {
     expect(team.spentThisPeriod({ ...stale, team: team.chargeMember(stale, 'bob', 100) }, 'bob')).toBe(100);
     const full = capped(100);
     expect(team.spentThisPeriod({ ...full, team: team.refundMember(full, 'bob', 40, '2000-01-01T00:00:00.000Z') }, 'bob')).toBe(100);
+  });
+  test("a refund of a debit from before the member's removal and rejoining does not lower the new membership's counter", () => {
+    const rejoined = capped(30);
+    const joinedAt = rejoined.team.members[0]!.joinedAt;
+    const before = iso(Date.parse(joinedAt) - 60_000);
+    expect(team.spentThisPeriod({ ...rejoined, team: team.refundMember(rejoined, 'bob', 50, before) }, 'bob')).toBe(30);
+    expect(team.spentThisPeriod({ ...rejoined, team: team.refundMember(rejoined, 'bob', 20, joinedAt) }, 'bob')).toBe(10);
   });
   test('the owner is never capped, but counted', () => {
     const account = wallet('TEAM');
