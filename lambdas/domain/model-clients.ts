@@ -1,0 +1,82 @@
+/**
+ * Issue 14, first part: what the worker will ask of each real model provider, and how a provider's
+ * failure is classified. One adapter per provider implements these (lambdas/adapters/providers/),
+ * each through the provider's official SDK where one exists and is well kept. Not wired into the
+ * worker yet: the submit/poll path, output storage and the per-model params come next.
+ */
+
+/** Who is at fault, which decides what the worker does (issue 14, "Providers"). */
+export type ProviderFaultClass =
+  /** The request itself (safety refusal, bad prompt): failed, refunded, the reason in words. */
+  | 'user'
+  /** The provider's transient fault (429, 5xx, network): retried with backoff within the job's budget. */
+  | 'transient'
+  /** Ours (authentication, configuration, an unknown model name): failed, refunded, alarmed. */
+  | 'ours';
+
+/** A provider call that failed, classified. `message` is safe to show the job's owner for `user` faults. */
+export class ModelProviderError extends Error {
+  constructor(
+    readonly fault: ProviderFaultClass,
+    readonly code: string,
+    message: string,
+    /** The provider asked us to wait this long (Retry-After), when it said. */
+    readonly retryAfterMs?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ModelProviderError';
+  }
+}
+
+/** One output as the provider hands it over: bytes inline, or a temporary URL to copy before it expires. */
+export type ProviderOutput =
+  | { readonly kind: 'inline'; readonly contentType: string; readonly base64: string }
+  | { readonly kind: 'url'; readonly url: string; readonly contentType: string | null };
+
+export interface ImageRequest {
+  /** The provider's model name (the catalog maps our model id to it). */
+  readonly providerModel: string;
+  readonly prompt: string;
+  readonly count: number;
+  readonly aspectRatio?: string;
+  readonly seed?: number;
+}
+
+/** Image models answer within seconds: one call, the images in the answer. */
+export interface ImageModelClient {
+  generateImages(request: ImageRequest, signal?: AbortSignal): Promise<readonly ProviderOutput[]>;
+}
+
+export interface VideoRequest {
+  readonly providerModel: string;
+  readonly prompt: string;
+  readonly durationSeconds?: number;
+  readonly aspectRatio?: string;
+  readonly resolution?: string;
+  readonly seed?: number;
+}
+
+export type VideoOperationState =
+  | { readonly state: 'running' }
+  | { readonly state: 'succeeded'; readonly outputs: readonly ProviderOutput[] }
+  | { readonly state: 'failed'; readonly error: ModelProviderError };
+
+/**
+ * Video models run for minutes: submitted once (the job records the operation id), then polled by
+ * short invocations until they finish. `submit` may have been billed once it returns: it is never
+ * retried blindly (an adapter passes an idempotency key where the provider accepts one).
+ */
+export interface VideoModelClient {
+  submit(request: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ readonly operationId: string }>;
+  poll(operationId: string, signal?: AbortSignal): Promise<VideoOperationState>;
+  /** Asks the provider to stop; false when it cannot (not supported, or already finished). */
+  cancel(operationId: string, signal?: AbortSignal): Promise<boolean>;
+}
+
+/** Classifies an HTTP status the way every adapter does, for answers that carry no better signal. */
+export function faultOfStatus(status: number): ProviderFaultClass {
+  if (status === 408 || status === 409 || status === 429 || status >= 500) return 'transient';
+  if (status === 401 || status === 403 || status === 404) return 'ours';
+  return 'user';
+}
