@@ -1,0 +1,193 @@
+/**
+ * The Google provider adapters through the real @google/genai SDK against a fake Gemini API
+ * (test/fakes/fake-gemini.ts): outputs, fault classes, Retry-After, aborts, the Veo operation.
+ */
+import { GeminiImageClient, VeoVideoClient } from '../../lambdas/adapters/providers/gemini';
+import { ModelProviderError } from '../../lambdas/domain/model-clients';
+import { FakeGemini, TINY_PNG_BASE64 } from '../fakes/fake-gemini';
+
+const IMAGE = { providerModel: 'gemini-2.5-flash-image', prompt: 'a banana on a desk', count: 1 } as const;
+const VIDEO = { providerModel: 'veo-3.1-generate-preview', prompt: 'a banana surfing', durationSeconds: 8, aspectRatio: '16:9', resolution: '720p' } as const;
+
+let fake: FakeGemini;
+let images: GeminiImageClient;
+let videos: VeoVideoClient;
+
+beforeEach(async () => {
+  fake = await new FakeGemini().start();
+  images = new GeminiImageClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl });
+  videos = new VeoVideoClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl });
+});
+
+afterEach(async () => {
+  await fake.stop();
+});
+
+async function failure(promise: Promise<unknown>): Promise<ModelProviderError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ModelProviderError);
+    return error as ModelProviderError;
+  }
+  throw new Error('expected a ModelProviderError');
+}
+
+describe('GeminiImageClient', () => {
+  test('one image: the inline PNG, through POST /v1/models/{model}:generateContent with the key header', async () => {
+    const outputs = await images.generateImages({ ...IMAGE, aspectRatio: '16:9', seed: 7 });
+    expect(outputs).toEqual([{ kind: 'inline', contentType: 'image/png', base64: TINY_PNG_BASE64 }]);
+    expect(Buffer.from(TINY_PNG_BASE64, 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(fake.requests).toHaveLength(1);
+    const [request] = fake.requests;
+    expect(request).toMatchObject({ method: 'POST', path: '/v1/models/gemini-2.5-flash-image:generateContent', apiKey: fake.apiKey });
+    expect(request?.body).toEqual({
+      contents: [{ role: 'user', parts: [{ text: IMAGE.prompt }] }],
+      generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '16:9' }, seed: 7 },
+    });
+  });
+
+  test('count 3 makes three calls (one image each) and returns three images', async () => {
+    const outputs = await images.generateImages({ ...IMAGE, count: 3 });
+    expect(outputs).toHaveLength(3);
+    expect(fake.requests.filter((r) => r.path.endsWith(':generateContent'))).toHaveLength(3);
+  });
+
+  test('a blocked prompt (promptFeedback.blockReason) is the user’s fault, the reason in words', async () => {
+    fake.scriptImages({ kind: 'blocked', reason: 'PROHIBITED_CONTENT' });
+    const error = await failure(images.generateImages(IMAGE));
+    expect(error).toMatchObject({ fault: 'user', code: 'blocked_prohibited_content' });
+    expect(error.message).toMatch(/prohibited content/);
+  });
+
+  test.each(['SAFETY', 'IMAGE_SAFETY', 'PROHIBITED_CONTENT'])('finishReason %s with no image is the user’s fault', async (finishReason) => {
+    fake.scriptImages({ kind: 'refused', finishReason });
+    const error = await failure(images.generateImages(IMAGE));
+    expect(error).toMatchObject({ fault: 'user', code: `refused_${finishReason.toLowerCase()}` });
+    expect(error.message).toMatch(/^The model refused: /);
+  });
+
+  test('text and no image: the user’s fault, with the model’s words', async () => {
+    fake.scriptImages({ kind: 'text', text: 'I cannot draw that.' });
+    const error = await failure(images.generateImages(IMAGE));
+    expect(error).toMatchObject({ fault: 'user', code: 'no_image' });
+    expect(error.message).toContain('I cannot draw that.');
+  });
+
+  test('429 with Retry-After: transient with retryAfterMs, not retried by the adapter; the next call succeeds', async () => {
+    fake.scriptImages({ kind: 'error', status: 429, retryAfter: '7' });
+    const error = await failure(images.generateImages(IMAGE));
+    expect(error).toMatchObject({ fault: 'transient', code: 'resource_exhausted', retryAfterMs: 7000 });
+    expect(fake.requests).toHaveLength(1);
+    await expect(images.generateImages(IMAGE)).resolves.toHaveLength(1);
+  });
+
+  test('429 with a google.rpc.RetryInfo delay in the body (what Gemini sends) gives retryAfterMs', async () => {
+    fake.scriptImages({ kind: 'error', status: 429, retryDelay: '31s' });
+    const error = await failure(images.generateImages(IMAGE));
+    expect(error).toMatchObject({ fault: 'transient', retryAfterMs: 31000 });
+  });
+
+  test('500 is transient, without retryAfterMs; no retry', async () => {
+    fake.scriptImages({ kind: 'error', status: 500 });
+    const error = await failure(images.generateImages(IMAGE));
+    expect(error).toMatchObject({ fault: 'transient', code: 'internal' });
+    expect(error.retryAfterMs).toBeUndefined();
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  test('401/403 and an invalid key (400 API_KEY_INVALID) are ours', async () => {
+    fake.scriptImages({ kind: 'error', status: 401 }, { kind: 'error', status: 403 });
+    await expect(failure(images.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours' });
+    await expect(failure(images.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours' });
+    const wrongKey = new GeminiImageClient({ apiKey: 'not-the-key', baseUrl: fake.baseUrl });
+    await expect(failure(wrongKey.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours', code: 'api_key_invalid' });
+  });
+
+  test('a hanging call is aborted by the caller’s AbortSignal: transient', async () => {
+    fake.scriptImages({ kind: 'hang' });
+    const started = Date.now();
+    const error = await failure(images.generateImages(IMAGE, AbortSignal.timeout(200)));
+    expect(error).toMatchObject({ fault: 'transient', code: 'aborted' });
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  test('an unreachable API is transient', async () => {
+    const nowhere = new GeminiImageClient({ apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9' });
+    await expect(failure(nowhere.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'transient', code: 'network' });
+  });
+
+  test('count 2 with the second call failing fails the whole request', async () => {
+    const sequential = new GeminiImageClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, imageConcurrency: 1 });
+    fake.scriptImages({ kind: 'success' }, { kind: 'error', status: 503 });
+    await expect(failure(sequential.generateImages({ ...IMAGE, count: 2 }))).resolves.toMatchObject({ fault: 'transient' });
+  });
+});
+
+describe('VeoVideoClient', () => {
+  test('submit → poll running → poll succeeded with the file uri (paths and body as the Gemini API documents them)', async () => {
+    const { operationId } = await videos.submit(VIDEO, 'job-1');
+    expect(operationId).toMatch(/^models\/veo-3\.1-generate-preview\/operations\/\w+$/);
+    expect(fake.requests[0]).toMatchObject({ method: 'POST', path: '/v1beta/models/veo-3.1-generate-preview:predictLongRunning', apiKey: fake.apiKey });
+    expect(fake.requests[0]?.body).toEqual({ instances: [{ prompt: VIDEO.prompt }], parameters: { aspectRatio: '16:9', resolution: '720p', durationSeconds: 8 } });
+
+    await expect(videos.poll(operationId)).resolves.toEqual({ state: 'running' });
+    const done = await videos.poll(operationId);
+    expect(done).toEqual({ state: 'succeeded', outputs: [{ kind: 'url', url: fake.videoUri(operationId.split('/').pop() ?? ''), contentType: null }] });
+    expect(fake.requests[1]).toMatchObject({ method: 'GET', path: `/v1beta/${operationId}`, apiKey: fake.apiKey });
+  });
+
+  test('an operation that never finishes stays running', async () => {
+    fake.scriptVideos({ kind: 'never' });
+    const { operationId } = await videos.submit(VIDEO, 'job-2');
+    for (let i = 0; i < 3; i += 1) await expect(videos.poll(operationId)).resolves.toEqual({ state: 'running' });
+  });
+
+  test('a failed operation: INVALID_ARGUMENT is the user’s, INTERNAL is transient', async () => {
+    fake.scriptVideos(
+      { kind: 'fails', pollsBeforeDone: 0, code: 3, message: 'The prompt could not be processed.' },
+      { kind: 'fails', pollsBeforeDone: 1, code: 13, message: 'Internal error.' },
+    );
+    const first = await videos.submit(VIDEO, 'job-3');
+    const second = await videos.submit(VIDEO, 'job-4');
+    const a = await videos.poll(first.operationId);
+    expect(a).toMatchObject({ state: 'failed', error: { fault: 'user', code: 'operation_3' } });
+    expect(a.state === 'failed' && a.error.message).toContain('The prompt could not be processed.');
+    await expect(videos.poll(second.operationId)).resolves.toEqual({ state: 'running' });
+    await expect(videos.poll(second.operationId)).resolves.toMatchObject({ state: 'failed', error: { fault: 'transient' } });
+  });
+
+  test('every video filtered by safety is the user’s fault, with the reason', async () => {
+    fake.scriptVideos({ kind: 'filtered', reason: 'The video could not be generated because it violates our policies.' });
+    const { operationId } = await videos.submit(VIDEO, 'job-5');
+    const state = await videos.poll(operationId);
+    expect(state).toMatchObject({ state: 'failed', error: { fault: 'user', code: 'video_filtered' } });
+    expect(state.state === 'failed' && state.error.message).toContain('violates our policies');
+  });
+
+  test('submit errors: 429 with Retry-After is transient with retryAfterMs; 403 is ours; 400 is the user’s', async () => {
+    fake.scriptSubmits({ kind: 'error', status: 429, retryAfter: '2' }, { kind: 'error', status: 403 }, { kind: 'error', status: 400 });
+    await expect(failure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'transient', retryAfterMs: 2000 });
+    await expect(failure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'ours' });
+    await expect(failure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'user' });
+  });
+
+  test('poll errors: an unknown operation (404) and a wrong key are ours', async () => {
+    const { operationId } = await videos.submit(VIDEO, 'job-7');
+    await expect(failure(videos.poll('models/veo-3.1-generate-preview/operations/nope'))).resolves.toMatchObject({ fault: 'ours' });
+    const wrongKey = new VeoVideoClient({ apiKey: 'wrong', baseUrl: fake.baseUrl });
+    await expect(failure(wrongKey.poll(operationId))).resolves.toMatchObject({ fault: 'ours', code: 'api_key_invalid' });
+  });
+
+  test('a hanging submit is aborted by the AbortSignal: transient', async () => {
+    fake.scriptSubmits({ kind: 'hang' });
+    await expect(failure(videos.submit(VIDEO, 'job-8', AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
+  });
+
+  test('cancel: the Gemini API cannot cancel a video operation → false, nothing sent', async () => {
+    const { operationId } = await videos.submit(VIDEO, 'job-9');
+    const before = fake.requests.length;
+    await expect(videos.cancel(operationId)).resolves.toBe(false);
+    expect(fake.requests).toHaveLength(before);
+  });
+});
