@@ -9,7 +9,8 @@
  * INVALID_ARGUMENT, reason API_KEY_INVALID; errors are `{ error: { code, message, status, details } }`.
  *
  * Scripted per call: each generateContent or predictLongRunning takes the next behaviour from its
- * queue (a success once the queue is empty); each submitted operation takes the next video script.
+ * queue (a success once the queue is empty); each submitted operation takes the next video script;
+ * an operation GET can be made to fail or hang first (`scriptPolls`).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -62,6 +63,7 @@ export class FakeGemini {
   readonly requests: RecordedGeminiRequest[] = [];
   private readonly imageQueue: CallBehaviour[] = [];
   private readonly submitQueue: CallBehaviour[] = [];
+  private readonly pollQueue: CallBehaviour[] = [];
   private readonly videoScripts: VideoScript[] = [];
   private readonly operations = new Map<string, { model: string; script: VideoScript; polls: number }>();
   private readonly sockets = new Set<Socket>();
@@ -96,6 +98,11 @@ export class FakeGemini {
 
   scriptSubmits(...behaviours: CallBehaviour[]): void {
     this.submitQueue.push(...behaviours);
+  }
+
+  /** Behaviours for the next operation GETs (only `error` and `hang` make sense; others answer normally). */
+  scriptPolls(...behaviours: CallBehaviour[]): void {
+    this.pollQueue.push(...behaviours);
   }
 
   scriptVideos(...scripts: VideoScript[]): void {
@@ -148,6 +155,8 @@ export class FakeGemini {
     }
     if (req.method === 'GET' && (match = /^\/v1(?:beta)?\/(models\/[^/]+\/operations\/[^/]+)$/.exec(path))) {
       const name = match[1] ?? '';
+      const scripted = this.pollQueue.shift();
+      if (scripted && (scripted.kind === 'error' || scripted.kind === 'hang')) return this.answer(res, scripted, () => undefined);
       const operation = this.operations.get(name);
       if (!operation) return json(res, 404, { error: { code: 404, message: `Operation ${name} not found.`, status: 'NOT_FOUND' } });
       operation.polls += 1;

@@ -179,6 +179,16 @@ describe('VeoVideoClient', () => {
     await expect(failure(wrongKey.poll(operationId))).resolves.toMatchObject({ fault: 'ours', code: 'api_key_invalid' });
   });
 
+  test('poll errors: 429 with Retry-After and 500 are transient, a hanging poll is aborted; the operation then polls normally', async () => {
+    const { operationId } = await videos.submit(VIDEO, 'job-10');
+    fake.scriptPolls({ kind: 'error', status: 429, retryAfter: '3' }, { kind: 'error', status: 500 }, { kind: 'hang' });
+    await expect(failure(videos.poll(operationId))).resolves.toMatchObject({ fault: 'transient', retryAfterMs: 3000 });
+    await expect(failure(videos.poll(operationId))).resolves.toMatchObject({ fault: 'transient', code: 'internal' });
+    await expect(failure(videos.poll(operationId, AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
+    await expect(videos.poll(operationId)).resolves.toEqual({ state: 'running' });
+    await expect(videos.poll(operationId)).resolves.toMatchObject({ state: 'succeeded' });
+  });
+
   test('a hanging submit is aborted by the AbortSignal: transient', async () => {
     fake.scriptSubmits({ kind: 'hang' });
     await expect(failure(videos.submit(VIDEO, 'job-8', AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
