@@ -46,12 +46,19 @@ const routes: Record<string, Route> = {
     tick();
   },
   '/hang.mp4': () => undefined,
+  // Like Gemini's file download URI: the API host redirects to a storage host on another origin.
+  '/redirect.mp4': (res) => res.writeHead(302, { location: `${storageBase}/blob?sig=x` }).end(),
+  '/loop.mp4': (res) => res.writeHead(302, { location: '/loop.mp4' }).end(),
 };
 
 let s3: LocalS3;
 let source: Server;
 let sourceBase: string;
 const seenHeaders: IncomingHttpHeaders[] = [];
+/** Another origin, standing in for the storage host a download URI redirects to. */
+let storage: Server;
+let storageBase: string;
+const storageHeaders: IncomingHttpHeaders[] = [];
 
 beforeAll(async () => {
   s3 = await startLocalS3('outputs-test');
@@ -63,11 +70,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => source.listen(0, '127.0.0.1', resolve));
   sourceBase = `http://127.0.0.1:${(source.address() as AddressInfo).port}`;
+  storage = createServer((req, res) => {
+    storageHeaders.push(req.headers);
+    res.writeHead(200, { 'content-type': 'video/mp4', 'content-length': String(VIDEO.byteLength) }).end(VIDEO);
+  });
+  await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
+  storageBase = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
 });
 
 afterAll(async () => {
   source.closeAllConnections();
   await new Promise((resolve) => source.close(resolve));
+  storage.closeAllConnections();
+  await new Promise((resolve) => storage.close(resolve));
   await s3.stop();
 });
 
@@ -147,6 +162,22 @@ describe('S3OutputStore', () => {
     const back = await readBack(saved.key);
     expect(back.bytes.equals(VIDEO)).toBe(true);
     expect(back.contentType).toBe('video/mp4');
+  });
+
+  it('follows a redirect to another origin without forwarding the API key header there; refuses a redirect loop', async () => {
+    seenHeaders.length = 0;
+    storageHeaders.length = 0;
+    const sourceHost = new URL(sourceBase).host;
+    const outputs = store({ headersFor: (url) => (url.host === sourceHost ? { 'x-goog-api-key': 'goog-key' } : undefined) });
+    const saved = await outputs.save({ accountId: 'acc_url', jobId: 'gen_r', index: 0, output: { kind: 'url', url: `${sourceBase}/redirect.mp4`, contentType: 'video/mp4' } });
+    expect(saved).toEqual({ key: 'outputs/acc_url/gen_r/0.mp4', contentType: 'video/mp4', sizeBytes: VIDEO.byteLength });
+    expect((await readBack(saved.key)).bytes.equals(VIDEO)).toBe(true);
+    expect(seenHeaders.map((headers) => headers['x-goog-api-key'])).toEqual(['goog-key']);
+    expect(storageHeaders).toHaveLength(1);
+    expect(storageHeaders[0]!['x-goog-api-key']).toBeUndefined();
+
+    const loop = await saveError(outputs.save({ accountId: 'acc_url', jobId: 'gen_r', index: 1, output: { kind: 'url', url: `${sourceBase}/loop.mp4`, contentType: 'video/mp4' } }));
+    expect([loop.fault, loop.code]).toEqual(['ours', 'output_download_failed']);
   });
 
   it("prefers the provider's declared content type to a generic response header", async () => {

@@ -4,7 +4,7 @@
  *
  * - Inline outputs: the base64 decoded and PutObject'ed with the provider's content type.
  * - URL outputs: fetched (own timeout on top of the caller's signal, optional extra headers such as
- *   Google's `x-goog-api-key`), BUFFERED in memory up to `maxBytes` (default 200 MiB), then one
+ *   Google's `x-goog-api-key`, asked for per URL and per redirect hop, at most 5 redirects), BUFFERED in memory up to `maxBytes` (default 200 MiB), then one
  *   PutObject with ContentLength. Buffering, not streaming: a PutObject of a stream of unknown length
  *   needs multipart (@aws-sdk/lib-storage, not a dependency) and every output here is far below S3's
  *   5 GiB single-PUT limit. The cost is memory: the worker Lambda needs roughly maxBytes plus its
@@ -36,6 +36,7 @@ import { baseContentType, outputKey, type OutputStore, type SaveOutputInput, typ
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 200 * 1024 * 1024;
 const FALLBACK_CONTENT_TYPE = 'application/octet-stream';
+const MAX_REDIRECTS = 5;
 
 export interface S3OutputStoreOptions {
   readonly client: S3Client;
@@ -108,7 +109,7 @@ export class S3OutputStore implements OutputStore {
     const timeout = AbortSignal.timeout(this.downloadTimeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
-      const response = await this.fetchImpl(url, { headers: { ...this.headersFor(url) }, redirect: 'follow', signal: combined });
+      const response = await this.follow(url, combined);
       if (!response.ok) {
         await response.body?.cancel().catch(() => undefined);
         throw statusError(response.status, response.headers.get('retry-after'), where);
@@ -130,6 +131,25 @@ export class S3OutputStore implements OutputStore {
         throw new ModelProviderError('transient', timedOut ? 'timeout' : 'aborted', `Copying the output at ${where} ${timedOut ? 'timed out' : 'was aborted'}`, undefined, { cause: error });
       }
       throw new ModelProviderError('transient', 'network_error', `Copying the output at ${where} failed: ${error instanceof Error ? error.message : String(error)}`, undefined, { cause: error });
+    }
+  }
+
+  /**
+   * GETs the URL, following redirects here rather than in fetch so that `headersFor` is asked again
+   * for every hop: an API key header meant for the provider's host never reaches the storage host a
+   * download URI redirects to (fetch itself drops only Authorization on a cross-origin redirect).
+   */
+  private async follow(start: URL, signal: AbortSignal): Promise<Response> {
+    let url = start;
+    for (let hop = 0; ; hop += 1) {
+      const response = await this.fetchImpl(url, { headers: { ...this.headersFor(url) }, redirect: 'manual', signal });
+      const location = response.headers.get('location');
+      if (response.status < 300 || response.status > 399 || response.status === 304 || location === null) return response;
+      await response.body?.cancel().catch(() => undefined);
+      if (hop >= MAX_REDIRECTS) throw new ModelProviderError('ours', 'output_download_failed', `The output at ${start.origin}${start.pathname} redirected more than ${MAX_REDIRECTS} times`);
+      const next = new URL(location, url);
+      if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new ModelProviderError('ours', 'output_download_failed', `The output at ${start.origin}${start.pathname} redirected to scheme ${next.protocol}`);
+      url = next;
     }
   }
 }
