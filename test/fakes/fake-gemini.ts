@@ -18,7 +18,8 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 
 /** A 1×1 transparent PNG. */
-export const TINY_PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+import { TINY_PNG_BASE64 } from './tiny-png';
+export { TINY_PNG_BASE64 };
 
 export type CallBehaviour =
   | { readonly kind: 'success' }

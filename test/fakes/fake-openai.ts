@@ -19,8 +19,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 
 /** A valid 1×1 PNG (the 8-byte signature, IHDR, IDAT, IEND). */
-export const TINY_PNG_BASE64 =
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+import { TINY_PNG_BASE64 } from './tiny-png';
+export { TINY_PNG_BASE64 };
 
 export type FakeOpenAiBehaviour =
   /**

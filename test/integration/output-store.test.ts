@@ -2,11 +2,11 @@
  * Issue 14, "Outputs": S3OutputStore against a local S3 (s3rver, in-process) and a small node:http
  * server standing in for a provider's temporary output URLs.
  */
+import { providerFailure } from '../support/provider-errors';
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ModelProviderError } from '../../lambdas/domain/model-clients';
 import { extensionOf, outputKey, outputPrefix } from '../../lambdas/domain/output-store';
 import { S3OutputStore } from '../../lambdas/adapters/s3/output-store';
 import { startLocalS3, type LocalS3 } from '../support/local-s3';
@@ -101,17 +101,6 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return (listed.Contents ?? []).map((object) => object.Key!).sort();
 }
 
-async function saveError(promise: Promise<unknown>): Promise<ModelProviderError> {
-  const error: unknown = await promise.then(
-    () => {
-      throw new Error('expected save to fail');
-    },
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ModelProviderError);
-  return error as ModelProviderError;
-}
-
 describe('output keys', () => {
   it('lays keys out as outputs/<accountId>/<jobId>/<index>.<ext>', () => {
     expect(outputKey('acc_1', 'gen_01J', 0, 'image/png')).toBe('outputs/acc_1/gen_01J/0.png');
@@ -176,7 +165,7 @@ describe('S3OutputStore', () => {
     expect(storageHeaders).toHaveLength(1);
     expect(storageHeaders[0]!['x-goog-api-key']).toBeUndefined();
 
-    const loop = await saveError(outputs.save({ accountId: 'acc_url', jobId: 'gen_r', index: 1, output: { kind: 'url', url: `${sourceBase}/loop.mp4`, contentType: 'video/mp4' } }));
+    const loop = await providerFailure(outputs.save({ accountId: 'acc_url', jobId: 'gen_r', index: 1, output: { kind: 'url', url: `${sourceBase}/loop.mp4`, contentType: 'video/mp4' } }));
     expect([loop.fault, loop.code]).toEqual(['ours', 'output_download_failed']);
   });
 
@@ -187,7 +176,7 @@ describe('S3OutputStore', () => {
 
   it('classifies a source URL that answers 404 or 410 (expired) as ours, output_unavailable, and stores nothing', async () => {
     for (const path of ['/expired.mp4', '/gone.mp4']) {
-      const error = await saveError(store().save({ accountId: 'acc_gone', jobId: 'gen_4', index: 0, output: { kind: 'url', url: `${sourceBase}${path}?X-Goog-Signature=abc`, contentType: 'video/mp4' } }));
+      const error = await providerFailure(store().save({ accountId: 'acc_gone', jobId: 'gen_4', index: 0, output: { kind: 'url', url: `${sourceBase}${path}?X-Goog-Signature=abc`, contentType: 'video/mp4' } }));
       expect(error.fault).toBe('ours');
       expect(error.code).toBe('output_unavailable');
       expect(error.message).not.toContain('X-Goog-Signature'); // the URL's signature never reaches logs
@@ -196,39 +185,39 @@ describe('S3OutputStore', () => {
   });
 
   it('classifies a refused download (403, e.g. no API key header) the same way', async () => {
-    const error = await saveError(store().save({ accountId: 'acc_gone', jobId: 'gen_5', index: 0, output: { kind: 'url', url: `${sourceBase}/video.mp4`, contentType: 'video/mp4' } }));
+    const error = await providerFailure(store().save({ accountId: 'acc_gone', jobId: 'gen_5', index: 0, output: { kind: 'url', url: `${sourceBase}/video.mp4`, contentType: 'video/mp4' } }));
     expect([error.fault, error.code]).toEqual(['ours', 'output_unavailable']);
   });
 
   it('classifies a 503 with Retry-After as transient', async () => {
-    const error = await saveError(store().save({ accountId: 'acc_gone', jobId: 'gen_6', index: 0, output: { kind: 'url', url: `${sourceBase}/busy.mp4`, contentType: 'video/mp4' } }));
+    const error = await providerFailure(store().save({ accountId: 'acc_gone', jobId: 'gen_6', index: 0, output: { kind: 'url', url: `${sourceBase}/busy.mp4`, contentType: 'video/mp4' } }));
     expect([error.fault, error.code, error.retryAfterMs]).toEqual(['transient', 'http_503', 7000]);
   });
 
   it('refuses an over-size source, by Content-Length or while reading a chunked body, and stores nothing', async () => {
     const small = store({ maxBytes: 1024 });
     for (const path of ['/big-declared.mp4', '/big-chunked.mp4']) {
-      const error = await saveError(small.save({ accountId: 'acc_big', jobId: 'gen_7', index: 0, output: { kind: 'url', url: `${sourceBase}${path}`, contentType: 'video/mp4' } }));
+      const error = await providerFailure(small.save({ accountId: 'acc_big', jobId: 'gen_7', index: 0, output: { kind: 'url', url: `${sourceBase}${path}`, contentType: 'video/mp4' } }));
       expect([error.fault, error.code]).toEqual(['ours', 'output_too_large']);
     }
-    const inline = await saveError(small.save({ accountId: 'acc_big', jobId: 'gen_7', index: 1, output: { kind: 'inline', contentType: 'image/png', base64: randomBytes(2048).toString('base64') } }));
+    const inline = await providerFailure(small.save({ accountId: 'acc_big', jobId: 'gen_7', index: 1, output: { kind: 'inline', contentType: 'image/png', base64: randomBytes(2048).toString('base64') } }));
     expect(inline.code).toBe('output_too_large');
     expect(await keysUnder(outputPrefix('acc_big'))).toEqual([]);
   });
 
   it('gives up on a source that never answers (transient timeout) and honours the caller abort', async () => {
-    const timedOut = await saveError(store({ downloadTimeoutMs: 200 }).save({ accountId: 'acc_slow', jobId: 'gen_8', index: 0, output: { kind: 'url', url: `${sourceBase}/hang.mp4`, contentType: 'video/mp4' } }));
+    const timedOut = await providerFailure(store({ downloadTimeoutMs: 200 }).save({ accountId: 'acc_slow', jobId: 'gen_8', index: 0, output: { kind: 'url', url: `${sourceBase}/hang.mp4`, contentType: 'video/mp4' } }));
     expect([timedOut.fault, timedOut.code]).toEqual(['transient', 'timeout']);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
-    const aborted = await saveError(store().save({ accountId: 'acc_slow', jobId: 'gen_8', index: 0, output: { kind: 'url', url: `${sourceBase}/hang.mp4`, contentType: 'video/mp4' } }, controller.signal));
+    const aborted = await providerFailure(store().save({ accountId: 'acc_slow', jobId: 'gen_8', index: 0, output: { kind: 'url', url: `${sourceBase}/hang.mp4`, contentType: 'video/mp4' } }, controller.signal));
     expect([aborted.fault, aborted.code]).toEqual(['transient', 'aborted']);
   });
 
   it('refuses a malformed output: empty inline bytes, a non-http URL', async () => {
-    const empty = await saveError(store().save({ accountId: 'acc_bad', jobId: 'gen_9', index: 0, output: { kind: 'inline', contentType: 'image/png', base64: '' } }));
+    const empty = await providerFailure(store().save({ accountId: 'acc_bad', jobId: 'gen_9', index: 0, output: { kind: 'inline', contentType: 'image/png', base64: '' } }));
     expect([empty.fault, empty.code]).toEqual(['ours', 'malformed_output']);
-    const file = await saveError(store().save({ accountId: 'acc_bad', jobId: 'gen_9', index: 0, output: { kind: 'url', url: 'file:///etc/passwd', contentType: null } }));
+    const file = await providerFailure(store().save({ accountId: 'acc_bad', jobId: 'gen_9', index: 0, output: { kind: 'url', url: 'file:///etc/passwd', contentType: null } }));
     expect([file.fault, file.code]).toEqual(['ours', 'malformed_output']);
   });
 

@@ -2,8 +2,8 @@
  * The Google provider adapters through the real @google/genai SDK against a fake Gemini API
  * (test/fakes/fake-gemini.ts): outputs, fault classes, Retry-After, aborts, the Veo operation.
  */
+import { providerFailure } from '../support/provider-errors';
 import { GeminiImageClient, VeoVideoClient } from '../../lambdas/adapters/providers/gemini';
-import { ModelProviderError } from '../../lambdas/domain/model-clients';
 import { FakeGemini, TINY_PNG_BASE64 } from '../fakes/fake-gemini';
 
 const IMAGE = { providerModel: 'gemini-2.5-flash-image', prompt: 'a banana on a desk', count: 1 } as const;
@@ -22,16 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.stop();
 });
-
-async function failure(promise: Promise<unknown>): Promise<ModelProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ModelProviderError);
-    return error as ModelProviderError;
-  }
-  throw new Error('expected a ModelProviderError');
-}
 
 describe('GeminiImageClient', () => {
   test('one image: the inline PNG, through POST /v1/models/{model}:generateContent with the key header', async () => {
@@ -55,28 +45,28 @@ describe('GeminiImageClient', () => {
 
   test('a blocked prompt (promptFeedback.blockReason) is the user’s fault, the reason in words', async () => {
     fake.scriptImages({ kind: 'blocked', reason: 'PROHIBITED_CONTENT' });
-    const error = await failure(images.generateImages(IMAGE));
+    const error = await providerFailure(images.generateImages(IMAGE));
     expect(error).toMatchObject({ fault: 'user', code: 'blocked_prohibited_content' });
     expect(error.message).toMatch(/prohibited content/);
   });
 
   test.each(['SAFETY', 'IMAGE_SAFETY', 'PROHIBITED_CONTENT'])('finishReason %s with no image is the user’s fault', async (finishReason) => {
     fake.scriptImages({ kind: 'refused', finishReason });
-    const error = await failure(images.generateImages(IMAGE));
+    const error = await providerFailure(images.generateImages(IMAGE));
     expect(error).toMatchObject({ fault: 'user', code: `refused_${finishReason.toLowerCase()}` });
     expect(error.message).toMatch(/^The model refused: /);
   });
 
   test('text and no image: the user’s fault, with the model’s words', async () => {
     fake.scriptImages({ kind: 'text', text: 'I cannot draw that.' });
-    const error = await failure(images.generateImages(IMAGE));
+    const error = await providerFailure(images.generateImages(IMAGE));
     expect(error).toMatchObject({ fault: 'user', code: 'no_image' });
     expect(error.message).toContain('I cannot draw that.');
   });
 
   test('429 with Retry-After: transient with retryAfterMs, not retried by the adapter; the next call succeeds', async () => {
     fake.scriptImages({ kind: 'error', status: 429, retryAfter: '7' });
-    const error = await failure(images.generateImages(IMAGE));
+    const error = await providerFailure(images.generateImages(IMAGE));
     expect(error).toMatchObject({ fault: 'transient', code: 'resource_exhausted', retryAfterMs: 7000 });
     expect(fake.requests).toHaveLength(1);
     await expect(images.generateImages(IMAGE)).resolves.toHaveLength(1);
@@ -84,13 +74,13 @@ describe('GeminiImageClient', () => {
 
   test('429 with a google.rpc.RetryInfo delay in the body (what Gemini sends) gives retryAfterMs', async () => {
     fake.scriptImages({ kind: 'error', status: 429, retryDelay: '31s' });
-    const error = await failure(images.generateImages(IMAGE));
+    const error = await providerFailure(images.generateImages(IMAGE));
     expect(error).toMatchObject({ fault: 'transient', retryAfterMs: 31000 });
   });
 
   test('500 is transient, without retryAfterMs; no retry', async () => {
     fake.scriptImages({ kind: 'error', status: 500 });
-    const error = await failure(images.generateImages(IMAGE));
+    const error = await providerFailure(images.generateImages(IMAGE));
     expect(error).toMatchObject({ fault: 'transient', code: 'internal' });
     expect(error.retryAfterMs).toBeUndefined();
     expect(fake.requests).toHaveLength(1);
@@ -98,29 +88,29 @@ describe('GeminiImageClient', () => {
 
   test('401/403 and an invalid key (400 API_KEY_INVALID) are ours', async () => {
     fake.scriptImages({ kind: 'error', status: 401 }, { kind: 'error', status: 403 });
-    await expect(failure(images.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours' });
-    await expect(failure(images.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours' });
+    await expect(providerFailure(images.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours' });
+    await expect(providerFailure(images.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours' });
     const wrongKey = new GeminiImageClient({ apiKey: 'not-the-key', baseUrl: fake.baseUrl });
-    await expect(failure(wrongKey.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours', code: 'api_key_invalid' });
+    await expect(providerFailure(wrongKey.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'ours', code: 'api_key_invalid' });
   });
 
   test('a hanging call is aborted by the caller’s AbortSignal: transient', async () => {
     fake.scriptImages({ kind: 'hang' });
     const started = Date.now();
-    const error = await failure(images.generateImages(IMAGE, AbortSignal.timeout(200)));
+    const error = await providerFailure(images.generateImages(IMAGE, AbortSignal.timeout(200)));
     expect(error).toMatchObject({ fault: 'transient', code: 'aborted' });
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
   test('an unreachable API is transient', async () => {
     const nowhere = new GeminiImageClient({ apiKey: fake.apiKey, baseUrl: 'http://127.0.0.1:9' });
-    await expect(failure(nowhere.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'transient', code: 'network' });
+    await expect(providerFailure(nowhere.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'transient', code: 'network' });
   });
 
   test('count 2 with the second call failing fails the whole request', async () => {
     const sequential = new GeminiImageClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, imageConcurrency: 1 });
     fake.scriptImages({ kind: 'success' }, { kind: 'error', status: 503 });
-    await expect(failure(sequential.generateImages({ ...IMAGE, count: 2 }))).resolves.toMatchObject({ fault: 'transient' });
+    await expect(providerFailure(sequential.generateImages({ ...IMAGE, count: 2 }))).resolves.toMatchObject({ fault: 'transient' });
   });
 });
 
@@ -167,31 +157,31 @@ describe('VeoVideoClient', () => {
 
   test('submit errors: 429 with Retry-After is transient with retryAfterMs; 403 is ours; 400 is the user’s', async () => {
     fake.scriptSubmits({ kind: 'error', status: 429, retryAfter: '2' }, { kind: 'error', status: 403 }, { kind: 'error', status: 400 });
-    await expect(failure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'transient', retryAfterMs: 2000 });
-    await expect(failure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'ours' });
-    await expect(failure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'user' });
+    await expect(providerFailure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'transient', retryAfterMs: 2000 });
+    await expect(providerFailure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'ours' });
+    await expect(providerFailure(videos.submit(VIDEO, 'job-6'))).resolves.toMatchObject({ fault: 'user' });
   });
 
   test('poll errors: an unknown operation (404) and a wrong key are ours', async () => {
     const { operationId } = await videos.submit(VIDEO, 'job-7');
-    await expect(failure(videos.poll('models/veo-3.1-generate-preview/operations/nope'))).resolves.toMatchObject({ fault: 'ours' });
+    await expect(providerFailure(videos.poll('models/veo-3.1-generate-preview/operations/nope'))).resolves.toMatchObject({ fault: 'ours' });
     const wrongKey = new VeoVideoClient({ apiKey: 'wrong', baseUrl: fake.baseUrl });
-    await expect(failure(wrongKey.poll(operationId))).resolves.toMatchObject({ fault: 'ours', code: 'api_key_invalid' });
+    await expect(providerFailure(wrongKey.poll(operationId))).resolves.toMatchObject({ fault: 'ours', code: 'api_key_invalid' });
   });
 
   test('poll errors: 429 with Retry-After and 500 are transient, a hanging poll is aborted; the operation then polls normally', async () => {
     const { operationId } = await videos.submit(VIDEO, 'job-10');
     fake.scriptPolls({ kind: 'error', status: 429, retryAfter: '3' }, { kind: 'error', status: 500 }, { kind: 'hang' });
-    await expect(failure(videos.poll(operationId))).resolves.toMatchObject({ fault: 'transient', retryAfterMs: 3000 });
-    await expect(failure(videos.poll(operationId))).resolves.toMatchObject({ fault: 'transient', code: 'internal' });
-    await expect(failure(videos.poll(operationId, AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
+    await expect(providerFailure(videos.poll(operationId))).resolves.toMatchObject({ fault: 'transient', retryAfterMs: 3000 });
+    await expect(providerFailure(videos.poll(operationId))).resolves.toMatchObject({ fault: 'transient', code: 'internal' });
+    await expect(providerFailure(videos.poll(operationId, AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
     await expect(videos.poll(operationId)).resolves.toEqual({ state: 'running' });
     await expect(videos.poll(operationId)).resolves.toMatchObject({ state: 'succeeded' });
   });
 
   test('a hanging submit is aborted by the AbortSignal: transient', async () => {
     fake.scriptSubmits({ kind: 'hang' });
-    await expect(failure(videos.submit(VIDEO, 'job-8', AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
+    await expect(providerFailure(videos.submit(VIDEO, 'job-8', AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
   });
 
   test('cancel: the Gemini API cannot cancel a video operation → false, nothing sent', async () => {

@@ -3,8 +3,10 @@
  * (test/fakes/fake-modelark.ts): the task's life through submit / poll / cancel, and every failure
  * classified as the worker needs it (user, transient, ours).
  */
+import { providerFailure } from '../support/provider-errors';
 import { ModelProviderError } from '../../lambdas/domain/model-clients';
-import { createBody, ModelArkVideoClient, parseRetryAfter } from '../../lambdas/adapters/providers/modelark-video';
+import { createBody, ModelArkVideoClient } from '../../lambdas/adapters/providers/modelark-video';
+import { retryAfterMsOf } from '../../lambdas/adapters/retry-after';
 import { startFakeModelArk, type RunningFakeModelArk } from '../fakes/fake-modelark';
 
 const API_KEY = 'ark-test-key';
@@ -21,16 +23,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.stop();
 });
-
-async function caught(promise: Promise<unknown>): Promise<ModelProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ModelProviderError) return error;
-    throw error;
-  }
-  throw new Error('expected a ModelProviderError');
-}
 
 const creates = (): number => fake.requests.filter((r) => r.method === 'POST').length;
 
@@ -74,7 +66,7 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
 
   it('a prompt refused at create (400 InputTextSensitiveContentDetected) is the user\'s fault', async () => {
     fake.script({ kind: 'refused', status: 400, code: 'InputTextSensitiveContentDetected', message: 'The request failed because the input text may contain sensitive information.' });
-    const error = await caught(client.submit(REQUEST, 'job-3'));
+    const error = await providerFailure(client.submit(REQUEST, 'job-3'));
     expect(error).toMatchObject({ fault: 'user', code: 'InputTextSensitiveContentDetected' });
     expect(error.message).toMatch(/prompt was refused/);
   });
@@ -96,7 +88,7 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
 
   it('429 on create is transient with retryAfterMs, and the client made exactly one create request', async () => {
     fake.script({ kind: 'rate_limited', retryAfterSeconds: 7 });
-    const error = await caught(client.submit(REQUEST, 'job-6'));
+    const error = await providerFailure(client.submit(REQUEST, 'job-6'));
     expect(error).toMatchObject({ fault: 'transient', retryAfterMs: 7000 });
     expect(error.code).toMatch(/^http_429/);
     expect(creates()).toBe(1);
@@ -104,7 +96,7 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
 
   it('500 on create is transient and not retried', async () => {
     fake.script({ kind: 'server_error' });
-    const error = await caught(client.submit(REQUEST, 'job-7'));
+    const error = await providerFailure(client.submit(REQUEST, 'job-7'));
     expect(error).toMatchObject({ fault: 'transient', retryAfterMs: undefined });
     expect(error.code).toMatch(/^http_500/);
     expect(creates()).toBe(1);
@@ -113,7 +105,7 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
   it('a create that hangs is aborted by the caller\'s signal: transient, one request, outcome unknown', async () => {
     fake.script({ kind: 'hang' });
     const started = Date.now();
-    const error = await caught(client.submit(REQUEST, 'job-8', AbortSignal.timeout(200)));
+    const error = await providerFailure(client.submit(REQUEST, 'job-8', AbortSignal.timeout(200)));
     expect(error).toMatchObject({ fault: 'transient', code: 'timeout' });
     expect(error.message).toMatch(/may have been created/);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -124,11 +116,11 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
     const quick = new ModelArkVideoClient({ apiKey: API_KEY, baseUrl: fake.url, requestTimeoutMs: 150 });
     const { operationId } = await quick.submit(REQUEST, 'job-9');
     fake.answerNext({ kind: 'hang' });
-    expect(await caught(quick.poll(operationId))).toMatchObject({ fault: 'transient', code: 'timeout' });
+    expect(await providerFailure(quick.poll(operationId))).toMatchObject({ fault: 'transient', code: 'timeout' });
 
     const controller = new AbortController();
     fake.answerNext({ kind: 'hang' });
-    const pending = caught(quick.poll(operationId, controller.signal));
+    const pending = providerFailure(quick.poll(operationId, controller.signal));
     setTimeout(() => controller.abort(), 20);
     expect(await pending).toMatchObject({ fault: 'transient', code: 'aborted' });
   });
@@ -137,7 +129,7 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
     const url = fake.url;
     await fake.stop();
     const offline = new ModelArkVideoClient({ apiKey: API_KEY, baseUrl: url });
-    expect(await caught(offline.poll('cgt-x'))).toMatchObject({ fault: 'transient', code: 'network_error' });
+    expect(await providerFailure(offline.poll('cgt-x'))).toMatchObject({ fault: 'transient', code: 'network_error' });
     fake = await startFakeModelArk({ apiKey: API_KEY }); // for afterEach
   });
 
@@ -175,8 +167,8 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
 
   it('a wrong API key is our fault (401), as is an unknown task (404)', async () => {
     const wrong = new ModelArkVideoClient({ apiKey: 'not-the-key', baseUrl: fake.url });
-    expect(await caught(wrong.submit(REQUEST, 'job-12'))).toMatchObject({ fault: 'ours', code: 'http_401:AuthenticationError' });
-    expect(await caught(client.poll('cgt-unknown'))).toMatchObject({ fault: 'ours' });
+    expect(await providerFailure(wrong.submit(REQUEST, 'job-12'))).toMatchObject({ fault: 'ours', code: 'http_401:AuthenticationError' });
+    expect(await providerFailure(client.poll('cgt-unknown'))).toMatchObject({ fault: 'ours' });
   });
 
   describe('malformed answers', () => {
@@ -185,7 +177,7 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
     // HTML 502 from a gateway) are classified by their status instead.
     it('a create answered 200 without an id is ours', async () => {
       fake.answerNext({ kind: 'raw', status: 200, body: JSON.stringify({ task_id: 'cgt-1' }) });
-      expect(await caught(client.submit(REQUEST, 'job-13'))).toMatchObject({ fault: 'ours', code: 'malformed_response' });
+      expect(await providerFailure(client.submit(REQUEST, 'job-13'))).toMatchObject({ fault: 'ours', code: 'malformed_response' });
       expect(creates()).toBe(1);
     });
 
@@ -195,19 +187,19 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
         { kind: 'raw', status: 200, body: JSON.stringify({ id: 'cgt-1', status: 'paused' }) },
         { kind: 'raw', status: 200, body: JSON.stringify({ id: 'cgt-1', status: 'succeeded', content: {} }) },
       );
-      for (let i = 0; i < 3; i += 1) expect(await caught(client.poll('cgt-1'))).toMatchObject({ fault: 'ours', code: 'malformed_response' });
+      for (let i = 0; i < 3; i += 1) expect(await providerFailure(client.poll('cgt-1'))).toMatchObject({ fault: 'ours', code: 'malformed_response' });
     });
 
     it('an error answer that is not JSON is classified by its status', async () => {
       fake.answerNext({ kind: 'raw', status: 502, body: '<html>Bad Gateway</html>', headers: { 'content-type': 'text/html', 'retry-after': '3' } });
-      expect(await caught(client.poll('cgt-1'))).toMatchObject({ fault: 'transient', code: 'http_502', retryAfterMs: 3000 });
+      expect(await providerFailure(client.poll('cgt-1'))).toMatchObject({ fault: 'transient', code: 'http_502', retryAfterMs: 3000 });
     });
   });
 
   it('reads Retry-After in seconds and as an HTTP date', () => {
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(parseRetryAfter(null)).toBeUndefined();
-    expect(parseRetryAfter('soon')).toBeUndefined();
+    expect(retryAfterMsOf('2')).toBe(2000);
+    expect(retryAfterMsOf(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
+    expect(retryAfterMsOf(null)).toBeUndefined();
+    expect(retryAfterMsOf('soon')).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@
  * speaking its wire format: outputs, sizes, fault classes, Retry-After, cancellation, and that the
  * SDK never retries on its own (a retried image call may be billed twice).
  */
+import { providerFailure } from '../support/provider-errors';
 import { APIError } from 'openai';
 import {
   classifyOpenAiError,
@@ -10,7 +11,7 @@ import {
   openAiSizeFor,
   retryAfterMs,
 } from '../../lambdas/adapters/providers/openai-images';
-import { ModelProviderError, type ImageRequest } from '../../lambdas/domain/model-clients';
+import type { ImageRequest } from '../../lambdas/domain/model-clients';
 import { startFakeOpenAi, TINY_PNG_BASE64, type FakeOpenAi } from '../fakes/fake-openai';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -32,17 +33,6 @@ const request = (overrides: Partial<ImageRequest> = {}): ImageRequest => ({
   count: 1,
   ...overrides,
 });
-
-/** The ModelProviderError a call rejects with (fails the test when it resolves or throws something else). */
-async function failure(promise: Promise<unknown>): Promise<ModelProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ModelProviderError);
-    return error as ModelProviderError;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('success', () => {
   test('count → n; every image inline as PNG; the size for the aspect ratio; one request with the bearer key', async () => {
@@ -111,14 +101,14 @@ describe('refused before any request (the user’s fault)', () => {
     ['gpt-image-2', '21:9'],
     ['gpt-image-2', 'square'],
   ])('%s with aspect ratio %s', async (providerModel, aspectRatio) => {
-    const error = await failure(client.generateImages(request({ providerModel, aspectRatio })));
+    const error = await providerFailure(client.generateImages(request({ providerModel, aspectRatio })));
     expect(error).toMatchObject({ fault: 'user', code: 'unsupported_aspect_ratio' });
     expect(error.message).toContain(aspectRatio);
     expect(fake.requests).toHaveLength(0);
   });
 
   test.each([0, 11, 1.5])('count %p', async (count) => {
-    const error = await failure(client.generateImages(request({ count })));
+    const error = await providerFailure(client.generateImages(request({ count })));
     expect(error).toMatchObject({ fault: 'user', code: 'unsupported_count' });
     expect(fake.requests).toHaveLength(0);
   });
@@ -127,7 +117,7 @@ describe('refused before any request (the user’s fault)', () => {
 describe('provider failures, classified, never retried by the SDK', () => {
   test('a safety refusal (400 moderation_blocked) is the user’s, with a message fit to show them', async () => {
     fake.script({ kind: 'moderation' });
-    const error = await failure(client.generateImages(request()));
+    const error = await providerFailure(client.generateImages(request()));
     expect(error).toMatchObject({ fault: 'user', code: 'moderation_blocked', retryAfterMs: undefined });
     expect(error.message).toMatch(/safety/i);
     expect(error.message).not.toMatch(/request id|help\.openai\.com/i);
@@ -136,7 +126,7 @@ describe('provider failures, classified, never retried by the SDK', () => {
 
   test('429 with Retry-After is transient with retryAfterMs; the next call (the worker’s retry) succeeds', async () => {
     fake.script({ kind: 'rate_limit', retryAfterSeconds: 7 }, { kind: 'success' });
-    const error = await failure(client.generateImages(request({ count: 2 })));
+    const error = await providerFailure(client.generateImages(request({ count: 2 })));
     expect(error).toMatchObject({ fault: 'transient', code: 'rate_limit_exceeded', retryAfterMs: 7000 });
     expect(fake.requests).toHaveLength(1); // the SDK would have waited 7 s and retried by default
 
@@ -147,7 +137,7 @@ describe('provider failures, classified, never retried by the SDK', () => {
 
   test('500 is transient, one request', async () => {
     fake.script({ kind: 'server_error' });
-    const error = await failure(client.generateImages(request()));
+    const error = await providerFailure(client.generateImages(request()));
     expect(error).toMatchObject({ fault: 'transient', code: 'server_error' });
     expect(error.message).toContain('500');
     expect(fake.requests).toHaveLength(1);
@@ -155,11 +145,11 @@ describe('provider failures, classified, never retried by the SDK', () => {
 
   test('401 is ours (scripted, and with a wrong key)', async () => {
     fake.script({ kind: 'unauthorized' });
-    const scripted = await failure(client.generateImages(request()));
+    const scripted = await providerFailure(client.generateImages(request()));
     expect(scripted).toMatchObject({ fault: 'ours', code: 'invalid_api_key' });
 
     const wrongKey = new OpenAiImageClient({ apiKey: 'sk-wrong', baseUrl: fake.baseUrl });
-    const refused = await failure(wrongKey.generateImages(request()));
+    const refused = await providerFailure(wrongKey.generateImages(request()));
     expect(refused).toMatchObject({ fault: 'ours', code: 'invalid_api_key' });
     expect(fake.requests.map((r) => r.status)).toEqual([401, 401]);
   });
@@ -167,7 +157,7 @@ describe('provider failures, classified, never retried by the SDK', () => {
   test('a hanging call ends when our AbortSignal fires: transient, aborted, one request', async () => {
     fake.script({ kind: 'hang' });
     const started = Date.now();
-    const error = await failure(client.generateImages(request(), AbortSignal.timeout(200)));
+    const error = await providerFailure(client.generateImages(request(), AbortSignal.timeout(200)));
     expect(error).toMatchObject({ fault: 'transient', code: 'aborted' });
     expect(Date.now() - started).toBeLessThan(5000);
     expect(fake.requests).toHaveLength(1);
@@ -178,7 +168,7 @@ describe('provider failures, classified, never retried by the SDK', () => {
   test('a hanging call past the client’s own time limit: transient, timeout, one request', async () => {
     fake.script({ kind: 'hang' });
     const impatient = new OpenAiImageClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, timeoutMs: 200 });
-    const error = await failure(impatient.generateImages(request()));
+    const error = await providerFailure(impatient.generateImages(request()));
     expect(error).toMatchObject({ fault: 'transient', code: 'timeout' });
     expect(fake.requests).toHaveLength(1);
     await waitFor(() => fake.requests[0]?.clientClosed === true);
@@ -187,14 +177,14 @@ describe('provider failures, classified, never retried by the SDK', () => {
   test('with a time limit, the worker’s abort coming first is still told apart: aborted', async () => {
     fake.script({ kind: 'hang' });
     const patient = new OpenAiImageClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, timeoutMs: 5000 });
-    const error = await failure(patient.generateImages(request(), AbortSignal.timeout(100)));
+    const error = await providerFailure(patient.generateImages(request(), AbortSignal.timeout(100)));
     expect(error).toMatchObject({ fault: 'transient', code: 'aborted' });
     expect(fake.requests).toHaveLength(1);
   });
 
   test('a 200 without images is ours (it may have been billed: not for a blind retry)', async () => {
     fake.script({ kind: 'success', images: 0 });
-    const error = await failure(client.generateImages(request({ count: 2 })));
+    const error = await providerFailure(client.generateImages(request({ count: 2 })));
     expect(error).toMatchObject({ fault: 'ours', code: 'no_images' });
     expect(fake.requests).toHaveLength(1);
   });
@@ -204,7 +194,7 @@ describe('provider failures, classified, never retried by the SDK', () => {
     const baseUrl = gone.baseUrl;
     await gone.stop();
     const unreachable = new OpenAiImageClient({ apiKey: gone.apiKey, baseUrl });
-    const error = await failure(unreachable.generateImages(request()));
+    const error = await providerFailure(unreachable.generateImages(request()));
     expect(error).toMatchObject({ fault: 'transient', code: 'connection_error' });
   });
 });

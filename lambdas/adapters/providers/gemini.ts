@@ -19,6 +19,7 @@
  * passes its own `fetch` to read Retry-After; the body's `google.rpc.RetryInfo.retryDelay` (what the
  * Gemini API sends with a 429) counts too.
  */
+import { retryAfterMsOf } from '../retry-after';
 import { ApiError, GenerateVideosOperation, GoogleGenAI, type GenerateContentResponse } from '@google/genai';
 import {
   faultOfStatus,
@@ -179,7 +180,7 @@ export class VeoVideoClient implements VideoModelClient {
     }
     const text = await response.text().catch(() => '');
     if (!response.ok) {
-      throw classifyError(new ApiError({ status: response.status, message: text }), retryAfterOfHeader(response.headers.get('retry-after')));
+      throw classifyError(new ApiError({ status: response.status, message: text }), retryAfterMsOf(response.headers.get('retry-after')));
     }
     const name = (safeJson(text) as { name?: unknown } | undefined)?.name;
     if (typeof name !== 'string' || name === '') {
@@ -236,17 +237,9 @@ class HeaderCapture {
   retryAfter: number | undefined;
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const response = await fetch(input, init);
-    if (!response.ok) this.retryAfter = retryAfterOfHeader(response.headers.get('retry-after'));
+    if (!response.ok) this.retryAfter = retryAfterMsOf(response.headers.get('retry-after'));
     return response;
   };
-}
-
-function retryAfterOfHeader(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 interface GoogleErrorBody {

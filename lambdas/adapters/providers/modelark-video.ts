@@ -30,6 +30,7 @@
  *   (and pay for) a second task.
  * - Whether a task that failed is billed (the docs bill succeeded generations by tokens).
  */
+import { retryAfterMsOf } from '../retry-after';
 import { z } from 'zod';
 import {
   faultOfStatus,
@@ -83,15 +84,6 @@ function safetyReason(code: string): string {
   }
   if (code.startsWith('Output')) return 'The generated video was blocked by the provider\'s content safety check. Please change the prompt and try again.';
   return 'The request was refused by the provider\'s content safety check.';
-}
-
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | null, nowMs: number = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
 export class ModelArkVideoClient implements VideoModelClient {
@@ -196,7 +188,7 @@ export class ModelArkVideoClient implements VideoModelClient {
       return json;
     }
 
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const retryAfterMs = retryAfterMsOf(response.headers.get('retry-after'));
     const providerError = errorBodySchema.safeParse(json);
     const code = providerError.success ? providerError.data.error.code : undefined;
     if (code !== undefined && isContentSafetyCode(code)) {

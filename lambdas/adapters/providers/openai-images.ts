@@ -21,6 +21,7 @@
  * Seeds: the Images API takes no seed; `seed` is ignored (the per-model params decide later whether
  * a seed is offered for these models at all).
  */
+import { retryAfterMsOf } from '../retry-after';
 import OpenAI, {
   APIConnectionError,
   APIConnectionTimeoutError,
@@ -228,10 +229,5 @@ export function retryAfterMs(headers: Headers | undefined, now: number = Date.no
     const value = Number(ms);
     if (Number.isFinite(value) && value >= 0) return Math.round(value);
   }
-  const header = headers.get('retry-after');
-  if (header === null || header.trim() === '') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return seconds >= 0 ? Math.round(seconds * 1000) : undefined;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  return retryAfterMsOf(headers.get('retry-after'), now);
 }

@@ -31,7 +31,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ModelProviderError, type ProviderOutput } from '../../domain/model-clients';
-import { parseRetryAfter } from '../providers/modelark-video';
+import { retryAfterMsOf } from '../retry-after';
 import { baseContentType, outputKey, type OutputStore, type SaveOutputInput, type StoredOutput } from '../../domain/output-store';
 
 export const DEFAULT_MAX_OUTPUT_BYTES = 200 * 1024 * 1024;
@@ -178,7 +178,7 @@ function statusError(status: number, retryAfter: string | null, where: string): 
     return new ModelProviderError('ours', 'output_unavailable', `The output at ${where} is gone or refused (HTTP ${status}): it may have expired before it was copied`);
   }
   if (status === 408 || status === 429 || status >= 500) {
-    return new ModelProviderError('transient', `http_${status}`, `Copying the output at ${where} answered HTTP ${status}`, parseRetryAfter(retryAfter));
+    return new ModelProviderError('transient', `http_${status}`, `Copying the output at ${where} answered HTTP ${status}`, retryAfterMsOf(retryAfter));
   }
   return new ModelProviderError('ours', 'output_download_failed', `Copying the output at ${where} answered HTTP ${status}`);
 }
