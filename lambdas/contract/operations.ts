@@ -19,7 +19,8 @@ import { LedgerQuery } from '../handlers/http/list-ledger';
 import { PaygBody } from '../handlers/http/payg';
 import { RedeemBody } from '../handlers/http/redeem-coupon';
 import { SubscriptionBody } from '../handlers/http/subscription';
-import { INVITE_ID_PATTERN, InviteBody, JoinBody, MemberPatchBody, USER_ID_PATTERN } from '../handlers/http/team';
+import { INVITE_ID_PATTERN, InviteBody, JoinBody, MemberPatchBody } from '../handlers/http/team';
+import { USER_ID_PATTERN } from '../shared/caller';
 import { UsageQuery } from '../handlers/http/get-usage';
 import * as R from './responses';
 

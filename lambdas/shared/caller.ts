@@ -14,15 +14,16 @@ export interface Caller {
   readonly isAdmin: boolean;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:@|+-]{0,127}$/;
+/** A user id (a token's `sub`) and a wallet id: what the API accepts, in tokens and in paths. */
+export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:@|+-]{0,127}$/;
 
 /** The token's facts. An `account_role` claim is ignored: roles come from membership records alone. */
 export function callerFromEvent(event: HttpEvent): Caller {
   const claims = event.requestContext.authorizer?.jwt?.claims ?? {};
   const userId = claims.sub;
-  if (typeof userId !== 'string' || !ID_PATTERN.test(userId)) throw new DomainError('unauthorized', 'A valid bearer token is required.');
+  if (typeof userId !== 'string' || !USER_ID_PATTERN.test(userId)) throw new DomainError('unauthorized', 'A valid bearer token is required.');
   const accountId = claims.account_id ?? userId;
-  if (typeof accountId !== 'string' || !ID_PATTERN.test(accountId)) throw new DomainError('unauthorized', 'The token names no valid account.');
+  if (typeof accountId !== 'string' || !USER_ID_PATTERN.test(accountId)) throw new DomainError('unauthorized', 'The token names no valid account.');
   return { userId, accountId, isAdmin: parseGroups(claims['cognito:groups']).includes('admin') };
 }
 

@@ -8,11 +8,11 @@ import { DomainError } from '../../domain/errors';
 import { MAX_INVITE_CODE_LENGTH } from '../../domain/invite-code';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { changeMember, createInvite, getTeam, joinTeam, removeMember, revokeInvite } from '../../use-cases/team';
+import { USER_ID_PATTERN } from '../../shared/caller';
 import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
 
 export const INVITE_ID_PATTERN = /^inv_[0-9a-z]{26}$/;
-export const USER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:@|+-]{0,127}$/;
 
 const MonthlyCap = z.int().min(0).max(10_000_000).nullable().meta({ description: 'Credits the member may spend per billing period of the wallet; null = no cap.' });
 
