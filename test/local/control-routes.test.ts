@@ -3,10 +3,7 @@
  * bin/local/local-payment-routes.ts), served by the local HTTP server over real HTTP, against the
  * payment simulator and the real service of a test service (DynamoDB Local, the real webhook handler).
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { close, createLocalHttpServer, listen } from '../../bin/local/http-server';
-import { errorResponse } from '../../bin/local/gateway';
+import { startControlServer, type ControlServer } from '../support/control-server';
 import { localClockRoutes } from '../../bin/local/local-clock-routes';
 import { creditedPaymentAmount, localPaymentRoutes } from '../../bin/local/local-payment-routes';
 import { newIdempotencyKey } from '../support/fixtures';
@@ -16,19 +13,18 @@ import type { TestService } from '../support/test-service';
 import { startTestService } from '../support/test-service';
 
 let t: TestService;
-let server: Server;
+let server: ControlServer;
 let base: string;
 
 beforeEach(async () => {
   t = await startTestService({ pollers: false });
   const controlRoutes = [...localClockRoutes(t.clock, t.payments), ...localPaymentRoutes({ payments: t.payments, amountCentsOf: creditedPaymentAmount(t.service.deps.store) })];
   // Only the control routes are under test here; the API is called through t.call.
-  server = createLocalHttpServer({ gateway: async (request) => errorResponse(404, 'route_not_found', `No route for ${request.method} ${request.path}`), controlRoutes });
-  const address: AddressInfo = await listen(server, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${address.port}`;
+  server = await startControlServer(controlRoutes);
+  base = server.base;
 });
 afterEach(async () => {
-  await close(server);
+  await server.close();
   await t.settle();
   await expectMoneyInvariants(t);
   await t.stop();

@@ -3,10 +3,7 @@
  * wallet through the real use cases, over real HTTP, against a test service (DynamoDB Local, the
  * payment simulator and the real webhook handler). The owner is the user whose id is the wallet.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { errorResponse } from '../../bin/local/gateway';
-import { close, createLocalHttpServer, listen } from '../../bin/local/http-server';
+import { startControlServer, type ControlServer } from '../support/control-server';
 import { devTeamSeeder, localDevTeamRoute } from '../../bin/local/local-dev-team';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService } from '../support/test-service';
@@ -15,18 +12,17 @@ import { startTestService } from '../support/test-service';
 jest.setTimeout(60_000);
 
 let t: TestService;
-let server: Server;
+let server: ControlServer;
 let base: string;
 
 beforeEach(async () => {
   t = await startTestService();
   const seed = devTeamSeeder({ service: t.service, payments: t.payments, settle: () => t.settle() });
-  server = createLocalHttpServer({ gateway: async (request) => errorResponse(404, 'route_not_found', `No route for ${request.method} ${request.path}`), controlRoutes: [localDevTeamRoute(seed)] });
-  const address: AddressInfo = await listen(server, 0, '127.0.0.1');
-  base = `http://127.0.0.1:${address.port}`;
+  server = await startControlServer([localDevTeamRoute(seed)]);
+  base = server.base;
 });
 afterEach(async () => {
-  await close(server);
+  await server.close();
   await t.settle();
   await expectMoneyInvariants(t);
   await t.stop();
