@@ -12,7 +12,9 @@ import { createJobQueues } from '../bin/local/sqs-queues';
 import { SettableClock } from '../lambdas/adapters/clock';
 import { cryptoRandomBytes, ulidIds } from '../lambdas/adapters/ids';
 import { PaymentSimulator } from '../lambdas/adapters/payment-simulator';
-import { SimulatedProvider, TEST_LATENCY } from '../lambdas/adapters/simulated-provider';
+import { SimulatedModels, TEST_LATENCY } from '../lambdas/adapters/simulated/simulated-models';
+import { S3OutputStore } from '../lambdas/adapters/s3/output-store';
+import { startLocalS3 } from '../bin/local/local-s3';
 import { buildService } from '../lambdas/composition/composition';
 
 export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
@@ -59,6 +61,7 @@ export async function startBenchService() {
   const queues = await createJobQueues(sqs, { name: 'bench-jobs', visibilityTimeoutSeconds: 30, maxReceiveCount: 3 });
   const clock = new SettableClock();
   const payments = new PaymentSimulator(WEBHOOK_SECRET, () => clock.now(), 10);
+  const s3 = await startLocalS3('bench-outputs');
   const service = buildService({
     db: meter.wrap(plainDb),
     tableName,
@@ -67,8 +70,9 @@ export async function startBenchService() {
     clock,
     ids: ulidIds(clock),
     randomBytes: cryptoRandomBytes,
-    jobTimings: { leaseSeconds: 30, requeueAfterSeconds: 600, maxAgeSeconds: 3600 },
-    provider: new SimulatedProvider(TEST_LATENCY),
+    jobTimings: { leaseSeconds: 30, requeueAfterSeconds: 600, maxAgeSeconds: 3600, pollIntervalSeconds: 1 },
+    models: new SimulatedModels({ latency: TEST_LATENCY, now: () => clock.now() }),
+    outputs: new S3OutputStore({ client: s3.client, bucket: s3.bucket }),
     payments,
     providerWebhookSecret: WEBHOOK_SECRET,
     localMode: true,
@@ -93,6 +97,7 @@ export async function startBenchService() {
       sqs.destroy();
       raw.destroy();
       await sqsEmulator.stop();
+      await s3.stop();
       await engine.stop();
     },
   };

@@ -10,7 +10,9 @@
  *
  * Environment: PORT (3000), HOST (127.0.0.1), LOCAL_JWT_SECRET ('local-dev-secret'),
  * STRIPE_WEBHOOK_SECRET (LOCAL_WEBHOOK_SECRET: the simulator signs and the webhook handler verifies with
- * this one secret), DYNAMODB_LOCAL_PORT (0 = any free port).
+ * this one secret), DYNAMODB_LOCAL_PORT and S3_LOCAL_PORT (0 = any free port), GENERATION_PROVIDER
+ * (`simulated`; `live` calls the real model providers with GEMINI_API_KEY, OPENAI_API_KEY and
+ * MODELARK_API_KEY from the environment).
  * Ctrl-C / SIGTERM close the server, stop DynamoDB Local and exit 0.
  */
 import * as z from 'zod';
@@ -22,6 +24,10 @@ import { buildService } from '../lambdas/composition/composition';
 import { LOCAL_WEBHOOK_SECRET } from '../lambdas/shared/config';
 import { PaymentSimulator } from '../lambdas/adapters/payment-simulator';
 import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb-clients';
+import { startLocalS3, type LocalS3 } from './local/local-s3';
+import { S3OutputStore } from '../lambdas/adapters/s3/output-store';
+import { stageModels } from '../lambdas/composition/model-wiring';
+import { readConfig } from '../lambdas/shared/config';
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
 import { createLocalGateway, signDevToken } from './local/gateway';
 import { createStaticSite } from './local/static-site';
@@ -42,7 +48,7 @@ const TABLE_NAME = 'banana-flow-credits-local';
  * timeout only needs to outlast the lease here (the poller does not retry inside a batch as Lambda
  * does), so a crashing job reaches the DLQ in about half a minute instead of many minutes.
  */
-const LOCAL_JOB_TIMINGS = { leaseSeconds: 10, requeueAfterSeconds: 60, maxAgeSeconds: 900 };
+const LOCAL_JOB_TIMINGS = { leaseSeconds: 10, requeueAfterSeconds: 60, maxAgeSeconds: 900, pollIntervalSeconds: 2, retryBaseSeconds: 2 };
 const LOCAL_QUEUE = { visibilityTimeoutSeconds: 15, maxReceiveCount: 2 };
 const TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600;
 /** The dev wallet whose owner and member tokens npm start prints. */
@@ -55,6 +61,9 @@ const EnvSchema = z.object({
   LOCAL_JWT_SECRET: z.string().min(1).default('local-dev-secret'),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').default(LOCAL_WEBHOOK_SECRET),
   DYNAMODB_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  S3_LOCAL_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** `live`: the real model providers, with GEMINI_API_KEY / OPENAI_API_KEY / MODELARK_API_KEY from the environment. */
+  GENERATION_PROVIDER: z.enum(['simulated', 'live']).default('simulated'),
 });
 
 const TokenRequest = z.strictObject({
@@ -107,7 +116,7 @@ async function main(): Promise<void> {
   const env = EnvSchema.parse(process.env);
 
   // Signal handlers first, so Ctrl-C during start-up still cleans up.
-  const running: { engine?: DynamoDbLocal; server?: Server; sqs?: SqsEmulator; pollers?: SqsPoller[] } = {};
+  const running: { engine?: DynamoDbLocal; server?: Server; sqs?: SqsEmulator; s3?: LocalS3; pollers?: SqsPoller[] } = {};
   let shuttingDown = false;
   const shutdown = async (reason: string, exitCode: number): Promise<void> => {
     if (shuttingDown) return;
@@ -120,6 +129,7 @@ async function main(): Promise<void> {
     if (running.server) await close(running.server);
     await Promise.all((running.pollers ?? []).map((p) => p.stop()));
     if (running.sqs) await running.sqs.stop();
+    if (running.s3) await running.s3.stop();
     if (running.engine) await running.engine.stop();
     process.exit(exitCode);
   };
@@ -151,6 +161,10 @@ async function main(): Promise<void> {
   const queues = await createJobQueues(sqs, { name: 'banana-flow-jobs', visibilityTimeoutSeconds: LOCAL_QUEUE.visibilityTimeoutSeconds, maxReceiveCount: LOCAL_QUEUE.maxReceiveCount });
   if (shuttingDown) return;
 
+  const s3 = await startLocalS3('banana-flow-outputs', env.S3_LOCAL_PORT);
+  running.s3 = s3;
+  if (shuttingDown) return;
+
   const clock = new SettableClock();
   // One webhook secret: the simulator signs with the one the webhook handler verifies with.
   const payments = new PaymentSimulator(env.STRIPE_WEBHOOK_SECRET, () => clock.now());
@@ -166,6 +180,8 @@ async function main(): Promise<void> {
     payments,
     providerWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
     localMode: true,
+    outputs: new S3OutputStore({ client: s3.client, bucket: s3.bucket }),
+    ...(env.GENERATION_PROVIDER === 'live' ? { models: stageModels(readConfig({ ...process.env, TABLE_NAME, JOBS_QUEUE_URL: queues.queueUrl, GENERATION_PROVIDER: 'live' })) } : {}),
   });
   // Like Lambda's SQS event sources: the worker on the jobs queue, the refunding consumer on its DLQ.
   const pollers = [
@@ -205,6 +221,8 @@ Banana Flow credits API (local) ready in ${Math.round(performance.now() - starte
   API             ${url}/v1/…
   DynamoDB Local  ${engine.endpoint}  table ${TABLE_NAME}
   SQS emulator    ${sqsEmulator.endpoint}  queues banana-flow-jobs (+ -dlq)
+  S3 (s3rver)     ${s3.endpoint}  bucket ${s3.bucket} (generation outputs)
+  Models          ${env.GENERATION_PROVIDER === 'live' ? 'the real providers (keys from the environment)' : 'simulated (GENERATION_PROVIDER=live for the real ones)'}
 Routes:
 ${routeList || '  (none registered yet)'}
   POST   /_local/clock {"advanceSeconds":n} | {"set":"ISO"}  (renews due subscriptions)   GET /_local/clock

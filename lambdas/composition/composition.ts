@@ -6,11 +6,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
-import { SimulatedProvider } from '../adapters/simulated-provider';
+import { SimulatedModels } from '../adapters/simulated/simulated-models';
 import { SqsJobQueue } from '../adapters/sqs/sqs-job-queue';
 import type { JobTimings } from '../domain/job-lifecycle';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import type { Clock, GenerationProvider, IdSource, RandomBytes, ServiceMetrics, WebhookSecrets } from '../domain/ports';
+import type { Clock, IdSource, RandomBytes, ServiceMetrics, WebhookSecrets } from '../domain/ports';
+import type { ModelProviders } from '../domain/model-clients';
+import type { OutputStore } from '../domain/output-store';
 import { CountingMetrics } from '../adapters/metrics/counting-metrics';
 import { HTTP_ROUTES } from '../handlers/http/routes';
 import { createFailDeadLettersHandler } from '../handlers/queue/fail-dead-letters';
@@ -29,8 +31,10 @@ export interface ServiceDeps {
   readonly ids: IdSource;
   readonly randomBytes: RandomBytes;
   readonly jobTimings: JobTimings;
-  /** Defaults to the simulated provider with realistic latency. */
-  readonly provider?: GenerationProvider;
+  /** Defaults to the simulated models with realistic latency, on the service's clock. */
+  readonly models?: ModelProviders;
+  /** Where outputs are stored and served from (s3rver locally). */
+  readonly outputs: OutputStore;
   readonly payments: PaymentGateway;
   readonly providerWebhookSecret: string;
   /** @default providerWebhookSecret alone, never re-read */
@@ -60,7 +64,8 @@ export function buildService(deps: ServiceDeps): Service {
     ids: deps.ids,
     randomBytes: deps.randomBytes,
     jobQueue: new SqsJobQueue(deps.sqs, deps.jobsQueueUrl),
-    provider: deps.provider ?? new SimulatedProvider(),
+    models: deps.models ?? new SimulatedModels({ now: () => deps.clock.now() }),
+    outputs: deps.outputs,
     jobTimings: deps.jobTimings,
     payments: deps.payments,
     // The local stack has one fixed secret: nothing to re-read.

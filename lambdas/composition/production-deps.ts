@@ -12,7 +12,9 @@ import { DynamoDbCreditStore } from '../adapters/dynamodb/credit-store';
 import { cryptoRandomBytes, ulidIds } from '../adapters/ids';
 import { EmfMetrics } from '../adapters/metrics/emf-metrics';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import type { GenerationProvider, JobQueue, WebhookSecrets } from '../domain/ports';
+import type { JobQueue, WebhookSecrets } from '../domain/ports';
+import type { ModelProviders } from '../domain/model-clients';
+import type { OutputStore } from '../domain/output-store';
 import type { UseCaseDeps } from '../use-cases/context';
 import type { Config } from '../shared/config';
 import type { FunctionAccess } from '../shared/function-access';
@@ -29,14 +31,18 @@ export interface PaymentsWiring {
 export interface LambdaWiring {
   readonly jobQueue?: (config: Config) => JobQueue;
   readonly payments?: (config: Config) => Promise<PaymentsWiring>;
-  readonly provider?: (config: Config) => GenerationProvider;
+  /** The model providers (their keys are read at the first routed job, not at cold start). */
+  readonly models?: (config: Config) => ModelProviders;
+  /** The outputs bucket: copies outputs in (worker), signs GET URLs (routes that show generations). */
+  readonly outputs?: (config: Config) => OutputStore;
 }
 
 /** Which ports an entry was wired with: the infrastructure tests compare it with the function's grants. */
 export interface WiredPorts {
   readonly jobQueue: boolean;
   readonly payments: boolean;
-  readonly provider: boolean;
+  readonly models: boolean;
+  readonly outputs: boolean;
 }
 
 /** A port this function was not wired with: any use of it is a wiring bug, so it fails loudly. */
@@ -59,7 +65,8 @@ export async function productionDeps(wiring: LambdaWiring, env: Record<string, s
     ids: ulidIds(systemClock),
     randomBytes: cryptoRandomBytes,
     jobQueue: wiring.jobQueue ? wiring.jobQueue(config) : notWired<JobQueue>('jobQueue'),
-    provider: wiring.provider ? wiring.provider(config) : notWired<GenerationProvider>('provider'),
+    models: wiring.models ? wiring.models(config) : notWired<ModelProviders>('models'),
+    outputs: wiring.outputs ? wiring.outputs(config) : notWired<OutputStore>('outputs'),
     jobTimings: jobTimingsOf(config),
     ...payments,
     metrics: new EmfMetrics(),
@@ -89,6 +96,8 @@ function checkDeclaration({ access, ...wiring }: LambdaDeclaration): void {
   const problems = [
     Boolean(wiring.payments) !== Boolean(access.stripe) ? `payments wired ${wiring.payments ? 'without' : 'but not'} stripe access` : null,
     Boolean(wiring.jobQueue) !== Boolean(access.enqueuesJobs) ? `jobQueue wired ${wiring.jobQueue ? 'without' : 'but not'} enqueuesJobs access` : null,
+    Boolean(wiring.models) !== Boolean(access.modelProviders) ? `models wired ${wiring.models ? 'without' : 'but not'} modelProviders access` : null,
+    Boolean(wiring.outputs) !== Boolean(access.outputs) ? `outputs wired ${wiring.outputs ? 'without' : 'but not'} outputs access` : null,
     access.table === 'none' && (access.scan || access.recentIndex || (access.dueIndexes?.length ?? 0) > 0) ? 'index or scan access without table access' : null,
   ].filter((p): p is string => p !== null);
   if (problems.length > 0) throw new Error(`Inconsistent Lambda declaration: ${problems.join('; ')}`);
@@ -104,5 +113,5 @@ export function lambdaEntry<H extends (...args: never[]) => unknown>(create: (de
   const { access, ...wiring } = declaration;
   const build = onceUntilFailure(async () => create(await productionDeps(wiring)));
   const handler = async (...args: Parameters<H>): Promise<Awaited<ReturnType<H>>> => (await (await build())(...args)) as Awaited<ReturnType<H>>;
-  return Object.assign(handler, { access, wiredPorts: { jobQueue: Boolean(wiring.jobQueue), payments: Boolean(wiring.payments), provider: Boolean(wiring.provider) } });
+  return Object.assign(handler, { access, wiredPorts: { jobQueue: Boolean(wiring.jobQueue), payments: Boolean(wiring.payments), models: Boolean(wiring.models), outputs: Boolean(wiring.outputs) } });
 }

@@ -26,7 +26,7 @@ export type Checked = [
   Conforms<LedgerPage, typeof R.LedgerPage>,
   Conforms<AccountQuote, typeof R.QuoteResponse>,
   Conforms<GenerationAccepted, typeof R.GenerationAccepted>,
-  Conforms<ReturnType<typeof generationView>, typeof R.Generation>,
+  Conforms<Awaited<ReturnType<typeof generationView>>, typeof R.Generation>,
   Conforms<CouponRedeemed, typeof R.CouponRedeemed>,
   Conforms<TopupStarted, typeof R.TopupStarted>,
   Conforms<AutoRefillView, typeof R.AutoRefill>,

@@ -83,19 +83,35 @@ export const GenerationAccepted = z
   .object({ id: z.string(), status: z.literal('queued'), model: z.string(), count: z.int(), credits: Credits, charges: z.array(Charge) })
   .meta({ id: 'GenerationAccepted', example: { id: 'gen_01jf0000000000000000000000', status: 'queued', model: 'nano-banana-2', count: 1, credits: 8, charges: [{ bucketId: 'coupon', bucketType: 'coupon', amount: 8 }] } });
 
+export const GenerationOutput = z
+  .object({
+    id: z.string().meta({ description: '`<generation id>/<index>`: names this output as a reference image of a later generation.', example: 'gen_01jf0000000000000000000000/0' }),
+    url: z.string().meta({ description: 'A presigned GET of the stored output, valid until `expiresAt`; fetch the generation again for a fresh one.' }),
+    contentType: z.string().meta({ example: 'image/png' }),
+    sizeBytes: z.int(),
+    expiresAt: Timestamp,
+  })
+  .meta({ id: 'GenerationOutput' });
+
 export const Generation = z
   .object({
     id: z.string(),
-    status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).meta({ description: '`cancelled`: stopped at the request of its owner (or an admin) before it produced anything, and refunded.' }),
     model: z.string(),
     count: z.int(),
     credits: Credits,
     charges: z.array(Charge),
+    prompt: z.string().optional(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
-    outputs: z.array(z.string()).optional(),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
-    refund: z.object({ credits: Credits, at: Timestamp }).optional().meta({ description: 'Set once a failed job\'s credits went back to the buckets that paid.' }),
+    outputs: z.array(GenerationOutput).optional().meta({ description: 'Once succeeded: the stored outputs, each with a short-lived link.' }),
+    error: z
+      .object({
+        code: z.string().meta({ description: '`refused` (the provider refused the request: the message says why), `provider_unavailable`, `provider_error`, `timeout`, `worker_crashed`, `expired`, `cancelled`, `model_error` (the simulated model).' }),
+        message: z.string(),
+      })
+      .optional(),
+    refund: z.object({ credits: Credits, at: Timestamp }).optional().meta({ description: 'Set once a failed or cancelled job\'s credits went back to the buckets that paid.' }),
   })
   .meta({ id: 'Generation' });
 

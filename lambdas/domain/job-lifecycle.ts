@@ -1,11 +1,13 @@
 /**
- * The life of a paid generation job: queued → running → succeeded | failed. Every transition is
- * decided here from the job as read, and written with the job's version as the guard, so a
- * duplicated or redelivered message never runs a job twice and never refunds it twice.
+ * The life of a paid generation job: queued → running → succeeded | failed | cancelled. Every
+ * transition is decided here from the job as read, and written with the job's version as the guard,
+ * so a duplicated or redelivered message never runs a job twice and never refunds it twice. The
+ * worker's steps (start, submit, poll) are decided in job-steps.ts.
  */
 import type { Account } from './account';
 import { paygTermsOf } from './account';
 import type { GenerationJob } from './generation';
+import type { StoredOutput } from './output-store';
 import { refundCharges } from './refund';
 import { NO_TEAM, refundMember } from './team';
 import { repayDebtFrom } from './credit';
@@ -18,17 +20,29 @@ export interface JobTimings {
   readonly requeueAfterSeconds: number;
   /** A job not finished this long after it was accepted is failed and refunded. */
   readonly maxAgeSeconds: number;
+  /** Seconds between two polls of a running provider operation (a video). */
+  readonly pollIntervalSeconds: number;
+  /** The first retry's delay after a provider's transient fault (doubling, at most 5 minutes). @default 5 */
+  readonly retryBaseSeconds?: number;
 }
 
+/**
+ * Why a job ended without outputs, for its owner: `refused` (the provider refused the request, in
+ * its words), `provider_unavailable` (the provider's transient fault, after the retries it allows),
+ * `provider_error` (ours: keys, configuration), `timeout`, `worker_crashed`, `expired`, `cancelled`;
+ * `model_error` is the simulated model's failure.
+ */
+export type JobFailureCode = 'model_error' | 'refused' | 'provider_unavailable' | 'provider_error' | 'timeout' | 'worker_crashed' | 'expired' | 'cancelled';
+
 export interface JobFailure {
-  readonly code: 'model_error' | 'timeout' | 'worker_crashed' | 'expired';
+  readonly code: JobFailureCode;
   readonly message: string;
 }
 
-const plusSeconds = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
+export const plusSeconds = (at: Date, seconds: number) => new Date(at.getTime() + seconds * 1000).toISOString();
 
 export function isFinished(job: GenerationJob): boolean {
-  return job.status === 'succeeded' || job.status === 'failed';
+  return job.status === 'succeeded' || job.status === 'failed' || job.status === 'cancelled';
 }
 
 export type StartDecision =
@@ -51,16 +65,27 @@ export function startJob(job: GenerationJob, now: Date, timings: JobTimings): St
   };
 }
 
-export function succeedJob(job: GenerationJob, outputs: readonly string[], now: Date): GenerationJob {
+export function succeedJob(job: GenerationJob, outputs: readonly StoredOutput[], now: Date): GenerationJob {
   if (job.status !== 'running') throw new Error(`only a running job can succeed, ${job.id} is ${job.status}`);
   return { ...job, status: 'succeeded', outputs, leaseUntil: null, dueAt: null, version: job.version + 1, updatedAt: now.toISOString() };
 }
 
 /** Fails an unfinished job and records the refund of everything it was charged. */
 export function failJob(job: GenerationJob, failure: JobFailure, now: Date): GenerationJob {
+  return endWithRefund(job, 'failed', failure, now);
+}
+
+export const CANCELLED: JobFailure = { code: 'cancelled', message: 'Cancelled at your request; its credits were refunded.' };
+
+/** Cancels an unfinished job at its owner's request, with the refund of everything it was charged. */
+export function cancelJob(job: GenerationJob, now: Date): GenerationJob {
+  return endWithRefund(job, 'cancelled', CANCELLED, now);
+}
+
+function endWithRefund(job: GenerationJob, status: 'failed' | 'cancelled', failure: JobFailure, now: Date): GenerationJob {
   if (isFinished(job)) throw new Error(`job ${job.id} has already finished`);
   const at = now.toISOString();
-  return { ...job, status: 'failed', error: failure, refund: { credits: job.credits, at }, leaseUntil: null, dueAt: null, version: job.version + 1, updatedAt: at };
+  return { ...job, status, error: failure, refund: { credits: job.credits, at }, leaseUntil: null, dueAt: null, version: job.version + 1, updatedAt: at };
 }
 
 export type ReapDecision =

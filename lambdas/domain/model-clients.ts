@@ -1,8 +1,7 @@
 /**
- * Issue 14, first part: what the worker will ask of each real model provider, and how a provider's
- * failure is classified. One adapter per provider implements these (lambdas/adapters/providers/),
- * each through the provider's official SDK where one exists and is well kept. Not wired into the
- * worker yet: the submit/poll path, output storage and the per-model params come next.
+ * What the worker asks of each model provider, and how a provider's failure is classified. One
+ * adapter per provider implements these (lambdas/adapters/providers/), each through the provider's
+ * official SDK where one exists and is well kept; the simulated provider implements them too.
  */
 
 /** Who is at fault, which decides what the worker does (issue 14, "Providers"). */
@@ -34,6 +33,18 @@ export type ProviderOutput =
   | { readonly kind: 'inline'; readonly contentType: string; readonly base64: string }
   | { readonly kind: 'url'; readonly url: string; readonly contentType: string | null };
 
+/** Codes of failures where no answer came back: the provider may have run the request, and billed it. */
+const NO_ANSWER_CODES: ReadonlySet<string> = new Set(['timeout', 'aborted', 'connection_error', 'network', 'network_error']);
+
+/**
+ * True when the failed call may still have run at the provider (and been billed): a timeout, an
+ * abort or a lost connection, as opposed to an answer that refused it. Such a call is never made
+ * again unless the client takes an idempotency key (issue 14: no second bill for one job).
+ */
+export function mayHaveRun(error: ModelProviderError): boolean {
+  return error.fault === 'transient' && NO_ANSWER_CODES.has(error.code);
+}
+
 export interface ImageRequest {
   /** The provider's model name (the catalog maps our model id to it). */
   readonly providerModel: string;
@@ -41,11 +52,15 @@ export interface ImageRequest {
   readonly count: number;
   readonly aspectRatio?: string;
   readonly seed?: number;
+  /** Local stack only: steers the simulated provider (the API refuses `params.simulate` anywhere else). */
+  readonly simulate?: string;
 }
 
 /** Image models answer within seconds: one call, the images in the answer. */
 export interface ImageModelClient {
-  generateImages(request: ImageRequest, signal?: AbortSignal): Promise<readonly ProviderOutput[]>;
+  /** True when a repeated call with the same key is answered once (no provider we sell offers it; the simulated one does). */
+  readonly acceptsIdempotencyKey: boolean;
+  generateImages(request: ImageRequest, signal?: AbortSignal, idempotencyKey?: string): Promise<readonly ProviderOutput[]>;
 }
 
 export interface VideoRequest {
@@ -55,6 +70,8 @@ export interface VideoRequest {
   readonly aspectRatio?: string;
   readonly resolution?: string;
   readonly seed?: number;
+  /** Local stack only: steers the simulated provider. */
+  readonly simulate?: string;
 }
 
 export type VideoOperationState =
@@ -68,6 +85,8 @@ export type VideoOperationState =
  * retried blindly (an adapter passes an idempotency key where the provider accepts one).
  */
 export interface VideoModelClient {
+  /** True when `submit` with the same key returns the same operation instead of starting (and billing) another. */
+  readonly acceptsIdempotencyKey: boolean;
   submit(request: VideoRequest, idempotencyKey: string, signal?: AbortSignal): Promise<{ readonly operationId: string }>;
   poll(operationId: string, signal?: AbortSignal): Promise<VideoOperationState>;
   /** Asks the provider to stop; false when it cannot (not supported, or already finished). */
@@ -79,4 +98,17 @@ export function faultOfStatus(status: number): ProviderFaultClass {
   if (status === 408 || status === 409 || status === 429 || status >= 500) return 'transient';
   if (status === 401 || status === 403 || status === 404) return 'ours';
   return 'user';
+}
+
+/** How a catalog model runs: its client, and the provider's name for the model on this stage. */
+export type ModelRoute =
+  | { readonly kind: 'image'; readonly providerModel: string; readonly client: ImageModelClient }
+  | { readonly kind: 'video'; readonly providerModel: string; readonly client: VideoModelClient };
+
+/**
+ * The stage's model providers. `route` may read the provider's key (Secrets Manager, cached); a
+ * stage without a key for the model's provider throws ModelProviderError('ours', 'provider_not_configured').
+ */
+export interface ModelProviders {
+  route(modelId: string): Promise<ModelRoute>;
 }

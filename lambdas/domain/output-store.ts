@@ -43,6 +43,7 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'image/jpg': 'jpeg',
   'image/webp': 'webp',
   'video/mp4': 'mp4',
+  'video/webm': 'webm',
 };
 
 /** The media type without parameters, lower-cased: `Image/PNG; charset=x` → `image/png`. */

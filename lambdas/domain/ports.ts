@@ -13,33 +13,25 @@ export type RandomBytes = (length: number) => Uint8Array;
 
 export type { CreditStore, AccountCommit, CommitOutcome, GenerationPage, LedgerEntry, LedgerPage, RedemptionContext } from './credit-store';
 
-import type { GenerationJob, JobRef } from './generation';
+import type { JobMessage } from './generation';
 
 /** Where accepted jobs wait for a worker (SQS in AWS and locally). */
 export interface JobQueue {
-  enqueue(job: JobRef): Promise<void>;
+  /** Sends the job's message, delivered after `delaySeconds` (0–900; a poll of a running video). */
+  enqueue(job: JobMessage, delaySeconds?: number): Promise<void>;
   /** Asks a worker to start an auto-refill for the account (the debit path never waits on a payment). */
   enqueueAutoRefill(accountId: string): Promise<void>;
 }
 
-/** A model provider's failure that the job's owner should see; anything else is a worker crash. */
-export class ProviderFailure extends Error {
-  constructor(
-    readonly code: 'model_error' | 'timeout',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ProviderFailure';
-  }
-}
-
-/** Calls the model. Throws ProviderFailure for a model error or timeout. */
-export interface GenerationProvider {
-  generate(job: GenerationJob): Promise<{ outputs: string[] }>;
-}
-
 /** What the service counts for its alarms and dashboard: model-provider calls and failures, refunded generations. */
-export type ServiceCounter = 'provider_call' | 'provider_failure' | 'generation_refunded';
+export type ServiceCounter =
+  | 'provider_call'
+  | 'provider_failure'
+  /** A provider failure that is ours (authentication, configuration): pages. */
+  | 'provider_fault_ours'
+  /** A submit that may have run at the provider (and been billed) whose operation id was lost: pages. */
+  | 'provider_orphaned'
+  | 'generation_refunded';
 
 /** Counts operational events (CloudWatch EMF in Lambda, in memory locally). Never throws, never blocks. */
 export interface ServiceMetrics {

@@ -39,6 +39,42 @@ const ConfigSchema = z.object({
    * or `live`, the real model providers. Unset: live, so a forgotten setting never sells made-up images.
    */
   GENERATION_PROVIDER: z.enum(['simulated', 'live']).default('live'),
+  /**
+   * The private bucket generation outputs are copied into (`outputs/<account>/<job>/…`), served back
+   * through presigned GETs. Required by the worker and the routes that show generations.
+   */
+  OUTPUTS_BUCKET: z.string().min(3).max(63).optional(),
+  /** Set only for the local S3-compatible server (s3rver). */
+  S3_ENDPOINT: z.url().optional(),
+  /**
+   * The Secrets Manager secret holding the model providers' API keys (JSON, see ProviderKeysSchema),
+   * read at first use and again after a TTL. Set by the CDK app on the worker and the cancel route.
+   */
+  PROVIDER_SECRET_ARN: z.string().startsWith('arn:').optional(),
+  /** Provider keys straight from the environment (local stack pointed at real providers). */
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  MODELARK_API_KEY: z.string().min(1).optional(),
+  /**
+   * The providers' model names, per catalog model id, where the stage overrides the catalog's
+   * defaults: JSON, e.g. {"nano-banana-2":"gemini-3.1-flash-image-preview"}. Providers rename
+   * preview models often; check each against the provider's model list at deploy.
+   */
+  PROVIDER_MODEL_NAMES: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        const parsed = z.record(z.string().min(1).max(64), z.string().min(1).max(128)).safeParse(JSON.parse(text));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON object of model id → provider model name' });
+      return z.NEVER;
+    }),
+  /** Seconds between two polls of a running video operation (an SQS delay: at most 900). */
+  POLL_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(900).default(15),
   /** True only in the local stack and tests: enables local-only behaviour (never deployed). */
   LOCAL_MODE: z
     .enum(['true', 'false'])
@@ -49,7 +85,7 @@ const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 export function jobTimingsOf(config: Config) {
-  return { leaseSeconds: config.JOB_LEASE_SECONDS, requeueAfterSeconds: config.JOB_REQUEUE_AFTER_SECONDS, maxAgeSeconds: config.JOB_MAX_AGE_SECONDS };
+  return { leaseSeconds: config.JOB_LEASE_SECONDS, requeueAfterSeconds: config.JOB_REQUEUE_AFTER_SECONDS, maxAgeSeconds: config.JOB_MAX_AGE_SECONDS, pollIntervalSeconds: config.POLL_INTERVAL_SECONDS };
 }
 
 export function readConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -128,4 +164,26 @@ export function stripeKeysFromEnv(config: Config): StripeKeys | undefined {
     pricePro: config.STRIPE_PRICE_PRO ?? '',
     priceTeam: config.STRIPE_PRICE_TEAM ?? '',
   };
+}
+
+/** The model providers' secret's JSON value, as an operator puts it (README, Models and providers). Each key is optional: a model whose provider has none fails its jobs as ours (refunded, alarmed). */
+export const ProviderKeysSchema = z.object({
+  geminiApiKey: z.string().min(1).optional(),
+  openaiApiKey: z.string().min(1).optional(),
+  modelarkApiKey: z.string().min(1).optional(),
+});
+
+export type ProviderKeys = z.infer<typeof ProviderKeysSchema>;
+
+/** Parses the providers' secret. Errors name the keys that are wrong, never a value. */
+export function parseProviderKeys(secretString: string): ProviderKeys {
+  let value: unknown;
+  try {
+    value = JSON.parse(secretString);
+  } catch {
+    throw new Error('Invalid provider secret: not a JSON object');
+  }
+  const parsed = ProviderKeysSchema.safeParse(value);
+  if (!parsed.success) throw new Error(`Invalid provider secret: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
 }

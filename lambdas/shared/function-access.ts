@@ -23,6 +23,14 @@ export interface FunctionAccess {
   /** Talks to Stripe (API key) or verifies its webhooks (signing secret): reads the Stripe secret. Must wire `payments`. @default false */
   readonly stripe?: boolean;
   /**
+   * The generation outputs bucket, under `outputs/*` only: `read` signs GET URLs for the job's owners
+   * (a presigned URL carries the signer's s3:GetObject); `write` also copies provider outputs in
+   * (s3:PutObject, and the multipart upload a large video needs). Must wire `outputs`. @default none
+   */
+  readonly outputs?: 'read' | 'write';
+  /** Calls the model providers: reads the providers' secret (their API keys). Must wire `models`. @default false */
+  readonly modelProviders?: boolean;
+  /**
    * Reads users' team links, and nothing else of the table: GetItem only, on items whose partition
    * key is `USER#…` (IAM condition `dynamodb:LeadingKeys`). Narrower than any `table` access; for the
    * Cognito pre-token-generation trigger, which may not see accounts, ledgers or payments. @default false

@@ -19,5 +19,9 @@ export const WEBHOOK_SIGNATURE_FAILURE_MESSAGE = 'webhook signature verification
 /** Model-provider calls the worker made (every run of a job, each attempt), and those that failed (provider error or timeout): the failure rate pages. */
 export const PROVIDER_CALLS_METRIC = 'ProviderCalls';
 export const PROVIDER_FAILURES_METRIC = 'ProviderFailures';
+/** Provider failures that are ours (authentication, configuration, an unknown model name): each pages. */
+export const PROVIDER_FAULTS_OURS_METRIC = 'ProviderFaultsOurs';
+/** Submits that may have run at the provider (and been billed) but whose operation id was lost. */
+export const PROVIDER_ORPHANS_METRIC = 'ProviderOrphanedOperations';
 /** Generation jobs the worker or the DLQ consumer failed and refunded. */
 export const GENERATIONS_REFUNDED_METRIC = 'GenerationsRefunded';

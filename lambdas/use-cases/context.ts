@@ -1,15 +1,19 @@
 import type { JobTimings } from '../domain/job-lifecycle';
 import type { PaymentGateway } from '../domain/payment-gateway';
-import type { Clock, CreditStore, GenerationProvider, IdSource, JobQueue, RandomBytes, ServiceMetrics, WebhookSecrets } from '../domain/ports';
+import type { Clock, CreditStore, IdSource, JobQueue, RandomBytes, ServiceMetrics, WebhookSecrets } from '../domain/ports';
+import type { ModelProviders } from '../domain/model-clients';
+import type { OutputStore } from '../domain/output-store';
 
-/** What every use case may use: the store, the clock, id sources, the job queue and the model provider. Built once per process. */
+/** What every use case may use: the store, the clock, id sources, the job queue, the model providers and the outputs store. Built once per process. */
 export interface UseCaseDeps {
   readonly store: CreditStore;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly randomBytes: RandomBytes;
   readonly jobQueue: JobQueue;
-  readonly provider: GenerationProvider;
+  readonly models: ModelProviders;
+  /** Where outputs are copied and served from (the outputs bucket). */
+  readonly outputs: OutputStore;
   readonly jobTimings: JobTimings;
   readonly payments: PaymentGateway;
   /** Verify provider webhooks (Stripe's endpoint secrets, re-read when a signature fails). */

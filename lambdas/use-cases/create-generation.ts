@@ -15,7 +15,10 @@ import type { Charge } from '../domain/allocate-debit';
 import { debitWallet } from '../domain/allocate-debit';
 import { paygTermsOf } from '../domain/account';
 import { needsAutoRefill } from '../domain/auto-refill';
-import { PLANS } from '../domain/catalog';
+import { PLANS, findModel } from '../domain/catalog';
+import type { GenerationParams } from '../domain/generation-params';
+import { assertParamsFit } from '../domain/generation-params';
+import { DomainError } from '../domain/errors';
 import { ConcurrencyLimitError, IdempotencyKeyReusedError } from '../domain/errors';
 import type { GenerationJob, JobRef } from '../domain/generation';
 import { firstDueAt } from '../domain/job-lifecycle';
@@ -38,7 +41,7 @@ export interface CreateGenerationInput {
   readonly idempotencyKey: string;
   readonly model: string;
   readonly count: number;
-  readonly params: Readonly<Record<string, unknown>>;
+  readonly params: GenerationParams;
 }
 
 export interface GenerationAccepted {
@@ -61,10 +64,17 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
   // printable ASCII without spaces (IDEMPOTENCY_KEY_PATTERN) and user ids have none either, so no
   // owner's key and no other member's can be the same string.
   const idempotencyKey = input.userId === input.accountId ? input.idempotencyKey : `${input.userId} ${input.idempotencyKey}`;
+  // What the model cannot run never costs credits.
+  assertParamsFit(findModel(input.model), input.params);
+  let referencesChecked = false;
   const accepted = await withOptimisticRetry(async () => {
     const { account, idempotency } = await deps.store.loadForGeneration(input.accountId, idempotencyKey);
     authorize(account, input, 'member');
     if (idempotency) return done({ accepted: replay(idempotency), fresh: false, refill: false });
+    if (!referencesChecked) {
+      await assertReferencesExist(deps, input.accountId, input.params.referenceImages ?? []);
+      referencesChecked = true;
+    }
     if (!account) {
       await openMissingAccount(deps, input.accountId);
       return retry('account_opened');
@@ -117,6 +127,18 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
   if (accepted.fresh) await enqueueOrLeaveToReaper(deps, { accountId: input.accountId, jobId: accepted.accepted.id });
   if (accepted.refill) await deps.jobQueue.enqueueAutoRefill(input.accountId).catch((error: unknown) => log().warn('could not ask for an auto-refill; the sweep will', errorFacts(error)));
   return accepted.accepted;
+}
+
+/** Each reference image must be an image output of a generation of this wallet that succeeded. */
+async function assertReferencesExist(deps: UseCaseDeps, accountId: string, references: readonly string[]): Promise<void> {
+  const issues: Array<{ path: string; message: string }> = [];
+  for (const [i, reference] of references.entries()) {
+    const [jobId = '', index = ''] = reference.split('/');
+    const job = await deps.store.getGeneration(accountId, jobId);
+    const output = job?.status === 'succeeded' ? job.outputs?.[Number(index)] : undefined;
+    if (!output || !output.contentType.startsWith('image/')) issues.push({ path: `body.params.referenceImages.${i}`, message: `${reference} is not an image output of this wallet.` });
+  }
+  if (issues.length > 0) throw new DomainError('invalid_request', issues.map((i) => i.message).join(' '), { issues });
 }
 
 async function enqueueOrLeaveToReaper(deps: UseCaseDeps, ref: JobRef): Promise<void> {

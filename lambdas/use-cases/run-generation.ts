@@ -1,67 +1,216 @@
 /**
- * The worker's part of a job:
- * 1. read the job; a finished one is a duplicate message (nothing to do); one that another worker
- *    holds a live lease on is retried later;
- * 2. claim it (queued → running, or take over a lapsed lease) with a version-guarded write;
- * 3. call the model within the lease;
- * 4. finish: succeeded, or failed with the refund, in one transaction.
- * A crash anywhere leaves the message to be delivered again; the lease lets the next delivery take over.
+ * The worker's part of a job, one step per message (the steps are decided in domain/job-steps.ts):
+ * 1. read the job; a finished one, a stale poll message or one another worker holds is left alone;
+ * 2. claim the step with a version-guarded write (the lease);
+ * 3. image: call the model within the lease, copy the outputs to the bucket, finish;
+ *    video: submit and record the operation id, or poll it; send the next poll as a delayed message;
+ * 4. finish: succeeded, or failed with the refund, in one transaction (finish-generation.ts).
+ * A crash anywhere leaves the message to be delivered again, or the job due for the reaper.
  */
-import { ProviderFailure } from '../domain/ports';
-import type { GenerationJob, JobRef } from '../domain/generation';
-import type { StartDecision } from '../domain/job-lifecycle';
-import { startJob } from '../domain/job-lifecycle';
+import { findModel } from '../domain/catalog';
+import type { GenerationJob, JobMessage, JobRef } from '../domain/generation';
+import type { FaultDecision, RunningModel } from '../domain/job-steps';
+import { LOST_CALL, PROVIDER_ERROR, decideOnFault, nextStep, recordSubmitted, releaseForRetry, scheduleNextPoll } from '../domain/job-steps';
+import type { JobFailure } from '../domain/job-lifecycle';
+import { isFinished } from '../domain/job-lifecycle';
+import type { ModelRoute, ProviderOutput } from '../domain/model-clients';
+import { ModelProviderError } from '../domain/model-clients';
+import type { StoredOutput } from '../domain/output-store';
+import { errorFacts } from '../shared/error-facts';
+import { log } from '../shared/logger';
 import type { UseCaseDeps } from './context';
 import type { FinishResult } from './finish-generation';
 import { finishGeneration } from './finish-generation';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
-export type RunResult = FinishResult | 'leased_elsewhere' | 'unknown_job';
+export type RunResult = FinishResult | 'leased_elsewhere' | 'unknown_job' | 'stale_message' | 'polling' | 'retrying';
 
-export async function runGeneration(deps: UseCaseDeps, ref: JobRef): Promise<RunResult> {
-  const claim = await withOptimisticRetry<StartDecision | { readonly kind: 'unknown_job' }>(async () => {
+type Claimed =
+  | { readonly kind: 'unknown_job' | 'finished' | 'leased' | 'stale' }
+  | { readonly kind: 'fail'; readonly job: GenerationJob; readonly failure: JobFailure; readonly route: ModelRoute | null }
+  | { readonly kind: 'start' | 'poll'; readonly job: GenerationJob; readonly route: ModelRoute; readonly model: RunningModel };
+
+export async function runGeneration(deps: UseCaseDeps, message: JobMessage): Promise<RunResult> {
+  const ref: JobRef = { accountId: message.accountId, jobId: message.jobId };
+  const claimed = await withOptimisticRetry<Claimed>(async () => {
     const job = await deps.store.getGeneration(ref.accountId, ref.jobId);
-    if (!job) return done({ kind: 'unknown_job' } as const);
-    const decision = startJob(job, deps.clock.now(), deps.jobTimings);
-    if (decision.kind !== 'start') return done(decision);
-    return (await deps.store.updateJob(job, decision.job)) === 'committed' ? done(decision) : retry('job_changed');
+    if (!job) return done({ kind: 'unknown_job' });
+    const route = await routeOf(deps, job.model);
+    if (route instanceof ModelProviderError) {
+      if (isFinished(job)) return done({ kind: 'finished' });
+      deps.metrics.count('provider_fault_ours');
+      log().error('no model provider for a job', { jobId: job.id, model: job.model, code: route.code });
+      return done({ kind: 'fail', job, route: null, failure: PROVIDER_ERROR });
+    }
+    const model: RunningModel = { kind: route.kind, acceptsIdempotencyKey: route.client.acceptsIdempotencyKey, ...optional('maxRunSeconds', findModel(job.model).maxRunSeconds) };
+    const step = nextStep(job, message, deps.clock.now(), deps.jobTimings, model);
+    if (step.kind === 'start' || step.kind === 'poll') {
+      return (await deps.store.updateJob(job, step.job)) === 'committed' ? done({ kind: step.kind, job: step.job, route, model }) : retry('job_changed');
+    }
+    if (step.kind === 'fail') return done({ kind: 'fail', job, route, failure: step.failure });
+    return done({ kind: step.kind });
   });
-  if (claim.kind === 'unknown_job') return 'unknown_job';
-  if (claim.kind === 'finished') return 'already_finished';
-  if (claim.kind === 'leased') return 'leased_elsewhere';
-
-  const started = claim.job;
-  const outputs = await callProviderWithinLease(deps, started);
-  if (outputs instanceof ProviderFailure) {
-    return finishGeneration(deps, ref, { kind: 'failed', failure: { code: outputs.code, message: outputs.message } }, started.version);
+  switch (claimed.kind) {
+    case 'unknown_job':
+      return 'unknown_job';
+    case 'finished':
+      return 'already_finished';
+    case 'leased':
+      return 'leased_elsewhere';
+    case 'stale':
+      return 'stale_message';
+    case 'fail':
+      return failWithoutCall(deps, claimed.job, claimed.failure, claimed.route);
+    case 'start':
+      return claimed.route.kind === 'image' ? runImage(deps, claimed.job, claimed.route, claimed.model) : submitVideo(deps, claimed.job, claimed.route, claimed.model);
+    case 'poll':
+      if (claimed.route.kind !== 'video') throw new Error(`job ${claimed.job.id} has an operation but ${claimed.job.model} is not a video model`);
+      return pollVideo(deps, claimed.job, claimed.route, claimed.model);
   }
-  return finishGeneration(deps, ref, { kind: 'succeeded', outputs }, started.version);
 }
 
-/** The model call, cut off before the lease lapses so that no other worker can take the job over meanwhile. */
-async function callProviderWithinLease(deps: UseCaseDeps, job: GenerationJob): Promise<readonly string[] | ProviderFailure> {
-  const timeoutMs = deps.jobTimings.leaseSeconds * 1000 * 0.8;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<ProviderFailure>((resolve) => {
-    timer = setTimeout(() => resolve(new ProviderFailure('timeout', `The model did not answer within ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs);
-  });
-  deps.metrics.count('provider_call');
+const optional = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> => (value === undefined ? {} : ({ [key]: value } as Record<K, V>));
+
+async function routeOf(deps: UseCaseDeps, modelId: string): Promise<ModelRoute | ModelProviderError> {
   try {
-    const result = await Promise.race([
-      deps.provider.generate(job).then(
-        (result) => result.outputs,
-        (error: unknown) => {
-          if (error instanceof ProviderFailure) return error;
-          // A crash (the delivery is retried) is a failed call too.
-          deps.metrics.count('provider_failure');
-          throw error;
-        },
-      ),
-      timeout,
-    ]);
-    if (result instanceof ProviderFailure) deps.metrics.count('provider_failure');
-    return result;
-  } finally {
-    clearTimeout(timer);
+    return await deps.models.route(modelId);
+  } catch (error) {
+    if (error instanceof ModelProviderError) return error;
+    throw error;
+  }
+}
+
+/** Fails a job without calling the provider (lost call, deadline passed, provider not configured); a followed operation is asked to stop. */
+async function failWithoutCall(deps: UseCaseDeps, job: GenerationJob, failure: JobFailure, route: ModelRoute | null): Promise<RunResult> {
+  if (failure === LOST_CALL && job.operation && job.operation.id === null) {
+    // The submit may have run (and been billed) but its operation id was lost: nothing to follow.
+    deps.metrics.count('provider_orphaned');
+    log().error('a submitted generation was lost; the job is failed and refunded', { jobId: job.id, model: job.model, submitKey: job.operation.submitKey });
+  }
+  if (job.operation?.id && route?.kind === 'video') await cancelQuietly(deps, route, job.operation.id);
+  return finishGeneration(deps, refOf(job), { kind: 'failed', failure }, job.version);
+}
+
+const refOf = (job: GenerationJob): JobRef => ({ accountId: job.accountId, jobId: job.id });
+
+/** The time this step may take: the lease, less a margin to write the outcome before another worker may take over. */
+function stepSignal(deps: UseCaseDeps, job: GenerationJob): AbortSignal {
+  const leaseLeft = job.leaseUntil ? Date.parse(job.leaseUntil) - deps.clock.now().getTime() : deps.jobTimings.leaseSeconds * 1000;
+  return AbortSignal.timeout(Math.max(Math.floor(leaseLeft * 0.8), 1));
+}
+
+/** Runs a provider call under the step's signal; a call still running when it fires is a `timeout` (it may have run). */
+async function withinStep<T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T | ModelProviderError> {
+  const timedOut = new Promise<ModelProviderError>((resolve) => {
+    const fire = () => resolve(new ModelProviderError('transient', 'timeout', 'The model did not answer within the time allowed.'));
+    if (signal.aborted) fire();
+    else signal.addEventListener('abort', fire, { once: true });
+  });
+  try {
+    return await Promise.race([call(signal), timedOut]);
+  } catch (error) {
+    if (error instanceof ModelProviderError) return error;
+    throw error;
+  }
+}
+
+function paramsOf(job: GenerationJob) {
+  const p = job.params;
+  return {
+    prompt: typeof p.prompt === 'string' ? p.prompt : '',
+    ...optional('aspectRatio', typeof p.aspectRatio === 'string' ? p.aspectRatio : undefined),
+    ...optional('seed', typeof p.seed === 'number' ? p.seed : undefined),
+    ...optional('simulate', typeof p.simulate === 'string' ? p.simulate : undefined),
+  };
+}
+
+async function runImage(deps: UseCaseDeps, job: GenerationJob, route: Extract<ModelRoute, { kind: 'image' }>, model: RunningModel): Promise<RunResult> {
+  const signal = stepSignal(deps, job);
+  deps.metrics.count('provider_call');
+  const outputs = await withinStep(signal, (s) => route.client.generateImages({ providerModel: route.providerModel, count: job.count, ...paramsOf(job) }, s, `${job.id}-${job.attempts}`));
+  if (outputs instanceof ModelProviderError) return onFault(deps, job, outputs, model);
+  return storeAndSucceed(deps, job, outputs, signal, model);
+}
+
+async function storeAndSucceed(deps: UseCaseDeps, job: GenerationJob, outputs: readonly ProviderOutput[], signal: AbortSignal, model: RunningModel): Promise<RunResult> {
+  const stored = await withinStep<StoredOutput[]>(signal, (s) => Promise.all(outputs.map((output, index) => deps.outputs.save({ accountId: job.accountId, jobId: job.id, index, output }, s))));
+  if (stored instanceof ModelProviderError) {
+    // The provider ran it (and billed us): never run again; the outputs could not be kept, so the user is refunded.
+    return onFault(deps, job, stored.fault === 'transient' ? new ModelProviderError('ours', stored.code, stored.message) : stored, model);
+  }
+  return finishGeneration(deps, refOf(job), { kind: 'succeeded', outputs: stored }, job.version);
+}
+
+async function onFault(deps: UseCaseDeps, job: GenerationJob, error: ModelProviderError, model: RunningModel): Promise<RunResult> {
+  deps.metrics.count('provider_failure');
+  if (error.fault === 'ours') deps.metrics.count('provider_fault_ours');
+  log().warn('model provider call failed', { jobId: job.id, model: job.model, fault: error.fault, code: error.code, attempts: job.attempts });
+  const decision: FaultDecision = decideOnFault(job, error, model, deps.jobTimings);
+  if (decision.kind === 'fail') return finishGeneration(deps, refOf(job), { kind: 'failed', failure: decision.failure }, job.version);
+  const released = releaseForRetry(job, decision.delaySeconds, deps.clock.now(), deps.jobTimings);
+  if ((await deps.store.updateJob(job, released)) !== 'committed') return 'superseded';
+  await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id }, decision.delaySeconds);
+  return 'retrying';
+}
+
+async function submitVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract<ModelRoute, { kind: 'video' }>, model: RunningModel): Promise<RunResult> {
+  const op = job.operation!;
+  const p = job.params;
+  deps.metrics.count('provider_call');
+  const submitted = await withinStep(stepSignal(deps, job), (s) =>
+    route.client.submit(
+      {
+        providerModel: route.providerModel,
+        ...paramsOf(job),
+        ...optional('durationSeconds', typeof p.durationSeconds === 'number' ? p.durationSeconds : undefined),
+        ...optional('resolution', typeof p.resolution === 'string' ? p.resolution : undefined),
+      },
+      op.submitKey,
+      s,
+    ),
+  );
+  if (submitted instanceof ModelProviderError) return onFault(deps, job, submitted, model);
+  const recorded = recordSubmitted(job, submitted.operationId, deps.clock.now(), deps.jobTimings);
+  if ((await deps.store.updateJob(job, recorded)) !== 'committed') {
+    // Cancelled (or reaped) while we were submitting: stop it at the provider, if it lets us.
+    await cancelQuietly(deps, route, submitted.operationId);
+    return 'superseded';
+  }
+  log().info('video submitted', { jobId: job.id, operationId: submitted.operationId });
+  await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id, poll: recorded.operation!.polls }, deps.jobTimings.pollIntervalSeconds);
+  return 'polling';
+}
+
+async function pollVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract<ModelRoute, { kind: 'video' }>, model: RunningModel): Promise<RunResult> {
+  const signal = stepSignal(deps, job);
+  const state = await withinStep(signal, (s) => route.client.poll(job.operation!.id!, s));
+  if (state instanceof ModelProviderError && state.fault !== 'transient') return onFault(deps, job, state, model);
+  if (state instanceof ModelProviderError || state.state === 'running') {
+    // Polls are free: a transient fault is just another poll later, until the deadline.
+    const next = scheduleNextPoll(job, deps.clock.now(), deps.jobTimings);
+    if ((await deps.store.updateJob(job, next)) !== 'committed') return 'superseded';
+    await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id, poll: next.operation!.polls }, deps.jobTimings.pollIntervalSeconds);
+    return 'polling';
+  }
+  if (state.state === 'failed') return onFault(deps, job, state.error, model);
+  return storeAndSucceed(deps, job, state.outputs, signal, model);
+}
+
+/** A send that fails is not retried here: the job is due in the reaper's index, which sends it again. */
+async function sendOrLeaveToReaper(deps: UseCaseDeps, message: JobMessage, delaySeconds: number): Promise<void> {
+  try {
+    await deps.jobQueue.enqueue(message, delaySeconds);
+  } catch (error) {
+    log().warn('could not send the job\'s next message; the reaper sends it when it is due', { jobId: message.jobId, ...errorFacts(error) });
+  }
+}
+
+/** Asks the provider to stop an operation we no longer follow; a failure only means it may still bill us. */
+export async function cancelQuietly(deps: UseCaseDeps, route: Extract<ModelRoute, { kind: 'video' }>, operationId: string): Promise<boolean> {
+  try {
+    return await route.client.cancel(operationId, AbortSignal.timeout(5_000));
+  } catch (error) {
+    log().warn('could not cancel a provider operation', { operationId, ...errorFacts(error) });
+    return false;
   }
 }

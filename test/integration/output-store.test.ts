@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { extensionOf, outputKey, outputPrefix } from '../../lambdas/domain/output-store';
 import { S3OutputStore } from '../../lambdas/adapters/s3/output-store';
-import { startLocalS3, type LocalS3 } from '../support/local-s3';
+import { startLocalS3, type LocalS3 } from '../../bin/local/local-s3';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(300)]);
 const VIDEO = randomBytes(64 * 1024);

@@ -14,11 +14,14 @@ import { makeSqsClient } from '../../bin/local/sqs-emulator';
 import { startSqsPoller } from '../../bin/local/sqs-poller';
 import { createJobQueues } from '../../bin/local/sqs-queues';
 import { PaymentSimulator } from '../../lambdas/adapters/payment-simulator';
-import { TEST_LATENCY, SimulatedProvider } from '../../lambdas/adapters/simulated-provider';
+import { TEST_LATENCY, SimulatedModels } from '../../lambdas/adapters/simulated/simulated-models';
+import { S3OutputStore } from '../../lambdas/adapters/s3/output-store';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { startLocalS3, type LocalS3 } from '../../bin/local/local-s3';
 import type { JobTimings } from '../../lambdas/domain/job-lifecycle';
 import type { PaymentGateway } from '../../lambdas/domain/payment-gateway';
 import type { WebhookSecrets } from '../../lambdas/domain/ports';
-import type { GenerationProvider } from '../../lambdas/domain/ports';
+import type { ModelProviders } from '../../lambdas/domain/model-clients';
 import { SettableClock } from '../../lambdas/adapters/clock';
 import { cryptoRandomBytes, ulidIds } from '../../lambdas/adapters/ids';
 import type { Service } from '../../lambdas/composition/composition';
@@ -47,7 +50,7 @@ export interface CallResult {
 }
 
 /** Short enough for tests, in the ratios AWS needs: visibility timeout ≥ 6 × the worker's lease. */
-export const TEST_JOB_TIMINGS: JobTimings = { leaseSeconds: 0.3, requeueAfterSeconds: 30, maxAgeSeconds: 600 };
+export const TEST_JOB_TIMINGS: JobTimings = { leaseSeconds: 0.3, requeueAfterSeconds: 30, maxAgeSeconds: 600, pollIntervalSeconds: 0, retryBaseSeconds: 0 };
 export const TEST_VISIBILITY_TIMEOUT_SECONDS = 2;
 export const TEST_MAX_RECEIVE_COUNT = 2;
 
@@ -56,7 +59,12 @@ export interface TestServiceOptions {
   readonly db?: (db: DynamoDBDocumentClient) => DynamoDBDocumentClient;
   /** Wraps the SQS client the service sends with (the pollers use a clean one). */
   readonly sqs?: (sqs: SQSClient) => SQSClient;
-  readonly provider?: GenerationProvider;
+  /** The model providers. @default the simulated ones with test latency, on the service's clock */
+  readonly models?: ModelProviders | ((clock: SettableClock) => ModelProviders);
+  /** Wraps the S3 client the outputs store uses (the IAM check). */
+  readonly s3?: (client: S3Client) => S3Client;
+  /** The job timings. @default TEST_JOB_TIMINGS */
+  readonly jobTimings?: JobTimings;
   readonly localMode?: boolean;
   /** Start the queue pollers (the jobs worker and the DLQ consumer). Default true. */
   readonly pollers?: boolean;
@@ -78,6 +86,8 @@ export interface TestService {
   readonly table: TestTable;
   readonly queues: { readonly queueUrl: string; readonly dlqUrl: string };
   readonly sqs: SQSClient;
+  /** The local S3 (s3rver) the outputs are stored in. */
+  readonly s3: LocalS3;
   /** Resolves once every simulated payment event is delivered, both queues are empty and no worker is busy. */
   settle(): Promise<void>;
   /** The local payment simulator standing in for Stripe. */
@@ -97,6 +107,8 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
   const queues = await createJobQueues(sqs, { name: `jobs-${randomUUID()}`, visibilityTimeoutSeconds: TEST_VISIBILITY_TIMEOUT_SECONDS, maxReceiveCount: TEST_MAX_RECEIVE_COUNT });
   const clock = new SettableClock();
   const payments = new PaymentSimulator(TEST_WEBHOOK_SECRET, () => clock.now(), 10);
+  const s3 = await startLocalS3(`outputs-${randomUUID().slice(0, 8)}`);
+  const models = typeof options.models === 'function' ? options.models(clock) : (options.models ?? new SimulatedModels({ latency: TEST_LATENCY, now: () => clock.now() }));
   const service = buildService({
     db: options.db ? options.db(table.db) : table.db,
     tableName: table.tableName,
@@ -105,8 +117,9 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     clock,
     ids: ulidIds(clock),
     randomBytes: cryptoRandomBytes,
-    jobTimings: TEST_JOB_TIMINGS,
-    provider: options.provider ?? new SimulatedProvider(TEST_LATENCY),
+    jobTimings: options.jobTimings ?? TEST_JOB_TIMINGS,
+    models,
+    outputs: new S3OutputStore({ client: options.s3 ? options.s3(s3.client) : s3.client, bucket: s3.bucket }),
     payments: options.payments ? options.payments(payments) : payments,
     providerWebhookSecret: TEST_WEBHOOK_SECRET,
     ...(options.webhookSecrets ? { webhookSecrets: options.webhookSecrets } : {}),
@@ -143,6 +156,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     table,
     queues,
     sqs,
+    s3,
     async settle() {
       await payments.settle();
       await settleQueues();
@@ -162,6 +176,7 @@ export async function startTestService(options: TestServiceOptions = {}): Promis
     async stop() {
       await Promise.all(pollers.map((p) => p.stop()));
       sqs.destroy();
+      await s3.stop();
       await dropTestTable(table);
     },
   };

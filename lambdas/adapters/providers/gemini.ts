@@ -61,6 +61,8 @@ const REFUSALS: Readonly<Record<string, string>> = {
  * first failure is thrown (the worker refunds or retries the whole job).
  */
 export class GeminiImageClient implements ImageModelClient {
+  // The provider documents no idempotency key: a call that may have run is never made again (mayHaveRun).
+  readonly acceptsIdempotencyKey = false;
   private readonly ai: GoogleGenAI;
   private readonly concurrency: number;
 
@@ -146,6 +148,8 @@ function imagesOf(response: GenerateContentResponse): ProviderOutput[] {
  * with the key, soon.
  */
 export class VeoVideoClient implements VideoModelClient {
+  // The provider documents no idempotency key: a call that may have run is never made again (mayHaveRun).
+  readonly acceptsIdempotencyKey = false;
   private readonly ai: GoogleGenAI;
   private readonly apiKey: string;
   private readonly baseUrl: string;

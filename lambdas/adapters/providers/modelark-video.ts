@@ -87,6 +87,8 @@ function safetyReason(code: string): string {
 }
 
 export class ModelArkVideoClient implements VideoModelClient {
+  // The provider documents no idempotency key: a call that may have run is never made again (mayHaveRun).
+  readonly acceptsIdempotencyKey = false;
   private readonly apiKey: string;
   private readonly baseUrl: string;
   private readonly requestTimeoutMs: number;

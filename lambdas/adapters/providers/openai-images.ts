@@ -111,6 +111,8 @@ const SAFETY_MESSAGE =
   "The image model's safety system refused this request. Try rewording the prompt.";
 
 export class OpenAiImageClient implements ImageModelClient {
+  // The provider documents no idempotency key: a call that may have run is never made again (mayHaveRun).
+  readonly acceptsIdempotencyKey = false;
   private readonly client: OpenAI;
   private readonly timeoutMs: number | undefined;
 

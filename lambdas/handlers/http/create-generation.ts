@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SIMULATIONS } from '../../adapters/simulated-provider';
+import { SIMULATIONS } from '../../adapters/simulated/simulated-models';
 import { DomainError } from '../../domain/errors';
 import type { UseCaseDeps } from '../../use-cases/context';
 import { createGeneration } from '../../use-cases/create-generation';
@@ -9,45 +9,33 @@ import { sqsJobQueue } from '../../composition/queue-wiring';
 import { idempotencyKeyOf } from './idempotency-key';
 import { ModelId, OutputCount } from './schemas';
 
-const MAX_PARAMS_JSON_BYTES = 8 * 1024;
+/** An earlier output of the wallet, named as in the API: `<generation id>/<index>`. */
+export const OUTPUT_ID_PATTERN = /^gen_[0-9a-z]{26}\/\d{1,2}$/;
 
-const MAX_PARAMS_DEPTH = 8;
+export const MAX_PROMPT_CHARACTERS = 4000;
 
-/**
- * Why `params` cannot be stored as given, or null. Checked iteratively (no recursion to overflow):
- * at most 8 levels deep, non-empty keys, and numbers DynamoDB holds exactly (safe integers, or
- * magnitudes from 1e-100 to 1e15).
- */
-function paramsProblem(params: Record<string, unknown>): string | null {
-  const stack: Array<[unknown, number]> = [[params, 1]];
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!;
-    if (typeof value === 'number' && value !== 0 && !(Math.abs(value) <= 1e15 && Math.abs(value) >= 1e-100)) return 'params numbers must be between 1e-100 and 1e15 in magnitude';
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_PARAMS_DEPTH) return `params may nest at most ${MAX_PARAMS_DEPTH} levels`;
-    for (const [key, child] of Object.entries(value)) {
-      if (!Array.isArray(value) && (key.length === 0 || key.length > 64)) return 'params keys must be 1-64 characters';
-      stack.push([child, depth + 1]);
-    }
-  }
-  return Buffer.byteLength(JSON.stringify(params)) > MAX_PARAMS_JSON_BYTES ? `params are limited to ${MAX_PARAMS_JSON_BYTES} bytes of JSON` : null;
-}
+/** The prompt and the model's options; whether the model offers them is checked before the debit (domain/generation-params.ts). */
+export const GenerationParams = z
+  .strictObject({
+    prompt: z.string().trim().min(1, 'a prompt is required').max(MAX_PROMPT_CHARACTERS).meta({ description: 'What to generate.', example: 'A banana surfing a wave at sunset' }),
+    aspectRatio: z.string().max(8).optional().meta({ description: "One of the model's aspect ratios (GET /v1/pricing lists them).", example: '16:9' }),
+    resolution: z.string().max(8).optional().meta({ description: 'Video models: one of the resolutions offered.', example: '720p' }),
+    durationSeconds: z.int().min(1).max(60).optional().meta({ description: 'Video models: one of the clip lengths offered.' }),
+    seed: z.int().min(0).max(4_294_967_295).optional(),
+    referenceImages: z.array(z.string().regex(OUTPUT_ID_PATTERN)).max(4).optional().meta({ description: 'Earlier image outputs of this wallet (`<generation id>/<index>`).' }),
+    simulate: z.string().max(16).optional().meta({ description: 'Local stack only: steers the simulated model (fail, timeout, crash).' }),
+  })
+  .meta({ id: 'GenerationParams' });
 
 export const GenerationBody = z.strictObject({
   model: ModelId,
   count: OutputCount,
-  params: z
-    .record(z.string().max(64), z.unknown())
-    .superRefine((p, ctx) => {
-      const problem = paramsProblem(p);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .default({}),
+  params: GenerationParams,
 });
 
 /** `params.simulate` steers the simulated provider in the local stack; anywhere else it is refused. */
-function assertSimulationAllowed(params: Record<string, unknown>, localMode: boolean): void {
-  if (!('simulate' in params)) return;
+function assertSimulationAllowed(params: { simulate?: string }, localMode: boolean): void {
+  if (params.simulate === undefined) return;
   const issue = (message: string) => new DomainError('invalid_request', message, { issues: [{ path: 'body.params.simulate', message }] });
   if (!localMode) throw issue('params.simulate is only available in the local stack.');
   if (!SIMULATIONS.includes(params.simulate as (typeof SIMULATIONS)[number])) throw issue(`params.simulate must be one of ${SIMULATIONS.join(', ')}.`);

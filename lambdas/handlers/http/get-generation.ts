@@ -3,6 +3,7 @@ import { getGeneration } from '../../use-cases/get-generation';
 import { GenerationNotFoundError } from '../../domain/errors';
 import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
+import { s3Outputs } from '../../composition/model-wiring';
 import { generationView } from './generation-view';
 
 export const JOB_ID_PATTERN = /^gen_[0-9a-z]{26}$/;
@@ -13,7 +14,8 @@ export const createGetGenerationHandler = (deps: UseCaseDeps) =>
     const jobId = pathParameters.id ?? '';
     if (!JOB_ID_PATTERN.test(jobId)) throw new GenerationNotFoundError(jobId.slice(0, 64));
     const job = await getGeneration(deps, { accountId: caller.accountId, jobId });
-    return { statusCode: 200, body: generationView(job) };
+    return { statusCode: 200, body: await generationView(job, deps.outputs, deps.clock.now()) };
   });
 
-export const handler = lambdaEntry(createGetGenerationHandler, { access: { table: 'read' } });
+// Signs GET URLs for the outputs (a presigned URL carries this function's s3:GetObject).
+export const handler = lambdaEntry(createGetGenerationHandler, { access: { table: 'read', outputs: 'read' }, outputs: s3Outputs });

@@ -3,6 +3,7 @@ import type { UseCaseDeps } from '../../use-cases/context';
 import { listGenerations } from '../../use-cases/list-generations';
 import { httpEndpoint, teamAccess } from '../../shared/http-endpoint';
 import { lambdaEntry } from '../../composition/production-deps';
+import { s3Outputs } from '../../composition/model-wiring';
 import { generationView } from './generation-view';
 import { PageLimit } from './schemas';
 
@@ -12,7 +13,8 @@ export const ListQuery = z.strictObject({ limit: PageLimit, cursor: z.string().m
 export const createListGenerationsHandler = (deps: UseCaseDeps) =>
   httpEndpoint({ access: teamAccess('member', deps.store), query: ListQuery }, async ({ caller, query }) => {
     const page = await listGenerations(deps, { accountId: caller.accountId, limit: query.limit, cursor: query.cursor ?? null });
-    return { statusCode: 200, body: { generations: page.jobs.map(generationView), nextCursor: page.nextCursor } };
+    const now = deps.clock.now();
+    return { statusCode: 200, body: { generations: await Promise.all(page.jobs.map((job) => generationView(job, deps.outputs, now))), nextCursor: page.nextCursor } };
   });
 
-export const handler = lambdaEntry(createListGenerationsHandler, { access: { table: 'read' } });
+export const handler = lambdaEntry(createListGenerationsHandler, { access: { table: 'read', outputs: 'read' }, outputs: s3Outputs });

@@ -5,13 +5,11 @@ import { runGeneration } from '../../use-cases/run-generation';
 import { startAutoRefill } from '../../use-cases/start-auto-refill';
 import { lambdaEntry } from '../../composition/production-deps';
 import { stripePayments } from '../../composition/stripe-wiring';
-import { SimulatedProvider } from '../../adapters/simulated-provider';
-import { UnconfiguredProvider } from '../../adapters/unconfigured-provider';
+import { s3Outputs, stageModels } from '../../composition/model-wiring';
+import { sqsJobQueue } from '../../composition/queue-wiring';
 import { processJobBatch } from './sqs-batch';
-import type { GenerationProvider } from '../../domain/ports';
-import type { Config } from '../../shared/config';
 
-/** The jobs queue's worker: runs each job once, whatever the queue delivers twice; also starts auto-refills off the debit path. */
+/** The jobs queue's worker: runs each job's steps once, whatever the queue delivers twice; also starts auto-refills off the debit path. */
 export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> =>
   // Retries inside see the function's deadline (lambdas/shared/time-budget.ts); the model call has its own, the lease.
   runWithDeadline(remainingTimeOf(context), () =>
@@ -22,13 +20,12 @@ export const createRunGenerationsHandler = (deps: UseCaseDeps) => (event: SQSEve
     ),
   );
 
-/** The stage config allows the simulated model on dev only (params.simulate is refused outside local mode); no live provider is wired yet. */
-export const workerProvider = (config: Pick<Config, 'GENERATION_PROVIDER'>): GenerationProvider => (config.GENERATION_PROVIDER === 'simulated' ? new SimulatedProvider() : new UnconfiguredProvider());
-
 export const handler = lambdaEntry(createRunGenerationsHandler, {
-  // Claims and finishes jobs; starts auto-refills (Stripe, off-session).
-  access: { table: 'read-write', stripe: true },
+  // Claims and finishes jobs; calls the models, copies their outputs in, sends a video's next poll; starts auto-refills (Stripe, off-session).
+  access: { table: 'read-write', stripe: true, enqueuesJobs: true, outputs: 'write', modelProviders: true },
   // Read at the first auto-refill, not at cold start: a Stripe secret problem must not stop generations.
   payments: stripePayments,
-  provider: workerProvider,
+  jobQueue: sqsJobQueue,
+  models: stageModels,
+  outputs: s3Outputs,
 });

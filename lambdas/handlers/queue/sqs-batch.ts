@@ -5,11 +5,12 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import type { JobRef } from '../../domain/generation';
+import type { JobMessage as JobRef } from '../../domain/generation';
 import { errorFacts } from '../../shared/error-facts';
 import { log, runWithLogKeys } from '../../shared/logger';
 
-const JobMessage = z.strictObject({ accountId: z.string().min(1).max(128), jobId: z.string().regex(/^gen_[0-9a-z]{26}$/) });
+// `poll`: the poll count a video's poll message was sent after (lambdas/domain/job-steps.ts).
+const JobMessage = z.strictObject({ accountId: z.string().min(1).max(128), jobId: z.string().regex(/^gen_[0-9a-z]{26}$/), poll: z.int().min(0).max(100_000).optional() });
 const AutoRefillMessage = z.strictObject({ kind: z.literal('auto_refill'), accountId: z.string().min(1).max(128) });
 
 export type QueueMessage = { readonly kind: 'job'; readonly ref: JobRef } | { readonly kind: 'auto_refill'; readonly accountId: string };

@@ -1,6 +1,6 @@
 /**
- * A local S3 for tests: s3rver (dev dependency) in this process on a free port, its files in a fresh
- * temporary directory, one bucket created through the SDK. s3rver checks a presigned URL's expiry
+ * A local S3 for the local stack and tests: s3rver (dev dependency) in this process on a free port
+ * (or the one given), its files in a fresh temporary directory, one bucket created through the SDK. s3rver checks a presigned URL's expiry
  * (X-Amz-Date + X-Amz-Expires) but not V4 signatures themselves ("incomplete support").
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -34,11 +34,11 @@ export function makeLocalS3Client(endpoint: string): S3Client {
   });
 }
 
-export async function startLocalS3(bucket = 'outputs-test'): Promise<LocalS3> {
+export async function startLocalS3(bucket = 'outputs-test', port = 0): Promise<LocalS3> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver is CommonJS without types
   const S3rver = require('s3rver') as S3rverConstructor;
   const directory = await mkdtemp(join(tmpdir(), 'local-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
+  const server = new S3rver({ address: '127.0.0.1', port, directory, silent: true });
   let address: AddressInfo;
   try {
     address = await server.run();

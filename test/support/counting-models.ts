@@ -1,0 +1,75 @@
+/**
+ * Model providers for tests: the simulated ones (on the test clock) behind a wrapper that counts
+ * each call, can crash the first N image calls or submits, can fail calls with a scripted provider
+ * error, and can claim not to take idempotency keys (as every real provider we sell).
+ */
+import type { SettableClock } from '../../lambdas/adapters/clock';
+import type { SimulatedLatency } from '../../lambdas/adapters/simulated/simulated-models';
+import { SimulatedModels, TEST_LATENCY } from '../../lambdas/adapters/simulated/simulated-models';
+import type { ImageModelClient, ModelProviders, ModelRoute, VideoModelClient } from '../../lambdas/domain/model-clients';
+import type { ModelProviderError } from '../../lambdas/domain/model-clients';
+
+export type ScriptedCall = 'image' | 'submit' | 'poll' | 'cancel';
+
+export interface CountingModelsOptions {
+  readonly latency?: SimulatedLatency;
+  /** The first N image calls and submits throw (the worker dies mid-call). */
+  readonly crashFirst?: number;
+  /** @default true, as the simulated provider */
+  readonly acceptsIdempotencyKey?: boolean;
+  /** Called before each call (with its 1-based number of that kind): a provider error to throw instead, or undefined. */
+  readonly failWith?: (call: ScriptedCall, n: number) => ModelProviderError | undefined;
+}
+
+export class CountingModels implements ModelProviders {
+  readonly calls: Record<ScriptedCall, number> = { image: 0, submit: 0, poll: 0, cancel: 0 };
+  private readonly inner: SimulatedModels;
+
+  constructor(
+    clock: SettableClock,
+    private readonly options: CountingModelsOptions = {},
+  ) {
+    this.inner = new SimulatedModels({ latency: options.latency ?? TEST_LATENCY, now: () => clock.now() });
+  }
+
+  private before(call: ScriptedCall): void {
+    this.calls[call] += 1;
+    const n = this.calls[call];
+    if ((call === 'image' || call === 'submit') && n <= (this.options.crashFirst ?? 0)) throw new Error('worker crashed mid-call');
+    const error = this.options.failWith?.(call, n);
+    if (error) throw error;
+  }
+
+  async route(modelId: string): Promise<ModelRoute> {
+    const route = await this.inner.route(modelId);
+    const acceptsIdempotencyKey = this.options.acceptsIdempotencyKey ?? true;
+    if (route.kind === 'image') {
+      const inner = route.client;
+      const client: ImageModelClient = {
+        acceptsIdempotencyKey,
+        generateImages: async (request, signal, key) => {
+          this.before('image');
+          return inner.generateImages(request, signal, key);
+        },
+      };
+      return { ...route, client };
+    }
+    const inner = route.client;
+    const client: VideoModelClient = {
+      acceptsIdempotencyKey,
+      submit: async (request, key, signal) => {
+        this.before('submit');
+        return inner.submit(request, key, signal);
+      },
+      poll: async (id, signal) => {
+        this.before('poll');
+        return inner.poll(id, signal);
+      },
+      cancel: async (id, signal) => {
+        this.before('cancel');
+        return inner.cancel(id, signal);
+      },
+    };
+    return { ...route, client };
+  }
+}
