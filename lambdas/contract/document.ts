@@ -76,6 +76,7 @@ function operationOf(op: OperationContract): ZodOpenApiOperationObject {
   return {
     operationId: op.operationId,
     summary: op.summary,
+    ...(op.description ? { description: op.description } : {}),
     tags: [...op.tags],
     security: SECURITY[op.security],
     ...(op.query || op.path || requestHeader ? { requestParams: { ...(op.query ? { query: op.query } : {}), ...(op.path ? { path: op.path } : {}), ...(requestHeader ? { header: requestHeader } : {}) } } : {}),

@@ -30,6 +30,8 @@ export type Security = 'none' | 'account' | 'manager' | 'owner' | 'admin' | 'sig
 export interface OperationContract {
   readonly operationId: string;
   readonly summary: string;
+  /** The rules, where the summary cannot say them. */
+  readonly description?: string;
   readonly tags: readonly string[];
   readonly security: Security;
   readonly body?: z.ZodType;
@@ -68,6 +70,17 @@ export const OPERATIONS: Readonly<Record<string, OperationContract>> = {
     path: z.object({ id: z.string().meta({ description: 'The generation id (`gen_` + 26 characters); another account\'s is 404.', example: 'gen_01jf0000000000000000000000', pattern: JOB_ID_PATTERN.source }) }),
     success: { status: 200, description: 'The generation', schema: R.Generation },
     errors: ['generation_not_found'],
+  },
+  'POST /v1/generations/{id}/cancel': {
+    operationId: 'cancelGeneration',
+    summary: 'Cancel a queued or running generation, refunding it unless the model already completed it',
+    description:
+      'Queued: it never runs, and is refunded. Running: the provider is asked to stop it where it can; it is refunded unless the provider had already completed it (then 409 `generation_finished`, and the outputs arrive as usual). Who asked for it, an admin or the owner may cancel it.',
+    tags: ['generations'],
+    security: 'account',
+    path: z.object({ id: z.string().meta({ description: 'The generation id.', example: 'gen_01jf0000000000000000000000', pattern: JOB_ID_PATTERN.source }) }),
+    success: { status: 200, description: 'The cancelled generation, with its refund', schema: R.Generation },
+    errors: ['generation_not_found', 'generation_finished', 'forbidden', 'write_conflict'],
   },
   'POST /v1/coupons/redeem': {
     operationId: 'redeemCoupon',

@@ -32,11 +32,28 @@ export const PlanId = z.enum(['FREE', 'BEGINNER', 'PRO', 'TEAM']).meta({ id: 'Pl
 export const PricingResponse = z
   .object({
     models: z.array(
-      z.object({ id: z.string(), name: z.string(), kind: z.enum(['image', 'video']), unit: z.enum(['image', 'video']), credits: Credits.meta({ description: 'Credits per output.' }) }).meta({ id: 'ModelPrice' }),
+      z
+        .object({
+          id: z.string(),
+          name: z.string(),
+          kind: z.enum(['image', 'video']),
+          unit: z.enum(['image', 'video']),
+          credits: Credits.meta({ description: 'Credits per output.' }),
+          options: z
+            .object({
+              aspectRatios: z.array(z.string()),
+              resolutions: z.array(z.string()).optional(),
+              durationsSeconds: z.array(z.int()).optional(),
+              seed: z.boolean(),
+              maxReferenceImages: z.int(),
+            })
+            .meta({ id: 'ModelOptions', description: 'What a generation of this model may ask for in `params` besides its prompt.' }),
+        })
+        .meta({ id: 'ModelPrice' }),
     ),
     topup: z.object({ centsPerCredit: z.int().meta({ description: 'US cents per top-up credit.' }) }),
   })
-  .meta({ id: 'Pricing', example: { models: [{ id: 'nano-banana-2', name: 'Nano Banana 2', kind: 'image', unit: 'image', credits: 8 }], topup: { centsPerCredit: 1 } } });
+  .meta({ id: 'Pricing', example: { models: [{ id: 'nano-banana-2', name: 'Nano Banana 2', kind: 'image', unit: 'image', credits: 8, options: { aspectRatios: ['1:1', '16:9'], seed: true, maxReferenceImages: 3 } }], topup: { centsPerCredit: 1 } } });
 
 export const Balance = z
   .object({

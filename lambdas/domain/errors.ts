@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'idempotency_key_required'
   | 'idempotency_key_reused'
   | 'generation_not_found'
+  | 'generation_finished'
   | 'invalid_coupon_code'
   | 'coupon_not_found'
   | 'coupon_already_redeemed'
@@ -174,5 +175,12 @@ export class SeatLimitReachedError extends DomainError {
 export class TooManyMembersError extends DomainError {
   constructor(seatLimit: number, used: number) {
     super('too_many_members', `That plan has ${seatLimit} seat${seatLimit === 1 ? '' : 's'}; remove ${used - seatLimit} of the ${used} members and pending invites first.`, { seatLimit, used, mustRemove: used - seatLimit });
+  }
+}
+
+/** A generation that has already succeeded, failed or been cancelled cannot be cancelled. */
+export class GenerationFinishedError extends DomainError {
+  constructor(status: string, message = `This generation has already ${status === 'succeeded' ? 'completed' : status}; there is nothing to cancel.`) {
+    super('generation_finished', message, { status });
   }
 }

@@ -33,6 +33,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   too_many_members: 409,
   already_invited: 409,
   already_in_team: 409,
+  generation_finished: 409,
   coupon_expired: 410,
   coupon_exhausted: 410,
   invite_expired: 410,

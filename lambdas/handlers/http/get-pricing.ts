@@ -6,7 +6,7 @@ import { lambdaEntry } from '../../composition/production-deps';
 export const createGetPricingHandler = () =>
   httpEndpoint({ access: 'public' }, async () => ({
     statusCode: 200,
-    body: { models: MODELS.map((m) => ({ id: m.id, name: m.name, kind: m.kind, unit: m.unit, credits: m.credits })), topup: { centsPerCredit: TOPUP_CENTS_PER_CREDIT } },
+    body: { models: MODELS.map((m) => ({ id: m.id, name: m.name, kind: m.kind, unit: m.unit, credits: m.credits, options: m.options })), topup: { centsPerCredit: TOPUP_CENTS_PER_CREDIT } },
   }));
 
 export const handler = lambdaEntry(createGetPricingHandler, { access: { table: 'none' } });

@@ -16,6 +16,7 @@ import { createDeleteSubscriptionHandler, createPostSubscriptionHandler, deleteH
 import { createGetBalanceHandler, handler as getBalanceLambda } from './get-balance';
 import { createGetBillingHandler, handler as getBillingLambda } from './get-billing';
 import { createGetGenerationHandler, handler as getGenerationLambda } from './get-generation';
+import { createCancelGenerationHandler, handler as cancelGenerationLambda } from './cancel-generation';
 import { createGetOpenApiHandler, handler as getOpenApiLambda } from './get-openapi';
 import { createGetPricingHandler, handler as getPricingLambda } from './get-pricing';
 import { createListGenerationsHandler, handler as listGenerationsLambda } from './list-generations';
@@ -45,6 +46,7 @@ export const HTTP_ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/generations', auth: 'jwt', functionName: 'create-generation', entry: 'create-generation.ts', create: createGenerationHandler, deployed: createGenerationLambda },
   { method: 'GET', path: '/v1/generations', auth: 'jwt', functionName: 'list-generations', entry: 'list-generations.ts', create: createListGenerationsHandler, deployed: listGenerationsLambda },
   { method: 'GET', path: '/v1/generations/{id}', auth: 'jwt', functionName: 'get-generation', entry: 'get-generation.ts', create: createGetGenerationHandler, deployed: getGenerationLambda },
+  { method: 'POST', path: '/v1/generations/{id}/cancel', auth: 'jwt', functionName: 'cancel-generation', entry: 'cancel-generation.ts', create: createCancelGenerationHandler, deployed: cancelGenerationLambda },
   { method: 'POST', path: '/v1/coupons/redeem', auth: 'jwt', functionName: 'redeem-coupon', entry: 'redeem-coupon.ts', create: createRedeemCouponHandler, deployed: redeemCouponLambda },
   { method: 'POST', path: '/v1/admin/coupons', auth: 'jwt', functionName: 'create-coupons', entry: 'create-coupons.ts', create: createCouponsHandler, deployed: createCouponsLambda },
   { method: 'POST', path: '/v1/topups', auth: 'jwt', functionName: 'create-topup', entry: 'create-topup.ts', create: createTopupHandler, deployed: createTopupLambda },

@@ -121,6 +121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/generations/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a queued or running generation, refunding it unless the model already completed it
+         * @description Queued: it never runs, and is refunded. Running: the provider is asked to stop it where it can; it is refunded unless the provider had already completed it (then 409 `generation_finished`, and the outputs arrive as usual). Who asked for it, an admin or the owner may cancel it.
+         */
+        post: operations["cancelGeneration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/coupons/redeem": {
         parameters: {
             query?: never;
@@ -366,6 +386,30 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        GenerationParams: {
+            /**
+             * @description What to generate.
+             * @example A banana surfing a wave at sunset
+             */
+            prompt: string;
+            /**
+             * @description One of the model's aspect ratios (GET /v1/pricing lists them).
+             * @example 16:9
+             */
+            aspectRatio?: string;
+            /**
+             * @description Video models: one of the resolutions offered.
+             * @example 720p
+             */
+            resolution?: string;
+            /** @description Video models: one of the clip lengths offered. */
+            durationSeconds?: number;
+            seed?: number;
+            /** @description Earlier image outputs of this wallet (`<generation id>/<index>`). */
+            referenceImages?: string[];
+            /** @description Local stack only: steers the simulated model (fail, timeout, crash). */
+            simulate?: string;
+        };
         /** @description A Stripe event, verified on its raw bytes. */
         StripeEvent: {
             id: string;
@@ -381,7 +425,15 @@ export interface components {
          *           "name": "Nano Banana 2",
          *           "kind": "image",
          *           "unit": "image",
-         *           "credits": 8
+         *           "credits": 8,
+         *           "options": {
+         *             "aspectRatios": [
+         *               "1:1",
+         *               "16:9"
+         *             ],
+         *             "seed": true,
+         *             "maxReferenceImages": 3
+         *           }
          *         }
          *       ],
          *       "topup": {
@@ -405,6 +457,15 @@ export interface components {
             unit: "image" | "video";
             /** @description Credits per output. */
             credits: number;
+            options: components["schemas"]["ModelOptions"];
+        };
+        /** @description What a generation of this model may ask for in `params` besides its prompt. */
+        ModelOptions: {
+            aspectRatios: string[];
+            resolutions?: string[];
+            durationsSeconds?: number[];
+            seed: boolean;
+            maxReferenceImages: number;
         };
         /**
          * @description API Gateway's own answer (authorizer 401, throttling 429, function failure 500, timeout 503).
@@ -564,13 +625,17 @@ export interface components {
         };
         Generation: {
             id: string;
-            /** @enum {string} */
-            status: "queued" | "running" | "succeeded" | "failed";
+            /**
+             * @description `cancelled`: stopped at the request of its owner (or an admin) before it produced anything, and refunded.
+             * @enum {string}
+             */
+            status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
             model: string;
             count: number;
             /** @description A number of credits. */
             credits: number;
             charges: components["schemas"]["Charge"][];
+            prompt?: string;
             /**
              * Format: date-time
              * @description An ISO 8601 instant (UTC).
@@ -583,12 +648,14 @@ export interface components {
              * @example 2026-12-05T18:00:00.000Z
              */
             updatedAt: string;
-            outputs?: string[];
+            /** @description Once succeeded: the stored outputs, each with a short-lived link. */
+            outputs?: components["schemas"]["GenerationOutput"][];
             error?: {
+                /** @description `refused` (the provider refused the request: the message says why), `provider_unavailable`, `provider_error`, `timeout`, `worker_crashed`, `expired`, `cancelled`, `model_error` (the simulated model). */
                 code: string;
                 message: string;
             };
-            /** @description Set once a failed job's credits went back to the buckets that paid. */
+            /** @description Set once a failed or cancelled job's credits went back to the buckets that paid. */
             refund?: {
                 /** @description A number of credits. */
                 credits: number;
@@ -599,6 +666,24 @@ export interface components {
                  */
                 at: string;
             };
+        };
+        GenerationOutput: {
+            /**
+             * @description `<generation id>/<index>`: names this output as a reference image of a later generation.
+             * @example gen_01jf0000000000000000000000/0
+             */
+            id: string;
+            /** @description A presigned GET of the stored output, valid until `expiresAt`; fetch the generation again for a fresh one. */
+            url: string;
+            /** @example image/png */
+            contentType: string;
+            sizeBytes: number;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant (UTC).
+             * @example 2026-12-05T18:00:00.000Z
+             */
+            expiresAt: string;
         };
         /**
          * @example {
@@ -874,7 +959,7 @@ export interface components {
                  * @description Stable, snake_case; see each operation for the codes it can answer.
                  * @enum {string}
                  */
-                code: "invalid_request" | "invalid_json" | "unknown_model" | "count_above_plan_limit" | "idempotency_key_required" | "invalid_coupon_code" | "unauthorized" | "insufficient_credits" | "member_cap_reached" | "forbidden" | "not_a_member" | "member_suspended" | "not_found" | "route_not_found" | "generation_not_found" | "coupon_not_found" | "invite_not_found" | "member_not_found" | "method_not_allowed" | "coupon_already_redeemed" | "write_conflict" | "payment_method_required" | "no_subscription" | "seat_limit_reached" | "too_many_members" | "already_invited" | "already_in_team" | "coupon_expired" | "coupon_exhausted" | "invite_expired" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "concurrency_limit" | "too_many_attempts" | "internal_error" | "invalid_signature" | "payment_provider_error" | "payments_not_configured" | "event_not_ready";
+                code: "invalid_request" | "invalid_json" | "unknown_model" | "count_above_plan_limit" | "idempotency_key_required" | "invalid_coupon_code" | "unauthorized" | "insufficient_credits" | "member_cap_reached" | "forbidden" | "not_a_member" | "member_suspended" | "not_found" | "route_not_found" | "generation_not_found" | "coupon_not_found" | "invite_not_found" | "member_not_found" | "method_not_allowed" | "coupon_already_redeemed" | "write_conflict" | "payment_method_required" | "no_subscription" | "seat_limit_reached" | "too_many_members" | "already_invited" | "already_in_team" | "generation_finished" | "coupon_expired" | "coupon_exhausted" | "invite_expired" | "payload_too_large" | "unsupported_media_type" | "idempotency_key_reused" | "concurrency_limit" | "too_many_attempts" | "internal_error" | "invalid_signature" | "payment_provider_error" | "payments_not_configured" | "event_not_ready";
                 /** @description In words, for a person; may change. */
                 message: string;
                 details?: {
@@ -1633,10 +1718,7 @@ export interface operations {
                 "application/json": {
                     model: string;
                     count: number;
-                    /** @default {} */
-                    params?: {
-                        [key: string]: unknown;
-                    };
+                    params: components["schemas"]["GenerationParams"];
                 };
             };
         };
@@ -1926,6 +2008,173 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "generation_not_found";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `payload_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "payload_too_large";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description API Gateway's own `{"message":"Too Many Requests"}` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `internal_error`; or API Gateway's own `{"message":"Internal Server Error"}` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "internal_error";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description API Gateway's own `{"message":"Service Unavailable"}` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+        };
+    };
+    cancelGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The generation id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cancelled generation, with its refund */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Generation"];
+                };
+            };
+            /** @description Error: `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_request";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `unauthorized`; or API Gateway's own `{"message":"Unauthorized"}` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    } | components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description Error: `forbidden`, `member_suspended`, `not_a_member` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "forbidden" | "member_suspended" | "not_a_member";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `generation_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "generation_not_found";
+                            message: string;
+                            details?: {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description Error: `generation_finished`, `write_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        error: {
+                            /** @enum {string} */
+                            code: "generation_finished" | "write_conflict";
                             message: string;
                             details?: {
                                 [key: string]: unknown;

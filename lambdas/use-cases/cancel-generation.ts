@@ -1,0 +1,56 @@
+/**
+ * Cancels a generation at the request of who asked for it, an admin or the owner:
+ * - queued, or running without a provider operation (an image call in flight, or a submit whose
+ *   answer is not recorded): cancelled and refunded now; a worker still holding it finds it changed
+ *   and its outcome is dropped (finish-generation's version guard);
+ * - a followed operation (a video): the provider is asked to stop it. If it cannot be stopped, one
+ *   poll decides: completed → 409 generation_finished (the worker delivers the outputs, nothing is
+ *   refunded); still running or failed → cancelled and refunded (we stop following it).
+ * The cancel and the refund commit in one transaction guarded by the job's version, so a cancel
+ * racing the worker's finish is one or the other, never both.
+ */
+import { GenerationFinishedError, GenerationNotFoundError, DomainError } from '../domain/errors';
+import type { GenerationJob, JobRef } from '../domain/generation';
+import { isFinished, spenderOf } from '../domain/job-lifecycle';
+import { authorize } from '../domain/team';
+import type { UseCaseDeps } from './context';
+import { finishGeneration } from './finish-generation';
+import { cancelQuietly } from './run-generation';
+
+/** A cancel that loses a race this many times in a row answers 409 write_conflict. */
+const MAX_CANCEL_ROUNDS = 5;
+
+export async function cancelGeneration(deps: UseCaseDeps, caller: { readonly accountId: string; readonly userId: string }, jobId: string): Promise<GenerationJob> {
+  const ref: JobRef = { accountId: caller.accountId, jobId };
+  for (let round = 0; round < MAX_CANCEL_ROUNDS; round += 1) {
+    const { job, account } = await deps.store.loadJobAndAccount(ref);
+    const role = authorize(account, caller, 'member');
+    if (!job) throw new GenerationNotFoundError(jobId);
+    if (role === 'member' && spenderOf(job) !== caller.userId) throw new DomainError('forbidden', 'Only who asked for a generation, an admin or the owner can cancel it.');
+    if (isFinished(job)) throw new GenerationFinishedError(job.status);
+    if (job.operation?.id && (await completedAtProvider(deps, job, job.operation.id))) {
+      throw new GenerationFinishedError('succeeded', 'The model had already completed this generation; it will appear shortly and is not refunded.');
+    }
+    const result = await finishGeneration(deps, ref, { kind: 'cancelled' }, job.version);
+    if (result === 'finished') {
+      const cancelled = await deps.store.getGeneration(ref.accountId, ref.jobId);
+      if (cancelled) return cancelled;
+    }
+    // The worker moved it meanwhile (a poll, a finish): look again.
+  }
+  throw new DomainError('write_conflict', 'The generation kept changing while it was being cancelled; try again.');
+}
+
+/** Asks the provider to stop the operation; when it cannot, whether it has already completed. */
+async function completedAtProvider(deps: UseCaseDeps, job: GenerationJob, operationId: string): Promise<boolean> {
+  const route = await deps.models.route(job.model);
+  if (route.kind !== 'video') return false;
+  if (await cancelQuietly(deps, route, operationId)) return false;
+  try {
+    const state = await route.client.poll(operationId, AbortSignal.timeout(5_000));
+    return state.state === 'succeeded';
+  } catch {
+    // Unknown: it is cancelled on our side; if the provider finishes it anyway, the output is not kept.
+    return false;
+  }
+}
