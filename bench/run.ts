@@ -126,7 +126,7 @@ async function debits(b: BenchService, accounts: BenchAccount[], concurrency: nu
   const address = server ? await listen(server, 0, '127.0.0.1') : null;
   const call = async (account: BenchAccount, key: string) => {
     const headers = { authorization: `Bearer ${account.token}`, 'content-type': 'application/json', 'idempotency-key': key };
-    const body = JSON.stringify({ model: 'gpt-image-2', count: 1 });
+    const body = JSON.stringify({ model: 'gpt-image-2', count: 1, params: { prompt: 'a bench image' } });
     if (!address) return (await b.gateway({ method: 'POST', path: '/v1/generations', headers, body })).statusCode;
     const response = await fetch(`http://127.0.0.1:${address.port}/v1/generations`, { method: 'POST', headers, body });
     await response.arrayBuffer();
@@ -184,7 +184,7 @@ async function memberDebits(b: BenchService) {
   const mean = (who: 'owner' | 'member') => runs.filter((r) => r.who === who).reduce((s, r) => s + r.perSecond, 0) / 2;
   b.meter.reset();
   const probe = members[members.length - 1]!;
-  await b.gateway({ method: 'POST', path: '/v1/generations', headers: { authorization: `Bearer ${probe.token}`, 'content-type': 'application/json', 'idempotency-key': 'member-calls-probe' }, body: JSON.stringify({ model: 'gpt-image-2', count: 1 }) });
+  await b.gateway({ method: 'POST', path: '/v1/generations', headers: { authorization: `Bearer ${probe.token}`, 'content-type': 'application/json', 'idempotency-key': 'member-calls-probe' }, body: JSON.stringify({ model: 'gpt-image-2', count: 1, params: { prompt: 'a bench image' } }) });
   return {
     concurrency: 16,
     runs,
@@ -208,13 +208,13 @@ async function routeLatencies(b: BenchService, accounts: BenchAccount[]) {
   const redeemers = await Promise.all(Array.from({ length: n }, (_, i) => b.token(`redeemer-${i}`)));
   const generators = accounts.slice(nextAccount, nextAccount + Math.ceil(n / 20));
   nextAccount += generators.length;
-  const job = JSON.parse((await call('POST', '/v1/generations', reader.token, { model: 'gpt-image-2', count: 1 }, { 'idempotency-key': 'latency-probe' })).body) as { id: string };
+  const job = JSON.parse((await call('POST', '/v1/generations', reader.token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a bench image' } }, { 'idempotency-key': 'latency-probe' })).body) as { id: string };
   const routes: Record<string, (i: number) => Promise<unknown>> = {
     'GET /v1/pricing': () => call('GET', '/v1/pricing'),
     'POST /v1/quotes': () => call('POST', '/v1/quotes', reader.token, { model: 'nano-banana-2', count: 2 }),
     'GET /v1/balance': () => call('GET', '/v1/balance', reader.token),
     'GET /v1/ledger': () => call('GET', '/v1/ledger?limit=20', reader.token),
-    'POST /v1/generations': (i) => call('POST', '/v1/generations', generators[Math.floor(i / 20)]!.token, { model: 'gpt-image-2', count: 1 }, { 'idempotency-key': `latency-${i}` }),
+    'POST /v1/generations': (i) => call('POST', '/v1/generations', generators[Math.floor(i / 20)]!.token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a bench image' } }, { 'idempotency-key': `latency-${i}` }),
     'GET /v1/generations/{id}': () => call('GET', `/v1/generations/${job.id}`, reader.token),
     'GET /v1/generations': () => call('GET', '/v1/generations?limit=20', reader.token),
     'POST /v1/coupons/redeem': (i) => call('POST', '/v1/coupons/redeem', redeemers[i], { code }),
@@ -335,7 +335,7 @@ async function hotAccountThroughApi(b: BenchService, n: number) {
   const started = performance.now();
   const statuses = await Promise.all(
     Array.from({ length: n }, (_, i) =>
-      b.gateway({ method: 'POST', path: '/v1/generations', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `hot-api-${i}` }, body: JSON.stringify({ model: 'nano-banana-2', count: 1 }) }).then((r) => r.statusCode),
+      b.gateway({ method: 'POST', path: '/v1/generations', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `hot-api-${i}` }, body: JSON.stringify({ model: 'nano-banana-2', count: 1, params: { prompt: 'a bench image' } }) }).then((r) => r.statusCode),
     ),
   );
   const wallSeconds = (performance.now() - started) / 1000;

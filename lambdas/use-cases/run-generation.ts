@@ -99,8 +99,12 @@ function stepSignal(deps: UseCaseDeps, job: GenerationJob): AbortSignal {
   return AbortSignal.timeout(Math.max(Math.floor(leaseLeft * 0.8), 1));
 }
 
-/** Runs a provider call under the step's signal; a call still running when it fires is a `timeout` (it may have run). */
-async function withinStep<T>(signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T | ModelProviderError> {
+/**
+ * Runs a provider call under the step's signal; a call still running when it fires is a `timeout`
+ * (it may have run). Anything but a provider error is a crash: counted as a failed call, and thrown
+ * so that the delivery is retried.
+ */
+async function withinStep<T>(deps: UseCaseDeps, signal: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T | ModelProviderError> {
   const timedOut = new Promise<ModelProviderError>((resolve) => {
     const fire = () => resolve(new ModelProviderError('transient', 'timeout', 'The model did not answer within the time allowed.'));
     if (signal.aborted) fire();
@@ -110,6 +114,7 @@ async function withinStep<T>(signal: AbortSignal, call: (signal: AbortSignal) =>
     return await Promise.race([call(signal), timedOut]);
   } catch (error) {
     if (error instanceof ModelProviderError) return error;
+    deps.metrics.count('provider_failure');
     throw error;
   }
 }
@@ -127,13 +132,13 @@ function paramsOf(job: GenerationJob) {
 async function runImage(deps: UseCaseDeps, job: GenerationJob, route: Extract<ModelRoute, { kind: 'image' }>, model: RunningModel): Promise<RunResult> {
   const signal = stepSignal(deps, job);
   deps.metrics.count('provider_call');
-  const outputs = await withinStep(signal, (s) => route.client.generateImages({ providerModel: route.providerModel, count: job.count, ...paramsOf(job) }, s, `${job.id}-${job.attempts}`));
+  const outputs = await withinStep(deps, signal, (s) => route.client.generateImages({ providerModel: route.providerModel, count: job.count, ...paramsOf(job) }, s, `${job.id}-${job.attempts}`));
   if (outputs instanceof ModelProviderError) return onFault(deps, job, outputs, model);
   return storeAndSucceed(deps, job, outputs, signal, model);
 }
 
 async function storeAndSucceed(deps: UseCaseDeps, job: GenerationJob, outputs: readonly ProviderOutput[], signal: AbortSignal, model: RunningModel): Promise<RunResult> {
-  const stored = await withinStep<StoredOutput[]>(signal, (s) => Promise.all(outputs.map((output, index) => deps.outputs.save({ accountId: job.accountId, jobId: job.id, index, output }, s))));
+  const stored = await withinStep<StoredOutput[]>(deps, signal, (s) => Promise.all(outputs.map((output, index) => deps.outputs.save({ accountId: job.accountId, jobId: job.id, index, output }, s))));
   if (stored instanceof ModelProviderError) {
     // The provider ran it (and billed us): never run again; the outputs could not be kept, so the user is refunded.
     return onFault(deps, job, stored.fault === 'transient' ? new ModelProviderError('ours', stored.code, stored.message) : stored, model);
@@ -157,7 +162,7 @@ async function submitVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract
   const op = job.operation!;
   const p = job.params;
   deps.metrics.count('provider_call');
-  const submitted = await withinStep(stepSignal(deps, job), (s) =>
+  const submitted = await withinStep(deps, stepSignal(deps, job), (s) =>
     route.client.submit(
       {
         providerModel: route.providerModel,
@@ -183,7 +188,7 @@ async function submitVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract
 
 async function pollVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract<ModelRoute, { kind: 'video' }>, model: RunningModel): Promise<RunResult> {
   const signal = stepSignal(deps, job);
-  const state = await withinStep(signal, (s) => route.client.poll(job.operation!.id!, s));
+  const state = await withinStep(deps, signal, (s) => route.client.poll(job.operation!.id!, s));
   if (state instanceof ModelProviderError && state.fault !== 'transient') return onFault(deps, job, state, model);
   if (state instanceof ModelProviderError || state.state === 'running') {
     // Polls are free: a transient fault is just another poll later, until the deadline.

@@ -70,7 +70,7 @@ async function walletWithTeam(walletId: string): Promise<WalletFacts> {
   await addMember(t, walletId, memberId);
   const invite = await t.call('POST', '/v1/team/invites', { token: owner, body: { email: `pending@${walletId}.example.com`, role: 'member' } });
   expect(invite.status).toBe(201);
-  const job = await t.call('POST', '/v1/generations', { token: owner, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+  const job = await t.call('POST', '/v1/generations', { token: owner, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
   expect(job.status).toBe(202);
   return { jobId: job.body.id, inviteId: invite.body.id, memberId, couponCode: await issueCoupon(t, 25) };
 }
@@ -80,7 +80,7 @@ const walletCalls = (token: string, facts: WalletFacts, selfId: string): Array<[
   ['POST /v1/quotes', () => t.call('POST', '/v1/quotes', { token, body: { model: 'gpt-image-2', count: 1 } })],
   ['GET /v1/balance', () => t.call('GET', '/v1/balance', { token })],
   ['GET /v1/ledger', () => t.call('GET', '/v1/ledger', { token })],
-  ['POST /v1/generations', () => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } })],
+  ['POST /v1/generations', () => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } })],
   ['GET /v1/generations', () => t.call('GET', '/v1/generations', { token })],
   ['GET /v1/generations/{id}', () => t.call('GET', `/v1/generations/${facts.jobId}`, { token })],
   ['POST /v1/coupons/redeem', () => t.call('POST', '/v1/coupons/redeem', { token, body: { code: facts.couponCode } })],

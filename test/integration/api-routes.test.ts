@@ -51,7 +51,7 @@ describe('public and read routes', () => {
 
   test('GET /v1/ledger pages newest first with a cursor', async () => {
     const token = await t.token('pager');
-    await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+    await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
     const all = await t.call('GET', '/v1/ledger?limit=100', { token });
     const first = await t.call('GET', '/v1/ledger?limit=1', { token });
     const second = await t.call('GET', `/v1/ledger?limit=1&cursor=${first.body.nextCursor}`, { token });

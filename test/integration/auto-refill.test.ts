@@ -27,7 +27,7 @@ afterEach(async () => {
 
 const settings = { enabled: true, thresholdCredits: 50, refillCredits: 200, monthlyCapCredits: 1000 };
 const configure = (token: string, body: unknown) => t.call('PUT', '/v1/auto-refill', { token, body });
-const generate = (token: string, model = 'seedance-2.0') => t.call('POST', '/v1/generations', { token, body: { model, count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+const generate = (token: string, model = 'seedance-2.0') => t.call('POST', '/v1/generations', { token, body: { model, count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 const billing = async (token: string) => (await t.call('GET', '/v1/billing', { token })).body;
 const refills = async (token: string) => (await billing(token)).topups.filter((x: { purpose: string }) => x.purpose === 'auto_refill');
 

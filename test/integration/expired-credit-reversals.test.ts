@@ -28,7 +28,7 @@ async function subscribedAndSpent(sub: string): Promise<{ paymentId: string; amo
   await t.settle();
   const [invoice] = (await billing(sub)).invoices;
   const bucket = (await billing(sub)).balance.buckets.find((b: { id: string; balance: number }) => b.id.startsWith('sub:') && b.balance === 1200);
-  const spent = await t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model: 'veo-3.1', count: 2 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+  const spent = await t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model: 'veo-3.1', count: 2, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
   expect(spent.status).toBe(202);
   await t.settle();
   const spentFromGrant = (spent.body.charges as Array<{ bucketId: string; amount: number }>).filter((c) => c.bucketId === bucket.id).reduce((sum, c) => sum + c.amount, 0);

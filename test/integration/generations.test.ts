@@ -22,7 +22,7 @@ describe('POST /v1/generations', () => {
     const token = await t.token('gen-happy');
     await addCredits(t, token, 50);
 
-    const response = await generate(token, { model: 'nano-banana-2', count: 1 });
+    const response = await generate(token, { model: 'nano-banana-2', count: 1, params: { prompt: 'a test image' } });
 
     expect(response.status).toBe(202);
     expect(response.body).toMatchObject({ status: 'queued', model: 'nano-banana-2', count: 1, credits: 8 });
@@ -40,8 +40,8 @@ describe('POST /v1/generations', () => {
     await setPlan(t, 'gen-spill', 'PRO');
     await addCredits(t, token, 100);
     // 100 FREE-grant credits + 100 coupon credits: 4 x seedance (40 each) = 160 spans both.
-    const first = await generate(token, { model: 'seedance-2.0', count: 2 });
-    const second = await generate(token, { model: 'seedance-2.0', count: 2 });
+    const first = await generate(token, { model: 'seedance-2.0', count: 2, params: { prompt: 'a test image' } });
+    const second = await generate(token, { model: 'seedance-2.0', count: 2, params: { prompt: 'a test image' } });
 
     expect(first.body.charges).toEqual([{ bucketId: expect.stringMatching(/^sub:/), bucketType: 'subscription', amount: 80 }]);
     expect(second.body.charges).toEqual([
@@ -57,7 +57,7 @@ describe('POST /v1/generations', () => {
     await setPlan(t, 'gen-poor', 'PRO');
     const before = await t.call('GET', '/v1/ledger', { token });
 
-    const response = await generate(token, { model: 'seedance-2.0', count: 3 });
+    const response = await generate(token, { model: 'seedance-2.0', count: 3, params: { prompt: 'a test image' } });
 
     expect(response.status).toBe(402);
     expect(response.body.error).toEqual({ code: 'insufficient_credits', message: expect.any(String), details: { required: 120, available: 100 } });
@@ -67,9 +67,9 @@ describe('POST /v1/generations', () => {
   test("429 concurrency_limit beyond the plan's concurrent jobs", async () => {
     const token = await t.token('gen-busy');
     const limit = PLANS.FREE.maxConcurrentJobs;
-    for (let i = 0; i < limit; i += 1) expect((await generate(token, { model: 'gpt-image-2', count: 1 })).status).toBe(202);
+    for (let i = 0; i < limit; i += 1) expect((await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } })).status).toBe(202);
 
-    const response = await generate(token, { model: 'gpt-image-2', count: 1 });
+    const response = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
 
     expect(response.status).toBe(429);
     expect(response.body.error.code).toBe('concurrency_limit');
@@ -78,8 +78,8 @@ describe('POST /v1/generations', () => {
   test('the same key and body answers the first response again, without a second debit', async () => {
     const token = await t.token('gen-idem');
     const key = newIdempotencyKey();
-    const first = await generate(token, { model: 'gpt-image-2', count: 1 }, key);
-    const again = await generate(token, { model: 'gpt-image-2', count: 1 }, key);
+    const first = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, key);
+    const again = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, key);
 
     expect(again.status).toBe(202);
     expect(again.body).toEqual(first.body);
@@ -90,7 +90,7 @@ describe('POST /v1/generations', () => {
     const token = await t.token('gen-idem-race');
     const key = newIdempotencyKey();
 
-    const responses = await Promise.all(Array.from({ length: 5 }, () => generate(token, { model: 'gpt-image-2', count: 1 }, key)));
+    const responses = await Promise.all(Array.from({ length: 5 }, () => generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, key)));
 
     expect(responses.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     expect(new Set(responses.map((r) => r.body.id)).size).toBe(1);
@@ -102,9 +102,9 @@ describe('POST /v1/generations', () => {
   test('422 when a key is reused with a different body', async () => {
     const token = await t.token('gen-reuse');
     const key = newIdempotencyKey();
-    await generate(token, { model: 'gpt-image-2', count: 1 }, key);
+    await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, key);
 
-    const response = await generate(token, { model: 'nano-banana-2', count: 1 }, key);
+    const response = await generate(token, { model: 'nano-banana-2', count: 1, params: { prompt: 'a test image' } }, key);
 
     expect(response.status).toBe(422);
     expect(response.body.error.code).toBe('idempotency_key_reused');
@@ -112,7 +112,7 @@ describe('POST /v1/generations', () => {
 
   test('400 idempotency_key_required without the header', async () => {
     const token = await t.token('gen-nokey');
-    const response = await generate(token, { model: 'gpt-image-2', count: 1 }, null);
+    const response = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, null);
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('idempotency_key_required');
   });
@@ -120,7 +120,7 @@ describe('POST /v1/generations', () => {
   test("another account's job is 404, and so is a malformed id", async () => {
     const owner = await t.token('gen-owner');
     const stranger = await t.token('gen-stranger');
-    const created = await generate(owner, { model: 'gpt-image-2', count: 1 });
+    const created = await generate(owner, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
 
     const theirs = await t.call('GET', `/v1/generations/${created.body.id}`, { token: stranger });
     const malformed = await t.call('GET', '/v1/generations/not-an-id', { token: owner });
@@ -134,7 +134,7 @@ describe('POST /v1/generations', () => {
     const owner = await t.token('team-owner');
     await setPlan(t, 'team-owner', 'PRO');
     const member = await addMember(t, 'team-owner', 'team-member');
-    const response = await generate(member, { model: 'gpt-image-2', count: 1 });
+    const response = await generate(member, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
     expect(response.status).toBe(202);
     expect((await t.call('GET', '/v1/balance', { token: owner })).body.available).toBe(95);
     const debits = (await t.call('GET', '/v1/ledger', { token: owner })).body.entries.filter((e: { type: string }) => e.type === 'debit');
@@ -146,7 +146,7 @@ describe('POST /v1/generations', () => {
     expect((await t.call('GET', '/v1/balance', { token: owner })).body.available).toBe(100);
     for (const account_role of ['member', 'owner'] as const) {
       const outsider = await t.token('gen-outsider', { account_id: 'closed-wallet', account_role });
-      const response = await generate(outsider, { model: 'gpt-image-2', count: 1 });
+      const response = await generate(outsider, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
       expect(response.status).toBe(403);
       expect(response.body.error.code).toBe('not_a_member');
     }

@@ -87,14 +87,14 @@ test('every function, on its real paths, makes only calls its synthesized role a
   await t.settle();
 
   // Generations: one succeeds, one fails (refund), one crashes on every delivery (the DLQ consumer refunds it).
-  for (const params of [{}, { simulate: 'fail' }, { simulate: 'crash' }]) {
+  for (const params of [{ prompt: 'a test image' }, { prompt: 'a test image', simulate: 'fail' }, { prompt: 'a test image', simulate: 'crash' }]) {
     expect((await generate(owner, { model: 'gpt-image-2', count: 1, params })).status).toBe(202);
     await t.settle(); // FREE runs one job at a time
   }
 
   // Auto-refill: configured, then a debit crossing the threshold makes the worker start a refill.
   expect((await t.call('PUT', '/v1/auto-refill', { token: owner, body: { enabled: true, thresholdCredits: 1000, refillCredits: 500, monthlyCapCredits: 2000 } })).status).toBe(200);
-  expect((await generate(owner, { model: 'veo-3.1', count: 1 })).status).toBe(202);
+  expect((await generate(owner, { model: 'veo-3.1', count: 1, params: { prompt: 'a test image' } })).status).toBe(202);
   await t.settle();
 
   // Plans: subscribe, upgrade, downgrade, cancel; PAYG on.
@@ -108,7 +108,7 @@ test('every function, on its real paths, makes only calls its synthesized role a
   await setPlan(t, 'iam-payg', 'BEGINNER');
   const payg = await t.token('iam-payg');
   expect((await t.call('PUT', '/v1/payg', { token: payg, body: { enabled: true } })).status).toBe(200);
-  expect((await generate(payg, { model: 'veo-3.1', count: 2 })).status).toBe(202);
+  expect((await generate(payg, { model: 'veo-3.1', count: 2, params: { prompt: 'a test image' } })).status).toBe(202);
   await t.settle();
 
   // A team: invite, revoke, invite again, join, a member's debit, cap change, usage, the team, removal.
@@ -119,7 +119,7 @@ test('every function, on its real paths, makes only calls its synthesized role a
   const invite = await t.call('POST', '/v1/team/invites', { token: teamOwner, body: { email: 'mate@example.com', role: 'member', monthlyCapCredits: 50 } });
   expect((await t.call('POST', '/v1/team/join', { token: await t.token('iam-mate'), body: { code: invite.body.code } })).status).toBe(200);
   const mate = await t.token('iam-mate', { account_id: 'iam-team' });
-  expect((await generate(mate, { model: 'gpt-image-2', count: 1 })).status).toBe(202);
+  expect((await generate(mate, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } })).status).toBe(202);
   expect((await t.call('PATCH', '/v1/team/members/iam-mate', { token: teamOwner, body: { monthlyCapCredits: 80 } })).status).toBe(200);
   expect((await t.call('GET', '/v1/usage?from=2027-01-01&to=2027-03-01&groupBy=member', { token: mate })).status).toBe(200);
   expect((await t.call('GET', '/v1/team', { token: mate })).status).toBe(200);

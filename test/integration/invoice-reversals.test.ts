@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 const billing = async (sub: string) => (await t.call('GET', '/v1/billing', { token: await t.token(sub) })).body;
-const generate = async (sub: string, model: string, count = 1) => t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model, count }, headers: { 'idempotency-key': newIdempotencyKey() } });
+const generate = async (sub: string, model: string, count = 1) => t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model, count, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 const ledger = async (sub: string) => (await t.call('GET', '/v1/ledger?limit=100', { token: await t.token(sub) })).body.entries as Array<{ type: string; amount: number; bucketId: string; reference: string }>;
 
 async function subscribedTo(sub: string, plan: string): Promise<{ paymentId: string; amountCents: number; bucketId: string }> {

@@ -7,26 +7,13 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { toRecord } from '../../bin/local/sqs-poller';
-import { SimulatedProvider, TEST_LATENCY } from '../../lambdas/adapters/simulated-provider';
-import type { GenerationJob } from '../../lambdas/domain/generation';
-import type { GenerationProvider } from '../../lambdas/domain/ports';
+import { MAX_ATTEMPTS } from '../../lambdas/domain/job-steps';
+import { CountingModels } from '../support/counting-models';
 import type { CountingMetrics } from '../../lambdas/adapters/metrics/counting-metrics';
 import { addCredits, newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService, TestServiceOptions } from '../support/test-service';
 import { TEST_JOB_TIMINGS, startTestService } from '../support/test-service';
-
-/** The simulated provider, counting calls and optionally crashing the first N of them. */
-class CountingProvider implements GenerationProvider {
-  calls = 0;
-  constructor(private readonly crashFirst = 0) {}
-  private readonly inner = new SimulatedProvider(TEST_LATENCY);
-  async generate(job: GenerationJob) {
-    this.calls += 1;
-    if (this.calls <= this.crashFirst) throw new Error('worker crashed mid-job');
-    return this.inner.generate(job);
-  }
-}
 
 let t: TestService;
 async function start(options: TestServiceOptions = {}) {
@@ -49,19 +36,29 @@ const counted = () => {
 };
 const refunds = async (token: string) => (await t.call('GET', '/v1/ledger?limit=100', { token })).body.entries.filter((e: { type: string }) => e.type === 'refund');
 
-test('a job runs once and succeeds; its concurrency slot frees', async () => {
-  const provider = new CountingProvider();
-  await start({ provider });
+test('a job runs once and succeeds: its outputs are stored and served by short-lived links; its concurrency slot frees', async () => {
+  let models: CountingModels | undefined;
+  await start({ models: (clock) => (models = new CountingModels(clock)) });
   const token = await t.token('happy');
 
-  const accepted = await generate(token, { model: 'nano-banana-2', count: 2 });
+  const accepted = await generate(token, { model: 'nano-banana-2', count: 2, params: { prompt: 'a test image' } });
   await t.settle();
 
-  expect(await job(token, accepted.body.id)).toMatchObject({ status: 'succeeded', credits: 16, outputs: [expect.stringContaining(accepted.body.id), expect.any(String)] });
-  expect(provider.calls).toBe(1);
+  const done = await job(token, accepted.body.id);
+  expect(done).toMatchObject({ status: 'succeeded', credits: 16, prompt: 'a test image' });
+  expect(done.outputs.map((o: { id: string; contentType: string }) => [o.id, o.contentType])).toEqual([
+    [`${accepted.body.id}/0`, 'image/png'],
+    [`${accepted.body.id}/1`, 'image/png'],
+  ]);
+  for (const output of done.outputs) {
+    const fetched = await fetch(output.url);
+    const bytes = Buffer.from(await fetched.arrayBuffer());
+    expect([fetched.status, bytes.subarray(1, 4).toString('latin1'), bytes.length]).toEqual([200, 'PNG', output.sizeBytes]);
+  }
+  expect(models!.calls.image).toBe(1);
   expect(counted()).toEqual({ calls: 1, failures: 0, refunded: 0 });
   expect(await available(token)).toBe(84);
-  expect((await generate(token, { model: 'gpt-image-2', count: 1 })).status).toBe(202);
+  expect((await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } })).status).toBe(202);
 });
 
 test('a model error fails the job and refunds exactly the buckets it was charged from', async () => {
@@ -70,7 +67,7 @@ test('a model error fails the job and refunds exactly the buckets it was charged
   await setPlan(t, 'refunded', 'PRO');
   await addCredits(t, token, 50);
 
-  const accepted = await generate(token, { model: 'seedance-2.0', count: 3, params: { simulate: 'fail' } });
+  const accepted = await generate(token, { model: 'seedance-2.0', count: 3, params: { prompt: 'a test image', simulate: 'fail' } });
   await t.settle();
 
   expect(accepted.body.charges).toEqual([
@@ -78,7 +75,7 @@ test('a model error fails the job and refunds exactly the buckets it was charged
     { bucketId: 'coupon', bucketType: 'coupon', amount: 20 },
   ]);
   const failed = await job(token, accepted.body.id);
-  expect(failed).toMatchObject({ status: 'failed', error: { code: 'model_error' }, refund: { credits: 120 } });
+  expect(failed).toMatchObject({ status: 'failed', error: { code: 'refused' }, refund: { credits: 120 } });
   expect(counted()).toEqual({ calls: 1, failures: 1, refunded: 1 });
   expect(await available(token)).toBe(150);
   const entries = await refunds(token);
@@ -88,20 +85,20 @@ test('a model error fails the job and refunds exactly the buckets it was charged
   ]);
 });
 
-test('a model timeout fails the job and refunds it', async () => {
+test('a model that never answers: retried (it takes idempotency keys) up to the attempt limit, then failed and refunded', async () => {
   await start();
   const token = await t.token('slow');
-  const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'timeout' } });
+  const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image', simulate: 'timeout' } });
   await t.settle();
   expect(await job(token, accepted.body.id)).toMatchObject({ status: 'failed', error: { code: 'timeout' }, refund: { credits: 5 } });
-  expect(counted()).toEqual({ calls: 1, failures: 1, refunded: 1 });
+  expect(counted()).toEqual({ calls: MAX_ATTEMPTS, failures: MAX_ATTEMPTS, refunded: 1 });
   expect(await available(token)).toBe(100);
 });
 
 test('a worker that crashes on every attempt: the message goes to the DLQ and the job is refunded once', async () => {
   await start();
   const token = await t.token('crashy');
-  const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'crash' } });
+  const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image', simulate: 'crash' } });
   await t.settle();
   expect(await job(token, accepted.body.id)).toMatchObject({ status: 'failed', error: { code: 'worker_crashed' }, refund: { credits: 5 } });
   expect(await refunds(token)).toHaveLength(1);
@@ -113,13 +110,13 @@ test('a worker that crashes on every attempt: the message goes to the DLQ and th
 });
 
 test('a worker crash mid-job, then success on redelivery: one success, no refund', async () => {
-  const provider = new CountingProvider(1);
-  await start({ provider });
+  let models: CountingModels | undefined;
+  await start({ models: (clock) => (models = new CountingModels(clock, { crashFirst: 1 })) });
   const token = await t.token('recovers');
-  const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+  const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
   await t.settle();
   expect(await job(token, accepted.body.id)).toMatchObject({ status: 'succeeded' });
-  expect(provider.calls).toBe(2);
+  expect(models!.calls.image).toBe(2);
   expect(await refunds(token)).toHaveLength(0);
   expect(await available(token)).toBe(95);
 });
@@ -131,16 +128,16 @@ describe('duplicate deliveries (the worker called directly with the same message
   const context = {} as Parameters<TestService['service']['queueHandlers']['jobs']>[1];
 
   test('the same message five times, concurrently and again after: one run, one success', async () => {
-    const provider = new CountingProvider();
-    await start({ provider, pollers: false });
+    let models: CountingModels | undefined;
+    await start({ models: (clock) => (models = new CountingModels(clock)), pollers: false });
     const token = await t.token('dupes');
-    const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
 
     const [first, second] = await Promise.all([t.service.queueHandlers.jobs(eventFor('dupes', accepted.body.id, 5), context), t.service.queueHandlers.jobs(eventFor('dupes', accepted.body.id, 1), context)]);
     const later = await t.service.queueHandlers.jobs(eventFor('dupes', accepted.body.id, 2), context);
 
     expect([first, second, later]).toEqual([{ batchItemFailures: [] }, { batchItemFailures: [] }, { batchItemFailures: [] }]);
-    expect(provider.calls).toBe(1);
+    expect(models!.calls.image).toBe(1);
     expect(await job(token, accepted.body.id)).toMatchObject({ status: 'succeeded' });
     await purge(t.sqs, t.queues.queueUrl);
   });
@@ -148,7 +145,7 @@ describe('duplicate deliveries (the worker called directly with the same message
   test('a failing job delivered three times concurrently, and then to the DLQ consumer: one refund', async () => {
     await start({ pollers: false });
     const token = await t.token('dupe-fail');
-    const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'fail' } });
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image', simulate: 'fail' } });
 
     await Promise.all([1, 2, 3].map(() => t.service.queueHandlers.jobs(eventFor('dupe-fail', accepted.body.id, 1), context)));
     await t.service.queueHandlers.jobsDeadLetter(eventFor('dupe-fail', accepted.body.id, 2), context);
@@ -185,7 +182,7 @@ describe('the stuck-job reaper', () => {
     await start({ sqs: failingSends({ left: 1 }) });
     const token = await t.token('lost-message');
 
-    const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
     await t.settle();
     expect(accepted.status).toBe(202);
     expect(await job(token, accepted.body.id)).toMatchObject({ status: 'queued' });
@@ -205,7 +202,7 @@ describe('the stuck-job reaper', () => {
     const token = await t.token('flaky-queue');
     await setPlan(t, 'flaky-queue', 'TEAM');
     const accepted = [];
-    for (let i = 0; i < 3; i += 1) accepted.push(await generate(token, { model: 'gpt-image-2', count: 1 }));
+    for (let i = 0; i < 3; i += 1) accepted.push(await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }));
     expect(accepted.map((a) => a.status)).toEqual([202, 202, 202]);
     expect(sendsToFail.left).toBe(0);
 
@@ -225,7 +222,7 @@ describe('the stuck-job reaper', () => {
   test('a job that never ran within the maximum age is failed and refunded once', async () => {
     await start({ sqs: failingSends({ left: 100 }) });
     const token = await t.token('abandoned');
-    const accepted = await generate(token, { model: 'gpt-image-2', count: 1 });
+    const accepted = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } });
 
     t.clock.advance(TEST_JOB_TIMINGS.maxAgeSeconds + 1);
     const runs = await Promise.all([t.service.jobs['reap-stuck-jobs']!(), t.service.jobs['reap-stuck-jobs']!()]);
@@ -242,7 +239,7 @@ test('GET /v1/generations lists the account’s jobs newest first, with a cursor
   const token = await t.token('lister');
   await setPlan(t, 'lister', 'TEAM');
   const ids: string[] = [];
-  for (let i = 0; i < 3; i += 1) ids.push((await generate(token, { model: 'gpt-image-2', count: 1 })).body.id);
+  for (let i = 0; i < 3; i += 1) ids.push((await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } })).body.id);
 
   const first = await t.call('GET', '/v1/generations?limit=2', { token });
   const second = await t.call('GET', `/v1/generations?limit=2&cursor=${first.body.nextCursor}`, { token });
@@ -257,7 +254,7 @@ test('GET /v1/generations lists the account’s jobs newest first, with a cursor
 test('params.simulate is refused outside local mode', async () => {
   await start({ localMode: false, pollers: false });
   const token = await t.token('prod-user');
-  const response = await generate(token, { model: 'gpt-image-2', count: 1, params: { simulate: 'fail' } });
+  const response = await generate(token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image', simulate: 'fail' } });
   expect(response.status).toBe(400);
   expect(response.body.error.code).toBe('invalid_request');
   expect(await available(token)).toBe(100);

@@ -92,15 +92,17 @@ describe('lambdaEntry', () => {
   });
 
   test('a port the entry did not wire fails loudly, naming itself', async () => {
-    const handler = lambdaEntry((deps: UseCaseDeps) => async (port: 'payments' | 'jobQueue' | 'provider') => {
+    const handler = lambdaEntry((deps: UseCaseDeps) => async (port: 'payments' | 'jobQueue' | 'models' | 'outputs') => {
       if (port === 'payments') return deps.payments.savedCard('cus_1');
       if (port === 'jobQueue') return deps.jobQueue.enqueue({ accountId: 'a', jobId: 'j' });
-      return deps.provider.generate;
+      if (port === 'models') return deps.models.route('gpt-image-2');
+      return deps.outputs.signedUrl('outputs/a/j/0.png', 60);
     }, { access: { table: 'read' } });
-    expect(handler.wiredPorts).toEqual({ jobQueue: false, payments: false, provider: false });
+    expect(handler.wiredPorts).toEqual({ jobQueue: false, payments: false, models: false, outputs: false });
     await expect(handler('payments')).rejects.toThrow(/payments is not wired into this function/);
     await expect(handler('jobQueue')).rejects.toThrow(/jobQueue is not wired/);
-    await expect(handler('provider')).rejects.toThrow(/provider is not wired/);
+    await expect(handler('models')).rejects.toThrow(/models is not wired/);
+    await expect(handler('outputs')).rejects.toThrow(/outputs is not wired/);
   });
 });
 

@@ -25,7 +25,7 @@ afterEach(async () => {
   await t.stop();
 });
 
-const generate = async (sub: string, model: string, count = 1) => t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model, count }, headers: { 'idempotency-key': newIdempotencyKey() } });
+const generate = async (sub: string, model: string, count = 1) => t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model, count, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 const billing = async (sub: string) => (await t.call('GET', '/v1/billing', { token: await t.token(sub) })).body;
 
 test('switching PAYG on needs an owner and a plan with a PAYG limit', async () => {

@@ -210,7 +210,7 @@ describe('refunds, disputes and debt', () => {
     const { token, paymentId } = await paidTopup('refund-spent', 200);
     await setPlan(t, 'refund-spent', 'PRO');
     // 4 videos × 40 = 160 credits: the 100 subscription credits, then 60 of the 200 bought.
-    const generate = () => t.call('POST', '/v1/generations', { token, body: { model: 'seedance-2.0', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+    const generate = () => t.call('POST', '/v1/generations', { token, body: { model: 'seedance-2.0', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
     for (let i = 0; i < 4; i += 1) expect((await generate()).status).toBe(202);
     await t.settle();
 

@@ -51,7 +51,7 @@ function metricValue(emf: Array<Record<string, unknown>>, metric = RECONCILE_MIS
 
 test('a clean ledger publishes 0; a tampered balance is found and published as 1', async () => {
   const token = await t.token('reconciled');
-  expect((await t.call('POST', '/v1/generations', { token, body: { model: 'nano-banana-2', count: 1 }, headers: { 'idempotency-key': 'r1' } })).status).toBe(202);
+  expect((await t.call('POST', '/v1/generations', { token, body: { model: 'nano-banana-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': 'r1' } })).status).toBe(202);
 
   const clean = await runAndCaptureMetrics('reconcile');
   expect(clean.result).toEqual({ accounts: 1, mismatches: [], suspectedThenCleared: 0 });

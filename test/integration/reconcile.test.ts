@@ -54,7 +54,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-const generate = async (token: string) => expect((await t.call('POST', '/v1/generations', { token, body: { model: 'nano-banana-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } })).status).toBe(202);
+const generate = async (token: string) => expect((await t.call('POST', '/v1/generations', { token, body: { model: 'nano-banana-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } })).status).toBe(202);
 
 test('a commit (a coupon redeemed) while the scan is between the account and its ledger is no mismatch', async () => {
   const token = await t.token('busy');

@@ -18,7 +18,7 @@ test('at period end the grant stops being spendable at once, then expire and gra
   const token = await t.token('monthly');
   const opened = await t.call('GET', '/v1/billing', { token });
   expect(opened.body.renewsAt).toMatch(/^2027-02-28T12:00:00\.\d{3}Z$/);
-  await t.call('POST', '/v1/generations', { token, body: { model: 'nano-banana-2', count: 1 }, headers: { 'idempotency-key': 'k1' } });
+  await t.call('POST', '/v1/generations', { token, body: { model: 'nano-banana-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': 'k1' } });
 
   t.clock.set(new Date('2027-02-28T12:00:01.000Z'));
   const atExpiry = await t.call('GET', '/v1/balance', { token: await t.token('monthly') });

@@ -61,7 +61,7 @@ describe('one hot account', () => {
     await setPlan(t, 'hot-team', 'TEAM');
     // 100 grant + 300 coupon = 400 credits = 10 Seedance videos.
     const responses = await Promise.all(
-      Array.from({ length: 60 }, () => t.call('POST', '/v1/generations', { token, body: { model: 'seedance-2.0', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } })),
+      Array.from({ length: 60 }, () => t.call('POST', '/v1/generations', { token, body: { model: 'seedance-2.0', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } })),
     );
     const accepted = responses.filter((r) => r.status === 202);
     expect(accepted).toHaveLength(10);
@@ -104,7 +104,7 @@ describe('injected DynamoDB faults', () => {
     await t.call('GET', '/v1/balance', { token });
     for (const name of Object.keys(faults.calls)) delete faults.calls[name];
 
-    const response = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+    const response = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 
     expect(response.status).toBe(202);
     expect(faults.calls).toEqual({ BatchGetCommand: 1, TransactWriteCommand: 1 });
@@ -116,7 +116,7 @@ describe('injected DynamoDB faults', () => {
     let calls = 0;
     plan.current = { next: () => ((calls += 1) <= 2 ? 'transaction_conflict' : calls === 3 ? 'throttling' : null) };
 
-    const response = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+    const response = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 
     expect(response.status).toBe(202);
     expect(calls).toBe(4);
@@ -130,8 +130,8 @@ describe('injected DynamoDB faults', () => {
     let calls = 0;
     plan.current = { next: () => ((calls += 1) === 1 ? 'lost_response' : null) };
 
-    const first = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': key } });
-    const retried = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': key } });
+    const first = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': key } });
+    const retried = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': key } });
 
     expect(first.status).toBe(500);
     expect(first.body.error.code).toBe('internal_error');
@@ -146,7 +146,7 @@ describe('injected DynamoDB faults', () => {
     await t.call('GET', '/v1/balance', { token });
     plan.current = { next: () => 'transaction_conflict' };
 
-    const response = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+    const response = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 
     plan.current = failFirst(0, 'throttling');
     expect(response.status).toBe(409);

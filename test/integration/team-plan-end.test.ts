@@ -22,7 +22,7 @@ const subscribe = async (plan: string) => {
   await t.settle();
   return answer;
 };
-const generate = (token: string) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+const generate = (token: string) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 
 test('a cancelled TEAM plan ends: members suspended (403 member_suspended, may still leave), their spending kept; paid again: back', async () => {
   t.clock.set(new Date('2027-08-01T00:00:00.000Z'));

@@ -38,7 +38,7 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const generate = (token: string) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': newIdempotencyKey() } });
+const generate = (token: string) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 
 test('50 concurrent debits by one member at the edge of their cap never take it over', async () => {
   await setPlan(t, 'edge-owner', 'TEAM');

@@ -5,8 +5,8 @@
  */
 import type { SQSEvent } from 'aws-lambda';
 import { toRecord } from '../../bin/local/sqs-poller';
-import type { GenerationJob } from '../../lambdas/domain/generation';
-import { ProviderFailure } from '../../lambdas/domain/ports';
+import { ModelProviderError } from '../../lambdas/domain/model-clients';
+import { CountingModels } from '../support/counting-models';
 import { addCredits, addMember, newIdempotencyKey, setPlan } from '../support/fixtures';
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService } from '../support/test-service';
@@ -15,13 +15,13 @@ import { startTestService } from '../support/test-service';
 let t: TestService;
 beforeAll(async () => {
   // No workers (jobs wait until run by hand), and a model that always fails (every run refunds).
-  t = await startTestService({ pollers: false, provider: { generate: async (_job: GenerationJob) => Promise.reject(new ProviderFailure('model_error', 'the model failed')) } });
+  t = await startTestService({ pollers: false, models: (clock) => new CountingModels(clock, { failWith: () => new ModelProviderError('user', 'refused', 'the model failed') }) });
 });
 afterAll(async () => {
   await t?.stop();
 });
 
-const generate = (token: string, count: number) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count }, headers: { 'idempotency-key': newIdempotencyKey() } });
+const generate = (token: string, count: number) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 const runJob = (jobId: string) => t.service.queueHandlers.jobs({ Records: [toRecord({ MessageId: `m-${jobId}`, ReceiptHandle: 'r', Body: JSON.stringify({ accountId: 'rj-owner', jobId }) }, 'arn:aws:sqs:us-east-1:000000000000:jobs')] } as SQSEvent, {} as never);
 
 test("a refund of a job from before the member's removal and rejoining leaves the new membership's counter, and the cap holds", async () => {

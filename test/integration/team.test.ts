@@ -18,7 +18,7 @@ afterAll(async () => {
 
 const invite = async (ownerOrAdmin: string, body: Record<string, unknown>, accountId?: string) =>
   t.call('POST', '/v1/team/invites', { token: await t.token(ownerOrAdmin, accountId ? { account_id: accountId } : {}), body });
-const generate = async (token: string, model = 'gpt-image-2', count = 1) => t.call('POST', '/v1/generations', { token, body: { model, count }, headers: { 'idempotency-key': newIdempotencyKey() } });
+const generate = async (token: string, model = 'gpt-image-2', count = 1) => t.call('POST', '/v1/generations', { token, body: { model, count, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
 const team = async (token: string) => (await t.call('GET', '/v1/team', { token })).body;
 
 describe('invites, seats and joining', () => {
@@ -141,7 +141,7 @@ test("a member's Idempotency-Key is their own: the owner's key that looks like '
   await setPlan(t, 'keys-owner', 'TEAM');
   const member = await addMember(t, 'keys-owner', 'keys-m');
   const other = await addMember(t, 'keys-owner', 'keys-n');
-  const post = (token: string, key: string) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': key } });
+  const post = (token: string, key: string) => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': key } });
   const byOwner = await post(await t.token('keys-owner'), 'keys-m:k1');
   const byMember = await post(member, 'k1');
   const byOther = await post(other, 'k1');
@@ -193,7 +193,7 @@ describe('caps, usage and plans', () => {
     // The owner is not capped by it.
     expect((await generate(await t.token('cap-owner'))).status).toBe(202);
 
-    const failed = await t.call('POST', '/v1/generations', { token: member, body: { model: 'gpt-image-2', count: 1, params: {} }, headers: { 'idempotency-key': newIdempotencyKey() } });
+    const failed = await t.call('POST', '/v1/generations', { token: member, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'x' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
     expect(failed.status).toBe(402);
     // Fail one of the member's jobs (the reaper's path): the refund gives the counter back in the same transaction.
     const { finishGeneration } = await import('../../lambdas/use-cases/finish-generation');

@@ -39,7 +39,7 @@ test('every transaction conflicting: 409 write_conflict within the function time
     },
   };
   const key = newIdempotencyKey();
-  const generate = () => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': key } });
+  const generate = () => t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': key } });
 
   const started = Date.now();
   const refused = await generate();

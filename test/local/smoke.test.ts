@@ -16,8 +16,12 @@ import { startSqsPoller } from '../../bin/local/sqs-poller';
 import { parseTestUser, smokeUserSecretName, stackNames } from '../../bin/smoke/aws';
 import { runSmokeChecks } from '../../bin/smoke/checks';
 import { runSmokeCli } from '../../bin/smoke/cli';
-import { ProviderFailure } from '../../lambdas/domain/ports';
-import type { GenerationProvider } from '../../lambdas/domain/ports';
+import { ModelProviderError } from '../../lambdas/domain/model-clients';
+import { CountingModels } from '../support/counting-models';
+import type { SettableClock } from '../../lambdas/adapters/clock';
+
+/** A model that refuses every request: each generation fails and is refunded. */
+const failing = (clock: SettableClock) => new CountingModels(clock, { failWith: () => new ModelProviderError('user', 'refused', 'the model is down') });
 import { expectMoneyInvariants } from '../support/money-invariants';
 import type { TestService, TestServiceOptions } from '../support/test-service';
 import { TEST_JWT_SECRET, startTestService } from '../support/test-service';
@@ -93,19 +97,17 @@ describe('npm run smoke -- --local <baseUrl>', () => {
   });
 
   test('a generation that fails and is refunded, with the balance restored, passes', async () => {
-    const failing: GenerationProvider = { generate: async () => Promise.reject(new ProviderFailure('model_error', 'the model is down')) };
-    const { base } = await startLocal({ provider: failing });
+    const { base } = await startLocal({ models: failing });
 
     const { code, lines } = await smoke(base, ['--timeout', '30']);
 
-    expect(line(lines, 'generation')).toMatch(/^PASS generation .* failed \(model_error\) and was refunded: balance back to \d+$/);
+    expect(line(lines, 'generation')).toMatch(/^PASS generation .* failed \(refused\) and was refunded: balance back to \d+$/);
     expect(code).toBe(0);
   });
 
   test('a failed generation shown without its refund fails the generation step', async () => {
-    const failing: GenerationProvider = { generate: async () => Promise.reject(new ProviderFailure('model_error', 'the model is down')) };
     const { base } = await startLocal({
-      provider: failing,
+      models: failing,
       tamper: (request, response) => {
         if (request.method !== 'GET' || !request.path.startsWith('/v1/generations/')) return response;
         const { refund: _refund, ...job } = JSON.parse(response.body) as Record<string, unknown>;

@@ -4,14 +4,20 @@
  *
  * - `PolicyBook` reads every function's role statements from the service template and resolves
  *   their resources (Fn::GetAtt, Ref, Fn::Join, Fn::ImportValue of the stateful stack's exports) into
- *   symbolic ARNs: `{table}`, `{table}/index/<name>`, `{jobsQueue}`, `{stripeSecret}`, ...
- * - `CallChecker` wraps the DynamoDB document client and the SQS client the service sends with;
- *   each call is attributed to the function running it (AsyncLocalStorage, set by `attribute`),
- *   turned into the IAM actions AWS authorizes it by (a TransactWriteItems by each item's action),
- *   and checked. A call the function's role would refuse is recorded as a violation naming the
- *   function, action and resource.
+ *   symbolic ARNs: `{table}`, `{table}/index/<name>`, `{jobsQueue}`, `{stripeSecret}`,
+ *   `{outputsBucket}/outputs/*`, ...
+ * - `CallChecker` wraps the DynamoDB document client, the SQS client the service sends with, the S3
+ *   client of the outputs store and a Secrets Manager client; each call is attributed to the function
+ *   running it (AsyncLocalStorage, set by `attribute`), turned into the IAM actions AWS authorizes it
+ *   by (a TransactWriteItems by each item's action, an S3 multipart part by s3:PutObject), and
+ *   checked. A presigned S3 URL is checked when it is signed: it carries the signer's permission, so
+ *   a GET with it is refused exactly when the signing function may not s3:GetObject the key. A call
+ *   the function's role would refuse is recorded as a violation naming the function, action and
+ *   resource.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Template } from 'aws-cdk-lib/assertions';
@@ -134,6 +140,62 @@ export function sqsAuthorizations(command: Command, queueOf: (queueUrl: string) 
   return [{ action: `sqs:${action}`, resource: queueOf(String(command.input.QueueUrl)) }];
 }
 
+/**
+ * What IAM authorizes an S3 command by, for the object-level commands the outputs store may use
+ * (`<bucket>/<key>`); a bucket-level command (a listing) by the bucket itself. Multipart uploads are
+ * authorized as s3:PutObject (create, each part, complete) except their abort and parts listing.
+ */
+export function s3Authorizations(commandName: string, input: Record<string, unknown>, bucketOf: (bucket: string) => string): Array<{ action: string; resource: string }> {
+  const name = commandName.replace(/Command$/, '');
+  const bucket = bucketOf(String(input.Bucket));
+  const onObject = (action: string) => ({ action: `s3:${action}`, resource: `${bucket}/${String(input.Key)}` });
+  switch (name) {
+    case 'PutObject':
+    case 'CreateMultipartUpload':
+    case 'UploadPart':
+    case 'CompleteMultipartUpload':
+      return [onObject('PutObject')];
+    case 'CopyObject': {
+      const source = String(input.CopySource);
+      const slash = source.indexOf('/');
+      return [onObject('PutObject'), { action: 's3:GetObject', resource: `${bucketOf(decodeURIComponent(source.slice(0, slash)))}/${decodeURIComponent(source.slice(slash + 1))}` }];
+    }
+    case 'GetObject':
+    case 'HeadObject':
+      return [onObject('GetObject')];
+    case 'AbortMultipartUpload':
+      return [onObject('AbortMultipartUpload')];
+    case 'ListParts':
+      return [onObject('ListMultipartUploadParts')];
+    case 'DeleteObject':
+      return [onObject('DeleteObject')];
+    case 'DeleteObjects':
+      return ((input.Delete as { Objects?: Array<{ Key: string }> } | undefined)?.Objects ?? []).map((o) => ({ action: 's3:DeleteObject', resource: `${bucket}/${o.Key}` }));
+    case 'ListObjects':
+    case 'ListObjectsV2':
+      return [{ action: 's3:ListBucket', resource: bucket }];
+    case 'HeadBucket':
+      return [{ action: 's3:ListBucket', resource: bucket }];
+    default:
+      return [{ action: `s3:${name}`, resource: `<unmapped ${commandName}>` }];
+  }
+}
+
+/** Secrets Manager commands are authorized by their own action on the secret they name. */
+export function secretsManagerAuthorizations(command: Command, secretOf: (secretId: string) => string): Array<{ action: string; resource: string }> {
+  const name = command.constructor.name.replace(/Command$/, '');
+  return [{ action: `secretsmanager:${name}`, resource: secretOf(String(command.input.SecretId)) }];
+}
+
+export interface CheckedResources {
+  readonly tableOf: (tableName: string) => string;
+  readonly queueOf: (queueUrl: string) => string;
+  /** The symbolic ARN of a bucket by its name, e.g. `{outputsBucket}`. @default `<bucket NAME>` */
+  readonly bucketOf?: (bucketName: string) => string;
+  /** The symbolic ARN of a secret by the id a call names it with, e.g. `{providerSecret}`. @default `<secret ID>` */
+  readonly secretOf?: (secretId: string) => string;
+}
+
 export class CallChecker {
   private readonly current = new AsyncLocalStorage<string>();
   readonly calls: AuthorizedCall[] = [];
@@ -145,7 +207,7 @@ export class CallChecker {
 
   constructor(
     private readonly policies: PolicyBook,
-    private readonly resources: { readonly tableOf: (tableName: string) => string; readonly queueOf: (queueUrl: string) => string },
+    private readonly resources: CheckedResources,
     /** Functions that exist only locally (e.g. `/_local/card`): their calls are not checked. */
     private readonly localOnly: ReadonlySet<string> = new Set(),
   ) {}
@@ -164,16 +226,46 @@ export class CallChecker {
     return this.wrap(sqs, (command) => sqsAuthorizations(command, this.resources.queueOf));
   }
 
+  /**
+   * The S3 client with a check in front of every command it runs, sent or presigned (getSignedUrl runs
+   * a copy of the client's middleware stack without sending). The client itself is left as it was:
+   * the wrapper answers `middlewareStack` with a copy that has the check.
+   */
+  wrapS3(s3: S3Client): S3Client {
+    const bucketOf = this.resources.bucketOf ?? ((name: string) => `<bucket ${name}>`);
+    const stack = s3.middlewareStack.clone();
+    stack.add(
+      (next, context) => async (args) => {
+        const commandName = context.commandName ?? 'UnknownCommand';
+        this.check(commandName, s3Authorizations(commandName, args.input as Record<string, unknown>, bucketOf));
+        return next(args);
+      },
+      { step: 'initialize', name: 'iamPolicyCheck', priority: 'high' },
+    );
+    return new Proxy(s3, { get: (target, prop, receiver) => (prop === 'middlewareStack' ? stack : Reflect.get(target, prop, receiver)) });
+  }
+
+  wrapSecretsManager(client: SecretsManagerClient): SecretsManagerClient {
+    const secretOf = this.resources.secretOf ?? ((id: string) => `<secret ${id}>`);
+    return this.wrap(client, (command) => secretsManagerAuthorizations(command, secretOf));
+  }
+
+  /** Records the call's authorizations for the function running it, and each one its role refuses. */
+  private check(commandName: string, authorizations: Array<{ action: string; resource: string }>): void {
+    const functionName = this.current.getStore();
+    if (functionName === undefined || this.localOnly.has(functionName)) {
+      this.unattributed += 1;
+      return;
+    }
+    for (const { action, resource } of authorizations) {
+      this.calls.push({ functionName, command: commandName, action, resource });
+      if (!this.policies.allows(functionName, action, resource)) this.violations.push(`${functionName}: ${action} on ${resource} (${commandName}) is refused by its role`);
+    }
+  }
+
   private wrap<C extends object>(client: C, authorizationsOf: (command: Command) => Array<{ action: string; resource: string }>): C {
     const send = (command: Command, ...rest: unknown[]) => {
-      const functionName = this.current.getStore();
-      if (functionName === undefined || this.localOnly.has(functionName)) this.unattributed += 1;
-      else {
-        for (const { action, resource } of authorizationsOf(command)) {
-          this.calls.push({ functionName, command: command.constructor.name, action, resource });
-          if (!this.policies.allows(functionName, action, resource)) this.violations.push(`${functionName}: ${action} on ${resource} (${command.constructor.name}) is refused by its role`);
-        }
-      }
+      this.check(command.constructor.name, authorizationsOf(command));
       return (client as unknown as Sendable).send(command, ...rest);
     };
     return new Proxy(client, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });

@@ -13,8 +13,10 @@ export type ScriptedCall = 'image' | 'submit' | 'poll' | 'cancel';
 
 export interface CountingModelsOptions {
   readonly latency?: SimulatedLatency;
-  /** The first N image calls and submits throw (the worker dies mid-call). */
+  /** The first N image calls and submits throw before reaching the provider (the worker dies mid-call). */
   readonly crashFirst?: number;
+  /** The first N submits reach the provider (and start an operation), then the worker dies before the answer is recorded. */
+  readonly crashAfterSubmitFirst?: number;
   /** @default true, as the simulated provider */
   readonly acceptsIdempotencyKey?: boolean;
   /** Called before each call (with its 1-based number of that kind): a provider error to throw instead, or undefined. */
@@ -23,6 +25,8 @@ export interface CountingModelsOptions {
 
 export class CountingModels implements ModelProviders {
   readonly calls: Record<ScriptedCall, number> = { image: 0, submit: 0, poll: 0, cancel: 0 };
+  /** The idempotency key of each submit the provider accepted. */
+  readonly submitKeys: string[] = [];
   private readonly inner: SimulatedModels;
 
   constructor(
@@ -59,7 +63,10 @@ export class CountingModels implements ModelProviders {
       acceptsIdempotencyKey,
       submit: async (request, key, signal) => {
         this.before('submit');
-        return inner.submit(request, key, signal);
+        const answer = await inner.submit(request, key, signal);
+        this.submitKeys.push(key);
+        if (this.calls.submit <= (this.options.crashAfterSubmitFirst ?? 0)) throw new Error('worker died after the provider accepted the submit');
+        return answer;
       },
       poll: async (id, signal) => {
         this.before('poll');

@@ -16,10 +16,13 @@ const timingsArb: fc.Arbitrary<JobTimings> = fc.record({
   leaseSeconds: fc.integer({ min: 1, max: 3600 }),
   requeueAfterSeconds: fc.integer({ min: 1, max: 900 }),
   maxAgeSeconds: fc.integer({ min: 60, max: 2 * 86_400 }),
+  pollIntervalSeconds: fc.integer({ min: 0, max: 900 }),
 });
 
 /** Offsets from NOW that make the instant of NOW itself (and 1 ms either side) likely. */
 const offsetArb = fc.oneof(fc.constantFrom(-1, 0, 1), fc.integer({ min: -2 * HOUR_MS, max: 2 * HOUR_MS }));
+
+const storedOutputArb = fc.record({ key: fc.string({ minLength: 1 }), contentType: fc.constantFrom('image/png', 'video/mp4'), sizeBytes: fc.nat() });
 
 const statusArb = fc.constantFrom<GenerationStatus>('queued', 'running', 'succeeded', 'failed');
 
@@ -101,7 +104,7 @@ describe('startJob', () => {
   });
 
   test('a lease ending exactly now has lapsed; one ending 1 ms later has not', () => {
-    const timings: JobTimings = { leaseSeconds: 60, requeueAfterSeconds: 60, maxAgeSeconds: 600 };
+    const timings: JobTimings = { leaseSeconds: 60, requeueAfterSeconds: 60, maxAgeSeconds: 600, pollIntervalSeconds: 15 };
 
     const lapsed = startJob(job({ status: 'running', leaseUntil: iso(NOW_MS) }), NOW, timings);
     const live = startJob(job({ status: 'running', leaseUntil: iso(NOW_MS + 1) }), NOW, timings);
@@ -122,7 +125,7 @@ describe('startJob', () => {
 describe('succeedJob and failJob', () => {
   test('only a running job can succeed: outputs kept, lease and due time cleared, version+1', () => {
     fc.assert(
-      fc.property(jobArb, fc.array(fc.string(), { maxLength: 4 }), (sample, outputs) => {
+      fc.property(jobArb, fc.array(storedOutputArb, { maxLength: 4 }), (sample, outputs) => {
         // act
         const attempt = () => succeedJob(Object.freeze(sample), outputs, NOW);
 
@@ -187,7 +190,7 @@ describe('reapDecision', () => {
   });
 
   test('examples: each branch at its boundary', () => {
-    const t: JobTimings = { leaseSeconds: 60, requeueAfterSeconds: 30, maxAgeSeconds: 3600 };
+    const t: JobTimings = { leaseSeconds: 60, requeueAfterSeconds: 30, maxAgeSeconds: 3600, pollIntervalSeconds: 15 };
     const young = iso(NOW_MS - 60_000);
 
     // exactly maxAge old, still under a live lease: failed
@@ -291,7 +294,7 @@ describe('settleJobOnAccount', () => {
       fc.property(walletArb, fc.integer({ min: 0, max: 4 }), fc.constantFrom<GenerationStatus>('queued', 'running'), ({ buckets }, activeJobs, unfinished) => {
         // prepare
         const account = accountWith(buckets, activeJobs);
-        const succeeded = succeedJob(job({ status: 'running' }), ['out-1'], NOW);
+        const succeeded = succeedJob(job({ status: 'running' }), [{ key: 'outputs/acc_1/job_1/0.png', contentType: 'image/png', sizeBytes: 68 }], NOW);
 
         // act
         const settled = settleJobOnAccount(account, succeeded, NOW);
