@@ -28,7 +28,7 @@ export function createCreditsStacks(app: App, config: StageConfig): CreditsStack
     env,
     tags,
     config,
-    description: `Banana Flow Credits (${config.stageName}): table, queues, Stripe secret${config.userPool.mode === 'create' ? ', user pool' : ''}`,
+    description: `Banana Flow Credits (${config.stageName}): table, queues, outputs bucket, Stripe and provider secrets${config.userPool.mode === 'create' ? ', user pool' : ''}`,
     terminationProtection: !isDevStage(config),
   });
   const service = new ServiceStack(app, `${prefix}-Service`, {
@@ -42,9 +42,13 @@ export function createCreditsStacks(app: App, config: StageConfig): CreditsStack
     scheduleDeliveryDeadLetterQueue: stateful.scheduleDeliveryDeadLetterQueue,
     scheduleFailedRunsQueue: stateful.scheduleFailedRunsQueue,
     stripeSecret: stateful.stripeSecret,
+    providerSecret: stateful.providerSecret,
+    outputsBucket: stateful.outputsBucketExports,
     userPool: stateful.userPool,
     signInTrigger: stateful.teamClaims.function.function,
   });
+  // Implied by the references, but the outputs bucket is imported by export name (Fn::ImportValue), which CDK does not count.
+  service.addDependency(stateful, 'imports the outputs bucket by its export names');
   return { stateful, service };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Builds a ServiceFunction from a FunctionSpec: the environment the code reads
- * (lambdas/shared/config.ts), the Stripe secret's ARN for Stripe functions, and the grants its
- * access allows.
+ * (lambdas/shared/config.ts), the Stripe secret's ARN for Stripe functions, the providers' secret and
+ * model names for the functions that call the providers, the outputs bucket's name for those that
+ * read or write outputs, and the grants its access allows.
  */
 import type { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,6 +20,8 @@ export interface FunctionDefaults {
   readonly resources: ServiceResources;
   /** Variables every function gets (table, queue, job timings, Powertools). */
   readonly environment: Readonly<Record<string, string>>;
+  /** The stage's provider model names by catalog model id (PROVIDER_MODEL_NAMES, for the functions that call the providers). @default {} */
+  readonly providerModelNames?: Readonly<Record<string, string>>;
   readonly logRetention: logs.RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -47,6 +50,8 @@ export function createServiceFunction(scope: Construct, spec: FunctionSpec, defa
     environment: {
       ...defaults.environment,
       ...(spec.access.stripe ? { STRIPE_SECRET_ARN: defaults.resources.stripeSecret.secretArn } : {}),
+      ...(spec.access.modelProviders ? { PROVIDER_SECRET_ARN: defaults.resources.providerSecret.secretArn, PROVIDER_MODEL_NAMES: JSON.stringify(defaults.providerModelNames ?? {}) } : {}),
+      ...(spec.access.outputs ? { OUTPUTS_BUCKET: defaults.resources.outputsBucket.bucketName } : {}),
     },
     logRetention: defaults.logRetention,
     logRemovalPolicy: defaults.logRemovalPolicy,

@@ -2,14 +2,15 @@
  * The stateless service: the functions, the HTTP API, the queue workers, the schedules, the
  * alarms, and the billing web app (its CloudFront site and its sign-in client on the user pool).
  * It holds no data, so it can be replaced at will; it uses the stateful stack's table, queues,
- * secret and user pool.
+ * secrets, outputs bucket and user pool.
  */
-import { CfnOutput, CrossStackReferences, Duration, ReferenceStrength, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, CrossStackReferences, Duration, Fn, ReferenceStrength, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -27,7 +28,7 @@ import type { FunctionDefaults } from './service-functions';
 import { METRICS_NAMESPACE, SERVICE_NAME } from './service-functions';
 import type { StageConfig } from './stage-config';
 import { isDevStage } from './stage-config';
-import type { UserPoolRef } from './stateful-stack';
+import type { OutputsBucketExports, UserPoolRef } from './stateful-stack';
 import { DEAD_LETTER_CONSUMER_TIMEOUT } from './stateful-stack';
 
 export interface ServiceStackProps extends StackProps {
@@ -38,6 +39,9 @@ export interface ServiceStackProps extends StackProps {
   readonly scheduleDeliveryDeadLetterQueue: sqs.IQueue;
   readonly scheduleFailedRunsQueue: sqs.IQueue;
   readonly stripeSecret: secretsmanager.ISecret;
+  readonly providerSecret: secretsmanager.ISecret;
+  /** The stateful stack's outputs bucket, imported by its export names. */
+  readonly outputsBucket: OutputsBucketExports;
   readonly userPool: UserPoolRef;
   /** The stateful stack's pre-token-generation trigger, watched here with the other alarms. */
   readonly signInTrigger?: lambda.IFunction;
@@ -51,6 +55,7 @@ export function serviceEnvironment(config: StageConfig, table: dynamodb.ITable, 
     JOB_LEASE_SECONDS: String(config.jobTimings.leaseSeconds),
     JOB_REQUEUE_AFTER_SECONDS: String(config.jobTimings.requeueAfterSeconds),
     JOB_MAX_AGE_SECONDS: String(config.jobTimings.maxAgeSeconds),
+    POLL_INTERVAL_SECONDS: String(config.pollIntervalSeconds),
     LOCAL_MODE: 'false',
     GENERATION_PROVIDER: config.generationProvider,
     POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
@@ -76,9 +81,16 @@ export class ServiceStack extends Stack {
     // Exports/imports: the stateful stack cannot be deleted, nor a used value changed, while this stack uses it.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { config } = props;
+    // By explicit export names (not an automatic cross-stack reference, whose export name CDK makes up at
+    // synth): the functions' grants on `<bucket>/outputs/*` are acknowledged to cdk-nag by that name.
+    const outputsBucket = s3.Bucket.fromBucketAttributes(this, 'OutputsBucket', {
+      bucketArn: Fn.importValue(props.outputsBucket.arnExportName),
+      bucketName: Fn.importValue(props.outputsBucket.nameExportName),
+    });
     const functionDefaults: FunctionDefaults = {
-      resources: { table: props.table, jobsQueue: props.jobsQueue, stripeSecret: props.stripeSecret },
+      resources: { table: props.table, jobsQueue: props.jobsQueue, stripeSecret: props.stripeSecret, providerSecret: props.providerSecret, outputsBucket },
       environment: serviceEnvironment(config, props.table, props.jobsQueue),
+      providerModelNames: config.providerModelNames,
       logRetention: config.logRetentionDays,
       logRemovalPolicy: isDevStage(config) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     };
@@ -97,6 +109,8 @@ export class ServiceStack extends Stack {
       apiEndpoint: this.api.url,
       // A created domain is a Cognito prefix domain; an imported pool's own domain is allowed by its exact origin.
       signInOrigin: (config.userPool.mode === 'import' ? config.userPool.loginDomain : undefined) ?? COGNITO_PREFIX_DOMAINS,
+      // Where the presigned output URLs point (the S3 client signs virtual-hosted, regional URLs): <video> needs it in media-src.
+      outputsOrigin: `https://${outputsBucket.bucketRegionalDomainName}`,
       removalPolicy: isDevStage(config) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       logRetentionDays: config.logRetentionDays,
       ...(config.webDomain
@@ -125,6 +139,7 @@ export class ServiceStack extends Stack {
       deadLetterQueue: props.jobsDeadLetterQueue,
       functionDefaults,
       workerTimeout: Duration.seconds(config.jobTimings.leaseSeconds),
+      workerMemorySize: config.workerMemoryMb,
       deadLetterConsumerTimeout: DEAD_LETTER_CONSUMER_TIMEOUT,
       workerMaxConcurrency: config.workerMaxConcurrency,
     });

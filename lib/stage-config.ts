@@ -4,9 +4,13 @@
  * message naming it, before any construct is built.
  */
 import * as z from 'zod';
+import { MODELS } from '../lambdas/domain/catalog';
 
 /** CloudWatch Logs accepts only these retention periods (days). */
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** The catalog's model ids: the only keys providerModelNames may have. */
+const MODEL_IDS: readonly string[] = MODELS.map((m) => m.id);
 
 const ImportedUserPool = z.strictObject({
   mode: z.literal('import'),
@@ -114,6 +118,32 @@ export const StageConfigSchema = z.strictObject({
     .default({ leaseSeconds: 120, requeueAfterSeconds: 180, maxAgeSeconds: 3600 }),
   /** Upper bound on concurrent worker invocations (the SQS event source's maximum concurrency). */
   workerMaxConcurrency: z.number().int().min(2).max(1000).default(10),
+  /**
+   * The jobs worker's memory (MB). It buffers each provider output while copying it to S3 (up to
+   * 200 MiB a video, lambdas/adapters/s3/output-store.ts) and runs a batch's records concurrently, so
+   * it gets more than the API functions; Lambda's CPU share grows with it too.
+   */
+  workerMemoryMb: z.number().int().min(1024).max(10_240).default(2048),
+  /**
+   * Days a generation's outputs are kept in the outputs bucket (a lifecycle rule on `outputs/`); after
+   * that its presigned URLs answer 404. At least 7: a presigned URL may be signed for up to 7 days.
+   */
+  outputsRetentionDays: z.number().int().min(7).max(3650).default(90),
+  /** Secrets Manager name of the model providers' API keys (JSON: geminiApiKey, openaiApiKey, modelarkApiKey). @default banana-flow-credits/<stage>/model-providers */
+  providerSecretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/).optional(),
+  /**
+   * The providers' model names where this stage overrides the catalog's defaults, by catalog model id
+   * (e.g. {"nano-banana-2": "gemini-3.1-flash-image-preview"}): providers rename preview models often.
+   * Given to the functions that call the providers as PROVIDER_MODEL_NAMES.
+   */
+  providerModelNames: z
+    .record(
+      z.string().refine((id) => MODEL_IDS.includes(id), `a model id of the catalog: ${MODEL_IDS.join(', ')}`),
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "a provider's model name: letters, digits and . _ : / -, at most 128 characters"),
+    )
+    .default({}),
+  /** Seconds between two polls of a running video operation: the poll message's SQS delay, so 0 to 900. */
+  pollIntervalSeconds: z.number().int().min(0).max(900).default(15),
 }).superRefine((config, ctx) => {
   const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (config.stageName !== 'dev') {
@@ -137,6 +167,11 @@ export type StageConfigInput = z.input<typeof StageConfigSchema>;
 /** Dev is disposable: its data is destroyed with the stack. Every other stage retains and protects it. */
 export function isDevStage(config: StageConfig): boolean {
   return config.stageName === 'dev';
+}
+
+/** The model providers' secret's name: the stage's setting, else `banana-flow-credits/<stage>/model-providers`. */
+export function providerSecretNameOf(config: StageConfig): string {
+  return config.providerSecretName ?? `banana-flow-credits/${config.stageName}/model-providers`;
 }
 
 export function parseStageConfig(input: unknown): StageConfig {

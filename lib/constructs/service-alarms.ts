@@ -3,7 +3,9 @@
  * - page (someone acts now; an OK notice tells them it recovered): the API failing (5xx rate), the
  *   Stripe webhook failing or refused (errors, throttles, signature failures), money wrong
  *   (reconcile mismatches), work stopped (jobs waiting, schedules dead-lettered, the reaper unable
- *   to enqueue), the model provider failing most jobs, DynamoDB system errors;
+ *   to enqueue), the model provider failing most jobs, a provider refusing us (our key or
+ *   configuration), a provider operation lost after its submit (maybe billed, never followed),
+ *   DynamoDB system errors;
  * - ticket (look in working hours; no OK notice, the ticket is closed by whoever fixes it): slow API
  *   (p99), each function's errors and throttles, DynamoDB throttling, generation jobs given up
  *   (dead-lettered, refunded by the DLQ consumer), accounts the billing jobs failed for, reconcile
@@ -27,12 +29,14 @@ import {
   BILLING_ACCOUNT_FAILURES_METRIC,
   PROVIDER_CALLS_METRIC,
   PROVIDER_FAILURES_METRIC,
+  PROVIDER_FAULTS_OURS_METRIC,
+  PROVIDER_ORPHANS_METRIC,
   RECONCILE_MISMATCHES_METRIC,
   STUCK_JOB_SEND_FAILURES_METRIC,
   WEBHOOK_SIGNATURE_FAILURE_MESSAGE,
 } from '../../lambdas/shared/service-identity';
 
-export { BILLING_ACCOUNT_FAILURES_METRIC, RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE };
+export { BILLING_ACCOUNT_FAILURES_METRIC, PROVIDER_FAULTS_OURS_METRIC, PROVIDER_ORPHANS_METRIC, RECONCILE_MISMATCHES_METRIC, STUCK_JOB_SEND_FAILURES_METRIC, WEBHOOK_SIGNATURE_FAILURE_MESSAGE };
 export const WEBHOOK_SIGNATURE_FAILURES_METRIC = 'WebhookSignatureFailures';
 
 export type Severity = 'page' | 'ticket';
@@ -49,6 +53,10 @@ export const THRESHOLDS = {
   /** Provider failures per call over 10 minutes, once at least 10 calls were made: an outage refunds every job. */
   providerFailurePercent: 25,
   providerMinCalls: 10,
+  /** Provider failures that are ours (a missing or revoked key, an unknown model name) in 5 minutes: one is a misconfiguration that fails every job of that provider. */
+  providerFaultsOurs: 1,
+  /** Provider submits whose operation id was lost, in 15 minutes: each may be billed by the provider and is never followed or cancelled. */
+  providerOrphans: 1,
   /** Signature failures in 5 minutes (a public endpoint sees some noise). */
   webhookSignatureFailures: 5,
   /** Reconcile runs daily at 03:15 UTC; 26 hours without a run means two were missed or failed. */
@@ -291,6 +299,28 @@ export class ServiceAlarms extends Construct {
         alarmDescription: `More than ${THRESHOLDS.providerFailurePercent}% of model-provider calls failed in 10 minutes: an outage or a revoked API key. Every failed job is refunded, but users get nothing.`,
         evaluationPeriods: 1,
         ...atLeast(THRESHOLDS.providerFailurePercent),
+      }),
+    );
+
+    add(
+      'page',
+      custom(PROVIDER_FAULTS_OURS_METRIC, 'Sum', fiveMinutes).createAlarm(this, 'ProviderFaultsOurs', {
+        alarmName: alarmName('provider-faults-ours'),
+        alarmDescription:
+          "A model provider refused a call for a reason of ours (authentication, a missing key, our configuration, an unknown model name) in the last 5 minutes: every job of that provider fails and is refunded until it is fixed. Check the providers' secret (ProviderSecretArn) and PROVIDER_MODEL_NAMES; run-generations ERROR logs name the provider and code.",
+        evaluationPeriods: 1,
+        ...atLeast(THRESHOLDS.providerFaultsOurs),
+      }),
+    );
+    const fifteenMinutes = Duration.minutes(15);
+    add(
+      'page',
+      custom(PROVIDER_ORPHANS_METRIC, 'Sum', fifteenMinutes).createAlarm(this, 'ProviderOrphans', {
+        alarmName: alarmName('provider-orphaned-operations'),
+        alarmDescription:
+          "A provider submit may have started an operation (and may be billed) but its operation id was never recorded (the worker died or timed out between the submit and the record): the job was failed and refunded, and nothing follows or cancels that operation. run-generations ERROR logs ('a submitted generation was lost') give jobId, model and submitKey, to find it in the provider's console.",
+        evaluationPeriods: 1,
+        ...atLeast(THRESHOLDS.providerOrphans),
       }),
     );
 

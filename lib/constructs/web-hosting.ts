@@ -33,6 +33,8 @@ export interface WebHostingProps {
   readonly apiEndpoint: string;
   /** The sign-in pages' origin, allowed in the CSP's connect-src and form-action. */
   readonly signInOrigin: string;
+  /** The origin generation outputs are served from (presigned S3 URLs), allowed as a media source. @default none */
+  readonly outputsOrigin?: string;
   /** The built app. @default web/dist */
   readonly siteDirectory?: string;
   /** The buckets' fate with the stack (dev: DESTROY, emptied first; otherwise RETAIN). */
@@ -105,7 +107,7 @@ export class WebHosting extends Construct {
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.signInOrigin), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(props.signInOrigin, props.outputsOrigin), override: true },
       },
     });
 

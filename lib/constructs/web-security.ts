@@ -10,15 +10,17 @@ export const COGNITO_PREFIX_DOMAINS = 'https://*.amazoncognito.com';
 /**
  * Only the app's own code and Stripe.js (cards are entered in Stripe's frames, never in our page);
  * the browser talks to the API (same origin), Stripe's API and the sign-in domain's token endpoint;
- * the sign-in form posts to the sign-in domain; nobody may frame the app.
+ * the sign-in form posts to the sign-in domain; videos play from the outputs bucket's presigned URLs
+ * (`outputsOrigin`, its regional S3 host); nobody may frame the app.
  */
-export function contentSecurityPolicy(signInOrigin: string): string {
+export function contentSecurityPolicy(signInOrigin: string, outputsOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self' https://js.stripe.com",
     'frame-src https://js.stripe.com https://hooks.stripe.com',
     `connect-src 'self' https://api.stripe.com ${signInOrigin}`,
     "img-src 'self' data: https:",
+    ...(outputsOrigin ? [`media-src 'self' ${outputsOrigin}`] : []),
     "style-src 'self' 'unsafe-inline'",
     "object-src 'none'",
     "frame-ancestors 'none'",

@@ -2,6 +2,7 @@ import { PRE_TOKEN_FUNCTION, allFunctionSpecs } from '../../lib/function-catalog
 import { Validations } from 'aws-cdk-lib';
 import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { constructIdOf } from '../../lib/service-functions';
 import { DEV_CONFIG, PROD_CONFIG, buildApp } from './build-app';
 
 /** The service stack's functions and the stateful stack's Cognito trigger: each a ServiceFunction with the same acknowledgements. */
@@ -49,11 +50,21 @@ describe.each([
     }
   });
 
-  it('acknowledges no wildcard except each scheduler invoking its own function, X-Ray on each function role and the web deploy role\'s S3 grants', () => {
+  it('acknowledges no wildcard except each scheduler invoking its own function, X-Ray on each function role, the outputs objects and the web deploy role\'s S3 grants', () => {
     const all = acknowledgementsIn(app).filter((a) => a.id.startsWith('AwsSolutions-IAM5'));
     const xray = all.filter((a) => a.id === 'AwsSolutions-IAM5[Resource::*]');
     const webDeploy = all.filter((a) => a.path.endsWith('/Web/DeployRole'));
-    const wildcards = all.filter((a) => a.id !== 'AwsSolutions-IAM5[Resource::*]' && !webDeploy.includes(a));
+    const outputs = all.filter((a) => a.id.endsWith('/outputs/*]'));
+    const wildcards = all.filter((a) => a.id !== 'AwsSolutions-IAM5[Resource::*]' && !webDeploy.includes(a) && !outputs.includes(a));
+
+    // One per role of a function with outputs access, on `<bucket>/outputs/*` only (the keys are made per job).
+    const outputFunctions = allFunctionSpecs().filter((s) => s.access.outputs !== undefined);
+    expect(outputs).toHaveLength(outputFunctions.length);
+    for (const a of outputs) {
+      expect(a.id).toBe(`AwsSolutions-IAM5[Resource::BananaFlowCredits-${config.stageName}-Stateful:OutputsBucketArn/outputs/*]`);
+      expect(a.path.split('/').slice(-1)[0]).toBe('Role');
+    }
+    expect(outputs.map((a) => a.path.split('/').slice(-2)[0]).sort()).toEqual(outputFunctions.map((s) => constructIdOf(s.name)).sort());
 
     // One per function role (the statement itself is checked to be X-Ray's only: test/infra/service-stack.test.ts).
     expect(xray.map((a) => a.path.split('/').slice(-1)[0])).toEqual(xray.map(() => 'Role'));

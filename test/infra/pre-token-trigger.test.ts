@@ -8,6 +8,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -140,7 +141,7 @@ describe('least privilege', () => {
     const stack = new Stack(new App());
     const table = new dynamodb.Table(stack, 'T', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, encryptionKey: new kms.Key(stack, 'K') });
     const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    const resources = { table, jobsQueue: {} as sqs.IQueue, stripeSecret: {} as secretsmanager.ISecret };
+    const resources = { table, jobsQueue: {} as sqs.IQueue, stripeSecret: {} as secretsmanager.ISecret, providerSecret: {} as secretsmanager.ISecret, outputsBucket: {} as s3.IBucket };
 
     expect(() => grantFunctionAccess(role, { table: 'read', userTeamLinks: true }, resources)).toThrow(/narrower than table access/);
   });

@@ -5,7 +5,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { THRESHOLDS, WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lib/constructs/service-alarms';
+import { EmfMetrics } from '../../lambdas/adapters/metrics/emf-metrics';
+import { PROVIDER_FAULTS_OURS_METRIC, PROVIDER_ORPHANS_METRIC, THRESHOLDS, WEBHOOK_SIGNATURE_FAILURE_MESSAGE } from '../../lib/constructs/service-alarms';
 import { allFunctionSpecs } from '../../lib/function-catalog';
 import type { BuiltApp } from './build-app';
 import { DEV_CONFIG, buildApp, functionsByName } from './build-app';
@@ -73,6 +74,8 @@ describe('alarms: what pages', () => {
     ['schedules-dlq-not-empty', 'page'],
     ['scheduled-job-failures-not-empty', 'page'],
     ['provider-failure-rate', 'page'],
+    ['provider-faults-ours', 'page'],
+    ['provider-orphaned-operations', 'page'],
     ['reconcile-mismatches', 'page'],
     ['reconcile-not-run', 'ticket'],
     ['stuck-job-send-failures', 'page'],
@@ -108,7 +111,7 @@ describe('alarms: what pages', () => {
 
   it('has exactly these alarms', () => {
     // Besides the service's own functions: the sign-in trigger's errors and throttles, and its failed team-link reads.
-    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 14 + 3);
+    service.resourceCountIs('AWS::CloudWatch::Alarm', 2 * ALL_FUNCTIONS.length + 16 + 3);
   });
 });
 
@@ -153,6 +156,47 @@ describe('alarms: the metric each one watches', () => {
     expect(queries.find((q) => q.Expression)?.Expression).toBe(`IF(calls >= ${THRESHOLDS.providerMinCalls}, 100 * failures / calls, 0)`);
     const names = queries.filter((q) => q.MetricStat).map((q) => `${q.MetricStat!.Metric.Namespace}/${q.MetricStat!.Metric.MetricName}`);
     expect(names.sort()).toEqual(['BananaFlowCredits/ProviderCalls', 'BananaFlowCredits/ProviderFailures']);
+  });
+
+  it("pages on one provider fault of ours in 5 minutes and one orphaned provider operation in 15, from the worker's EMF counts", () => {
+    expect(alarmNamed(service, 'provider-faults-ours').Properties).toMatchObject({
+      Namespace: 'BananaFlowCredits',
+      MetricName: PROVIDER_FAULTS_OURS_METRIC,
+      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarmNamed(service, 'provider-orphaned-operations').Properties).toMatchObject({
+      Namespace: 'BananaFlowCredits',
+      MetricName: PROVIDER_ORPHANS_METRIC,
+      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
+      Statistic: 'Sum',
+      Period: 900,
+      EvaluationPeriods: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  // The alarms watch the names the worker's counters are published under (EmfMetrics, Powertools' `service` dimension).
+  it.each([
+    ['provider_fault_ours', 'provider-faults-ours'],
+    ['provider_orphaned', 'provider-orphaned-operations'],
+    ['provider_call', null],
+  ] as const)('watches what EmfMetrics publishes for %s', (counter, alarm) => {
+    const added: Array<{ name: string; unit: string; value: number }> = [];
+    const metrics = { addMetric: (name: string, unit: string, value: number) => added.push({ name, unit, value }), publishStoredMetrics: () => undefined };
+    new EmfMetrics(metrics as never).count(counter);
+
+    expect(added).toEqual([{ name: expect.any(String), unit: 'Count', value: 1 }]);
+    const watched = (Object.values(service.findResources('AWS::CloudWatch::Alarm')) as Resource[]).flatMap((a) => [a.Properties.MetricName, ...((a.Properties.Metrics as MetricQuery[] | undefined) ?? []).map((q) => q.MetricStat?.Metric.MetricName)]);
+    expect(watched).toContain(added[0]!.name);
+    if (alarm) expect(alarmNamed(service, alarm).Properties.MetricName).toBe(added[0]!.name);
   });
 
   it('raises reconcile-not-run when no run was counted in 26 hours (missing data breaches)', () => {

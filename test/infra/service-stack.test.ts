@@ -111,7 +111,9 @@ describe('service stack: the functions', () => {
     // The route table's entry names the export (`file.ts#export`); `handler` otherwise.
     const expectedExport = HTTP_ROUTES.find((r) => r.functionName === name)?.entry.split('#')[1] ?? 'handler';
 
-    expect(resource.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: `index.${expectedExport}`, MemorySize: HTTP_FUNCTIONS.has(name) ? 1024 : 512 });
+    // The worker buffers provider outputs (up to 200 MiB a video) while copying them to S3.
+    const memory = name === WORKER_FUNCTION.name ? 2048 : HTTP_FUNCTIONS.has(name) ? 1024 : 512;
+    expect(resource.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: `index.${expectedExport}`, MemorySize: memory });
     const logGroupId = (resource.Properties!.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
     const logGroup = dev.service.toJSON().Resources[logGroupId] as Resource;
     expect(logGroup).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 14 }, DeletionPolicy: 'Delete' });
@@ -126,6 +128,7 @@ describe('service stack: the functions', () => {
       JOB_LEASE_SECONDS: '120',
       JOB_REQUEUE_AFTER_SECONDS: '180',
       JOB_MAX_AGE_SECONDS: '3600',
+      POLL_INTERVAL_SECONDS: '15',
       LOCAL_MODE: 'false',
       GENERATION_PROVIDER: 'simulated',
       POWERTOOLS_SERVICE_NAME: 'banana-flow-credits',
@@ -137,7 +140,15 @@ describe('service stack: the functions', () => {
     expect(refersTo(env.JOBS_QUEUE_URL, logicalIdIn(dev, stacks.stateful.jobsQueue))).toBe(true);
     if (ACCESS[name]!.stripe) expect(refersTo(env.STRIPE_SECRET_ARN, logicalIdIn(dev, stacks.stateful.stripeSecret))).toBe(true);
     else expect(env.STRIPE_SECRET_ARN).toBeUndefined();
-    expect(Object.keys(env).filter((k) => /STRIPE_SECRET_KEY|WEBHOOK_SECRET/.test(k))).toEqual([]);
+    expect(Object.keys(env).filter((k) => /STRIPE_SECRET_KEY|WEBHOOK_SECRET|_API_KEY$/.test(k))).toEqual([]);
+    if (ACCESS[name]!.modelProviders) {
+      expect(refersTo(env.PROVIDER_SECRET_ARN, logicalIdIn(dev, stacks.stateful.providerSecret))).toBe(true);
+      expect(env.PROVIDER_MODEL_NAMES).toBe('{}');
+    } else {
+      expect([env.PROVIDER_SECRET_ARN, env.PROVIDER_MODEL_NAMES]).toEqual([undefined, undefined]);
+    }
+    if (ACCESS[name]!.outputs) expect(env.OUTPUTS_BUCKET).toEqual({ 'Fn::ImportValue': 'BananaFlowCredits-dev-Stateful:OutputsBucketName' });
+    else expect(env.OUTPUTS_BUCKET).toBeUndefined();
     expect(functionsByName(prod.service).get(name)!.resource.Properties!.Environment).toMatchObject({ Variables: { GENERATION_PROVIDER: 'live' } });
   });
 
@@ -146,6 +157,12 @@ describe('service stack: the functions', () => {
     const worker = prodFunctions.get(WORKER_FUNCTION.name)!.resource;
 
     expect(worker.Properties).toMatchObject({ Timeout: 90, Environment: { Variables: { JOB_LEASE_SECONDS: '90', JOB_MAX_AGE_SECONDS: '1800' } } });
+    const tuned = functionsByName(buildApp({ ...PROD_CONFIG, workerMemoryMb: 3008, pollIntervalSeconds: 30, providerModelNames: { 'veo-3.1': 'veo-3.1-generate-001' } }).service);
+    expect(tuned.get(WORKER_FUNCTION.name)!.resource.Properties).toMatchObject({
+      MemorySize: 3008,
+      Timeout: 90,
+      Environment: { Variables: { POLL_INTERVAL_SECONDS: '30', PROVIDER_MODEL_NAMES: JSON.stringify({ 'veo-3.1': 'veo-3.1-generate-001' }) } },
+    });
     for (const logGroup of Object.values(prod.service.findResources('AWS::Logs::LogGroup')) as Resource[]) {
       expect(logGroup).toMatchObject({ DeletionPolicy: 'Retain', Properties: { RetentionInDays: 90 } });
     }
@@ -168,6 +185,7 @@ describe('service stack: least privilege', () => {
   const tableId = logicalIdIn(dev, stacks.stateful.table);
   const jobsQueueId = logicalIdIn(dev, stacks.stateful.jobsQueue);
   const secretId = logicalIdIn(dev, stacks.stateful.stripeSecret);
+  const providerSecretId = logicalIdIn(dev, stacks.stateful.providerSecret);
   const dynamo = (s: Statement) => actionsOf(s).filter((a) => a.startsWith('dynamodb:'));
 
   it('has no wildcard resource on any DynamoDB or SQS statement, and no wildcard action', () => {
@@ -220,16 +238,47 @@ describe('service stack: least privilege', () => {
     expect(statements.flatMap(actionsOf).filter((a) => /Delete|BatchWrite/.test(a) && a.startsWith('dynamodb:'))).toEqual([]);
   });
 
-  it.each(ALL_FUNCTIONS)('%s sends to the jobs queue only if it enqueues, reads the Stripe secret only if it talks to Stripe', (name) => {
+  it.each(ALL_FUNCTIONS)('%s sends to the jobs queue only if it enqueues, reads the Stripe secret only if it talks to Stripe, the providers\' only if it calls them', (name) => {
     const access = ACCESS[name]!;
     const statements = statementsOfFunction(service, functions.get(name)!.logicalId);
     const sendsJobs = statements.some((s) => actionsOf(s).includes('sqs:SendMessage') && resourcesOf(s).some((r) => refersTo(r, jobsQueueId)));
-    const readsSecret = statements.some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && resourcesOf(s).every((r) => refersTo(r, secretId)));
+    const reads = (id: string) => statements.some((s) => actionsOf(s).includes('secretsmanager:GetSecretValue') && resourcesOf(s).every((r) => refersTo(r, id)));
     const secretStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
 
     expect(sendsJobs).toBe(Boolean(access.enqueuesJobs));
-    expect(readsSecret).toBe(Boolean(access.stripe));
-    expect(secretStatements).toHaveLength(access.stripe ? 1 : 0);
+    expect(reads(secretId)).toBe(Boolean(access.stripe));
+    expect(reads(providerSecretId)).toBe(Boolean(access.modelProviders));
+    expect(secretStatements).toHaveLength((access.stripe ? 1 : 0) + (access.modelProviders ? 1 : 0));
+    for (const s of secretStatements) expect(actionsOf(s).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
+  });
+
+  it.each(ALL_FUNCTIONS)('%s touches the outputs bucket only as its access says: objects under outputs/ only, never the bucket, never a delete', (name) => {
+    const access = ACCESS[name]!;
+    const s3 = statementsOfFunction(service, functions.get(name)!.logicalId).filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
+
+    const expected = access.outputs === undefined ? [] : ['s3:GetObject', ...(access.outputs === 'write' ? ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'] : [])];
+    expect(s3.flatMap(actionsOf).sort()).toEqual(expected.sort());
+    for (const s of s3) {
+      expect(s.Effect).toBe('Allow');
+      expect(resourcesOf(s)).toEqual([{ 'Fn::Join': ['', [{ 'Fn::ImportValue': 'BananaFlowCredits-dev-Stateful:OutputsBucketArn' }, '/outputs/*']] }]);
+    }
+  });
+
+  it('lets no function but the worker write outputs', () => {
+    const writers = ALL_FUNCTIONS.filter((name) => statementsOfFunction(service, functions.get(name)!.logicalId).some((s) => actionsOf(s).some((a) => a.startsWith('s3:') && a !== 's3:GetObject')));
+    const readers = ALL_FUNCTIONS.filter((name) => statementsOfFunction(service, functions.get(name)!.logicalId).some((s) => actionsOf(s).includes('s3:GetObject')));
+
+    expect(writers).toEqual([WORKER_FUNCTION.name]);
+    expect(readers).toEqual(expect.arrayContaining(['list-generations', 'get-generation', WORKER_FUNCTION.name]));
+  });
+
+  it('imports the outputs bucket by the names the stateful stack exports it under', () => {
+    const outputs = dev.stateful.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: string } }>;
+    const bucketId = logicalIdIn(dev, stacks.stateful.outputsBucket);
+
+    expect(outputs.OutputsBucketArn).toEqual(expect.objectContaining({ Value: { 'Fn::GetAtt': [bucketId, 'Arn'] }, Export: { Name: 'BananaFlowCredits-dev-Stateful:OutputsBucketArn' } }));
+    expect(outputs.OutputsBucketName).toEqual(expect.objectContaining({ Value: { Ref: bucketId }, Export: { Name: 'BananaFlowCredits-dev-Stateful:OutputsBucketName' } }));
+    expect(stacks.stateful.outputsBucketExports).toEqual({ arnExportName: 'BananaFlowCredits-dev-Stateful:OutputsBucketArn', nameExportName: 'BananaFlowCredits-dev-Stateful:OutputsBucketName' });
   });
 });
 

@@ -1,7 +1,10 @@
 import { App } from 'aws-cdk-lib';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isDevStage, parseStageConfig, readStageConfig } from '../../lib/stage-config';
+import { MODELS } from '../../lambdas/domain/catalog';
+import { readConfig } from '../../lambdas/shared/config';
+import { WORKER_MEMORY_SIZE } from '../../lib/constructs/queue-workers';
+import { isDevStage, parseStageConfig, providerSecretNameOf, readStageConfig } from '../../lib/stage-config';
 import { DEV_CONFIG, PROD_CONFIG } from './build-app';
 
 const cdkJson = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8')) as { app: string; context: Record<string, unknown> };
@@ -21,7 +24,15 @@ describe('stage config', () => {
       generationProvider: 'live',
       jobTimings: { leaseSeconds: 120, requeueAfterSeconds: 180, maxAgeSeconds: 3600 },
       workerMaxConcurrency: 10,
+      workerMemoryMb: 2048,
+      outputsRetentionDays: 90,
+      providerModelNames: {},
+      pollIntervalSeconds: 15,
     });
+    expect(config.providerSecretName).toBeUndefined();
+    expect(providerSecretNameOf(config)).toBe('banana-flow-credits/dev/model-providers');
+    expect(providerSecretNameOf({ ...config, providerSecretName: 'bf/dev/keys' })).toBe('bf/dev/keys');
+    expect(config.workerMemoryMb).toBe(WORKER_MEMORY_SIZE);
     expect(isDevStage(config)).toBe(true);
     expect(isDevStage(parseStageConfig(PROD_CONFIG))).toBe(false);
   });
@@ -42,6 +53,16 @@ describe('stage config', () => {
     ['a zero maxReceiveCount', { jobsMaxReceiveCount: 0 }, 'jobsMaxReceiveCount'],
     ['a max job age below the lease', { jobTimings: { leaseSeconds: 300, requeueAfterSeconds: 180, maxAgeSeconds: 120 } }, 'jobTimings'],
     ['an unknown setting', { tableName: 'x' }, 'tableName'],
+    ['a worker below 1024 MB (it buffers videos of up to 200 MiB)', { workerMemoryMb: 512 }, 'workerMemoryMb'],
+    ['a worker above Lambda\'s 10240 MB', { workerMemoryMb: 10_241 }, 'workerMemoryMb'],
+    ['outputs kept less than a presigned URL may live (7 days)', { outputsRetentionDays: 3 }, 'outputsRetentionDays'],
+    ['a fractional outputs retention', { outputsRetentionDays: 30.5 }, 'outputsRetentionDays'],
+    ['a poll interval SQS cannot delay (over 900 s)', { pollIntervalSeconds: 901 }, 'pollIntervalSeconds'],
+    ['a negative poll interval', { pollIntervalSeconds: -1 }, 'pollIntervalSeconds'],
+    ['a provider model name for a model the catalog does not have', { providerModelNames: { 'nano-banana-3': 'gemini-9' } }, 'providerModelNames'],
+    ['an empty provider model name', { providerModelNames: { 'veo-3.1': '' } }, 'providerModelNames'],
+    ['a provider model name with spaces', { providerModelNames: { 'veo-3.1': 'veo 3.1' } }, 'providerModelNames'],
+    ['a malformed providers\' secret name', { providerSecretName: 'has spaces' }, 'providerSecretName'],
     ['a Stripe secret key where the publishable key goes (it is served to browsers)', { stripePublishableKey: 'sk_live_51Habc' }, 'stripePublishableKey'],
     ['a restricted Stripe key as the publishable key', { stripePublishableKey: 'rk_test_51Habc' }, 'stripePublishableKey'],
     ['a publishable key of no mode', { stripePublishableKey: 'pk_51Habc' }, 'stripePublishableKey'],
@@ -72,6 +93,15 @@ describe('stage config', () => {
     const webDomain = { domainName: 'billing.bananaflow.app', certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' };
     expect(parseStageConfig({ ...PROD_CONFIG, webDomain }).webDomain).toEqual(webDomain);
     expect(parseStageConfig(PROD_CONFIG).webDomain).toBeUndefined();
+  });
+
+  it("takes the providers' model names by catalog model id", () => {
+    const names = { 'nano-banana-2': 'gemini-3.1-flash-image-preview', 'veo-3.1': 'veo-3.1-generate-001', 'seedance-2.0': 'dreamina-seedance-2-0-260128' };
+    expect(parseStageConfig({ ...PROD_CONFIG, providerModelNames: names }).providerModelNames).toEqual(names);
+    for (const model of MODELS) expect(parseStageConfig({ ...DEV_CONFIG, providerModelNames: { [model.id]: model.defaultProviderModel } }).providerModelNames).toEqual({ [model.id]: model.defaultProviderModel });
+    // What the functions get is what their config accepts.
+    const env = { TABLE_NAME: 'ledger', JOBS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q', PROVIDER_MODEL_NAMES: JSON.stringify(names), POLL_INTERVAL_SECONDS: '900' };
+    expect(readConfig(env)).toMatchObject({ PROVIDER_MODEL_NAMES: names, POLL_INTERVAL_SECONDS: 900 });
   });
 
   it('lets dev go without account, region or alarm emails, and run the simulated model', () => {

@@ -1,7 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { DUE_INDEXES, RECENT_INDEX, TTL_ATTRIBUTE } from '../../lambdas/adapters/dynamodb/table-schema';
 import { STRIPE_SECRET_KEYS } from '../../lib/constructs/stripe-secret';
-import { isStripeSecretPlaceholder } from '../../lambdas/shared/config';
+import { isStripeSecretPlaceholder, parseProviderKeys } from '../../lambdas/shared/config';
+import { outputKey, outputPrefix } from '../../lambdas/domain/output-store';
+import { OUTPUTS_PREFIX } from '../../lib/constructs/outputs-bucket';
+import { PROVIDER_SECRET_KEYS } from '../../lib/constructs/provider-secret';
 import { PROD_CONFIG, buildApp } from './build-app';
 
 type Resource = { Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
@@ -135,6 +138,7 @@ describe('stateful stack: the queues', () => {
 
 describe('stateful stack: the Stripe secret and the user pool', () => {
   it('keeps the Stripe keys in a secret named by the stage, retained outside dev', () => {
+    dev.stateful.resourceCountIs('AWS::SecretsManager::Secret', 2);
     dev.stateful.hasResource('AWS::SecretsManager::Secret', {
       DeletionPolicy: 'Delete',
       Properties: Match.objectLike({ Name: 'banana-flow-credits/dev/stripe', Description: Match.stringLikeRegexp(STRIPE_SECRET_KEYS.join(', ')) }),
@@ -143,7 +147,7 @@ describe('stateful stack: the Stripe secret and the user pool', () => {
   });
 
   it('creates the secret with a placeholder the functions read as "payments not configured"', () => {
-    const secret = Object.values(dev.stateful.findResources('AWS::SecretsManager::Secret'))[0] as { Properties: { GenerateSecretString: { SecretStringTemplate: string; GenerateStringKey: string } } };
+    const secret = Object.values(dev.stateful.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'banana-flow-credits/dev/stripe' } }))[0] as { Properties: { GenerateSecretString: { SecretStringTemplate: string; GenerateStringKey: string } } };
     const { SecretStringTemplate, GenerateStringKey } = secret.Properties.GenerateSecretString;
     // What Secrets Manager stores: the template plus a generated nonce under GenerateStringKey.
     const stored = JSON.stringify({ ...JSON.parse(SecretStringTemplate), [GenerateStringKey]: 'x7Gq2LmZ' });
@@ -166,5 +170,103 @@ describe('stateful stack: the Stripe secret and the user pool', () => {
     const { stateful } = prod;
 
     stateful.resourceCountIs('AWS::Cognito::UserPool', 0);
+  });
+});
+
+describe('stateful stack: the outputs bucket', () => {
+  const bucketOf = (built: typeof dev) => built.stacks.stateful.getLogicalId(built.stacks.stateful.outputsBucket.node.defaultChild as never);
+  const resourceOf = (built: typeof dev) => built.stateful.toJSON().Resources[bucketOf(built)] as Resource;
+  const logBucketId = (built: typeof dev) => built.stacks.stateful.getLogicalId(built.stacks.stateful.node.findChild('Outputs').node.findChild('AccessLogs').node.defaultChild as never);
+
+  it('is private: public access blocked, ACLs disabled, S3-managed encryption, no versioning', () => {
+    expect(resourceOf(dev).Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    expect(resourceOf(dev).Properties.VersioningConfiguration).toBeUndefined();
+    expect(resourceOf(dev).Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('refuses requests without TLS, and TLS below 1.2', () => {
+    const policies = Object.values(dev.stateful.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: bucketOf(dev) } } })) as Resource[];
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0]!.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement.filter((s) => s.Effect === 'Deny');
+    expect(statements.map((s) => s.Condition)).toEqual(expect.arrayContaining([{ Bool: { 'aws:SecureTransport': 'false' } }, { NumericLessThan: { 's3:TlsVersion': 1.2 } }]));
+    // Nobody but the account is allowed by the bucket policy: the functions' roles read and write through their own policies.
+    for (const s of (policies[0]!.Properties.PolicyDocument as { Statement: Array<Record<string, unknown>> }).Statement.filter((x) => x.Effect === 'Allow')) {
+      expect(JSON.stringify(s.Principal)).not.toContain('"*"');
+    }
+  });
+
+  it('expires outputs after the stage\'s retention (90 days by default) and aborts incomplete multipart uploads after a day', () => {
+    expect(resourceOf(dev).Properties.LifecycleConfiguration).toEqual({
+      Rules: [
+        { Id: 'abort-incomplete-uploads', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' },
+        { Id: 'expire-outputs', Prefix: 'outputs/', ExpirationInDays: 90, Status: 'Enabled' },
+      ],
+    });
+    const tuned = buildApp({ ...PROD_CONFIG, outputsRetentionDays: 30 });
+    expect((resourceOf(tuned).Properties.LifecycleConfiguration as { Rules: Array<{ Id: string; ExpirationInDays?: number }> }).Rules.find((r) => r.Id === 'expire-outputs')).toMatchObject({ ExpirationInDays: 30 });
+  });
+
+  it('uses the prefix the output store writes under', () => {
+    expect(outputKey('acct-1', 'gen_01jx0000000000000000000000', 0, 'image/png').startsWith(OUTPUTS_PREFIX)).toBe(true);
+    expect(outputPrefix('acct-1').startsWith(OUTPUTS_PREFIX)).toBe(true);
+  });
+
+  it('logs access to a private log bucket of its own, kept as long as the stage keeps logs, written under a bucket policy (no ACL)', () => {
+    expect(resourceOf(dev).Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: logBucketId(dev) }, LogFilePrefix: 'outputs-bucket/' });
+    const logs = dev.stateful.toJSON().Resources[logBucketId(dev)] as Resource;
+    expect(logs.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      LifecycleConfiguration: { Rules: [{ Id: 'expire-logs', ExpirationInDays: 14, Status: 'Enabled' }] },
+    });
+    expect(logs.Properties.AccessControl).toBeUndefined();
+    const policy = Object.values(dev.stateful.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: logBucketId(dev) } } }))[0] as Resource;
+    expect((policy.Properties.PolicyDocument as { Statement: unknown[] }).Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Condition: expect.objectContaining({ ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketOf(dev), 'Arn'] } } }) }),
+    );
+  });
+
+  it('is destroyed (emptied first) with a dev stack and retained outside dev, as the table', () => {
+    expect(resourceOf(dev)).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    dev.stateful.hasResourceProperties('Custom::S3AutoDeleteObjects', { BucketName: { Ref: bucketOf(dev) } });
+    expect(resourceOf(prod)).toMatchObject({ DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+    prod.stateful.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    expect((prod.stateful.toJSON().Resources[logBucketId(prod)] as Resource).DeletionPolicy).toBe('Retain');
+  });
+
+  it('prints its name for operators', () => {
+    dev.stateful.hasOutput('OutputsBucketName', { Value: { Ref: bucketOf(dev) } });
+  });
+});
+
+describe("stateful stack: the model providers' secret", () => {
+  const providerSecretOf = (built: typeof dev) => built.stateful.toJSON().Resources[built.stacks.stateful.getLogicalId(built.stacks.stateful.providerSecret.node.defaultChild as never)] as Resource;
+
+  it('is named by the stage unless the stage names it, described for the operator, retained outside dev', () => {
+    expect(providerSecretOf(dev)).toMatchObject({
+      DeletionPolicy: 'Delete',
+      Properties: { Name: 'banana-flow-credits/dev/model-providers', Description: expect.stringContaining('geminiApiKey, openaiApiKey, modelarkApiKey') },
+    });
+    expect(PROVIDER_SECRET_KEYS).toEqual(['geminiApiKey', 'openaiApiKey', 'modelarkApiKey']);
+    expect(providerSecretOf(prod)).toMatchObject({ DeletionPolicy: 'Retain', Properties: { Name: 'banana-flow-credits/prod/model-providers' } });
+    expect(providerSecretOf(buildApp({ ...PROD_CONFIG, providerSecretName: 'bf/prod/providers' })).Properties.Name).toBe('bf/prod/providers');
+  });
+
+  it('is created holding no provider key, a value the functions read as "no key for any provider"', () => {
+    const { SecretStringTemplate, GenerateStringKey } = providerSecretOf(dev).Properties.GenerateSecretString as { SecretStringTemplate: string; GenerateStringKey: string };
+    expect(JSON.parse(SecretStringTemplate)).toEqual({});
+    // What Secrets Manager stores: the template plus a generated nonce under GenerateStringKey.
+    const stored = JSON.stringify({ ...JSON.parse(SecretStringTemplate), [GenerateStringKey]: 'x7Gq2LmZ' });
+    expect(parseProviderKeys(stored)).toEqual({});
+    expect(providerSecretOf(dev).Properties.SecretString).toBeUndefined();
+  });
+
+  it("uses Secrets Manager's AWS-managed key and prints its ARN", () => {
+    expect(providerSecretOf(dev).Properties.KmsKeyId).toBeUndefined();
+    dev.stateful.hasOutput('ProviderSecretArn', { Value: { Ref: dev.stacks.stateful.getLogicalId(dev.stacks.stateful.providerSecret.node.defaultChild as never) } });
   });
 });

@@ -88,7 +88,16 @@ describe('the distribution', () => {
   const config = distributionConfig(dev);
   const [headersId, headers] = one(dev, 'AWS::CloudFront::ResponseHeadersPolicy');
   const security = (headers.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
-  const csp = String(security.ContentSecurityPolicy!.ContentSecurityPolicy);
+  // The outputs bucket's host is an import: its references are shown as <name>.
+  const flatten = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const v = value as Record<string, unknown>;
+    if (v['Fn::Join']) return (v['Fn::Join'] as [string, unknown[]])[1].map(flatten).join((v['Fn::Join'] as [string])[0]);
+    if (v['Fn::ImportValue']) return `<${String(v['Fn::ImportValue'])}>`;
+    if (v.Ref) return `<${String(v.Ref)}>`;
+    throw new Error(`unexpected ${JSON.stringify(value)}`);
+  };
+  const csp = flatten(security.ContentSecurityPolicy!.ContentSecurityPolicy);
 
   it('redirects HTTP to HTTPS, speaks HTTP/2 and 3, serves index.html at / and logs to the log bucket', () => {
     expect(config.DefaultCacheBehavior).toMatchObject({ ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: CACHING_OPTIMIZED });
@@ -116,6 +125,8 @@ describe('the distribution', () => {
     expect(directives.get('frame-src')).toEqual(['https://js.stripe.com', 'https://hooks.stripe.com']);
     expect(directives.get('connect-src')).toEqual(["'self'", 'https://api.stripe.com', 'https://*.amazoncognito.com']);
     expect(directives.get('img-src')).toEqual(["'self'", 'data:', 'https:']);
+    // Videos play from presigned URLs on the outputs bucket's regional host, and from nowhere else.
+    expect(directives.get('media-src')).toEqual(["'self'", 'https://<BananaFlowCredits-dev-Stateful:OutputsBucketName>.s3.<AWS::Region>.<AWS::URLSuffix>']);
     expect(directives.get('style-src')).toEqual(["'self'", "'unsafe-inline'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'self'"]);
