@@ -8,7 +8,14 @@ import type * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { GENERATIONS_REFUNDED_METRIC, PROVIDER_CALLS_METRIC, PROVIDER_FAILURES_METRIC, RECONCILE_MISMATCHES_METRIC } from '../../lambdas/shared/service-identity';
+import {
+  GENERATIONS_REFUNDED_METRIC,
+  PROVIDER_CALLS_METRIC,
+  PROVIDER_FAILURES_METRIC,
+  PROVIDER_FAULTS_OURS_METRIC,
+  PROVIDER_ORPHANS_METRIC,
+  RECONCILE_MISMATCHES_METRIC,
+} from '../../lambdas/shared/service-identity';
 
 export interface ServiceDashboardProps {
   readonly dashboardName: string;
@@ -68,6 +75,8 @@ export class ServiceDashboard extends Construct {
         title: 'Refunds and the model provider',
         width: 8,
         left: [custom(GENERATIONS_REFUNDED_METRIC, 'Sum'), custom(PROVIDER_FAILURES_METRIC, 'Sum'), custom(PROVIDER_CALLS_METRIC, 'Sum')],
+        // Each of these pages: faults of ours (a key, our configuration) and submits lost before their operation was recorded.
+        right: [custom(PROVIDER_FAULTS_OURS_METRIC, 'Sum').with({ label: 'faults of ours' }), custom(PROVIDER_ORPHANS_METRIC, 'Sum').with({ label: 'orphaned operations' })],
       }),
       new cloudwatch.GraphWidget({ title: 'p99 latency per route (ms)', width: 12, height: 8, left: props.routes.map((r) => routeMetric('Latency', r, 'p99')) }),
       new cloudwatch.GraphWidget({

@@ -5,6 +5,7 @@
  */
 import { HTTP_ROUTES } from '../../lambdas/handlers/http/routes';
 import { routeKeyOf, throttleClassOf } from '../../lib/api-throttling';
+import { PROVIDER_FAULTS_OURS_METRIC, PROVIDER_ORPHANS_METRIC } from '../../lib/constructs/service-alarms';
 import { parseStageConfig } from '../../lib/stage-config';
 import { DEV_CONFIG, PROD_CONFIG, buildApp, functionsByName } from './build-app';
 
@@ -74,6 +75,8 @@ describe('dashboard', () => {
   it('plots p99 for every route', () => {
     for (const route of HTTP_ROUTES) expect(body).toContain(`\\"label\\":\\"${route.method} ${route.path}\\"`);
     expect(body).toContain('GenerationsRefunded');
+    expect(body).toContain(PROVIDER_FAULTS_OURS_METRIC);
+    expect(body).toContain(PROVIDER_ORPHANS_METRIC);
     expect(body).toContain('ApproximateAgeOfOldestMessage');
   });
 });
