@@ -26,8 +26,8 @@ import { PaymentSimulator } from '../lambdas/adapters/payment-simulator';
 import { createTable, makeDocumentClient, makeRawClient } from './local/dynamodb-clients';
 import { startLocalS3, type LocalS3 } from './local/local-s3';
 import { S3OutputStore } from '../lambdas/adapters/s3/output-store';
-import { stageModels } from '../lambdas/composition/model-wiring';
 import { readConfig } from '../lambdas/shared/config';
+import { stageModels } from '../lambdas/composition/model-wiring';
 import { startDynamoDbLocal, type DynamoDbLocal } from './local/dynamodb-local';
 import { createLocalGateway, signDevToken } from './local/gateway';
 import { createStaticSite } from './local/static-site';
@@ -72,6 +72,11 @@ const TokenRequest = z.strictObject({
   groups: z.array(z.string().min(1)).optional(),
   expiresInSeconds: z.number().int().positive().optional(),
 });
+
+/** The real providers, with their keys from the environment (GEMINI_API_KEY, OPENAI_API_KEY, MODELARK_API_KEY). */
+function liveModels(queueUrl: string) {
+  return stageModels(readConfig({ ...process.env, TABLE_NAME, JOBS_QUEUE_URL: queueUrl, GENERATION_PROVIDER: 'live' }));
+}
 
 function controlRoutes(clock: SettableClock, service: Service, payments: PaymentSimulator, jwtSecret: string, settle: () => Promise<void>, seedDevTeam: (wallet: string) => Promise<DevTeam>): ControlRoute[] {
   return [
@@ -181,7 +186,7 @@ async function main(): Promise<void> {
     providerWebhookSecret: env.STRIPE_WEBHOOK_SECRET,
     localMode: true,
     outputs: new S3OutputStore({ client: s3.client, bucket: s3.bucket }),
-    ...(env.GENERATION_PROVIDER === 'live' ? { models: stageModels(readConfig({ ...process.env, TABLE_NAME, JOBS_QUEUE_URL: queues.queueUrl, GENERATION_PROVIDER: 'live' })) } : {}),
+    ...(env.GENERATION_PROVIDER === 'live' ? { models: liveModels(queues.queueUrl) } : {}),
   });
   // Like Lambda's SQS event sources: the worker on the jobs queue, the refunding consumer on its DLQ.
   const pollers = [

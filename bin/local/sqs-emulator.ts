@@ -4,7 +4,7 @@
  * fauxqs runs in this process, on a worker thread, for two reasons found the hard way:
  * - It is ESM-only (its package.json exports only the `import` condition) and this code runs as
  *   CommonJS under two different transforms (@swc/jest, tsx).
- * - Under `npm start` (`node --conditions=import --import tsx`), tsx 4.23 turns every CommonJS
+ * - Under tsx 4.23 with the `import` condition on (as `npm start` once ran: `node --conditions=import --import tsx`), tsx turns every CommonJS
  *   `require('./x.json')` into an ES module, and fastify (which fauxqs uses) requires ajv's JSON
  *   schemas that way: loading fauxqs on the main thread fails with "Unexpected token 'v' … is not
  *   valid JSON". A worker started with empty `execArgv` has neither tsx's hooks nor the extra

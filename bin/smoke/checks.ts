@@ -115,7 +115,7 @@ export async function runSmokeChecks(options: SmokeOptions): Promise<SmokeReport
         if (before < model.credits) fail(`the test user has ${before} credits, ${model.id} costs ${model.credits}: top the test user up`);
         const created = await call('POST', '/v1/generations', {
           headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `smoke-${randomUUID()}` },
-          body: JSON.stringify({ model: model.id, count: 1 }),
+          body: JSON.stringify({ model: model.id, count: 1, params: { prompt: 'Smoke test: a yellow banana on a plain background' } }),
         });
         expectStatus('POST /v1/generations', created, 202);
         const id: unknown = created.body?.id;
@@ -123,14 +123,22 @@ export async function runSmokeChecks(options: SmokeOptions): Promise<SmokeReport
         const deadline = Date.now() + generationTimeoutMs;
         let job: Json = created;
         let polls = 0;
-        while (job.body?.status !== 'succeeded' && job.body?.status !== 'failed') {
+        while (job.body?.status !== 'succeeded' && job.body?.status !== 'failed' && job.body?.status !== 'cancelled') {
           if (Date.now() >= deadline) fail(`generation ${id} still ${job.body?.status ?? 'unknown'} after ${generationTimeoutMs} ms (${polls} polls)`);
           await sleep(pollIntervalMs);
           job = await call('GET', `/v1/generations/${encodeURIComponent(id)}`, { headers: auth });
           polls += 1;
           expectStatus(`GET /v1/generations/${id}`, job, 200);
         }
-        if (job.body.status === 'succeeded') return `POST /v1/generations 202 (${model.id}, ${model.credits} credits), ${id} succeeded after ${polls} polls`;
+        if (job.body.status === 'succeeded') {
+          // The output's presigned link must open: the bucket, the object and the signing function's grant all work.
+          const url: unknown = job.body.outputs?.[0]?.url;
+          if (typeof url !== 'string') fail(`generation ${id} succeeded without an output link: ${JSON.stringify(job.body.outputs)}`);
+          const output = await fetch(url);
+          if (!output.ok) fail(`generation ${id}'s output link answered ${output.status}`);
+          const bytes = (await output.arrayBuffer()).byteLength;
+          return `POST /v1/generations 202 (${model.id}, ${model.credits} credits), ${id} succeeded after ${polls} polls; its output opens (${bytes} bytes)`;
+        }
         const refunded: unknown = job.body.refund?.credits;
         if (refunded !== job.body.credits) fail(`generation ${id} failed (${JSON.stringify(job.body.error)}) without a refund of its ${job.body.credits} credits: ${JSON.stringify(job.body.refund)}`);
         const after = await available();

@@ -175,18 +175,40 @@ const SPECS: Readonly<Record<string, RouteFuzzSpec>> = {
         {
           model: modelId,
           count: fc.integer({ min: 1, max: 4 }),
-          // Valid JSON params (`simulate: fail` makes the simulated model fail: a refund), and a few the schema refuses.
+          // Params the schema takes (a prompt and options, some the model does not offer: a 400 before the debit), and a few it refuses.
           params: fc.oneof(
-            { weight: 4, arbitrary: fc.dictionary(fc.string({ minLength: 1, maxLength: 64 }).filter((k) => k !== 'simulate'), storableJson, { maxKeys: 3 }) },
-            { weight: 1, arbitrary: fc.constantFrom({ simulate: 'fail' }, { simulate: 'explode' }, { simulate: null }, { prompt: 'p'.repeat(9_000) }, { ['x'.repeat(65)]: 1 }) },
+            {
+              weight: 4,
+              arbitrary: fc.record(
+                { prompt: fc.string({ minLength: 1, maxLength: 60 }), aspectRatio: fc.constantFrom('1:1', '16:9', '9:16', '3:2', '7:5'), durationSeconds: fc.constantFrom(4, 5, 6, 8, 10), seed: fc.integer({ min: 0, max: 10_000 }) },
+                { requiredKeys: ['prompt'] },
+              ),
+            },
+            {
+              weight: 1,
+              arbitrary: fc.constantFrom(
+                { prompt: 'p', simulate: 'fail' },
+                { prompt: 'p', simulate: 'explode' },
+                { prompt: 'p', simulate: null },
+                { prompt: 'p'.repeat(9_000) },
+                { prompt: 'p', ['x'.repeat(65)]: 1 },
+                {},
+                { prompt: ' \t ' },
+                { prompt: 'p', referenceImages: ['gen_00000000000000000000000000/0'] },
+                { prompt: 'p', seed: -1 },
+                { prompt: 'p', durationSeconds: 1.5 },
+              ),
+            },
           ),
         },
-        { requiredKeys: ['model', 'count'] },
+        { requiredKeys: ['model', 'count', 'params'] },
       ),
     },
   },
   'GET /v1/generations': { access: 'member', listQuery: true },
   'GET /v1/generations/{id}': { access: 'member' },
+  // A member may cancel only their own jobs (403 forbidden otherwise); the owner and admins any.
+  'POST /v1/generations/{id}/cancel': { access: 'member', teamRules: true, pathParam: jobIdSegment() },
   'POST /v1/coupons/redeem': { access: 'member', body: { fields: ['code'], valid: fc.record({ code: couponCode }) } },
   'POST /v1/admin/coupons': {
     access: 'admin',
@@ -278,6 +300,13 @@ let tokens: TokenTable;
 const jobsByAccount = new Map<string, string[]>();
 const knownCursors: string[] = [];
 const allJobIds = () => [...jobsByAccount.values()].flat();
+function jobIdSegment(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.nat().map((i) => allJobIds()[i % Math.max(1, allJobIds().length)] ?? 'gen_00000000000000000000000000') },
+    { weight: 1, arbitrary: fc.stringMatching(/^gen_[0-9a-z]{26}$/) },
+    { weight: 1, arbitrary: fc.constantFrom('gen_', 'GEN_00000000000000000000000000', ' ', '%', '💥', 'x'.repeat(100)) },
+  );
+}
 
 /** Status counts per route, and which answers touched the coupon rate counters: printed at the end. */
 const tally = new Map<string, Map<string, number>>();
@@ -512,7 +541,7 @@ beforeAll(async () => {
   // One job per main account, so GET /v1/generations/{id} has real ids (the caller's and someone else's).
   for (const accountId of [FUZZ_ACCOUNTS.owner, FUZZ_ACCOUNTS.pro]) {
     const token = tokens.ownerTokens[accountId]!;
-    const job = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1 }, headers: { 'idempotency-key': `fuzz-setup-${accountId}` } });
+    const job = await t.call('POST', '/v1/generations', { token, body: { model: 'gpt-image-2', count: 1, params: { prompt: 'a fuzz setup image' } }, headers: { 'idempotency-key': `fuzz-setup-${accountId}` } });
     if (job.status !== 202) throw new Error(`setup job refused: ${JSON.stringify(job.body)}`);
     jobsByAccount.set(accountId, [job.body.id as string]);
   }

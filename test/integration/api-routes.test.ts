@@ -16,9 +16,9 @@ describe('public and read routes', () => {
     expect(response.status).toBe(200);
     expect(response.body.models).toEqual(
       expect.arrayContaining([
-        { id: 'nano-banana-2', name: 'Nano Banana 2', kind: 'image', unit: 'image', credits: 8 },
-        { id: 'gpt-image-2', name: 'GPT Image 2', kind: 'image', unit: 'image', credits: 5 },
-        { id: 'seedance-2.0', name: 'Seedance 2.0', kind: 'video', unit: 'video', credits: 40 },
+        { id: 'nano-banana-2', name: 'Nano Banana 2', kind: 'image', unit: 'image', credits: 8, options: expect.any(Object) },
+        { id: 'gpt-image-2', name: 'GPT Image 2', kind: 'image', unit: 'image', credits: 5, options: expect.any(Object) },
+        { id: 'seedance-2.0', name: 'Seedance 2.0', kind: 'video', unit: 'video', credits: 40, options: expect.any(Object) },
       ]),
     );
   });

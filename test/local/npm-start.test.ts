@@ -1,5 +1,5 @@
 /**
- * The local stack as a newcomer starts it: `npm start` (node --conditions=import --import tsx
+ * The local stack as a newcomer starts it: `npm start` (node --import ./lib/tooling/resolve-esm-only.mjs --import tsx
  * bin/local.ts), on a free port, answers the API; Ctrl-C stops it and everything it started. Jest
  * loads the code differently (ts-jest, CommonJS), so a module that only breaks under tsx (one did:
  * aws-xray-sdk-core's JSON resources) is caught here and nowhere else. The dev tokens it prints work as

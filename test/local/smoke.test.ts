@@ -89,7 +89,7 @@ describe('npm run smoke -- --local <baseUrl>', () => {
     expect(lines[0]).toMatch(new RegExp(`^Smoke test of ${base} \\(local stack\\); token: local dev token for sub smoke-user`));
     expect(line(lines, 'pricing')).toMatch(/^PASS pricing +\d+ ms {2}GET \/v1\/pricing 200, \d+ models$/);
     expect(line(lines, 'balance')).toMatch(/^PASS balance +\d+ ms {2}GET \/v1\/balance 200, available \d+$/);
-    expect(line(lines, 'generation')).toMatch(/^PASS generation +\d+ ms {2}POST \/v1\/generations 202 \(gpt-image-2, 5 credits\), \S+ succeeded after \d+ polls$/);
+    expect(line(lines, 'generation')).toMatch(/^PASS generation +\d+ ms {2}POST \/v1\/generations 202 \(gpt-image-2, 5 credits\), \S+ succeeded after \d+ polls; its output opens \(\d+ bytes\)$/);
     expect(line(lines, 'webhook')).toMatch(/^PASS webhook .* 400 invalid_signature$/);
     expect(lines.at(-1)).toMatch(/^Smoke test passed: 4 steps in \d+ ms$/);
     // The token is never printed.
@@ -118,7 +118,7 @@ describe('npm run smoke -- --local <baseUrl>', () => {
     const { code, lines } = await smoke(base, ['--timeout', '30']);
 
     expect(code).toBe(1);
-    expect(line(lines, 'generation')).toMatch(/^FAIL generation .* failed \(.*model_error.*\) without a refund of its 5 credits/);
+    expect(line(lines, 'generation')).toMatch(/^FAIL generation .* failed \(.*refused.*\) without a refund of its 5 credits/);
     expect(lines.at(-1)).toMatch(/^Smoke test FAILED at generation \(\d+ ms\)$/);
   });
 
