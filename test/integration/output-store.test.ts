@@ -259,3 +259,33 @@ describe('S3OutputStore', () => {
     await expect(outputs.signedUrl(key, 604_801)).rejects.toThrow(RangeError);
   });
 });
+
+describe('memory bound', () => {
+  test('at most maxConcurrentDownloads URL outputs are held at once (download to put); inline outputs are not held back', async () => {
+    const outputs = new S3OutputStore({ client: s3.client, bucket: s3.bucket, maxConcurrentDownloads: 1, headersFor: () => ({ 'x-goog-api-key': 'goog-key' }) });
+    let open = 0;
+    let most = 0;
+    const counting = (f: () => Promise<unknown>) => async () => {
+      open += 1;
+      most = Math.max(most, open);
+      try {
+        return await f();
+      } finally {
+        open -= 1;
+      }
+    };
+    // Count downloads in flight through the store's fetch.
+    const tracked = new S3OutputStore({
+      client: s3.client,
+      bucket: s3.bucket,
+      maxConcurrentDownloads: 1,
+      headersFor: () => ({ 'x-goog-api-key': 'goog-key' }),
+      fetch: (input, init) => counting(() => fetch(input, init))() as Promise<Response>,
+    });
+    const saves = [0, 1, 2].map((index) => tracked.save({ accountId: 'acct', jobId: 'gen_bound', index, output: { kind: 'url', url: `${sourceBase}/video.mp4`, contentType: 'video/mp4' } }));
+    const inline = outputs.save({ accountId: 'acct', jobId: 'gen_bound', index: 9, output: { kind: 'inline', contentType: 'image/png', base64: PNG.toString('base64') } });
+    const stored = await Promise.all([...saves, inline]);
+    expect(stored.map((s) => s.sizeBytes)).toEqual([VIDEO.byteLength, VIDEO.byteLength, VIDEO.byteLength, PNG.byteLength]);
+    expect(most).toBe(1);
+  });
+});

@@ -49,6 +49,31 @@ export interface S3OutputStoreOptions {
   readonly headersFor?: (url: URL) => Readonly<Record<string, string>> | undefined;
   /** For tests. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /**
+   * Downloads held in memory at once, each up to `maxBytes` (a worker runs a batch's jobs together):
+   * the worker's memory bound is this × maxBytes. @default 2
+   */
+  readonly maxConcurrentDownloads?: number;
+}
+
+/** At most `limit` holders at a time; the others wait in turn. */
+class Permits {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+  constructor(limit: number) {
+    this.free = limit;
+  }
+  async with<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free -= 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free += 1;
+    }
+  }
 }
 
 export class S3OutputStore implements OutputStore {
@@ -58,8 +83,10 @@ export class S3OutputStore implements OutputStore {
   private readonly downloadTimeoutMs: number;
   private readonly headersFor: (url: URL) => Readonly<Record<string, string>> | undefined;
   private readonly fetchImpl: typeof fetch;
+  private readonly downloads: Permits;
 
   constructor(options: S3OutputStoreOptions) {
+    this.downloads = new Permits(options.maxConcurrentDownloads ?? 2);
     this.client = options.client;
     this.bucket = options.bucket;
     this.maxBytes = options.maxBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
@@ -69,6 +96,11 @@ export class S3OutputStore implements OutputStore {
   }
 
   async save(input: SaveOutputInput, signal?: AbortSignal): Promise<StoredOutput> {
+    // A download's bytes are held until they are put: the permit covers both.
+    return input.output.kind === 'url' ? this.downloads.with(() => this.copy(input, signal)) : this.copy(input, signal);
+  }
+
+  private async copy(input: SaveOutputInput, signal?: AbortSignal): Promise<StoredOutput> {
     const { body, contentType } = await this.bytesOf(input.output, signal);
     const key = outputKey(input.accountId, input.jobId, input.index, contentType);
     await this.client.send(
