@@ -45,6 +45,12 @@ export function mayHaveRun(error: ModelProviderError): boolean {
   return error.fault === 'transient' && NO_ANSWER_CODES.has(error.code);
 }
 
+/** An earlier output of the wallet given as a reference image: its bytes, read from the outputs bucket. */
+export interface ReferenceImage {
+  readonly contentType: string;
+  readonly base64: string;
+}
+
 export interface ImageRequest {
   /** The provider's model name (the catalog maps our model id to it). */
   readonly providerModel: string;
@@ -52,6 +58,8 @@ export interface ImageRequest {
   readonly count: number;
   readonly aspectRatio?: string;
   readonly seed?: number;
+  /** Images the model works from (editing, style, subject), in the order given. */
+  readonly referenceImages?: readonly ReferenceImage[];
   /** Local stack only: steers the simulated provider (the API refuses `params.simulate` anywhere else). */
   readonly simulate?: string;
 }
@@ -70,6 +78,8 @@ export interface VideoRequest {
   readonly aspectRatio?: string;
   readonly resolution?: string;
   readonly seed?: number;
+  /** The image the video starts from (image-to-video). */
+  readonly referenceImage?: ReferenceImage;
   /** Local stack only: steers the simulated provider. */
   readonly simulate?: string;
 }

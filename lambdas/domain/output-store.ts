@@ -4,7 +4,6 @@
  * copies each one into the stage's private, encrypted outputs bucket under the owning account's
  * prefix, records the key, content type and size on the job, and the owner's wallet members read it
  * back through short-lived presigned GET URLs. The S3 adapter is lambdas/adapters/s3/output-store.ts.
- * Not wired into the worker yet.
  */
 import type { ProviderOutput } from './model-clients';
 
@@ -35,6 +34,8 @@ export interface OutputStore {
   save(input: SaveOutputInput, signal?: AbortSignal): Promise<StoredOutput>;
   /** A URL that GETs the object without credentials until it expires. Callers check ownership first. */
   signedUrl(key: string, expiresInSeconds: number): Promise<string>;
+  /** The stored object's bytes (a reference image for a later generation). Callers check ownership first. */
+  read(key: string, signal?: AbortSignal): Promise<{ readonly contentType: string; readonly bytes: Uint8Array }>;
 }
 
 const EXTENSIONS: Readonly<Record<string, string>> = {

@@ -13,7 +13,7 @@ import type { FaultDecision, RunningModel } from '../domain/job-steps';
 import { LOST_CALL, PROVIDER_ERROR, decideOnFault, nextStep, recordSubmitted, releaseForRetry, scheduleNextPoll } from '../domain/job-steps';
 import type { JobFailure } from '../domain/job-lifecycle';
 import { isFinished } from '../domain/job-lifecycle';
-import type { ModelRoute, ProviderOutput } from '../domain/model-clients';
+import type { ModelRoute, ProviderOutput, ReferenceImage } from '../domain/model-clients';
 import { ModelProviderError } from '../domain/model-clients';
 import type { StoredOutput } from '../domain/output-store';
 import { errorFacts } from '../shared/error-facts';
@@ -119,20 +119,42 @@ async function withinStep<T>(deps: UseCaseDeps, signal: AbortSignal, call: (sign
   }
 }
 
+/** What every model takes of the job's params. */
 function paramsOf(job: GenerationJob) {
   const p = job.params;
-  return {
-    prompt: typeof p.prompt === 'string' ? p.prompt : '',
-    ...optional('aspectRatio', typeof p.aspectRatio === 'string' ? p.aspectRatio : undefined),
-    ...optional('seed', typeof p.seed === 'number' ? p.seed : undefined),
-    ...optional('simulate', typeof p.simulate === 'string' ? p.simulate : undefined),
-  };
+  return { prompt: p.prompt, ...optional('aspectRatio', p.aspectRatio), ...optional('seed', p.seed), ...optional('simulate', p.simulate) };
+}
+
+/**
+ * The reference images' bytes, from the outputs bucket (checked as the wallet's image outputs when
+ * the generation was accepted). One deleted since (the bucket's lifecycle) is the user's problem.
+ */
+async function referencesOf(deps: UseCaseDeps, job: GenerationJob, signal: AbortSignal): Promise<ReferenceImage[] | ModelProviderError> {
+  const references: ReferenceImage[] = [];
+  for (const reference of job.params.referenceImages ?? []) {
+    const [jobId = '', index = ''] = reference.split('/');
+    const source = await deps.store.getGeneration(job.accountId, jobId);
+    const output = source?.status === 'succeeded' ? source.outputs?.[Number(index)] : undefined;
+    const missing = new ModelProviderError('user', 'reference_missing', `The reference image ${reference} is no longer available; its credits were refunded.`);
+    if (!output) return missing;
+    try {
+      const { contentType, bytes } = await deps.outputs.read(output.key, signal);
+      references.push({ contentType, base64: Buffer.from(bytes).toString('base64') });
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NoSuchKey') return missing;
+      throw error;
+    }
+  }
+  return references;
 }
 
 async function runImage(deps: UseCaseDeps, job: GenerationJob, route: Extract<ModelRoute, { kind: 'image' }>, model: RunningModel): Promise<RunResult> {
   const signal = stepSignal(deps, job);
+  const referenceImages = await referencesOf(deps, job, signal);
+  if (referenceImages instanceof ModelProviderError) return onFault(deps, job, referenceImages, model);
   deps.metrics.count('provider_call');
-  const outputs = await withinStep(deps, signal, (s) => route.client.generateImages({ providerModel: route.providerModel, count: job.count, ...paramsOf(job) }, s, `${job.id}-${job.attempts}`));
+  const request = { providerModel: route.providerModel, count: job.count, ...paramsOf(job), ...(referenceImages.length > 0 ? { referenceImages } : {}) };
+  const outputs = await withinStep(deps, signal, (s) => route.client.generateImages(request, s, `${job.id}-${job.attempts}`));
   if (outputs instanceof ModelProviderError) return onFault(deps, job, outputs, model);
   return storeAndSucceed(deps, job, outputs, signal, model);
 }
@@ -161,14 +183,20 @@ async function onFault(deps: UseCaseDeps, job: GenerationJob, error: ModelProvid
 async function submitVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract<ModelRoute, { kind: 'video' }>, model: RunningModel): Promise<RunResult> {
   const op = job.operation!;
   const p = job.params;
+  const signal = stepSignal(deps, job);
+  const references = await referencesOf(deps, job, signal);
+  if (references instanceof ModelProviderError) return onFault(deps, job, references, model);
+  // The catalog offers videos one reference: the first frame.
+  const [referenceImage] = references;
   deps.metrics.count('provider_call');
-  const submitted = await withinStep(deps, stepSignal(deps, job), (s) =>
+  const submitted = await withinStep(deps, signal, (s) =>
     route.client.submit(
       {
         providerModel: route.providerModel,
         ...paramsOf(job),
-        ...optional('durationSeconds', typeof p.durationSeconds === 'number' ? p.durationSeconds : undefined),
-        ...optional('resolution', typeof p.resolution === 'string' ? p.resolution : undefined),
+        ...optional('durationSeconds', p.durationSeconds),
+        ...optional('resolution', p.resolution),
+        ...optional('referenceImage', referenceImage),
       },
       op.submitKey,
       s,

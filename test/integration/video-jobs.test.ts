@@ -342,7 +342,35 @@ describe('params are checked before the debit', () => {
     await deliver(nextSent());
     expect((await stored(id)).status).toBe('succeeded');
     const withReference = (as: string) => t.call('POST', '/v1/generations', { token: as, body: { model: 'nano-banana-pro', count: 1, params: { prompt: 'the same banana, at night', referenceImages: [`${id}/0`] } }, headers: { 'idempotency-key': newIdempotencyKey() } });
-    expect((await withReference(await token())).status).toBe(202);
+    const accepted = await withReference(await token());
+    expect(accepted.status).toBe(202);
     expect((await withReference(await t.token('someone-else'))).status).toBe(400);
+
+    // The worker hands the model the stored bytes of the reference.
+    await deliver(nextSent());
+    const stored0 = await fetch((await job(id)).outputs[0].url);
+    const bytes = Buffer.from(await stored0.arrayBuffer());
+    expect(models.requests.at(-1)).toMatchObject({ prompt: 'the same banana, at night', referenceImages: [{ contentType: 'image/png', base64: bytes.toString('base64') }] });
+    expect(await job(accepted.body.id)).toMatchObject({ status: 'succeeded' });
+  });
+
+  test('a video from a first frame: the reference reaches the submit; a reference deleted since fails the job as the user\'s, refunded', async () => {
+    await start();
+    const { setPlan } = await import('../support/fixtures');
+    await setPlan(t, owner, 'PRO');
+    await addCredits(t, await token(), 200);
+    const image = await generate('nano-banana-2');
+    await deliver(nextSent());
+    const video = await generate('seedance-2.0', { referenceImages: [`${image}/0`] });
+    await deliver(nextSent());
+    expect(models.requests.at(-1)).toMatchObject({ referenceImage: { contentType: 'image/png' } });
+
+    const { DeleteObjectCommand } = await import('@aws-sdk/client-s3');
+    const second = await generate('veo-3.1', { referenceImages: [`${image}/0`] });
+    await t.s3.client.send(new DeleteObjectCommand({ Bucket: t.s3.bucket, Key: (await stored(image)).outputs![0]!.key }));
+    sent.splice(0, sent.findIndex((m) => m.message.jobId === second));
+    await deliver(nextSent());
+    expect(await job(second)).toMatchObject({ status: 'failed', error: { code: 'refused', message: expect.stringMatching(/no longer available/) }, refund: { credits: 60 } });
+    expect((await stored(video)).status).toBe('running');
   });
 });

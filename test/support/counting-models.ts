@@ -6,7 +6,7 @@
 import type { SettableClock } from '../../lambdas/adapters/clock';
 import type { SimulatedLatency } from '../../lambdas/adapters/simulated/simulated-models';
 import { SimulatedModels, TEST_LATENCY } from '../../lambdas/adapters/simulated/simulated-models';
-import type { ImageModelClient, ModelProviders, ModelRoute, VideoModelClient } from '../../lambdas/domain/model-clients';
+import type { ImageModelClient, ImageRequest, ModelProviders, ModelRoute, VideoModelClient, VideoRequest } from '../../lambdas/domain/model-clients';
 import type { ModelProviderError } from '../../lambdas/domain/model-clients';
 
 export type ScriptedCall = 'image' | 'submit' | 'poll' | 'cancel';
@@ -27,6 +27,8 @@ export class CountingModels implements ModelProviders {
   readonly calls: Record<ScriptedCall, number> = { image: 0, submit: 0, poll: 0, cancel: 0 };
   /** The idempotency key of each submit the provider accepted. */
   readonly submitKeys: string[] = [];
+  /** Every image request and video submit, as the worker made it. */
+  readonly requests: Array<ImageRequest | VideoRequest> = [];
   private readonly inner: SimulatedModels;
 
   constructor(
@@ -52,6 +54,7 @@ export class CountingModels implements ModelProviders {
       const client: ImageModelClient = {
         acceptsIdempotencyKey,
         generateImages: async (request, signal, key) => {
+          this.requests.push(request);
           this.before('image');
           return inner.generateImages(request, signal, key);
         },
@@ -62,6 +65,7 @@ export class CountingModels implements ModelProviders {
     const client: VideoModelClient = {
       acceptsIdempotencyKey,
       submit: async (request, key, signal) => {
+        this.requests.push(request);
         this.before('submit');
         const answer = await inner.submit(request, key, signal);
         this.submitKeys.push(key);

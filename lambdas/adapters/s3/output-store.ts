@@ -117,6 +117,12 @@ export class S3OutputStore implements OutputStore {
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 
+  async read(key: string, signal?: AbortSignal): Promise<{ readonly contentType: string; readonly bytes: Uint8Array }> {
+    const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }), { abortSignal: signal });
+    if (!object.Body) throw new Error(`output ${key} has no body`);
+    return { contentType: object.ContentType ?? FALLBACK_CONTENT_TYPE, bytes: await object.Body.transformToByteArray() };
+  }
+
   private async bytesOf(output: ProviderOutput, signal?: AbortSignal): Promise<{ body: Uint8Array; contentType: string }> {
     if (output.kind === 'inline') {
       const body = Buffer.from(output.base64, 'base64');
