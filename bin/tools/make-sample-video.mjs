@@ -1,6 +1,7 @@
 // Makes lambdas/adapters/simulated/sample-video.ts: a 2-second 160×90 WebM (VP8) recorded by
 // Chromium's MediaRecorder from a canvas animation, so the simulated video model hands back a real,
 // playable video. Run once: node bin/tools/make-sample-video.mjs (needs /usr/bin/chromium).
+/* global document, MediaRecorder, performance, requestAnimationFrame, Blob, btoa -- page.evaluate runs in the browser */
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
@@ -45,6 +46,7 @@ try {
     out,
     `/** A 2-second 160×90 WebM (VP8) made by bin/tools/make-sample-video.mjs: what the simulated video model returns. */\nexport const SAMPLE_VIDEO_CONTENT_TYPE = 'video/webm';\n\nexport const SAMPLE_VIDEO_BASE64 =\n  '${base64}';\n`,
   );
+  // eslint-disable-next-line no-console -- a script's one line of output
   console.log(`wrote ${out.pathname}: ${Math.round((base64.length * 3) / 4)} bytes`);
 } finally {
   await browser.close();
