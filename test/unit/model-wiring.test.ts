@@ -61,3 +61,19 @@ test('the model names setting and the providers\' secret are checked, naming the
   expect(() => parseProviderKeys('{"geminiApiKey":"')).toThrow('Invalid provider secret: not a JSON object');
   expect(() => parseProviderKeys('{"openaiApiKey":""}')).toThrow(/openaiApiKey/);
 });
+
+test('the providers\' secret is read with GetSecretValue and parsed; the created placeholder means no keys yet', async () => {
+  const { readProviderKeys } = await import('../../lambdas/composition/model-wiring');
+  const asked: unknown[] = [];
+  const client = (secretString: string | undefined) => ({
+    send: async (command: { input: unknown }) => {
+      asked.push(command.input);
+      return { SecretString: secretString };
+    },
+  });
+  const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:banana-flow-credits/dev/model-providers-AbCdEf';
+  await expect(readProviderKeys(client('{"openaiApiKey":"sk-live","placeholderNonce":"x"}') as never, arn)).resolves.toEqual({ openaiApiKey: 'sk-live' });
+  await expect(readProviderKeys(client('{"placeholderNonce":"abc"}') as never, arn)).resolves.toEqual({});
+  await expect(readProviderKeys(client(undefined) as never, arn)).rejects.toThrow(/has no string value/);
+  expect(asked).toEqual([{ SecretId: arn }, { SecretId: arn }, { SecretId: arn }]);
+});
