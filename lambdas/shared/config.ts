@@ -137,21 +137,23 @@ export function isStripeSecretPlaceholder(secretString: string): boolean {
 }
 
 /**
- * Parses the Stripe secret. Errors name the keys that are wrong, never a value: JSON.parse's own
- * message quotes the text it choked on, which here is a secret.
+ * Parses a secret's JSON value against its schema. Errors name the keys that are wrong, never a
+ * value: JSON.parse's own message quotes the text it choked on, which here is a secret.
  */
-export function parseStripeKeys(secretString: string): StripeKeys {
+function parseSecretJson<S extends z.ZodType>(secretString: string, schema: S, name: string): z.infer<S> {
   let value: unknown;
   try {
     value = JSON.parse(secretString);
   } catch {
-    throw new Error('Invalid Stripe secret: not a JSON object');
+    throw new Error(`Invalid ${name}: not a JSON object`);
   }
-  const parsed = StripeKeysSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new Error(`Invalid Stripe secret: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
-  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`Invalid ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
   return parsed.data;
+}
+
+export function parseStripeKeys(secretString: string): StripeKeys {
+  return parseSecretJson(secretString, StripeKeysSchema, 'Stripe secret');
 }
 
 /** The Stripe keys from the environment (STRIPE_SECRET_KEY and friends), or undefined when none is set. */
@@ -175,15 +177,6 @@ export const ProviderKeysSchema = z.object({
 
 export type ProviderKeys = z.infer<typeof ProviderKeysSchema>;
 
-/** Parses the providers' secret. Errors name the keys that are wrong, never a value. */
 export function parseProviderKeys(secretString: string): ProviderKeys {
-  let value: unknown;
-  try {
-    value = JSON.parse(secretString);
-  } catch {
-    throw new Error('Invalid provider secret: not a JSON object');
-  }
-  const parsed = ProviderKeysSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`Invalid provider secret: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(value)'}: ${i.message}`).join('; ')}`);
-  return parsed.data;
+  return parseSecretJson(secretString, ProviderKeysSchema, 'provider secret');
 }
