@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import type { PaygTerms } from '../../../lambdas/domain/allocate-debit';
 import type { PlanId } from '../../../lambdas/domain/catalog';
 import { PLANS } from '../../../lambdas/domain/catalog';
+import type { GenerationJob } from '../../../lambdas/domain/generation';
 import type { Bucket, BucketType, LedgerDraft } from '../../../lambdas/domain/wallet';
 import { PAYG_BUCKET_ID, compareDrainOrder } from '../../../lambdas/domain/wallet';
 
@@ -123,4 +124,25 @@ export function upgradeCreditsOracle(input: { from: PlanId; to: PlanId; coveredF
   const prorated = (credits * covered) / BigInt(input.endMs - input.startMs);
   const bought = input.amountPaidCents > 0 ? (BigInt(input.amountPaidCents) * credits) / price : 0n;
   return Number(prorated < bought ? prorated : bought);
+}
+
+/** A queued generation job of `acc_1` a minute old (two Nano Banana 2 images, paid from the top-up), with overrides. */
+export function jobFixture(overrides: Partial<GenerationJob> = {}): GenerationJob {
+  return {
+    id: 'job_1',
+    accountId: 'acc_1',
+    status: 'queued',
+    model: 'nano-banana-2',
+    count: 2,
+    credits: 16,
+    charges: [{ bucketId: 'topup', bucketType: 'topup', amount: 16 }],
+    params: { prompt: 'a banana' },
+    createdAt: iso(NOW_MS - 60_000),
+    updatedAt: iso(NOW_MS - 60_000),
+    version: 1,
+    attempts: 0,
+    leaseUntil: null,
+    dueAt: iso(NOW_MS - 1),
+    ...overrides,
+  };
 }

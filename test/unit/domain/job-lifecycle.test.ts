@@ -8,7 +8,7 @@ import type { JobFailure, JobTimings } from '../../../lambdas/domain/job-lifecyc
 import { failJob, firstDueAt, isFinished, reapDecision, settleJobOnAccount, startJob, succeedJob } from '../../../lambdas/domain/job-lifecycle';
 import { creditNonExpiring, takeBackPayment } from '../../../lambdas/domain/credit';
 import { availableCredits, debtCredits } from '../../../lambdas/domain/wallet';
-import { DAY_MS, HOUR_MS, NOW, NOW_MS, balancesOf, capacity, iso, replayLedger, walletArb } from './arbitraries';
+import { DAY_MS, HOUR_MS, NOW, NOW_MS, balancesOf, capacity, iso, jobFixture, replayLedger, walletArb } from './arbitraries';
 
 const FAILURE: JobFailure = { code: 'model_error', message: 'boom' };
 
@@ -26,25 +26,7 @@ const storedOutputArb = fc.record({ key: fc.string({ minLength: 1 }), contentTyp
 
 const statusArb = fc.constantFrom<GenerationStatus>('queued', 'running', 'succeeded', 'failed');
 
-function job(overrides: Partial<GenerationJob> = {}): GenerationJob {
-  return {
-    id: 'job_1',
-    accountId: 'acc_1',
-    status: 'queued',
-    model: 'nano-banana-2',
-    count: 2,
-    credits: 16,
-    charges: [{ bucketId: 'topup', bucketType: 'topup', amount: 16 }],
-    params: { prompt: 'a banana' },
-    createdAt: iso(NOW_MS - 60_000),
-    updatedAt: iso(NOW_MS - 60_000),
-    version: 1,
-    attempts: 0,
-    leaseUntil: null,
-    dueAt: iso(NOW_MS - 1),
-    ...overrides,
-  };
-}
+const job = jobFixture;
 
 const jobArb: fc.Arbitrary<GenerationJob> = fc
   .record({

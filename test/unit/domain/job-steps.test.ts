@@ -4,7 +4,7 @@ import type { JobTimings } from '../../../lambdas/domain/job-lifecycle';
 import type { RunningModel } from '../../../lambdas/domain/job-steps';
 import { LOST_CALL, MAX_ATTEMPTS, PAST_DEADLINE, decideOnFault, nextStep, recordSubmitted, releaseForRetry, retryDelaySeconds, scheduleNextPoll } from '../../../lambdas/domain/job-steps';
 import { ModelProviderError } from '../../../lambdas/domain/model-clients';
-import { NOW, NOW_MS, iso } from './arbitraries';
+import { NOW, NOW_MS, iso, jobFixture } from './arbitraries';
 
 const TIMINGS: JobTimings = { leaseSeconds: 120, requeueAfterSeconds: 180, maxAgeSeconds: 3600, pollIntervalSeconds: 15 };
 const IMAGE: RunningModel = { kind: 'image', acceptsIdempotencyKey: false };
@@ -12,25 +12,9 @@ const VIDEO: RunningModel = { kind: 'video', maxRunSeconds: 900, acceptsIdempote
 const KEYED_VIDEO: RunningModel = { ...VIDEO, acceptsIdempotencyKey: true };
 const REF = { accountId: 'acc_1', jobId: 'gen_1' };
 
-function job(overrides: Partial<GenerationJob> = {}): GenerationJob {
-  return {
-    id: 'gen_1',
-    accountId: 'acc_1',
-    status: 'queued',
-    model: 'veo-3.1',
-    count: 1,
-    credits: 60,
-    charges: [{ bucketId: 'topup', bucketType: 'topup', amount: 60 }],
-    params: { prompt: 'a banana' },
-    createdAt: iso(NOW_MS - 60_000),
-    updatedAt: iso(NOW_MS - 60_000),
-    version: 3,
-    attempts: 0,
-    leaseUntil: null,
-    dueAt: iso(NOW_MS + 60_000),
-    ...overrides,
-  };
-}
+/** A queued Veo job, version 3, due in a minute. */
+const job = (overrides: Partial<GenerationJob> = {}): GenerationJob =>
+  jobFixture({ id: 'gen_1', model: 'veo-3.1', count: 1, credits: 60, charges: [{ bucketId: 'topup', bucketType: 'topup', amount: 60 }], version: 3, dueAt: iso(NOW_MS + 60_000), ...overrides });
 
 const operation = (overrides: Partial<ProviderOperation> = {}): ProviderOperation => ({ id: 'op-1', submitKey: 'gen_1-1', submittedAt: iso(NOW_MS - 30_000), pollAt: iso(NOW_MS - 1), deadlineAt: iso(NOW_MS + 600_000), polls: 2, ...overrides });
 const followed = (overrides: Partial<ProviderOperation> = {}) => job({ status: 'running', attempts: 1, operation: operation(overrides) });
