@@ -10,7 +10,7 @@
  */
 import type { GenerationJob, JobMessage } from './generation';
 import type { JobFailure, JobTimings } from './job-lifecycle';
-import { isFinished, plusSeconds } from './job-lifecycle';
+import { isFinished, plusSeconds, startJob } from './job-lifecycle';
 import type { ModelProviderError } from './model-clients';
 import { mayHaveRun } from './model-clients';
 
@@ -57,12 +57,13 @@ export function nextStep(job: GenerationJob, message: JobMessage, now: Date, tim
   }
   // Running with nothing recorded: the worker before us died during the call (or the submit).
   if (job.status === 'running' && !model.acceptsIdempotencyKey) return { kind: 'fail', failure: LOST_CALL };
-  const attempts = job.attempts + 1;
-  const started: GenerationJob = { ...job, ...claim, status: 'running', attempts, dueAt: claim.leaseUntil };
+  const claimed = startJob(job, now, timings);
+  if (claimed.kind !== 'start') return claimed;
+  const started = claimed.job;
   if (model.kind === 'image') return { kind: 'start', job: started };
   const deadlineAt = op?.deadlineAt ?? earliest(plusSeconds(now, model.maxRunSeconds ?? timings.maxAgeSeconds), plusSeconds(new Date(job.createdAt), timings.maxAgeSeconds));
   // A resubmit after a lost answer keeps the key, so that the provider answers with the same operation.
-  const submitKey = op?.submitKey ?? `${job.id}-${attempts}`;
+  const submitKey = op?.submitKey ?? `${job.id}-${started.attempts}`;
   return { kind: 'start', job: { ...started, operation: { id: null, submitKey, submittedAt: now.toISOString(), pollAt: null, deadlineAt, polls: 0 } } };
 }
 
