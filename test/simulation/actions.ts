@@ -13,6 +13,9 @@ import type { World } from './world';
 import { SUBSCRIBERS, SubscriptionActions } from './subscriptions';
 import { PaygActions } from './payg';
 import { TEAM_WALLET, TeamActions } from './team';
+import type { Behaviour } from './providers';
+import { RUNS_UNTIL_STOPPED, VIDEO_MODELS, mustFail, promptOf } from './providers';
+import { VideoActions } from './videos';
 
 export interface Action {
   readonly name: string;
@@ -41,6 +44,7 @@ export interface GenerationRequest {
   readonly key: string;
   readonly body: { model: string; count: number; params: Record<string, unknown> };
   readonly expectation: ModelJob['expectation'];
+  readonly behaviour: Behaviour;
   readonly replay: 'none' | 'same-again' | 'concurrent' | 'other-body';
   readonly detail: string;
 }
@@ -58,6 +62,7 @@ export class Actions {
   private readonly subscriptions: SubscriptionActions;
   private readonly payg: PaygActions;
   private readonly team: TeamActions;
+  private readonly videos: VideoActions;
 
   constructor(
     private readonly w: World,
@@ -66,6 +71,7 @@ export class Actions {
     this.subscriptions = new SubscriptionActions(w, invariants);
     this.payg = new PaygActions(w, this);
     this.team = new TeamActions(w, this);
+    this.videos = new VideoActions(w, this, this.team, invariants);
     invariants.teamCheck = (account, entries) => this.team.checkSnapshot(account, entries);
   }
 
@@ -120,6 +126,7 @@ export class Actions {
       ['settle', 3],
       ['read', 5],
       ['team', 18],
+      ['video', 20],
     ] as const);
     switch (kind) {
       case 'generate':
@@ -158,26 +165,49 @@ export class Actions {
         return this.chooseRead();
       case 'team':
         return this.team.choose();
+      case 'video':
+        return this.videos.choose();
     }
   }
 
   // --- generations -----------------------------------------------------------------------------
 
-  /** Draws one generation request for `accountId`: model, count, how the model behaves, how the client retries. */
+  /** Draws one generation request for `accountId`: model, count, how the provider behaves (providers.ts), how the client retries. */
   drawGeneration(accountId: string, allowReplay: boolean): GenerationRequest {
     const { rng } = this.w;
     const plan = PLAN_SPEC[this.model.account(accountId).plan];
     const modelId = rng.pick(MODEL_IDS);
     const tooMany = rng.chance(0.03);
     const count = tooMany ? plan.maxCountPerRequest + 1 : rng.int(1, Math.min(4, plan.maxCountPerRequest));
-    const behaviour = rng.weighted([
-      ['normal', 70],
-      ['fail', 12],
-      ['crash-once', 8],
-      ['crash-always', 3],
-      ['timeout', 2],
-      ['crash-twice', 5],
-    ] as const);
+    const video = (VIDEO_MODELS as readonly string[]).includes(modelId);
+    // A video that never finishes polls until its deadline or a cancel: at most one at a time, outside the videos' own actions.
+    const neverWeight = this.model.jobs.some((j) => j.status === 'pending' && RUNS_UNTIL_STOPPED.includes(j.behaviour)) ? 0 : 2;
+    const behaviour: Behaviour = video
+      ? rng.weighted<Behaviour>([
+          ['normal', 55],
+          ['flaky', 8],
+          ['refuse', 7],
+          ['never', neverWeight],
+          ['fail', 5],
+          ['ours', 1],
+          ['busy-2', 5],
+          ['crash-once', 8],
+          ['crash-always', 2],
+          ['lost-answer', 5],
+        ])
+      : rng.weighted<Behaviour>([
+          ['normal', 62],
+          ['fail', 8],
+          ['ours', 1],
+          ['busy-2', 5],
+          ['busy-always', 2],
+          ['crash-once', 7],
+          ['crash-twice', 4],
+          ['crash-always', 2],
+          ['lost-answer', 5],
+          ['hang', 2],
+        ]);
+    const polls = rng.int(1, 4);
     const replay = allowReplay
       ? rng.weighted([
           ['none', 60],
@@ -186,20 +216,21 @@ export class Actions {
           ['other-body', 10],
         ] as const)
       : 'none';
+    return this.request(modelId, count, behaviour, polls, replay);
+  }
+
+  /** A generation request with a new tag: its prompt carries the tag and the provider's behaviour. */
+  request(modelId: string, count: number, behaviour: Behaviour, polls: number, replay: GenerationRequest['replay'] = 'none', params: Record<string, unknown> = {}): GenerationRequest {
     const tag = (this.counters.generation += 1);
-    const params: Record<string, unknown> = { tag };
-    if (behaviour === 'fail') params.simulate = 'fail';
-    if (behaviour === 'timeout') params.simulate = 'timeout';
-    if (behaviour === 'crash-always') params.simulate = 'crash';
-    if (behaviour === 'crash-once') params.crashAttempts = 1;
-    if (behaviour === 'crash-twice') params.crashAttempts = 2;
+    const keyed = this.w.providers.keyed.has(modelId);
     return {
       tag,
       key: `sim${this.w.seed}-g${tag}`,
-      body: { model: modelId, count, params },
-      expectation: behaviour === 'fail' || behaviour === 'crash-always' || behaviour === 'timeout' ? 'must_fail' : 'either',
+      body: { model: modelId, count, params: { ...params, prompt: promptOf({ tag, behaviour, polls }) } },
+      expectation: mustFail(modelId, behaviour, keyed) ? 'must_fail' : 'either',
+      behaviour,
       replay,
-      detail: `g${tag} ${modelId}×${count} ${behaviour}${replay === 'none' ? '' : ` replay=${replay}`}`,
+      detail: `g${tag} ${modelId}×${count} ${behaviour}${(VIDEO_MODELS as readonly string[]).includes(modelId) ? ` p${polls}` : ''}${keyed ? ' keyed' : ''}${replay === 'none' ? '' : ` replay=${replay}`}`,
     };
   }
 
@@ -275,7 +306,7 @@ export class Actions {
           w.stats.exactAllocations += 1;
           if (chargesKey(predicted) !== chargesKey(first.charges)) w.problem(`${where}: charged ${JSON.stringify(first.charges)}, the drain order gives ${JSON.stringify(predicted)}`);
         }
-        const job: ModelJob = { tag, id: first.id, accountId, key: request.key, body: JSON.stringify(body), credits: cost, charges: first.charges, expectation: request.expectation, status: 'pending' };
+        const job: ModelJob = { tag, id: first.id, accountId, key: request.key, body: JSON.stringify(body), credits: cost, charges: first.charges, expectation: request.expectation, modelId: body.model, count: body.count, behaviour: request.behaviour, status: 'pending' };
         for (const problem of this.model.acceptJob(job, now)) w.problem(`${where}: ${problem}`);
         if (onWallet) this.team.model.noteJob(job.id, user);
         w.stats.jobs.accepted! += 1;
@@ -806,17 +837,9 @@ export class Actions {
     }
   }
 
-  /** A generation request without replays: one that succeeds, or (`fail`) one whose model always fails. */
+  /** A generation request without replays: one that succeeds, or (`fail`) one whose model always refuses. */
   plainRequest(modelId: string, count: number, fail: boolean): GenerationRequest {
-    const tag = (this.counters.generation += 1);
-    return {
-      tag,
-      key: `sim${this.w.seed}-g${tag}`,
-      body: { model: modelId, count, params: fail ? { tag, simulate: 'fail' } : { tag } },
-      expectation: fail ? 'must_fail' : 'either',
-      replay: 'none',
-      detail: `g${tag} ${modelId}×${count}${fail ? ' fail' : ''}`,
-    };
+    return this.request(modelId, count, fail ? 'fail' : 'normal', 1);
   }
 
   // --- coupons -----------------------------------------------------------------------------------

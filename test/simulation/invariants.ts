@@ -28,7 +28,16 @@
  *   no debit by a user at a version at which they were not a member (their user-team links, seen
  *   on the wire), every debit and refund entry carries its user.
  *
+ * - jobs once (checkJobsOnce, on what reached DynamoDB: World.wire): no job put in a final state by
+ *   more than one committed write; no job billed twice by its provider (providers.ts: calls that
+ *   ran, a keyed repeat under the same key not counted);
+ *
  * At settle points (`checkSettled`, after `drain`: nothing in flight, every job finished) also:
+ * - every settled job (checkJobOutcomes): finished by exactly one write; failed or cancelled:
+ *   refunded exactly its charges in one commit; succeeded: never refunded, its outputs recorded (as
+ *   many as asked for, for images; at least one for videos) and in the bucket; failed or cancelled:
+ *   no outputs recorded; a cancel answered 200: ended cancelled; a cancel answered 409
+ *   generation_finished while it ran (its provider had completed it): ended succeeded;
  * - every job finished; a failed job refunded exactly its charges once (job.refund and the ledger),
  *   a succeeded one never; jobs the model requires to fail did; no job the client never got a 202
  *   for; no job left in the reaper's index; no concurrency slot left taken (activeJobs = 0);
@@ -50,8 +59,10 @@
  *   then the model re-bases on the stored buckets.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ModelBucket, ModelJob, ModelPayment } from './model';
-import { takenBack } from './model';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { EndedStatus, ModelBucket, ModelJob, ModelPayment } from './model';
+import { isRefundedStatus, takenBack } from './model';
+import { VIDEO_MODELS } from './providers';
 import { TEAM_WALLET } from './team';
 import type { World } from './world';
 
@@ -117,6 +128,67 @@ export class Invariants {
     for (const accountId of this.w.model.accounts.keys()) {
       const { account, entries } = await this.snapshot(accountId);
       problems.push(...this.checkAccount(accountId, account, entries).map((p) => `${accountId}: ${p}`));
+    }
+    problems.push(...this.checkJobsOnce());
+    return problems;
+  }
+
+  /**
+   * At any time: no job put in a final state by more than one committed write (finished exactly
+   * once: a finished job never runs again), and no job billed twice by its provider (providers.ts:
+   * calls that ran; a keyed client's repeat under the same key is not billed).
+   */
+  checkJobsOnce(): string[] {
+    const problems: string[] = [];
+    for (const [jobId, finishes] of this.w.wire.finishes) {
+      if (finishes.length > 1) problems.push(`job ${jobId} (g${this.w.model.jobsById.get(jobId)?.tag ?? '?'}) was finished ${finishes.length} times: ${JSON.stringify(finishes)}`);
+    }
+    for (const job of this.w.model.jobs) {
+      const runs = this.w.providers.billed(job.tag);
+      if (runs.length <= 1) continue;
+      const video = (VIDEO_MODELS as readonly string[]).includes(job.modelId);
+      const keys = runs.map((r) => r.key ?? '-').join(', ');
+      problems.push(video ? `video job ${job.id} (g${job.tag}, ${job.modelId}, ${job.behaviour}) started ${runs.length} provider operations (submit keys ${keys})` : `image job ${job.id} (g${job.tag}, ${job.modelId}, ${job.behaviour}) billed the provider ${runs.length} times (keys ${keys})`);
+    }
+    return problems;
+  }
+
+  /**
+   * At a settle point, for every job the model settled: finished by exactly one write; a failed or
+   * cancelled job refunded exactly its charges in one commit, a succeeded one never; a cancelled job
+   * without outputs; a succeeded job with its outputs stored (as many as asked for, for images) and
+   * in the bucket; what cancels answered honoured (200: ended cancelled; 409 while unfinished: the
+   * provider completed it, so it ended succeeded).
+   */
+  private async checkJobOutcomes(accountId: string, entries: readonly LedgerItem[], stored: ReadonlyArray<Record<string, unknown>>): Promise<string[]> {
+    const problems: string[] = [];
+    const { w } = this;
+    for (const known of w.model.jobs.filter((j) => j.accountId === accountId && j.status !== 'pending')) {
+      const id = `job ${known.id} (g${known.tag}, ${known.modelId}×${known.count} ${known.behaviour})`;
+      const job = stored.find((j) => j.id === known.id);
+      if (!job) continue;
+      const finishes = w.wire.finishes.get(known.id) ?? [];
+      if (finishes.length !== 1) problems.push(`${id} is ${known.status}, finished by ${finishes.length} committed writes: ${JSON.stringify(finishes)}`);
+      const refunds = entries.filter((e) => e.type === 'refund' && e.reference === known.id);
+      if (isRefundedStatus(known.status)) {
+        const commits = new Set(refunds.map((e) => versionOf(e.sk)));
+        if (commits.size !== 1 || !sameCharges(refunds, known.charges.map((c) => ({ bucketId: c.bucketId, amount: c.amount })))) problems.push(`${id} is ${known.status}: its refund entries are ${describe(refunds)}, want its charges ${JSON.stringify(known.charges)} once`);
+      } else if (refunds.length > 0) problems.push(`${id} succeeded (its outputs were delivered) and was refunded: ${describe(refunds)}`);
+      const outputs = (job.outputs as ReadonlyArray<{ key: string }> | undefined) ?? [];
+      if (known.status !== 'succeeded' && outputs.length > 0) problems.push(`${id} is ${known.status} and records outputs ${JSON.stringify(outputs)}`);
+      if (known.status === 'cancelled' && (job.error as { code?: string } | undefined)?.code !== 'cancelled') problems.push(`${id} is cancelled with error ${JSON.stringify(job.error)}`);
+      if (known.cancel === 'cancelled' && known.status !== 'cancelled') problems.push(`${id}: a cancel answered 200, and the job ended ${known.status}`);
+      // (Unless its deadline passed first, a clock jump away: the poll that would have delivered it came too late.)
+      if (known.cancel === 'completed' && known.status !== 'succeeded' && !['timeout', 'expired'].includes(known.failure ?? '')) problems.push(`${id}: a cancel answered 409 generation_finished while it ran (the provider had completed it), and the job ended ${known.status}`);
+      if (known.status === 'succeeded') {
+        const video = (VIDEO_MODELS as readonly string[]).includes(known.modelId);
+        if (!video && outputs.length !== known.count) problems.push(`${id} succeeded with ${outputs.length} outputs, ${known.count} asked for`);
+        if (video && outputs.length === 0) problems.push(`${id} succeeded without outputs`);
+        if (video && outputs.length < known.count) problems.push(`video job ${known.id} (g${known.tag}) charged ${known.credits} credits for ${known.count} videos and delivered ${outputs.length}`);
+        const listed = await w.t.s3.client.send(new ListObjectsV2Command({ Bucket: w.t.s3.bucket, Prefix: `outputs/${accountId}/${known.id}/` }));
+        const keys = new Set((listed.Contents ?? []).map((o) => o.Key));
+        for (const o of outputs) if (!keys.has(o.key)) problems.push(`${id} records output ${o.key}, which is not in the bucket`);
+      }
     }
     return problems;
   }
@@ -271,12 +343,12 @@ export class Invariants {
     const problems: string[] = [];
     const model = this.w.model;
     const now = this.w.now();
-    const settled: Array<{ job: ModelJob; status: 'succeeded' | 'failed'; failure?: string }> = [];
+    const settled: Array<{ job: ModelJob; status: EndedStatus; failure?: string }> = [];
     for (const job of model.jobs) {
       if (job.status !== 'pending') continue;
       const stored = await this.w.store.getGeneration(job.accountId, job.id);
       if (!stored) problems.push(`job ${job.id} (g${job.tag}) was accepted and is not stored`);
-      else if (stored.status !== 'succeeded' && stored.status !== 'failed') problems.push(`job ${job.id} (g${job.tag}) is still ${stored.status} after draining`);
+      else if (stored.status === 'queued' || stored.status === 'running') problems.push(`job ${job.id} (g${job.tag}) is still ${stored.status} after draining`);
       else settled.push({ job, status: stored.status, ...(stored.error ? { failure: stored.error.code } : {}) });
     }
     const credited: ModelPayment[] = [];
@@ -289,7 +361,7 @@ export class Invariants {
     // Whether the order in which these landed matters (an open debt), judged before applying any.
     for (const accountId of model.accounts.keys()) {
       const before = model.account(accountId).uncertain;
-      model.noteSettling(accountId, settled.filter((s) => s.job.accountId === accountId && s.status === 'failed').map((s) => s.job), credited.filter((p) => p.accountId === accountId && p.creditable), now);
+      model.noteSettling(accountId, settled.filter((s) => s.job.accountId === accountId && isRefundedStatus(s.status)).map((s) => s.job), credited.filter((p) => p.accountId === accountId && p.creditable), now);
       if (!before && model.account(accountId).uncertain) this.w.stats.reversals.uncertain! += 1;
     }
     for (const { job, status, failure } of settled) {
@@ -375,6 +447,7 @@ export class Invariants {
         problems.push(...checkFinishedJob(known, job).map((m) => `${accountId}: ${m}`));
       }
       for (const job of model.jobs) if (job.accountId === accountId && !stored.some((s) => s.id === job.id)) p(`job ${job.id} was accepted and is not stored`);
+      for (const message of await this.checkJobOutcomes(accountId, entries, stored)) p(message);
     }
 
     const reconcile = (await w.t.service.jobs.reconcile!()) as { mismatches: unknown[] };
@@ -497,10 +570,10 @@ function checkFinishedJob(known: ModelJob, job: Record<string, unknown>): string
   if (job.status !== known.status) problems.push(`${id} is ${String(job.status)}, the model settled it as ${known.status}`);
   if (job.credits !== known.credits || chargesKey(job.charges as ModelJob['charges']) !== chargesKey(known.charges)) problems.push(`${id} stores ${String(job.credits)} credits charged ${JSON.stringify(job.charges)}; its 202 said ${known.credits}, ${JSON.stringify(known.charges)}`);
   const refund = job.refund as { credits?: number } | undefined;
-  if (job.status === 'failed' && refund?.credits !== known.credits) problems.push(`${id} failed with refund ${JSON.stringify(refund)}, want ${known.credits} credits`);
+  if ((job.status === 'failed' || job.status === 'cancelled') && refund?.credits !== known.credits) problems.push(`${id} ${String(job.status)} with refund ${JSON.stringify(refund)}, want ${known.credits} credits`);
   if (job.status === 'succeeded' && refund !== undefined) problems.push(`${id} succeeded and records a refund ${JSON.stringify(refund)}`);
   if (job.dueAt !== null || job.leaseUntil !== null) problems.push(`${id} finished with dueAt ${String(job.dueAt)} leaseUntil ${String(job.leaseUntil)}`);
-  if (known.expectation === 'must_fail' && job.status !== 'failed') problems.push(`${id} should have failed (its model always fails or its worker always crashes) and ${String(job.status)}`);
+  if (known.expectation === 'must_fail' && job.status === 'succeeded') problems.push(`${id} should have ended without outputs (its provider refuses, never finishes or keeps failing; or a call that may have run has no idempotency key) and succeeded`);
   return problems;
 }
 

@@ -163,8 +163,14 @@ export interface ModelAccount {
   readonly debtEvents: string[];
 }
 
+/** `must_fail`: the job can only end without outputs (failed, or cancelled), whatever the faults. */
 export type JobExpectation = 'must_fail' | 'either';
-export type JobStatus = 'pending' | 'succeeded' | 'failed';
+/** `cancelled` ends a job as `failed` does: refunded, no outputs. */
+export type JobStatus = 'pending' | 'succeeded' | 'failed' | 'cancelled';
+export type EndedStatus = Exclude<JobStatus, 'pending'>;
+
+/** A job that ended with its credits given back (failed or cancelled). */
+export const isRefundedStatus = (status: JobStatus) => status === 'failed' || status === 'cancelled';
 
 export interface ModelJob {
   /** The generation request's ordinal, also sent as `params.tag`: stable across runs of a seed. */
@@ -176,7 +182,17 @@ export interface ModelJob {
   readonly credits: number;
   readonly charges: readonly Charge[];
   readonly expectation: JobExpectation;
+  /** The model id, the outputs asked for, and the behaviour its prompt asks of the provider (providers.ts). */
+  readonly modelId: string;
+  readonly count: number;
+  readonly behaviour: string;
   status: JobStatus;
+  /**
+   * What cancels answered (videos.ts): `cancelled` once one answered 200 (the job must end cancelled,
+   * refunded), `completed` once one answered 409 generation_finished while the job had not finished
+   * (the provider had completed it: the job must end succeeded).
+   */
+  cancel?: 'cancelled' | 'completed';
   /** Set once settled: the failure code if it failed. */
   failure?: string;
 }
@@ -491,14 +507,14 @@ export class ReferenceModel {
   }
 
   /**
-   * A settled job's final state: a failed one gives its charges back to the same buckets, then pays
+   * A settled job's final state: a failed or cancelled one gives its charges back to the same buckets, then pays
    * an open debt out of them (in charge order, from buckets that have not expired at `now`).
    */
-  settleJob(job: ModelJob, status: 'succeeded' | 'failed', now: Date, failure?: string): void {
+  settleJob(job: ModelJob, status: EndedStatus, now: Date, failure?: string): void {
     if (job.status !== 'pending') throw new Error(`job ${job.id} settled twice in the model`);
     job.status = status;
     if (failure !== undefined) job.failure = failure;
-    if (status !== 'failed') return;
+    if (!isRefundedStatus(status)) return;
     const account = this.account(job.accountId);
     for (const c of job.charges) account.buckets.get(c.bucketId)!.balance += c.amount;
     for (const c of job.charges) {
@@ -675,7 +691,7 @@ export class ReferenceModel {
       coupon: [...account.redeemed].reduce((sum, code) => sum + this.couponsByCode.get(code)!.credits, 0),
       topup: [...this.payments.values()].filter((p) => p.accountId === accountId && p.status === 'credited' && p.paidFor === 'topup').reduce((sum, p) => sum + p.credits, 0),
       debit: -jobs.reduce((sum, j) => sum + j.credits, 0),
-      refund: jobs.filter((j) => j.status === 'failed').reduce((sum, j) => sum + j.credits, 0),
+      refund: jobs.filter((j) => isRefundedStatus(j.status)).reduce((sum, j) => sum + j.credits, 0),
       // Take-backs and restores reference the payment; debt repayments move credits between buckets (sum 0); a paid PAYG invoice gives its usage back to the PAYG bucket.
       adjustment: -this.takenBackTotal(accountId) + [...(account.payg?.settled.values() ?? [])].reduce((sum, c) => sum + c, 0),
     };

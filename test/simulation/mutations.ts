@@ -25,7 +25,14 @@
  * - `removed-member-spends`: lambdas/domain/team.ts's `authorize` lets anyone who is not a member
  *   use a wallet as a plain member (mocked with `authorizeAnyone`): a removed member keeps spending;
  * - `usage-without-refunds`: a refund's usage counter is not written (the transaction's usage
- *   update dropped when it carries refund entries): usage no longer equals the ledger.
+ *   update dropped when it carries refund entries): usage no longer equals the ledger;
+ * - `step-ignores-job-version`: the worker's own job writes (claiming a step, recording a submit,
+ *   scheduling the next poll, giving a job back for a retry: `updateJob`, a transaction of the job
+ *   alone) lose their `jobAtVersion` guard, so a step decided on a job read before a cancel (or a
+ *   finish) overwrites the finished job with a running one, which then finishes a second time:
+ *   refunded twice, or refunded and then succeeding. Caught by the jobs-once checks (invariants.ts:
+ *   a job finished by more than one write; a refund spanning several commits; a cancel's 200 not
+ *   ending cancelled).
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as CreditModule from '../../lambdas/domain/credit';
@@ -45,10 +52,14 @@ export const MUTATIONS = [
   'cap-not-enforced',
   'removed-member-spends',
   'usage-without-refunds',
+  'step-ignores-job-version',
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
-type TransactItem = { Put?: { Item?: Record<string, unknown> }; Update?: { Key?: Record<string, unknown> } };
+type TransactItem = {
+  Put?: { Item?: Record<string, unknown>; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> };
+  Update?: { Key?: Record<string, unknown> };
+};
 
 /** Whether a transaction takes back or restores a payment (an `adjustment` entry that is not a debt repayment). */
 const reversesPayment = (items: ReadonlyArray<Record<string, unknown>>) => items.some((i) => i.kind === 'ledger' && i.type === 'adjustment' && !String(i.reference).startsWith('debt-repayment:'));
@@ -119,6 +130,7 @@ export function authorizeAnyone(actual: typeof TeamModule): typeof TeamModule.au
 }
 
 export function withMutation(db: DynamoDBDocumentClient, mutation: Mutation): DynamoDBDocumentClient {
+  if (mutation === 'step-ignores-job-version') return withoutJobGuard(db);
   const drop = DROP[mutation] ?? (mutation === 'usage-without-refunds' ? () => false : undefined);
   if (!drop) return db;
   const send = (command: { constructor: { name: string }; input: { TransactItems?: TransactItem[] } }, ...rest: unknown[]) => {
@@ -126,6 +138,21 @@ export function withMutation(db: DynamoDBDocumentClient, mutation: Mutation): Dy
       const all = command.input.TransactItems.flatMap((t) => (t.Put?.Item ? [t.Put.Item] : []));
       const kept = command.input.TransactItems.filter((t) => !(t.Put?.Item && drop(t.Put.Item, all)) && !(t.Update?.Key && mutation === 'usage-without-refunds' && String(t.Update.Key.sk).startsWith('USAGE#') && all.some((i) => i.kind === 'ledger' && i.type === 'refund')));
       if (kept.length > 0) command.input.TransactItems = kept;
+    }
+    return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
+  };
+  return new Proxy(db, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });
+}
+
+/** `step-ignores-job-version`: a transaction that puts a job alone (the store's updateJob) is sent without its condition. */
+function withoutJobGuard(db: DynamoDBDocumentClient): DynamoDBDocumentClient {
+  const send = (command: { constructor: { name: string }; input: { TransactItems?: TransactItem[] } }, ...rest: unknown[]) => {
+    const items = command.input.TransactItems;
+    const put = items?.length === 1 ? items[0]!.Put : undefined;
+    if (command.constructor.name === 'TransactWriteCommand' && put?.Item?.kind === 'job') {
+      delete put.ConditionExpression;
+      delete put.ExpressionAttributeNames;
+      delete put.ExpressionAttributeValues;
     }
     return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
   };

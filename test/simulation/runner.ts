@@ -84,11 +84,15 @@ export async function runSimulation(config: SimConfig): Promise<SimResult> {
     `  subscriptions: requests ${JSON.stringify(s.subscriptions.requests)}; grants predicted ${JSON.stringify(s.subscriptions.grants)} (${s.subscriptions.grantedCredits} credits), renewals ${s.subscriptions.renewals}, ended ${s.subscriptions.ended}, reversals of subscription payments ${s.subscriptions.reversals}, invoice.paid not ready ${s.subscriptions.invoiceNotReady}`,
     `  payg: invoices paid ${s.payg.invoices} (${s.payg.credits} credits of usage settled), reversals of PAYG payments ${s.payg.reversals}`,
     `  team: ${JSON.stringify(s.team)}`,
+    `  videos and cancels: ${JSON.stringify(sortedCounts(s.videos))}; provider calls ${JSON.stringify(w.providers.stats)}; deadline jumps at drains ${s.deadlineJumps}; deliveries not logged one by one ${s.quietDeliveries}`,
+    ...(Object.keys(w.knownIssueCounts).length > 0 ? [`  known issues (distinct occurrences): ${JSON.stringify(w.knownIssueCounts)}`] : []),
     ...w.warnings.map((warning) => `  WARNING ${warning}`),
     ...(process.env.SIM_LOG === '1' ? ['  log:', ...w.log.map((line) => `    ${line}`)] : []),
   ].join('\n');
   return { seed: config.seed, failure, summary, warnings: w.warnings, elapsedMs };
 }
+
+const sortedCounts = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 class ProblemsFound extends Error {
   constructor(readonly phase: string) {

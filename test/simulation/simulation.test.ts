@@ -1,7 +1,11 @@
 /**
  * A seeded, deterministic simulation of the whole service, in the spirit of TigerBeetle's VOPR: random
  * sequences of debits (retried with their Idempotency-Key, duplicated, reused with another body),
- * model errors, worker crashes, duplicate SQS deliveries, duplicate and reordered Stripe events,
+ * model providers that refuse, are busy, lose answers, never answer, with and without idempotency
+ * keys, worker crashes mid-call, video generations submitted and polled over several polls (flaky
+ * polls, refusals at a poll, operations that never finish until their deadline or a cancel), cancels
+ * by the owner, the member who asked, an admin and members who may not, duplicate, stale and early
+ * poll messages, duplicate SQS deliveries, duplicate and reordered Stripe events,
  * coupon issues and redemptions, top-ups through the payment simulator, refunds and disputes of
  * credited payments (full, partial, two refunds in or out of order, disputes won or lost, the closing
  * event before the opening one, each event duplicated, a refund reaching the webhook before its
@@ -25,6 +29,8 @@
  * Files: prng.ts (seeded streams), model.ts (reference model), actions.ts (generators),
  * subscriptions.ts (subscriber accounts, renewals, the granted ≤ bought check), payg.ts (PAYG
  * usage and invoices), team.ts (the team wallet, its members, their caps, the team invariants),
+ * providers.ts (the model providers, steered by each job's prompt; what they ran and billed),
+ * videos.ts (operations that never finish, cancels, duplicate and stale poll messages),
  * world.ts (the service with faults, the simulated clients, settle/drain,
  * clock jumps that drive the payment simulator's billing clock), invariants.ts, runner.ts,
  * mutations.ts (SIM_MUTATION=…: a deliberate bug, to see the checks catch it).

@@ -125,7 +125,7 @@ export class TeamModel {
     for (const [jobId, { user: u, epoch }] of this.jobUser) {
       if (u !== user || epoch !== this.epoch(user)) continue;
       const job = this.model.jobsById.get(jobId);
-      if (!job || job.status === 'failed') continue;
+      if (!job || job.status === 'failed' || job.status === 'cancelled') continue;
       hi += job.credits;
       if (job.status === 'succeeded') lo += job.credits;
     }
