@@ -8,6 +8,16 @@
  * Like Google it wants the key in `x-goog-api-key` and answers a wrong or missing one with 400
  * INVALID_ARGUMENT, reason API_KEY_INVALID; errors are `{ error: { code, message, status, details } }`.
  *
+ * Input images are read as the API reads them, and a malformed one is answered 400 INVALID_ARGUMENT
+ * before any behaviour is taken from the queue (no image made, nothing billed):
+ * - generateContent: every `contents[].parts[]` may carry `inlineData` (or `inline_data`, the proto
+ *   JSON name) `{ mimeType, data }`: the type must be one Gemini takes as image input (PNG, JPEG,
+ *   WebP, HEIC, HEIF) and `data` standard base64 ("Base64 decoding failed" otherwise).
+ * - predictLongRunning: `instances[0].image` must be `{ bytesBase64Encoded, mimeType }` with a JPEG
+ *   or PNG type; `inlineData` there is refused as the real endpoint refuses it ("`inlineData` isn't
+ *   supported by this model"), and so is `gcsUri` (Vertex only).
+ * `inputImages(request)` lists a recorded request's images in order (mime type and base64).
+ *
  * Scripted per call: each generateContent or predictLongRunning takes the next behaviour from its
  * queue (a success once the queue is empty); each submitted operation takes the next video script;
  * an operation GET can be made to fail or hang first (`scriptPolls`).
@@ -48,6 +58,69 @@ export interface RecordedGeminiRequest {
   readonly path: string;
   readonly apiKey: string | null;
   readonly body: unknown;
+  /** The status answered; null while hanging. */
+  status: number | null;
+}
+
+/** An input image as the fake read it from a request. */
+export interface InputImage {
+  readonly mimeType: string;
+  readonly base64: string;
+}
+
+/** What Gemini takes as image input (https://ai.google.dev/gemini-api/docs/image-understanding). */
+const GEMINI_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif']);
+/** What Veo takes as the first frame (Veo's image input: JPEG or PNG). */
+const VEO_IMAGE_TYPES: ReadonlySet<string> = new Set(['image/png', 'image/jpeg']);
+
+function isBase64(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value);
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The images of a generateContent body in order, or the INVALID_ARGUMENT message Gemini would answer. */
+function generateContentImages(body: unknown): InputImage[] | string {
+  const contents = asRecord(body)?.contents;
+  if (!Array.isArray(contents) || contents.length === 0) return '* GenerateContentRequest.contents: contents is not specified';
+  const images: InputImage[] = [];
+  for (const [c, content] of contents.entries()) {
+    const parts = asRecord(content)?.parts;
+    if (!Array.isArray(parts) || parts.length === 0) return `* GenerateContentRequest.contents[${c}].parts: contents.parts must not be empty.`;
+    for (const [p, part] of parts.entries()) {
+      const record = asRecord(part);
+      const blob = asRecord(record?.inlineData ?? record?.inline_data);
+      if (record && ('inlineData' in record || 'inline_data' in record)) {
+        const mimeType = blob?.mimeType ?? blob?.mime_type;
+        const data = blob?.data;
+        if (!isBase64(data)) return `Invalid value at 'contents[${c}].parts[${p}].inline_data.data' (TYPE_BYTES), Base64 decoding failed for "${String(data).slice(0, 20)}"`;
+        if (typeof mimeType !== 'string' || mimeType === '') return `* GenerateContentRequest.contents[${c}].parts[${p}].inline_data.mime_type: mime_type is not specified`;
+        if (!GEMINI_IMAGE_TYPES.has(mimeType)) return `Unsupported MIME type: ${mimeType}`;
+        images.push({ mimeType, base64: data });
+      } else if (typeof record?.text !== 'string') {
+        return `* GenerateContentRequest.contents[${c}].parts[${p}].data: required oneof field 'data' must have one initialized field`;
+      }
+    }
+  }
+  return images;
+}
+
+/** The first frame of a predictLongRunning body (none, or one), or the INVALID_ARGUMENT message. */
+function predictImages(body: unknown): InputImage[] | string {
+  const instances = asRecord(body)?.instances;
+  if (!Array.isArray(instances) || instances.length !== 1) return 'instances must hold exactly one instance.';
+  const instance = asRecord(instances[0]);
+  if (typeof instance?.prompt !== 'string' || instance.prompt === '') return 'A prompt is required.';
+  if (!('image' in instance)) return [];
+  const image = asRecord(instance.image);
+  if (!image) return 'Invalid value at \'instances[0].image\': not an object.';
+  if ('inlineData' in image || 'inline_data' in image) return '`inlineData` isn\'t supported by this model.';
+  if ('gcsUri' in image) return '`gcsUri` isn\'t supported by this model.';
+  if (!isBase64(image.bytesBase64Encoded)) return 'Invalid value at \'instances[0].image.bytesBase64Encoded\' (TYPE_BYTES), Base64 decoding failed.';
+  if (typeof image.mimeType !== 'string' || !VEO_IMAGE_TYPES.has(image.mimeType)) return `Unsupported MIME type for the input image: ${String(image.mimeType)}.`;
+  return [{ mimeType: image.mimeType, base64: image.bytesBase64Encoded }];
 }
 
 const STATUS_NAMES: Readonly<Record<number, string>> = {
@@ -110,6 +183,13 @@ export class FakeGemini {
     this.videoScripts.push(...scripts);
   }
 
+  /** The input images of a recorded generateContent or predictLongRunning request, in order. */
+  inputImages(request: RecordedGeminiRequest | undefined): InputImage[] {
+    if (!request) return [];
+    const images = request.path.endsWith(':predictLongRunning') ? predictImages(request.body) : generateContentImages(request.body);
+    return typeof images === 'string' ? [] : images;
+  }
+
   /** The URI a succeeded operation's video gets (a Files API download URI, as Google's). */
   videoUri(operationId: string): string {
     return `${this.baseUrl}/v1beta/files/${operationId}:download?alt=media`;
@@ -127,7 +207,11 @@ export class FakeGemini {
     } catch {
       body = text;
     }
-    this.requests.push({ method: req.method ?? '', path, apiKey, body });
+    const record: RecordedGeminiRequest = { method: req.method ?? '', path, apiKey, body, status: null };
+    this.requests.push(record);
+    res.on('finish', () => {
+      record.status = res.statusCode;
+    });
 
     if (apiKey !== this.apiKey) {
       return json(res, 400, {
@@ -141,6 +225,8 @@ export class FakeGemini {
     }
     let match: RegExpExecArray | null;
     if (req.method === 'POST' && (match = /^\/v1(?:beta)?\/models\/([^/:]+):generateContent$/.exec(path))) {
+      const images = generateContentImages(body);
+      if (typeof images === 'string') return invalidArgument(res, images);
       return this.answer(res, this.imageQueue.shift() ?? { kind: 'success' }, () => ({
         candidates: [{ content: { role: 'model', parts: [{ inlineData: { mimeType: 'image/png', data: TINY_PNG_BASE64 } }] }, finishReason: 'STOP', index: 0 }],
         modelVersion: match?.[1],
@@ -148,6 +234,8 @@ export class FakeGemini {
     }
     if (req.method === 'POST' && (match = /^\/v1beta\/models\/([^/:]+):predictLongRunning$/.exec(path))) {
       const model = match[1] ?? '';
+      const images = predictImages(body);
+      if (typeof images === 'string') return invalidArgument(res, images);
       return this.answer(res, this.submitQueue.shift() ?? { kind: 'success' }, () => {
         const name = `models/${model}/operations/${randomUUID().replaceAll('-', '').slice(0, 12)}`;
         this.operations.set(name, { model, script: this.videoScripts.shift() ?? { kind: 'succeeds', pollsBeforeDone: 1 }, polls: 0 });
@@ -202,6 +290,10 @@ export class FakeGemini {
         return; // never answered; stop() destroys the socket
     }
   }
+}
+
+function invalidArgument(res: ServerResponse, message: string): void {
+  json(res, 400, { error: { code: 400, message, status: 'INVALID_ARGUMENT' } });
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -7,6 +7,13 @@
  * - `DELETE /api/v3/contents/generations/tasks/{id}`: a queued task becomes `cancelled` (`{}`); a running
  *   or cancelled one is refused (400); a succeeded, failed or expired one has its record deleted.
  * - Errors as `{ error: { code, message, param, type } }`; `Authorization: Bearer <key>` checked (401).
+ * - Image items of the content array are read as the API reference describes them: `{ type:
+ *   'image_url', image_url: { url }, role? }`, `url` an http(s) URL, an `asset://` id or `data:image/<format>;base64,<b64>`
+ *   with the format lowercase and one of JPEG, PNG, WebP, BMP, TIFF, GIF (HEIC/HEIF too); `role` one of
+ *   first_frame, last_frame, reference_image. One image may go without a role (or first_frame); two
+ *   must be first_frame then last_frame; reference images must all say so; the modes do not mix. A
+ *   malformed item is refused with 400 InvalidParameter before any scripted behaviour (no task made).
+ *   `inputImages(request)` lists a recorded create's images in order.
  *
  * Scripted behaviours, taken in order by the next creates (`script(...)`; the default is a task that
  * succeeds after 2 polls): a task that succeeds after N polls, fails (content safety, or any code),
@@ -45,6 +52,15 @@ export type RawAnswer =
 
 export type TaskStatus = 'queued' | 'running' | 'cancelled' | 'succeeded' | 'failed' | 'expired';
 
+/** An image item of a create request as the fake read it. */
+export interface ModelArkInputImage {
+  readonly url: string;
+  readonly role: string | undefined;
+  /** For a data URL: its type and base64; undefined for an http(s) or asset URL. */
+  readonly mimeType?: string;
+  readonly base64?: string;
+}
+
 export interface RecordedModelArkRequest {
   readonly method: string;
   readonly path: string;
@@ -74,6 +90,8 @@ export interface RunningFakeModelArk {
   script(...behaviours: CreateScript[]): void;
   /** Raw answers for the next requests (any method), in order, before any other handling. */
   answerNext(...answers: RawAnswer[]): void;
+  /** The image items of a recorded create request, in order (empty for any other request). */
+  inputImages(request: RecordedModelArkRequest | undefined): ModelArkInputImage[];
   /** The task's current status, without polling it (undefined once deleted). */
   taskStatus(id: string): TaskStatus | undefined;
   stop(): Promise<void>;
@@ -141,6 +159,8 @@ export async function startFakeModelArk(options: FakeModelArkOptions = {}): Prom
     if (path === TASKS_PATH && method === 'POST') {
       const parsed = parseCreate(body);
       if (typeof parsed === 'string') return fail(400, 'BadRequest', 'MissingParameter', parsed);
+      const images = parseImages(body);
+      if (typeof images === 'string') return fail(400, 'BadRequest', 'InvalidParameter', images);
       const behaviour = scripts.shift() ?? { kind: 'succeeds', afterPolls: 2 };
       switch (behaviour.kind) {
         case 'rate_limited':
@@ -195,6 +215,11 @@ export async function startFakeModelArk(options: FakeModelArkOptions = {}): Prom
     requests,
     script: (...behaviours) => void scripts.push(...behaviours),
     answerNext: (...answers) => void rawAnswers.push(...answers),
+    inputImages: (request) => {
+      if (request?.method !== 'POST' || request.path !== TASKS_PATH) return [];
+      const images = parseImages(request.body);
+      return typeof images === 'string' ? [] : images;
+    },
     taskStatus: (id) => tasks.get(id)?.status,
     stop: async () => {
       for (const res of hanging) res.destroy();
@@ -259,6 +284,42 @@ function parseCreate(body: unknown): { model: string } | string {
   const text = content.find((item: unknown) => typeof item === 'object' && item !== null && (item as { type?: unknown }).type === 'text') as { text?: unknown } | undefined;
   if (!text || typeof text.text !== 'string') return 'The request failed because it is missing one or multiple required parameters: content.text.';
   return { model };
+}
+
+const IMAGE_FORMATS: ReadonlySet<string> = new Set(['jpeg', 'jpg', 'png', 'webp', 'bmp', 'tiff', 'gif', 'heic', 'heif']);
+const ROLES: ReadonlySet<string> = new Set(['first_frame', 'last_frame', 'reference_image']);
+
+/** The image items of a create body (already known to be an object with a content array), or why they are refused. */
+function parseImages(body: unknown): ModelArkInputImage[] | string {
+  const content = (body as { content: unknown[] }).content;
+  const images: ModelArkInputImage[] = [];
+  for (const [index, item] of content.entries()) {
+    const { type, image_url: imageUrl, role } = (item ?? {}) as { type?: unknown; image_url?: unknown; role?: unknown };
+    if (type === 'text') continue;
+    if (type !== 'image_url') return `The parameter \`content[${index}].type\` specified in the request is not valid: ${String(type)}.`;
+    const url = (imageUrl as { url?: unknown } | null | undefined)?.url;
+    if (typeof url !== 'string' || url === '') return `The request failed because it is missing one or multiple required parameters: content[${index}].image_url.url.`;
+    if (role !== undefined && (typeof role !== 'string' || !ROLES.has(role))) return `The parameter \`content[${index}].role\` specified in the request is not valid: ${String(role)}.`;
+    const data = /^data:image\/([^;,]+);base64,(.*)$/s.exec(url);
+    if (data) {
+      const [, format = '', base64 = ''] = data;
+      if (!IMAGE_FORMATS.has(format)) return `The parameter \`content[${index}].image_url.url\` specified in the request is not valid: image format ${format} is not supported (it must be lowercase, e.g. data:image/png;base64,…).`;
+      if (base64.length === 0 || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return `The parameter \`content[${index}].image_url.url\` specified in the request is not valid: the Base64 data cannot be decoded.`;
+      images.push({ url, role: role as string | undefined, mimeType: `image/${format}`, base64 });
+    } else if (/^(https?:\/\/|asset:\/\/)/.test(url)) {
+      images.push({ url, role: role as string | undefined });
+    } else {
+      return `The parameter \`content[${index}].image_url.url\` specified in the request is not valid: it must be an accessible URL or data:image/<format>;base64,<Base64 encoding>.`;
+    }
+  }
+  const roles = images.map((image) => image.role);
+  const valid =
+    images.length === 0 ||
+    (images.length === 1 && (roles[0] === undefined || roles[0] === 'first_frame')) ||
+    (images.length === 2 && roles[0] === 'first_frame' && roles[1] === 'last_frame') ||
+    roles.every((r) => r === 'reference_image');
+  if (!valid) return `The roles of the content images (${roles.map((r) => r ?? 'none').join(', ')}) do not form one of the supported modes (first frame, first and last frames, reference images).`;
+  return images;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -114,6 +114,91 @@ describe('GeminiImageClient', () => {
   });
 });
 
+/** A few bytes that start like a JPEG (the fakes read base64 and type, not pixels). */
+const JPEG_BASE64 = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).toString('base64');
+const WEBP_BASE64 = Buffer.from('RIFF\x1a\x00\x00\x00WEBPVP8 ', 'latin1').toString('base64');
+
+describe('GeminiImageClient with reference images', () => {
+  test('one user turn: the prompt, then one inlineData part per reference image, in order, with its type and bytes', async () => {
+    const referenceImages = [
+      { contentType: 'image/jpeg', base64: JPEG_BASE64 },
+      { contentType: 'image/png', base64: TINY_PNG_BASE64 },
+      { contentType: 'image/webp', base64: WEBP_BASE64 },
+    ];
+    const outputs = await images.generateImages({ ...IMAGE, aspectRatio: '1:1', referenceImages });
+    expect(outputs).toEqual([{ kind: 'inline', contentType: 'image/png', base64: TINY_PNG_BASE64 }]);
+    expect(fake.requests).toHaveLength(1);
+    const [request] = fake.requests;
+    expect(request).toMatchObject({ method: 'POST', path: '/v1/models/gemini-2.5-flash-image:generateContent', status: 200 });
+    expect(request?.body).toEqual({
+      contents: [
+        {
+          role: 'user',
+          parts: [
+            { text: IMAGE.prompt },
+            { inlineData: { mimeType: 'image/jpeg', data: JPEG_BASE64 } },
+            { inlineData: { mimeType: 'image/png', data: TINY_PNG_BASE64 } },
+            { inlineData: { mimeType: 'image/webp', data: WEBP_BASE64 } },
+          ],
+        },
+      ],
+      generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '1:1' } },
+    });
+    const received = fake.inputImages(request);
+    expect(received.map((image) => image.mimeType)).toEqual(['image/jpeg', 'image/png', 'image/webp']);
+    expect(Buffer.from(received[1]?.base64 ?? '', 'base64').subarray(1, 4).toString()).toBe('PNG');
+    expect(Buffer.from(received[0]?.base64 ?? '', 'base64').subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  });
+
+  test('count 2: every call carries the same references', async () => {
+    const referenceImages = [{ contentType: 'image/png', base64: TINY_PNG_BASE64 }];
+    await expect(images.generateImages({ ...IMAGE, count: 2, referenceImages })).resolves.toHaveLength(2);
+    expect(fake.requests).toHaveLength(2);
+    for (const request of fake.requests) expect(fake.inputImages(request)).toEqual([{ mimeType: 'image/png', base64: TINY_PNG_BASE64 }]);
+  });
+
+  test('a content type with parameters or capitals is sent as the bare lowercase type', async () => {
+    await images.generateImages({ ...IMAGE, referenceImages: [{ contentType: 'Image/PNG; charset=binary', base64: TINY_PNG_BASE64 }] });
+    expect(fake.inputImages(fake.requests[0])).toEqual([{ mimeType: 'image/png', base64: TINY_PNG_BASE64 }]);
+  });
+
+  test('an empty list sends the plain prompt, as without references', async () => {
+    await images.generateImages({ ...IMAGE, referenceImages: [] });
+    expect(fake.requests[0]?.body).toEqual({ contents: [{ role: 'user', parts: [{ text: IMAGE.prompt }] }], generationConfig: { responseModalities: ['IMAGE'] } });
+  });
+
+  test.each([
+    ['not base64', { contentType: 'image/png', base64: 'not base64!' }],
+    ['empty bytes', { contentType: 'image/png', base64: '' }],
+    ['not an image type', { contentType: 'application/pdf', base64: TINY_PNG_BASE64 }],
+  ])('a malformed reference (%s) is refused as ours before any call', async (_what, reference) => {
+    const error = await providerFailure(images.generateImages({ ...IMAGE, count: 2, referenceImages: [{ contentType: 'image/png', base64: TINY_PNG_BASE64 }, reference] }));
+    expect(error).toMatchObject({ fault: 'ours', code: 'invalid_reference_image' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  test('an image type Gemini does not take (GIF) is answered 400 INVALID_ARGUMENT: the user’s, in words', async () => {
+    const error = await providerFailure(images.generateImages({ ...IMAGE, referenceImages: [{ contentType: 'image/gif', base64: TINY_PNG_BASE64 }] }));
+    expect(error).toMatchObject({ fault: 'user', code: 'invalid_argument' });
+    expect(error.message).toMatch(/^The request was refused: Unsupported MIME type: image\/gif/);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]?.status).toBe(400);
+  });
+
+  test('the fake answers a malformed inline part 400 before any scripted behaviour, as the API does', async () => {
+    fake.scriptImages({ kind: 'hang' });
+    const response = await fetch(`${fake.baseUrl}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': fake.apiKey },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'x' }, { inline_data: { mime_type: 'image/png', data: '***' } }] }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: 400, status: 'INVALID_ARGUMENT', message: expect.stringMatching(/Base64 decoding failed/) } });
+    // The refused request took no behaviour: the scripted hang is still there for the next call.
+    await expect(providerFailure(images.generateImages(IMAGE, AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
+  });
+});
+
 describe('VeoVideoClient', () => {
   test('submit → poll running → poll succeeded with the file uri (paths and body as the Gemini API documents them)', async () => {
     const { operationId } = await videos.submit(VIDEO, 'job-1');
@@ -182,6 +267,46 @@ describe('VeoVideoClient', () => {
   test('a hanging submit is aborted by the AbortSignal: transient', async () => {
     fake.scriptSubmits({ kind: 'hang' });
     await expect(providerFailure(videos.submit(VIDEO, 'job-8', AbortSignal.timeout(200)))).resolves.toMatchObject({ fault: 'transient', code: 'aborted' });
+  });
+
+  test('image-to-video: the first frame as instances[0].image { bytesBase64Encoded, mimeType }; no seed sent', async () => {
+    const { operationId } = await videos.submit({ ...VIDEO, seed: 5, referenceImage: { contentType: 'image/jpeg', base64: JPEG_BASE64 } }, 'job-11');
+    expect(operationId).toMatch(/^models\/veo-3\.1-generate-preview\/operations\/\w+$/);
+    const [request] = fake.requests;
+    expect(request).toMatchObject({ method: 'POST', path: '/v1beta/models/veo-3.1-generate-preview:predictLongRunning', status: 200 });
+    expect(request?.body).toEqual({
+      instances: [{ prompt: VIDEO.prompt, image: { bytesBase64Encoded: JPEG_BASE64, mimeType: 'image/jpeg' } }],
+      parameters: { aspectRatio: '16:9', resolution: '720p', durationSeconds: 8 },
+    });
+    expect(fake.inputImages(request)).toEqual([{ mimeType: 'image/jpeg', base64: JPEG_BASE64 }]);
+  });
+
+  test('without a first frame the body is unchanged (and a seed is still not sent)', async () => {
+    await videos.submit({ ...VIDEO, seed: 5 }, 'job-12');
+    expect(fake.requests[0]?.body).toEqual({ instances: [{ prompt: VIDEO.prompt }], parameters: { aspectRatio: '16:9', resolution: '720p', durationSeconds: 8 } });
+  });
+
+  test('a malformed first frame is refused as ours before the submit (nothing billed)', async () => {
+    const error = await providerFailure(videos.submit({ ...VIDEO, referenceImage: { contentType: 'image/png', base64: 'a b c' } }, 'job-13'));
+    expect(error).toMatchObject({ fault: 'ours', code: 'invalid_reference_image' });
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  test('a first frame of a type Veo does not take (WebP) is answered 400: the user’s, in words; no operation made', async () => {
+    const error = await providerFailure(videos.submit({ ...VIDEO, referenceImage: { contentType: 'image/webp', base64: WEBP_BASE64 } }, 'job-14'));
+    expect(error).toMatchObject({ fault: 'user', code: 'invalid_argument' });
+    expect(error.message).toMatch(/image\/webp/);
+    expect(fake.requests[0]?.status).toBe(400);
+  });
+
+  test('the fake refuses the inlineData form of the image as the real endpoint does', async () => {
+    const response = await fetch(`${fake.baseUrl}/v1beta/models/veo-3.1-generate-preview:predictLongRunning`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-goog-api-key': fake.apiKey },
+      body: JSON.stringify({ instances: [{ prompt: 'x', image: { inlineData: { mimeType: 'image/png', data: TINY_PNG_BASE64 } } }] }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { status: 'INVALID_ARGUMENT', message: "`inlineData` isn't supported by this model." } });
   });
 
   test('cancel: the Gemini API cannot cancel a video operation → false, nothing sent', async () => {

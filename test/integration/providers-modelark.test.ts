@@ -8,6 +8,7 @@ import { ModelProviderError } from '../../lambdas/domain/model-clients';
 import { createBody, ModelArkVideoClient } from '../../lambdas/adapters/providers/modelark-video';
 import { retryAfterMsOf } from '../../lambdas/adapters/retry-after';
 import { startFakeModelArk, type RunningFakeModelArk } from '../fakes/fake-modelark';
+import { TINY_PNG_BASE64 } from '../fakes/tiny-png';
 
 const API_KEY = 'ark-test-key';
 const REQUEST = { providerModel: 'dreamina-seedance-2-0-260128', prompt: 'A red fox running through snow', durationSeconds: 5, aspectRatio: '16:9', resolution: '720p', seed: 42 } as const;
@@ -193,6 +194,78 @@ describe('ModelArkVideoClient against the fake ModelArk', () => {
     it('an error answer that is not JSON is classified by its status', async () => {
       fake.answerNext({ kind: 'raw', status: 502, body: '<html>Bad Gateway</html>', headers: { 'content-type': 'text/html', 'retry-after': '3' } });
       expect(await providerFailure(client.poll('cgt-1'))).toMatchObject({ fault: 'transient', code: 'http_502', retryAfterMs: 3000 });
+    });
+  });
+
+  describe('image-to-video (a first frame)', () => {
+    const JPEG_BASE64 = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]).toString('base64');
+
+    it('the content gains one image_url item after the text: a lowercase data URL with the bytes, role first_frame', async () => {
+      const { operationId } = await client.submit({ ...REQUEST, referenceImage: { contentType: 'image/png', base64: TINY_PNG_BASE64 } }, 'job-20');
+      expect(operationId).toMatch(/^cgt-/);
+      const create = fake.requests[0]!;
+      expect(create.status).toBe(200);
+      expect(create.body).toEqual({
+        model: REQUEST.providerModel,
+        content: [
+          { type: 'text', text: REQUEST.prompt },
+          { type: 'image_url', image_url: { url: `data:image/png;base64,${TINY_PNG_BASE64}` }, role: 'first_frame' },
+        ],
+        ratio: '16:9',
+        duration: 5,
+        resolution: '720p',
+        seed: 42,
+      });
+      const [frame] = fake.inputImages(create);
+      expect(frame).toMatchObject({ role: 'first_frame', mimeType: 'image/png', base64: TINY_PNG_BASE64 });
+      expect(Buffer.from(frame?.base64 ?? '', 'base64').subarray(1, 4).toString()).toBe('PNG');
+    });
+
+    it('the format is lowercased and stripped of parameters, as the API requires', async () => {
+      await client.submit({ ...REQUEST, referenceImage: { contentType: 'IMAGE/JPEG; q=0.9', base64: JPEG_BASE64 } }, 'job-21');
+      expect(fake.inputImages(fake.requests[0])).toEqual([{ url: `data:image/jpeg;base64,${JPEG_BASE64}`, role: 'first_frame', mimeType: 'image/jpeg', base64: JPEG_BASE64 }]);
+    });
+
+    it('without a first frame the body is unchanged', () => {
+      expect(createBody(REQUEST)).toEqual({ model: REQUEST.providerModel, content: [{ type: 'text', text: REQUEST.prompt }], ratio: '16:9', duration: 5, resolution: '720p', seed: 42 });
+    });
+
+    it('a malformed first frame is refused as ours before the create (no task, nothing billed)', async () => {
+      for (const referenceImage of [{ contentType: 'image/png', base64: '%%%' }, { contentType: 'text/plain', base64: TINY_PNG_BASE64 }, { contentType: 'image/png', base64: '' }]) {
+        expect(await providerFailure(client.submit({ ...REQUEST, referenceImage }, 'job-22'))).toMatchObject({ fault: 'ours', code: 'invalid_reference_image' });
+      }
+      expect(fake.requests).toHaveLength(0);
+    });
+
+    it('an image format ModelArk does not take is answered 400 InvalidParameter: the user’s, no task made', async () => {
+      const error = await providerFailure(client.submit({ ...REQUEST, referenceImage: { contentType: 'image/svg+xml', base64: TINY_PNG_BASE64 } }, 'job-23'));
+      expect(error).toMatchObject({ fault: 'user', code: 'http_400:InvalidParameter' });
+      expect(fake.requests[0]?.status).toBe(400);
+    });
+
+    it('the fake refuses malformed image items as the API reference describes them', async () => {
+      const post = async (content: unknown[]): Promise<{ status: number; body: { error?: { code?: string } } }> => {
+        const response = await fetch(`${fake.url}/api/v3/contents/generations/tasks`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+          body: JSON.stringify({ model: REQUEST.providerModel, content: [{ type: 'text', text: 'x' }, ...content] }),
+        });
+        return { status: response.status, body: (await response.json()) as { error?: { code?: string } } };
+      };
+      const image = (url: string, role?: string): Record<string, unknown> => ({ type: 'image_url', image_url: { url }, ...(role ? { role } : {}) });
+      const png = `data:image/png;base64,${TINY_PNG_BASE64}`;
+      for (const content of [
+        [image(`data:image/PNG;base64,${TINY_PNG_BASE64}`)], // the format must be lowercase
+        [image('data:image/png;base64,@@@@')], // not base64
+        [image(TINY_PNG_BASE64)], // bare base64, no data URL
+        [image(png, 'middle_frame')], // no such role
+        [image(png, 'last_frame')], // one image is a first frame
+        [image(png, 'first_frame'), image(png, 'reference_image')], // modes do not mix
+      ]) {
+        expect(await post(content)).toMatchObject({ status: 400, body: { error: { code: 'InvalidParameter' } } });
+      }
+      expect(await post([image(png)])).toMatchObject({ status: 200 }); // role optional for a single first frame
+      expect(await post([image('https://example.com/a.png', 'first_frame'), image(png, 'last_frame')])).toMatchObject({ status: 200 });
     });
   });
 

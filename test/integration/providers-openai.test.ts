@@ -112,6 +112,32 @@ describe('refused before any request (the user’s fault)', () => {
     expect(error).toMatchObject({ fault: 'user', code: 'unsupported_count' });
     expect(fake.requests).toHaveLength(0);
   });
+
+  test('reference images (none are offered for GPT Image): refused in words, no HTTP call', async () => {
+    const referenceImages = [{ contentType: 'image/png', base64: TINY_PNG_BASE64 }];
+    const error = await providerFailure(client.generateImages(request({ providerModel: 'gpt-image-2', referenceImages })));
+    expect(error).toMatchObject({ fault: 'user', code: 'references_unsupported' });
+    expect(error.message).toMatch(/cannot work from reference images/);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  test('an empty reference list is no reference: the request goes out unchanged', async () => {
+    await expect(client.generateImages(request({ referenceImages: [] }))).resolves.toHaveLength(1);
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]?.body).toEqual({ model: 'gpt-image-1.5', prompt: 'a banana on a skateboard', n: 1 });
+  });
+});
+
+describe('the fake, as the real Images API', () => {
+  test('generations takes no input image: an `image` parameter is answered 400 unknown_parameter', async () => {
+    const response = await fetch(`${fake.baseUrl}/images/generations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${fake.apiKey}` },
+      body: JSON.stringify({ model: 'gpt-image-2', prompt: 'x', image: `data:image/png;base64,${TINY_PNG_BASE64}` }),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { type: 'invalid_request_error', param: 'image', code: 'unknown_parameter' } });
+  });
 });
 
 describe('provider failures, classified, never retried by the SDK', () => {

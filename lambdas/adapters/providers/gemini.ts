@@ -6,13 +6,25 @@
  *
  * Checked against @google/genai 3.1.0 (pinned) and its requests logged against test/fakes/fake-gemini.ts:
  * - generateContent: POST {baseUrl}/v1/models/{model}:generateContent (the SDK's default API version
- *   is `v1`), API key in the `x-goog-api-key` header.
+ *   is `v1`), API key in the `x-goog-api-key` header. The request is one user turn: the prompt as a
+ *   text part, then one `inlineData { mimeType, data }` part per reference image, in order (the
+ *   image-editing form of https://ai.google.dev/gemini-api/docs/image-generation: text, then images).
  * - The SDK refuses `models.generateVideos` on the Developer API ("only supported by the Gemini
  *   Enterprise Agent Platform"), although the Developer API serves Veo. So `submit` posts the
  *   documented REST request itself (POST {baseUrl}/v1beta/models/{model}:predictLongRunning, body
- *   `{ instances: [{ prompt }], parameters: { aspectRatio, resolution, durationSeconds } }`), and
- *   `poll` goes through the SDK (GET {baseUrl}/v1beta/{operation name}), the client pinned to
+ *   `{ instances: [{ prompt, image? }], parameters: { aspectRatio, resolution, durationSeconds } }`),
+ *   and `poll` goes through the SDK (GET {baseUrl}/v1beta/{operation name}), the client pinned to
  *   `v1beta`, where Veo's operations live.
+ * - Image-to-video: the first frame is `instances[0].image = { bytesBase64Encoded, mimeType }`. That is
+ *   what Google's own SDKs send to the Developer API (js-genai / java-genai `imageToMldev`:
+ *   `imageBytes` → `bytesBase64Encoded`, `mimeType` as is; `gcsUri` refused). Some REST samples
+ *   (as integrators quote the curl examples of https://ai.google.dev/gemini-api/docs/video) wrap the
+ *   bytes as `{ inlineData: { mimeType, data } }` instead, but predictLongRunning answers that with 400
+ *   "`inlineData` isn't supported by this model" (github.com/vercel/ai/pull/13818,
+ *   github.com/nodetool-ai/nodetool/pull/4298), so the SDK's form is the one sent. Not checked
+ *   against the live API here.
+ * - `seed` is not sent for Veo: the same SDK converters (`generateVideosConfigToMldev`) throw "seed
+ *   parameter is not supported in Gemini API" before any request; only Vertex takes it.
  *
  * Never retries (the worker decides): the SDK retries only when `httpOptions.retryOptions` is set,
  * and it is not. Its `ApiError` carries the status and the JSON body but no headers, so each call
@@ -28,6 +40,7 @@ import {
   type ImageRequest,
   type ProviderFaultClass,
   type ProviderOutput,
+  type ReferenceImage,
   type VideoModelClient,
   type VideoOperationState,
   type VideoRequest,
@@ -72,6 +85,7 @@ export class GeminiImageClient implements ImageModelClient {
   }
 
   async generateImages(request: ImageRequest, signal?: AbortSignal): Promise<readonly ProviderOutput[]> {
+    (request.referenceImages ?? []).forEach(checkedReference); // before any call: a malformed one is never sent
     const outputs: ProviderOutput[] = [];
     let next = 0;
     let failed = false;
@@ -91,12 +105,14 @@ export class GeminiImageClient implements ImageModelClient {
   }
 
   private async generateOne(request: ImageRequest, signal?: AbortSignal): Promise<ProviderOutput[]> {
+    const references = (request.referenceImages ?? []).map(checkedReference);
     const headers = new HeaderCapture();
     let response: GenerateContentResponse;
     try {
       response = await this.ai.models.generateContent({
         model: request.providerModel,
-        contents: request.prompt,
+        // One user turn: the prompt, then the reference images in the order given.
+        contents: [{ role: 'user', parts: [{ text: request.prompt }, ...references.map((image) => ({ inlineData: { mimeType: image.contentType, data: image.base64 } }))] }],
         config: {
           responseModalities: ['IMAGE'],
           ...(request.aspectRatio ? { imageConfig: { aspectRatio: request.aspectRatio } } : {}),
@@ -169,14 +185,19 @@ export class VeoVideoClient implements VideoModelClient {
     if (request.aspectRatio) parameters.aspectRatio = request.aspectRatio;
     if (request.resolution) parameters.resolution = request.resolution;
     if (request.durationSeconds !== undefined) parameters.durationSeconds = request.durationSeconds;
-    // `seed` is not sent: the Developer API's Veo parameters do not include it (Vertex only).
+    // `seed` is not sent: the Developer API takes none for Veo (see the file comment; Vertex only).
+    const instance: Record<string, unknown> = { prompt: request.prompt };
+    if (request.referenceImage) {
+      const frame = checkedReference(request.referenceImage);
+      instance.image = { bytesBase64Encoded: frame.base64, mimeType: frame.contentType };
+    }
     const model = request.providerModel.startsWith('models/') ? request.providerModel : `models/${request.providerModel}`;
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}/v1beta/${model}:predictLongRunning`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-goog-api-key': this.apiKey },
-        body: JSON.stringify({ instances: [{ prompt: request.prompt }], parameters }),
+        body: JSON.stringify({ instances: [instance], parameters }),
         signal,
       });
     } catch (error) {
@@ -225,6 +246,24 @@ export class VeoVideoClient implements VideoModelClient {
   async cancel(_operationId: string, _signal?: AbortSignal): Promise<boolean> {
     return false;
   }
+}
+
+/**
+ * A reference image as sent: its type lowercased without parameters, its bytes as given. One that is
+ * not an `image/*` type with non-empty standard base64 is refused before any call, as ours: the
+ * worker reads them from our own outputs bucket, so a malformed one is our bug, not the user's.
+ * (Whether the provider takes that image type is its to say: a 400, the user's, in words.)
+ */
+function checkedReference(image: ReferenceImage): ReferenceImage {
+  const contentType = image.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!/^image\/[a-z0-9.+-]+$/.test(contentType) || !isBase64(image.base64)) {
+    throw new ModelProviderError('ours', 'invalid_reference_image', `A reference image is malformed (type ${JSON.stringify(image.contentType)}, ${image.base64.length} base64 characters); nothing was sent.`);
+  }
+  return { contentType, base64: image.base64 };
+}
+
+function isBase64(text: string): boolean {
+  return text.length > 0 && text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
 }
 
 /** A failed operation's google.rpc.Status: its code is a gRPC code, not an HTTP status. */

@@ -8,6 +8,18 @@
  * - Create: `POST {base}/api/v3/contents/generations/tasks`, `Authorization: Bearer <API key>`, body
  *   `{ model, content: [{ type: 'text', text }], ratio?, duration?, resolution?, seed? }` → `{ id }`.
  *   At most 120 queued tasks per account (more is refused).
+ * - Image-to-video (first frame): the content array gains one item `{ type: 'image_url', image_url:
+ *   { url }, role: 'first_frame' }`. `url` is a public URL or the image's bytes as a data URL
+ *   `data:image/<format>;base64,<base64>`, the format in lowercase (e.g. `data:image/png;base64,…`).
+ *   The API reference says that for "Image-to-Video-First Frame" exactly one image_url item is given
+ *   and its role "is optional. If provided, the value must be first_frame"; first frame, first+last
+ *   frames and reference images are mutually exclusive modes, so the role is sent explicitly to say
+ *   which one this is. Input images: JPEG, PNG, WebP, BMP, TIFF or GIF, aspect ratio 0.4–2.5, sides
+ *   300–6000 px, under 30 MB, the whole request body at most 64 MB (the provider checks these and
+ *   refuses with a 400). The newer API pages (ai.byteplus.com/ark/…/docs/create-video-generation-task-api,
+ *   as quoted by integrators) add `asset://<id>` URLs and say the Seedance 2.x models refuse input
+ *   images showing real people's faces unless they are the account's own recent outputs; such a
+ *   refusal comes back at create time and is classified like any content-safety refusal (the user's).
  * - Get: `GET {base}/api/v3/contents/generations/tasks/{id}` → `{ id, model, status, error, content,
  *   created_at, updated_at, … }`; `status` is queued | running | cancelled | succeeded | failed |
  *   expired; `content.video_url` once succeeded (a temporary URL: the storage step copies it);
@@ -36,6 +48,7 @@ import {
   faultOfStatus,
   ModelProviderError,
   type ProviderOutput,
+  type ReferenceImage,
   type VideoModelClient,
   type VideoOperationState,
   type VideoRequest,
@@ -206,12 +219,29 @@ export class ModelArkVideoClient implements VideoModelClient {
 export function createBody(request: VideoRequest): Record<string, unknown> {
   return {
     model: request.providerModel,
-    content: [{ type: 'text', text: request.prompt }],
+    content: [
+      { type: 'text', text: request.prompt },
+      ...(request.referenceImage === undefined ? [] : [{ type: 'image_url', image_url: { url: dataUrlOf(request.referenceImage) }, role: 'first_frame' }]),
+    ],
     ...(request.aspectRatio === undefined ? {} : { ratio: request.aspectRatio }),
     ...(request.durationSeconds === undefined ? {} : { duration: request.durationSeconds }),
     ...(request.resolution === undefined ? {} : { resolution: request.resolution }),
     ...(request.seed === undefined ? {} : { seed: request.seed }),
   };
+}
+
+/**
+ * A reference image as the data URL ModelArk documents (`data:image/<format>;base64,<base64>`, the
+ * format lowercase). One that is not an `image/*` type with non-empty standard base64 is refused
+ * before the call, as ours: the worker reads them from our own outputs bucket.
+ */
+export function dataUrlOf(image: ReferenceImage): string {
+  const contentType = image.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const base64 = image.base64;
+  if (!/^image\/[a-z0-9.+-]+$/.test(contentType) || base64.length === 0 || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
+    throw new ModelProviderError('ours', 'invalid_reference_image', `The first-frame image is malformed (type ${JSON.stringify(image.contentType)}, ${base64.length} base64 characters); nothing was sent.`);
+  }
+  return `data:${contentType};base64,${base64}`;
 }
 
 function taskPath(operationId: string): string {

@@ -20,6 +20,10 @@
  *
  * Seeds: the Images API takes no seed; `seed` is ignored (the per-model params decide later whether
  * a seed is offered for these models at all).
+ *
+ * Reference images: none are offered for these models (the catalog allows 0). Working from images
+ * would be a different endpoint (`images.edit`, multipart), not implemented; so a request that
+ * carries any is refused as the user's fault before a call is made, and never billed.
  */
 import { retryAfterMsOf } from '../retry-after';
 import OpenAI, {
@@ -129,6 +133,13 @@ export class OpenAiImageClient implements ImageModelClient {
   }
 
   async generateImages(request: ImageRequest, signal?: AbortSignal): Promise<readonly ProviderOutput[]> {
+    if (request.referenceImages !== undefined && request.referenceImages.length > 0) {
+      throw new ModelProviderError(
+        'user',
+        'references_unsupported',
+        'This model cannot work from reference images. Remove them and try again, or pick a model that takes them.',
+      );
+    }
     const size = openAiSizeFor(request.providerModel, request.aspectRatio);
     if (size === null) {
       throw new ModelProviderError(
