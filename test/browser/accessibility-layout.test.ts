@@ -73,6 +73,7 @@ describe('axe-core: no serious or critical violations', () => {
       const node = page.getByRole('region', { name: 'Generation node' });
       await expectEventually(node, (t) => /Cost: [\d,]+ credits|Not enough credits/.test(t), { description: 'the cost line' });
       await scan(page, `${role} Generate`, findings);
+      await node.getByRole('textbox', { name: 'Prompt' }).fill('An accessible banana');
       // With a failed (refunded) generation listed: the status words and the refund line.
       await node.getByRole('combobox', { name: 'Simulate' }).selectOption({ label: 'Model error' });
       await expectEventually(node, (t) => /Cost: [\d,]+ credits/.test(t), { description: 'the cost line' });
@@ -194,10 +195,12 @@ test('a 360 px wide phone: sign in, balance, top-up, generate (and Billing) with
   const node = page.getByRole('region', { name: 'Generation node' });
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'GPT Image 2' });
   await node.getByRole('spinbutton', { name: 'Count' }).fill('1');
+  await node.getByRole('textbox', { name: 'Prompt' }).fill('A banana on a phone screen, drawn as a very long prompt that wraps over several lines on a narrow screen');
   await expectEventually(node, (t) => t.includes('Cost: 5 credits'), { description: '"Cost: 5 credits"' });
   await overflow('Generate page');
   await node.getByRole('button', { name: 'Generate', exact: true }).click();
   await expectEventually(page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem').first(), (t) => /\bsucceeded\b/.test(t), { description: 'the generation "succeeded"' });
+  await page.getByRole('list', { name: 'Recent generations' }).getByRole('img').first().waitFor();
   await expectBalance(page, before + 500 - 5);
   await overflow('after generating');
 

@@ -71,6 +71,7 @@ test("a person joins a team by code from the sign-in page and then sees and spen
   const node = joiner.page.getByRole('region', { name: 'Generation node' });
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'GPT Image 2' });
   await node.getByRole('spinbutton', { name: 'Count' }).fill('1');
+  await node.getByRole('textbox', { name: 'Prompt' }).fill('A team banana');
   await expectEventually(node, (t) => t.includes('Cost: 5 credits'), { description: '"Cost: 5 credits"' });
   await node.getByRole('button', { name: 'Generate', exact: true }).click();
   await expectEventually(joiner.page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem').first(), (t) => /\bsucceeded\b/.test(t), { description: 'the generation "succeeded"' });

@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import {
   balanceButton,
   expectBalance,
+  expectCount,
   expectEventually,
   goTo,
   openApp,
@@ -151,17 +152,19 @@ test('Generate shows the cost and the buckets that pay before generating, and th
   const before = await readBalance(page);
   await goTo(page, 'Generate');
   const node = page.getByRole('region', { name: 'Generation node' });
+  await node.getByRole('textbox', { name: 'Prompt' }).fill('A banana surfing a wave at sunset');
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Nano Banana 2' });
   await node.getByRole('spinbutton', { name: 'Count' }).fill('3');
   // 8 credits an image; the FREE grant's subscription credits drain first.
   await expectEventually(node, (t) => t.includes('Cost: 24 credits'), { description: '"Cost: 24 credits" before Generate' });
   await expectEventually(node, (t) => t.includes('Paid from: Subscription 24'), { description: '"Paid from: Subscription 24" before Generate' });
-  await page.screenshot({ path: join(SCREENSHOTS, 'generation-node.png'), clip: (await node.boundingBox()) ?? undefined });
 
   await node.getByRole('button', { name: 'Generate', exact: true }).click();
   const recent = page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem');
   // The list item names the model and the count (3, after the model's own name) and its status.
   await expectEventually(recent.first(), (t) => /Nano Banana 2\D+3\b/.test(t) && /\bsucceeded\b/.test(t), { description: 'the newest generation (Nano Banana 2, 3) "succeeded"' });
+  await expectEventually(recent.first(), (t) => t.includes('A banana surfing a wave at sunset'), { description: 'the prompt shown with the generation' });
+  await expectCount(recent.first().getByRole('img'), 3);
   await expectBalance(page, before - 24);
 });
 

@@ -151,6 +151,8 @@ test('a generation the balance cannot cover says "Not enough credits" before Gen
   await goTo(page, 'Generate');
   const node = page.getByRole('region', { name: 'Generation node' });
   const generate = node.getByRole('button', { name: 'Generate', exact: true });
+  // With a prompt typed, only the cost can keep Generate disabled.
+  await node.getByRole('textbox', { name: 'Prompt' }).fill('Two long videos of a banana');
 
   // Veo 3.1 costs 60 a video: 2 of them (120) is more than a new FREE wallet's 100.
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Veo 3.1' });

@@ -210,6 +210,7 @@ test('the owner sets a cap; the member generates until it and is told in words t
   const node = m.getByRole('region', { name: 'Generation node' });
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: MODEL });
   await node.getByRole('spinbutton', { name: 'Count' }).fill('1');
+  await node.getByRole('textbox', { name: 'Prompt' }).fill('A banana within its cap');
   await expectEventually(node, (t) => t.includes(`Cost: ${price} credits`), { description: `"Cost: ${price} credits"` });
   const recent = m.getByRole('list', { name: 'Recent generations' }).getByRole('listitem');
   for (let i = 1; i <= 2; i += 1) {

@@ -35,7 +35,7 @@ export function describeLedgerEntry(entry: Schemas['LedgerEntry']): string {
     case 'debit':
       return `Generation ${ref}`;
     case 'refund':
-      return `Refund: generation ${ref} failed`;
+      return `Refund: generation ${ref} failed or was cancelled`;
     case 'expire':
       return 'Unused plan credits expired';
     case 'adjustment':
@@ -49,4 +49,5 @@ export const MODEL_STATUS_WORDS: Readonly<Record<Schemas['Generation']['status']
   running: 'running',
   succeeded: 'succeeded',
   failed: 'failed',
+  cancelled: 'cancelled',
 };

@@ -1,48 +1,51 @@
 /**
- * The generation node: pick a model and a count; the cost and the buckets that would pay it are shown
- * before Generate (POST /v1/quotes); after it, each job's status is followed until it succeeds or
- * fails, and a failed one shows its refund once the credits are back.
+ * The generation node: a prompt, a model with its options, and a count; the cost and the buckets that
+ * would pay it are shown before Generate (POST /v1/quotes). Below it, the recent generations: each is
+ * followed until it succeeds (its images and videos shown), fails (refunded) or is cancelled.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import { messageOf, newIdempotencyKey, unwrap, type Schemas } from '../api/client';
-import { pollUntil, useApp } from '../app-context';
+import { useApp } from '../app-context';
 import { ErrorText } from '../components/notice';
-import { BUCKET_NAMES, formatCredits, formatDayTime, formatNumber } from '../format';
+import { BUCKET_NAMES, formatCredits, formatNumber, MODEL_STATUS_WORDS } from '../format';
+import { JobItem } from '../generate/job-item';
+import { ModelOptionFields } from '../generate/model-options';
+import { DEFAULT_CHOICES, fitChoices, paramsOf, promptReady, seedProblem, type OptionChoices, type Simulation } from '../generate/params';
+import { PromptField } from '../generate/prompt-field';
+import { useGenerations, type Generation } from '../generate/use-generations';
 import { SIMULATIONS } from '../local-controls';
 
 const MAX_COUNT = 16;
-const FOLLOW_TIMEOUT_MS = 15 * 60_000;
 
 export function GeneratePage() {
   const { api, config, refreshBalance, balance } = useApp();
   const [models, setModels] = useState<Schemas['ModelPrice'][]>([]);
   const [model, setModel] = useState('');
+  const [prompt, setPrompt] = useState('');
+  const [choices, setChoices] = useState<OptionChoices>(DEFAULT_CHOICES);
   const [count, setCount] = useState('1');
-  const [simulate, setSimulate] = useState<'' | 'fail' | 'timeout'>('');
+  const [simulate, setSimulate] = useState<Simulation>('');
   const [quote, setQuote] = useState<Schemas['Quote'] | null>(null);
   const [quoteError, setQuoteError] = useState<string | null>(null);
   const [submitError, setSubmitError] = useState<string | null>(null);
-  const [jobs, setJobs] = useState<Schemas['Generation'][]>([]);
   const [submitting, setSubmitting] = useState(false);
+  const generations = useGenerations(api, refreshBalance);
   const ids = { model: useId(), count: useId(), simulate: useId(), heading: useId(), cost: useId() };
-  const following = useRef(new Set<string>());
+  const local = config.auth.mode === 'local';
 
   useEffect(() => {
-    void (async () => {
-      try {
-        const [pricing, recent] = await Promise.all([unwrap(api.GET('/v1/pricing')), unwrap(api.GET('/v1/generations', { params: { query: { limit: '10' } } }))]);
+    unwrap(api.GET('/v1/pricing'))
+      .then((pricing) => {
         setModels(pricing.models);
         setModel((current) => current || pricing.models[0]?.id || '');
-        setJobs(recent.generations);
-        recent.generations.filter((g) => !isSettled(g)).forEach((g) => void follow(g.id));
-      } catch (error) {
-        setQuoteError(messageOf(error));
-      }
-    })();
+      })
+      .catch((error: unknown) => setQuoteError(messageOf(error)));
   }, [api]);
 
+  const options = models.find((m) => m.id === model)?.options;
   const countNumber = Number(count);
   const countValid = Number.isInteger(countNumber) && countNumber >= 1 && countNumber <= MAX_COUNT;
+  const ready = promptReady(prompt) && seedProblem(choices.seed) === null;
 
   // The quote follows the choice and the balance (which buckets pay changes as credits move).
   useEffect(() => {
@@ -62,33 +65,20 @@ export function GeneratePage() {
     };
   }, [api, model, countNumber, countValid, balance]);
 
-  const follow = async (id: string) => {
-    if (following.current.has(id)) return;
-    following.current.add(id);
-    await pollUntil(
-      async () => {
-        const job = await unwrap(api.GET('/v1/generations/{id}', { params: { path: { id } } })).catch(() => null);
-        if (!job) return false;
-        setJobs((all) => all.map((j) => (j.id === id ? job : j)));
-        return isSettled(job);
-      },
-      { intervalMs: 800, timeoutMs: FOLLOW_TIMEOUT_MS },
-    );
-    following.current.delete(id);
-    await refreshBalance();
+  const changeModel = (id: string) => {
+    setModel(id);
+    setChoices((now) => fitChoices(now, models.find((m) => m.id === id)?.options));
   };
 
   const generate = async () => {
-    if (!quote || submitting) return;
+    if (!quote || !ready || submitting) return;
     setSubmitting(true);
     setSubmitError(null);
     try {
-      const params = config.auth.mode === 'local' && simulate ? { simulate } : {};
+      const params = paramsOf(prompt, choices, options, local ? simulate : '');
       const accepted = await unwrap(api.POST('/v1/generations', { params: { header: { 'Idempotency-Key': newIdempotencyKey() } }, body: { model, count: countNumber, params } }));
-      const now = new Date().toISOString();
-      setJobs((all) => [{ ...accepted, createdAt: now, updatedAt: now }, ...all]);
+      generations.add(accepted, params.prompt);
       void refreshBalance();
-      void follow(accepted.id);
     } catch (error) {
       setSubmitError(messageOf(error));
     } finally {
@@ -103,10 +93,11 @@ export function GeneratePage() {
       <h1>Generate</h1>
       <section className="card node" aria-labelledby={ids.heading}>
         <h2 id={ids.heading}>Generation node</h2>
+        <PromptField value={prompt} onChange={setPrompt} />
         <div className="fields">
-          <div>
+          <div className="model-field">
             <label htmlFor={ids.model}>Model</label>
-            <select id={ids.model} value={model} onChange={(e) => setModel(e.target.value)}>
+            <select id={ids.model} value={model} onChange={(e) => changeModel(e.target.value)}>
               {models.map((m) => (
                 <option key={m.id} value={m.id}>
                   {m.name}
@@ -114,14 +105,15 @@ export function GeneratePage() {
               ))}
             </select>
           </div>
+          {options ? <ModelOptionFields options={options} choices={choices} onChange={setChoices} /> : null}
           <div>
             <label htmlFor={ids.count}>Count</label>
             <input id={ids.count} type="number" min={1} max={MAX_COUNT} step={1} value={count} onChange={(e) => setCount(e.target.value)} aria-invalid={!countValid} />
           </div>
-          {config.auth.mode === 'local' ? (
+          {local ? (
             <div>
               <label htmlFor={ids.simulate}>Simulate</label>
-              <select id={ids.simulate} value={simulate} onChange={(e) => setSimulate(e.target.value as typeof simulate)}>
+              <select id={ids.simulate} value={simulate} onChange={(e) => setSimulate(e.target.value as Simulation)}>
                 {SIMULATIONS.map((s) => (
                   <option key={s.value} value={s.value}>
                     {s.label}
@@ -148,27 +140,20 @@ export function GeneratePage() {
           )}
         </div>
         <ErrorText message={quoteError ?? submitError} />
-        <button type="button" disabled={!quote || !quote.affordable || submitting} onClick={() => void generate()} aria-describedby={ids.cost}>
+        <button type="button" disabled={!quote || !quote.affordable || !ready || submitting} onClick={() => void generate()} aria-describedby={ids.cost}>
           Generate
         </button>
       </section>
       <section className="card" aria-labelledby="recent-heading">
         <h2 id="recent-heading">Recent generations</h2>
-        {jobs.length === 0 ? <p className="muted">Nothing generated yet.</p> : null}
+        <ErrorText message={generations.loadError} />
+        {generations.jobs.length === 0 ? <p className="muted">Nothing generated yet.</p> : null}
+        <p role="status" className="visually-hidden">
+          {generations.lastChange ? announce(generations.lastChange, modelName(generations.lastChange.model)) : ''}
+        </p>
         <ul aria-labelledby="recent-heading" className="jobs">
-          {jobs.map((job) => (
-            <li key={job.id} className={`job job-${job.status}`}>
-              <span>
-                {modelName(job.model)} × {job.count}
-              </span>
-              <span className="badge">{job.status}</span>
-              <span className="muted small">
-                {formatCredits(job.credits)} · {formatDayTime(job.createdAt)}
-              </span>
-              {job.status === 'failed' ? <span className="small">{job.error?.message ?? 'The model failed.'}</span> : null}
-              {job.refund ? <span className="refund">Refunded {formatCredits(job.refund.credits)}</span> : null}
-              {job.status === 'succeeded' && job.outputs ? <span className="muted small">{job.outputs.length} output(s) ready</span> : null}
-            </li>
+          {generations.jobs.map((job) => (
+            <JobItem key={job.id} job={job} modelName={modelName(job.model)} onCancel={generations.cancel} onRefresh={generations.refresh} />
           ))}
         </ul>
       </section>
@@ -176,9 +161,10 @@ export function GeneratePage() {
   );
 }
 
-/** Done following: succeeded, or failed with its refund recorded (or failed with nothing to refund). */
-function isSettled(job: Schemas['Generation']): boolean {
-  return job.status === 'succeeded' || (job.status === 'failed' && job.refund !== undefined);
+/** What the live region says when a followed job changes. */
+function announce(job: Generation, modelName: string): string {
+  const refund = job.refund ? `, refunded ${formatCredits(job.refund.credits)}` : '';
+  return `${modelName} × ${job.count}: ${MODEL_STATUS_WORDS[job.status]}${refund}.`;
 }
 
 /** The member's cap, not the balance, is what stops this generation. */
