@@ -17,7 +17,8 @@ import type { TestService } from '../support/test-service';
 import { TEST_JOB_TIMINGS, startTestService } from '../support/test-service';
 
 const POLL_SECONDS = 15;
-const TIMINGS = { ...TEST_JOB_TIMINGS, pollIntervalSeconds: POLL_SECONDS };
+// A 2 s lease: each step here also reads or writes the local S3, slow when the whole suite runs.
+const TIMINGS = { ...TEST_JOB_TIMINGS, leaseSeconds: 2, pollIntervalSeconds: POLL_SECONDS };
 const FOUR_MINUTES_MS = 240_000;
 
 let t: TestService;
