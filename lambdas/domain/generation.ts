@@ -1,7 +1,7 @@
 import type { Charge } from './allocate-debit';
 import type { PlanId } from './catalog';
 import { PLANS, findModel } from './catalog';
-import { CountAbovePlanLimitError } from './errors';
+import { CountAbovePlanLimitError, DomainError } from './errors';
 import type { StoredOutput } from './output-store';
 import type { GenerationParams } from './generation-params';
 
@@ -67,9 +67,16 @@ export interface GenerationQuote {
   readonly credits: number;
 }
 
-/** The price of `count` outputs of a model, within the plan's per-request limit. */
+/**
+ * The price of `count` outputs of a model, within the plan's per-request limit. A video model makes
+ * one video per request (one provider operation): more would be paid for and never made.
+ */
 export function quoteGeneration(plan: PlanId, modelId: string, count: number): GenerationQuote {
   const model = findModel(modelId);
+  if (model.kind === 'video' && count > 1) {
+    const message = `${model.name} makes one video per request; ask for ${count} separately.`;
+    throw new DomainError('invalid_request', message, { issues: [{ path: 'body.count', message }] });
+  }
   const limit = PLANS[plan].maxCountPerRequest;
   if (count > limit) throw new CountAbovePlanLimitError(count, limit);
   return { model: model.id, count, credits: model.credits * count };

@@ -62,7 +62,7 @@ export function nextStep(job: GenerationJob, message: JobMessage, now: Date, tim
   const started = claimed.job;
   if (model.kind === 'image') return { kind: 'start', job: started };
   const deadlineAt = op?.deadlineAt ?? earliest(plusSeconds(now, model.maxRunSeconds ?? timings.maxAgeSeconds), plusSeconds(new Date(job.createdAt), timings.maxAgeSeconds));
-  // A resubmit after a lost answer keeps the key, so that the provider answers with the same operation.
+  // A resubmit after a lost answer (or a retried fault) keeps the key: the provider answers with the same operation.
   const submitKey = op?.submitKey ?? `${job.id}-${started.attempts}`;
   return { kind: 'start', job: { ...started, operation: { id: null, submitKey, submittedAt: now.toISOString(), pollAt: null, deadlineAt, polls: 0 } } };
 }
@@ -88,10 +88,16 @@ function waitForPoll(job: GenerationJob, polls: number, now: Date, timings: JobT
   return { ...job, operation: { ...job.operation!, pollAt, polls }, leaseUntil: null, dueAt, version: job.version + 1, updatedAt: now.toISOString() };
 }
 
-/** Gives a claimed job back to the queue after a transient fault that did not run: tried again after `delaySeconds`. */
-export function releaseForRetry(job: GenerationJob, delaySeconds: number, now: Date, timings: JobTimings): GenerationJob {
-  const { operation: _dropped, ...rest } = job;
-  return { ...rest, status: 'queued', leaseUntil: null, dueAt: plusSeconds(now, delaySeconds + timings.requeueAfterSeconds), version: job.version + 1, updatedAt: now.toISOString() };
+/**
+ * Gives a claimed job back to the queue after a transient fault, to be tried again after
+ * `delaySeconds`. A video's submission keeps its key and deadline (`keepSubmitKey`) unless its
+ * operation ended at the provider: a submit that may have run is then repeated under the same key,
+ * which a provider that honours keys answers with the operation it started, not a second one.
+ */
+export function releaseForRetry(job: GenerationJob, delaySeconds: number, now: Date, timings: JobTimings, { keepSubmitKey }: { keepSubmitKey: boolean }): GenerationJob {
+  const { operation, ...rest } = job;
+  const kept = keepSubmitKey && operation ? { operation: { ...operation, id: null, pollAt: null, polls: 0 } } : {};
+  return { ...rest, ...kept, status: 'queued', leaseUntil: null, dueAt: plusSeconds(now, delaySeconds + timings.requeueAfterSeconds), version: job.version + 1, updatedAt: now.toISOString() };
 }
 
 export type FaultDecision = { readonly kind: 'fail'; readonly failure: JobFailure } | { readonly kind: 'retry'; readonly delaySeconds: number };

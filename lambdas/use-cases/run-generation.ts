@@ -154,7 +154,8 @@ async function runImage(deps: UseCaseDeps, job: GenerationJob, route: Extract<Mo
   if (referenceImages instanceof ModelProviderError) return onFault(deps, job, referenceImages, model);
   deps.metrics.count('provider_call');
   const request = { providerModel: route.providerModel, count: job.count, ...paramsOf(job), ...(referenceImages.length > 0 ? { referenceImages } : {}) };
-  const outputs = await withinStep(deps, signal, (s) => route.client.generateImages(request, s, `${job.id}-${job.attempts}`));
+  // One key per job: a repeated call (after a crash or a timeout) is the same request to a provider that honours keys.
+  const outputs = await withinStep(deps, signal, (s) => route.client.generateImages(request, s, job.id));
   if (outputs instanceof ModelProviderError) return onFault(deps, job, outputs, model);
   return storeAndSucceed(deps, job, outputs, signal, model);
 }
@@ -168,13 +169,14 @@ async function storeAndSucceed(deps: UseCaseDeps, job: GenerationJob, outputs: r
   return finishGeneration(deps, refOf(job), { kind: 'succeeded', outputs: stored }, job.version);
 }
 
-async function onFault(deps: UseCaseDeps, job: GenerationJob, error: ModelProviderError, model: RunningModel): Promise<RunResult> {
+/** `operationEnded`: the provider's operation itself failed (a poll said so): a retry submits anew, under a new key. */
+async function onFault(deps: UseCaseDeps, job: GenerationJob, error: ModelProviderError, model: RunningModel, operationEnded = false): Promise<RunResult> {
   deps.metrics.count('provider_failure');
   if (error.fault === 'ours') deps.metrics.count('provider_fault_ours');
   log().warn('model provider call failed', { jobId: job.id, model: job.model, fault: error.fault, code: error.code, attempts: job.attempts });
   const decision: FaultDecision = decideOnFault(job, error, model, deps.jobTimings);
   if (decision.kind === 'fail') return finishGeneration(deps, refOf(job), { kind: 'failed', failure: decision.failure }, job.version);
-  const released = releaseForRetry(job, decision.delaySeconds, deps.clock.now(), deps.jobTimings);
+  const released = releaseForRetry(job, decision.delaySeconds, deps.clock.now(), deps.jobTimings, { keepSubmitKey: !operationEnded });
   if ((await deps.store.updateJob(job, released)) !== 'committed') return 'superseded';
   await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id }, decision.delaySeconds);
   return 'retrying';
@@ -225,7 +227,7 @@ async function pollVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract<M
     await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id, poll: next.operation!.polls }, deps.jobTimings.pollIntervalSeconds);
     return 'polling';
   }
-  if (state.state === 'failed') return onFault(deps, job, state.error, model);
+  if (state.state === 'failed') return onFault(deps, job, state.error, model, true);
   return storeAndSucceed(deps, job, state.outputs, signal, model);
 }
 

@@ -32,8 +32,12 @@ describe('public and read routes', () => {
 
   test('POST /v1/quotes says when the balance cannot pay, and takes nothing', async () => {
     const token = await t.token('short-quoter');
-    const response = await t.call('POST', '/v1/quotes', { token, body: { model: 'seedance-2.0', count: 3 } });
-    expect(response.body).toEqual({ model: 'seedance-2.0', count: 3, credits: 120, affordable: false, charges: [], memberCap: null });
+    await setPlan(t, 'short-quoter', 'PRO'); // up to 12 outputs per request; still the 100 FREE credits
+    const response = await t.call('POST', '/v1/quotes', { token, body: { model: 'nano-banana-pro', count: 8 } });
+    expect(response.body).toEqual({ model: 'nano-banana-pro', count: 8, credits: 120, affordable: false, charges: [], memberCap: null });
+    // A video model makes one video per request.
+    const videos = await t.call('POST', '/v1/quotes', { token, body: { model: 'seedance-2.0', count: 2 } });
+    expect([videos.status, videos.body.error.code, videos.body.error.message]).toEqual([400, 'invalid_request', 'Seedance 2.0 makes one video per request; ask for 2 separately.']);
     expect((await t.call('GET', '/v1/balance', { token })).body).toMatchObject({ available: 100 });
   });
 

@@ -22,13 +22,13 @@ type Entry = { type: string; amount: number; bucketId: string; reference: string
 const billing = async (sub: string) => (await t.call('GET', '/v1/billing', { token: await t.token(sub) })).body;
 const ledger = async (sub: string) => (await t.call('GET', '/v1/ledger?limit=100', { token: await t.token(sub) })).body.entries as Entry[];
 
-/** Subscribes to BEGINNER (1200 credits), spends 120 (2 × veo-3.1), and returns the payment, the grant's bucket and how much of the spend came out of it. */
+/** Subscribes to BEGINNER (1200 credits), spends 120 (8 Nano Banana Pro images), and returns the payment, the grant's bucket and how much of the spend came out of it. */
 async function subscribedAndSpent(sub: string): Promise<{ paymentId: string; amountCents: number; bucketId: string; spentFromGrant: number }> {
   expect((await t.call('POST', '/v1/subscription', { token: await t.token(sub), body: { plan: 'BEGINNER' } })).status).toBe(200);
   await t.settle();
   const [invoice] = (await billing(sub)).invoices;
   const bucket = (await billing(sub)).balance.buckets.find((b: { id: string; balance: number }) => b.id.startsWith('sub:') && b.balance === 1200);
-  const spent = await t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model: 'veo-3.1', count: 2, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
+  const spent = await t.call('POST', '/v1/generations', { token: await t.token(sub), body: { model: 'nano-banana-pro', count: 8, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } });
   expect(spent.status).toBe(202);
   await t.settle();
   const spentFromGrant = (spent.body.charges as Array<{ bucketId: string; amount: number }>).filter((c) => c.bucketId === bucket.id).reduce((sum, c) => sum + c.amount, 0);

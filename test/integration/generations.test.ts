@@ -39,9 +39,9 @@ describe('POST /v1/generations', () => {
     const token = await t.token('gen-spill');
     await setPlan(t, 'gen-spill', 'PRO');
     await addCredits(t, token, 100);
-    // 100 FREE-grant credits + 100 coupon credits: 4 x seedance (40 each) = 160 spans both.
-    const first = await generate(token, { model: 'seedance-2.0', count: 2, params: { prompt: 'a test image' } });
-    const second = await generate(token, { model: 'seedance-2.0', count: 2, params: { prompt: 'a test image' } });
+    // 100 FREE-grant credits + 100 coupon credits: 20 Nano Banana 2 images (8 each) = 160 spans both.
+    const first = await generate(token, { model: 'nano-banana-2', count: 10, params: { prompt: 'a test image' } });
+    const second = await generate(token, { model: 'nano-banana-2', count: 10, params: { prompt: 'a test image' } });
 
     expect(first.body.charges).toEqual([{ bucketId: expect.stringMatching(/^sub:/), bucketType: 'subscription', amount: 80 }]);
     expect(second.body.charges).toEqual([
@@ -57,7 +57,7 @@ describe('POST /v1/generations', () => {
     await setPlan(t, 'gen-poor', 'PRO');
     const before = await t.call('GET', '/v1/ledger', { token });
 
-    const response = await generate(token, { model: 'seedance-2.0', count: 3, params: { prompt: 'a test image' } });
+    const response = await generate(token, { model: 'nano-banana-pro', count: 8, params: { prompt: 'a test image' } });
 
     expect(response.status).toBe(402);
     expect(response.body.error).toEqual({ code: 'insufficient_credits', message: expect.any(String), details: { required: 120, available: 100 } });

@@ -141,7 +141,7 @@ test('every function, on its real paths, makes only calls its synthesized role a
   await setPlan(t, 'iam-payg', 'BEGINNER');
   const payg = await t.token('iam-payg');
   expect((await t.call('PUT', '/v1/payg', { token: payg, body: { enabled: true } })).status).toBe(200);
-  expect((await generate(payg, { model: 'veo-3.1', count: 2, params: { prompt: 'a test image' } })).status).toBe(202);
+  expect((await generate(payg, { model: 'nano-banana-pro', count: 8, params: { prompt: 'a test image' } })).status).toBe(202);
   await t.settle();
 
   // A team: invite, revoke, invite again, join, a member's debit, cap change, usage, the team, removal.

@@ -38,7 +38,7 @@ test('a refunded subscription payment takes its grant back: unspent credits leav
   t.clock.set(new Date('2027-02-01T00:00:00.000Z'));
   const { paymentId, amountCents, bucketId } = await subscribedTo('refunded-sub', 'BEGINNER');
   expect(paymentId).toMatch(/^pi_sim_/);
-  const spent = await generate('refunded-sub', 'veo-3.1', 2); // 120 credits, drawn from the soonest-expiring buckets
+  const spent = await generate('refunded-sub', 'nano-banana-pro', 8); // 120 credits, drawn from the soonest-expiring buckets
   expect(spent.status).toBe(202);
   await t.settle();
   const spentFromGrant = (spent.body.charges as Array<{ bucketId: string; amount: number }>).filter((c) => c.bucketId === bucketId).reduce((sum, c) => sum + c.amount, 0);
@@ -97,7 +97,7 @@ test('a disputed PAYG payment reopens the usage it settled as a debt; lost, it s
   const owner = await t.token('payg-disputed');
   await setPlan(t, 'payg-disputed', 'BEGINNER');
   await t.call('PUT', '/v1/payg', { token: owner, body: { enabled: true } });
-  expect((await generate('payg-disputed', 'veo-3.1', 2)).status).toBe(202); // 100 from the bucket, 20 PAYG
+  expect((await generate('payg-disputed', 'nano-banana-pro', 8)).status).toBe(202); // 100 from the bucket, 20 PAYG
   await t.settle();
   t.clock.set(new Date('2027-06-01T00:00:01.000Z'));
   await t.service.jobs['payg-invoicing']!();

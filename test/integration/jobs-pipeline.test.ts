@@ -67,7 +67,7 @@ test('a model error fails the job and refunds exactly the buckets it was charged
   await setPlan(t, 'refunded', 'PRO');
   await addCredits(t, token, 50);
 
-  const accepted = await generate(token, { model: 'seedance-2.0', count: 3, params: { prompt: 'a test image', simulate: 'fail' } });
+  const accepted = await generate(token, { model: 'nano-banana-pro', count: 8, params: { prompt: 'a test image', simulate: 'fail' } });
   await t.settle();
 
   expect(accepted.body.charges).toEqual([

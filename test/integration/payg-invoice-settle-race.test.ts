@@ -23,7 +23,7 @@ test("the settlement keeps the provider's invoice id even when it read the invoi
   await setPlan(t, 'race-payg', 'BEGINNER');
   await t.call('PUT', '/v1/payg', { token: owner, body: { enabled: true } });
   // 100 from the bucket, 20 on PAYG.
-  expect((await t.call('POST', '/v1/generations', { token: owner, body: { model: 'veo-3.1', count: 2, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } })).status).toBe(202);
+  expect((await t.call('POST', '/v1/generations', { token: owner, body: { model: 'nano-banana-pro', count: 8, params: { prompt: 'a test image' } }, headers: { 'idempotency-key': newIdempotencyKey() } })).status).toBe(202);
   await t.settle();
 
   // Every read the settlement makes sees the invoice as it was before it was marked sent.

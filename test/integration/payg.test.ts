@@ -45,8 +45,8 @@ test('debits beyond the buckets draw PAYG up to its limit, then 402; next month 
   await setPlan(t, 'payg-user', 'BEGINNER');
   await t.call('PUT', '/v1/payg', { token: owner, body: { enabled: true } });
 
-  // 100 credits in the bucket; Veo is 60 a video. 2 → 120: 100 from the bucket, 20 PAYG.
-  expect((await generate('payg-user', 'veo-3.1', 2)).body.charges).toEqual([
+  // 100 credits in the bucket; 8 Nano Banana Pro images at 15 → 120: 100 from the bucket, 20 PAYG (Veo: 60 a video).
+  expect((await generate('payg-user', 'nano-banana-pro', 8)).body.charges).toEqual([
     { bucketId: expect.stringMatching(/^sub:/), bucketType: 'subscription', amount: 100 },
     { bucketId: 'payg', bucketType: 'payg', amount: 20 },
   ]);
@@ -77,7 +77,7 @@ test('an unpaid PAYG invoice keeps its credits counted as used', async () => {
   await setPlan(t, 'payg-unpaid', 'BEGINNER');
   await t.call('PUT', '/v1/payg', { token: owner, body: { enabled: true } });
   await t.call('PUT', '/_local/card', { token: owner, body: { behaviour: 'decline' } });
-  await generate('payg-unpaid', 'veo-3.1', 2);
+  await generate('payg-unpaid', 'nano-banana-pro', 8);
   await t.settle();
 
   t.clock.set(new Date('2027-06-01T00:00:01.000Z'));
@@ -117,7 +117,7 @@ test('a customer the provider fails for every time stops no one: the others are 
   for (const sub of ['payg-a', 'payg-b', 'payg-c']) {
     await setPlan(t, sub, 'BEGINNER');
     expect((await t.call('PUT', '/v1/payg', { token: await t.token(sub), body: { enabled: true } })).status).toBe(200);
-    expect((await generate(sub, 'veo-3.1', 2)).status).toBe(202); // 100 from the bucket, 20 PAYG
+    expect((await generate(sub, 'nano-banana-pro', 8)).status).toBe(202); // 100 from the bucket, 20 PAYG
     await t.settle();
   }
   t.clock.set(new Date('2027-04-01T00:00:01.000Z'));

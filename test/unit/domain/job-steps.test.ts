@@ -110,10 +110,18 @@ describe('after a call', () => {
     expect(() => scheduleNextPoll(claimed.job, NOW, TIMINGS)).toThrow(/no operation/);
   });
 
-  test('a retried job goes back to the queue without its submission, due after its delay', () => {
-    const released = releaseForRetry(followed(), 20, NOW, TIMINGS);
-    expect(released).toMatchObject({ status: 'queued', leaseUntil: null, dueAt: iso(NOW_MS + 200_000), version: 4 });
-    expect(released.operation).toBeUndefined();
+  test('a retried job goes back to the queue, due after its delay; a submit that may have run keeps its key, an ended operation does not', () => {
+    const ended = releaseForRetry(followed(), 20, NOW, TIMINGS, { keepSubmitKey: false });
+    expect(ended).toMatchObject({ status: 'queued', leaseUntil: null, dueAt: iso(NOW_MS + 200_000), version: 4 });
+    expect(ended.operation).toBeUndefined();
+    const again = nextStep(ended, REF, NOW, TIMINGS, KEYED_VIDEO);
+    expect(again.kind === 'start' && again.job.operation?.submitKey).toBe('gen_1-2');
+
+    const submitting = job({ status: 'running', attempts: 1, operation: operation({ id: null, pollAt: null, polls: 0 }) });
+    const kept = releaseForRetry(submitting, 20, NOW, TIMINGS, { keepSubmitKey: true });
+    expect(kept).toMatchObject({ status: 'queued', operation: { id: null, submitKey: 'gen_1-1', deadlineAt: submitting.operation!.deadlineAt } });
+    const resubmit = nextStep(kept, REF, NOW, TIMINGS, KEYED_VIDEO);
+    expect(resubmit.kind === 'start' && resubmit.job.operation).toMatchObject({ submitKey: 'gen_1-1', deadlineAt: submitting.operation!.deadlineAt });
   });
 });
 
