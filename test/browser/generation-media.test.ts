@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { expectBalance, expectCount, expectEventually, goTo, openApp, readBalance, signIn, uniqueWallet, useBrowserSuite, type AppPage } from '../support/browser';
+import { describeViolations, expectBalance, expectCount, expectEventually, goTo, openApp, readBalance, seriousAxeViolations, signIn, uniqueWallet, useBrowserSuite, type AppPage } from '../support/browser';
 
 jest.setTimeout(120_000);
 
@@ -25,6 +25,17 @@ const suite = useBrowserSuite();
 const nodeOf = (page: Page) => page.getByRole('region', { name: 'Generation node' });
 const recentOf = (page: Page) => page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem');
 const generateButton = (node: Locator) => node.getByRole('button', { name: 'Generate', exact: true });
+
+interface PricedModel {
+  name: string;
+  options: { aspectRatios: string[]; resolutions?: string[]; durationsSeconds?: number[]; seed: boolean };
+}
+
+/** The first two models (in either order) for which `holds(a, b)`. */
+function pairWhere<T>(items: T[], holds: (a: T, b: T) => boolean): [T, T] {
+  for (const a of items) for (const b of items) if (a !== b && holds(a, b)) return [a, b];
+  throw new Error('no two models differ that way');
+}
 
 /** The labels of a select's options, as shown. */
 const optionLabels = (select: Locator) => select.evaluate((el) => Array.from((el as unknown as { options: ArrayLike<{ label: string }> }).options, (o) => o.label));
@@ -70,28 +81,44 @@ test('the prompt is required: Generate stays disabled until there is one (blank 
   expect(await recentOf(page).count()).toBe(0);
 });
 
-test("the options follow the model: video models add resolution and duration, a seed only where the model takes one, and a ratio the new model lacks goes back to its default", async () => {
+test("the options follow the model (as GET /v1/pricing lists them): resolution and duration for videos, a seed only where the model takes one, and a choice the new model lacks goes back to its default", async () => {
+  const pricing = (await (await fetch(`${suite.stack().baseUrl}/v1/pricing`)).json()) as { models: PricedModel[] };
   const page = await ownerOnGenerate(await suite.open(), 'options');
   const node = nodeOf(page);
-  const model = node.getByRole('combobox', { name: 'Model' });
+  const modelField = node.getByRole('combobox', { name: 'Model' });
   const aspect = node.getByRole('combobox', { name: 'Aspect ratio' });
-
-  await model.selectOption({ label: 'GPT Image 2' });
-  expect(await optionLabels(aspect)).toEqual(['Model default', '1:1', '3:2', '2:3', '16:9', '9:16', '4:3', '3:4']);
-  expect(await node.getByRole('spinbutton', { name: /^Seed/ }).count()).toBe(0);
-  expect(await node.getByRole('combobox', { name: 'Resolution' }).count()).toBe(0);
-  expect(await node.getByRole('combobox', { name: 'Duration' }).count()).toBe(0);
-  await aspect.selectOption({ label: '1:1' });
-
-  await model.selectOption({ label: 'Veo 3.1' });
-  expect(await optionLabels(aspect)).toEqual(['Model default', '16:9', '9:16']);
-  expect(await aspect.inputValue()).toBe(''); // Veo 3.1 has no 1:1: back to "Model default"
-  expect(await optionLabels(node.getByRole('combobox', { name: 'Resolution' }))).toEqual(['Model default', '720p', '1080p']);
-  expect(await optionLabels(node.getByRole('combobox', { name: 'Duration' }))).toEqual(['Model default', '4 seconds', '6 seconds', '8 seconds']);
   const seed = node.getByRole('spinbutton', { name: /^Seed/ });
-  await seed.waitFor();
+
+  for (const model of pricing.models) {
+    await modelField.selectOption({ label: model.name });
+    const { options } = model;
+    expect(await optionLabels(aspect)).toEqual(['Model default', ...options.aspectRatios]);
+    const resolution = node.getByRole('combobox', { name: 'Resolution' });
+    const duration = node.getByRole('combobox', { name: 'Duration' });
+    if (options.resolutions) expect(await optionLabels(resolution)).toEqual(['Model default', ...options.resolutions]);
+    else expect(await resolution.count()).toBe(0);
+    if (options.durationsSeconds) expect(await optionLabels(duration)).toEqual(['Model default', ...options.durationsSeconds.map((s) => `${s} seconds`)]);
+    else expect(await duration.count()).toBe(0);
+    expect(await seed.count()).toBe(options.seed ? 1 : 0);
+  }
+
+  // An aspect ratio one model offers and the next does not goes back to "Model default"; one both offer stays.
+  const [from, to] = pairWhere(pricing.models, (a, b) => a.options.aspectRatios.some((r) => !b.options.aspectRatios.includes(r)));
+  const lacking = from.options.aspectRatios.find((r) => !to.options.aspectRatios.includes(r))!;
+  await modelField.selectOption({ label: from.name });
+  await aspect.selectOption({ label: lacking });
+  await modelField.selectOption({ label: to.name });
+  expect(await aspect.inputValue()).toBe('');
+  const shared = to.options.aspectRatios.find((r) => from.options.aspectRatios.includes(r));
+  if (shared) {
+    await aspect.selectOption({ label: shared });
+    await modelField.selectOption({ label: from.name });
+    expect(await aspect.inputValue()).toBe(shared);
+  }
 
   // A seed that is not a whole number says so and keeps Generate disabled.
+  const seeded = pricing.models.find((m) => m.options.seed)!;
+  await modelField.selectOption({ label: seeded.name });
   await node.getByRole('textbox', { name: 'Prompt' }).fill('A banana');
   await seed.fill('1.5');
   await expectEventually(node, (t) => t.includes('A seed is a whole number'), { description: 'the seed rule in words' });
@@ -208,6 +235,8 @@ describe('one owner generates images and videos, and cancels a video', () => {
     await node.getByRole('combobox', { name: 'Duration' }).selectOption({ label: '5 seconds' });
     await expectEventually(node, (t) => t.includes('Paid from:'), { description: 'the quote with the buckets that pay' });
     await node.getByRole('textbox', { name: 'Prompt' }).blur();
+    // axe-core with images, a video, a cancelled job and a video model's options on the page.
+    expect(describeViolations(await seriousAxeViolations(page))).toBe('');
     await page.getByRole('main').screenshot({ path: join(SCREENSHOTS, 'generation-node.png') });
     expect(app.errors).toEqual([]);
   });

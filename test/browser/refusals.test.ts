@@ -152,13 +152,24 @@ test('a generation the balance cannot cover says "Not enough credits" before Gen
   const node = page.getByRole('region', { name: 'Generation node' });
   const generate = node.getByRole('button', { name: 'Generate', exact: true });
   // With a prompt typed, only the cost can keep Generate disabled.
-  await node.getByRole('textbox', { name: 'Prompt' }).fill('Two long videos of a banana');
+  await node.getByRole('textbox', { name: 'Prompt' }).fill('A banana in pictures, then on video');
 
-  // Veo 3.1 costs 60 a video: 2 of them (120) is more than a new FREE wallet's 100.
+  // A new FREE wallet has 100 credits: four Nano Banana Pro images (60) leave 40, less than a Veo 3.1 video (60).
+  await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Nano Banana Pro' });
+  await node.getByRole('spinbutton', { name: 'Count' }).fill('4');
+  await expectEventually(node, (t) => t.includes('Cost: 60 credits'), { description: '"Cost: 60 credits"' });
+  await generate.click();
+  await expectEventually(page.getByRole('list', { name: 'Recent generations' }).getByRole('listitem').first(), (t) => /\bsucceeded\b/.test(t), { description: 'the four images "succeeded"' });
+  await expectBalance(page, before - 60);
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'Veo 3.1' });
-  await node.getByRole('spinbutton', { name: 'Count' }).fill('2');
-  await expectEventually(node, (t) => t.includes('Cost: 120 credits') && t.includes('Not enough credits'), { description: '"Cost: 120 credits" and "Not enough credits"' });
+  await node.getByRole('spinbutton', { name: 'Count' }).fill('1');
+  await expectEventually(node, (t) => t.includes('Cost: 60 credits') && t.includes('Not enough credits'), { description: '"Cost: 60 credits" and "Not enough credits"' });
   await expectEventually(() => generate.isEnabled(), (enabled) => !enabled, { description: 'Generate disabled' });
+
+  // A video model makes one video per request: two are refused before Generate, in words.
+  await node.getByRole('spinbutton', { name: 'Count' }).fill('2');
+  expectWords(await expectEventually(node.getByRole('alert'), (t) => t.includes('Veo 3.1'), { description: 'an alert naming Veo 3.1' }));
+  expect(await generate.isEnabled()).toBe(false);
 
   // FREE allows 4 outputs a request: 5 is refused by the API, in words, next to the node.
   await node.getByRole('combobox', { name: 'Model' }).selectOption({ label: 'GPT Image 2' });
@@ -167,5 +178,5 @@ test('a generation the balance cannot cover says "Not enough credits" before Gen
   expectWords(message);
   expect(await generate.isEnabled()).toBe(false);
   await page.getByRole('region', { name: 'Recent generations' }).waitFor();
-  expect(await readBalance(page)).toBe(before);
+  expect(await readBalance(page)).toBe(before - 60);
 });
