@@ -14,7 +14,7 @@ import { SUBSCRIBERS, SubscriptionActions } from './subscriptions';
 import { PaygActions } from './payg';
 import { TEAM_WALLET, TeamActions } from './team';
 import type { Behaviour } from './providers';
-import { RUNS_UNTIL_STOPPED, VIDEO_MODELS, mustFail, promptOf } from './providers';
+import { RUNS_UNTIL_STOPPED, VIDEO_MODELS, drawBehaviour, mustFail, promptOf } from './providers';
 import { VideoActions } from './videos';
 
 export interface Action {
@@ -182,31 +182,7 @@ export class Actions {
     const video = (VIDEO_MODELS as readonly string[]).includes(modelId);
     // A video that never finishes polls until its deadline or a cancel: at most one at a time, outside the videos' own actions.
     const neverWeight = this.model.jobs.some((j) => j.status === 'pending' && RUNS_UNTIL_STOPPED.includes(j.behaviour)) ? 0 : 2;
-    const behaviour: Behaviour = video
-      ? rng.weighted<Behaviour>([
-          ['normal', 55],
-          ['flaky', 8],
-          ['refuse', 7],
-          ['never', neverWeight],
-          ['fail', 5],
-          ['ours', 1],
-          ['busy-2', 5],
-          ['crash-once', 8],
-          ['crash-always', 2],
-          ['lost-answer', 5],
-        ])
-      : rng.weighted<Behaviour>([
-          ['normal', 62],
-          ['fail', 8],
-          ['ours', 1],
-          ['busy-2', 5],
-          ['busy-always', 2],
-          ['crash-once', 7],
-          ['crash-twice', 4],
-          ['crash-always', 2],
-          ['lost-answer', 5],
-          ['hang', 2],
-        ]);
+    const behaviour = drawBehaviour(rng, video, neverWeight);
     const polls = rng.int(1, 4);
     const replay = allowReplay
       ? rng.weighted([

@@ -60,6 +60,35 @@ export function planOf(prompt: unknown): JobPlan | null {
 /** The tag of a job from its params (`?` when the prompt is not the simulation's). */
 export const tagOfParams = (params: { prompt?: unknown }) => planOf(params.prompt)?.tag ?? '?';
 
+/** A generation's behaviour, as the generic generate action draws it (`neverWeight`: 0 while one that never finishes is pending). */
+export function drawBehaviour(rng: Rng, video: boolean, neverWeight: number): Behaviour {
+  return video
+    ? rng.weighted<Behaviour>([
+        ['normal', 55],
+        ['flaky', 8],
+        ['refuse', 7],
+        ['never', neverWeight],
+        ['fail', 5],
+        ['ours', 1],
+        ['busy-2', 5],
+        ['crash-once', 8],
+        ['crash-always', 2],
+        ['lost-answer', 5],
+      ])
+    : rng.weighted<Behaviour>([
+        ['normal', 62],
+        ['fail', 8],
+        ['ours', 1],
+        ['busy-2', 5],
+        ['busy-always', 2],
+        ['crash-once', 7],
+        ['crash-twice', 4],
+        ['crash-always', 2],
+        ['lost-answer', 5],
+        ['hang', 2],
+      ]);
+}
+
 /** Behaviours whose operation runs until a cancel or the job's deadline ends it. */
 export const RUNS_UNTIL_STOPPED: readonly string[] = ['never', 'finishing'];
 

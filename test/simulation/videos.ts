@@ -222,7 +222,7 @@ export class VideoActions {
         }
         const said = answer.body?.error?.details?.status;
         if (said !== stored.status && !(said === 'succeeded' && completed)) w.problem(`${where}: 409 says ${String(said)}, the job is ${stored.status}`);
-        this.count(`409 finished: ${stored.status}`);
+        this.count(`409 finished: ${stored.status}${stored.error ? ` (${stored.error.code})` : ''}`);
         return;
       }
       if (!completed) w.problem(`${where}: 409 generation_finished while the job is ${stored.status} and its provider has not completed it (operation ${stored.operation?.id ?? 'none'})`);
