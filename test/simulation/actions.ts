@@ -178,8 +178,9 @@ export class Actions {
     const plan = PLAN_SPEC[this.model.account(accountId).plan];
     const modelId = rng.pick(MODEL_IDS);
     const tooMany = rng.chance(0.03);
-    const count = tooMany ? plan.maxCountPerRequest + 1 : rng.int(1, Math.min(4, plan.maxCountPerRequest));
     const video = (VIDEO_MODELS as readonly string[]).includes(modelId);
+    // A video model makes one video per request: now and then more are asked for (400).
+    const count = tooMany ? plan.maxCountPerRequest + 1 : video && !rng.chance(0.08) ? 1 : rng.int(1, Math.min(4, plan.maxCountPerRequest));
     // A video that never finishes polls until its deadline or a cancel: at most one at a time, outside the videos' own actions.
     const neverWeight = this.model.jobs.some((j) => j.status === 'pending' && RUNS_UNTIL_STOPPED.includes(j.behaviour)) ? 0 : 2;
     const behaviour = drawBehaviour(rng, video, neverWeight);
@@ -274,6 +275,7 @@ export class Actions {
         for (const other of answers) if (other.status !== 202) w.problem(`${where}: one key answered 202 and ${other.status} ${JSON.stringify(other.body)}`);
         if (first.status !== 'queued' || first.model !== body.model || first.count !== body.count || first.credits !== cost) w.problem(`${where}: 202 ${JSON.stringify(first)} does not describe the request (price ${cost})`);
         if (body.count > plan.maxCountPerRequest) w.problem(`${where}: accepted ${body.count} outputs, the plan allows ${plan.maxCountPerRequest}`);
+        if (oneVideoOnly(body) && body.count > 1) w.problem(`${where}: accepted ${body.count} videos of ${body.model}, which makes one per request`);
         if (cost + siblingsTook(i) > bounds.hi + headroom.hi) w.problem(`${where}: accepted debits of ${cost + siblingsTook(i)} (with its siblings) with at most ${bounds.hi} available and ${headroom.hi} of PAYG headroom`);
         if (predicted === null) w.problem(`${where}: accepted a debit the exact model says does not fit`);
         if (!spender.member) w.problem(`${where}: accepted a debit by ${user}, who is not a member of ${accountId}`);
@@ -320,7 +322,7 @@ export class Actions {
             if (code !== 'member_cap_reached') break;
             {
               const details = answer.body?.error?.details as { capCredits?: number; spentCredits?: number; requiredCredits?: number } | undefined;
-              expect(overCapMaybe && body.count <= plan.maxCountPerRequest, `${cost} more stays within the cap ${spender.cap ?? 'none'} (at most ${spender.spent.hi + siblingsTook(i)} spent)`);
+              expect(overCapMaybe && countFits(body, plan), `${cost} more stays within the cap ${spender.cap ?? 'none'} (at most ${spender.spent.hi + siblingsTook(i)} spent)`);
               const spent = details?.spentCredits ?? -1;
               expect(details?.capCredits === spender.cap && details.requiredCredits === cost && spent >= spender.spent.lo && spent <= spender.spent.hi + siblingsTook(i) && spent + cost > (spender.cap ?? 0), `details ${JSON.stringify(details)} must say cap ${spender.cap}, ${cost} required and a spent within [${spender.spent.lo}, ${spender.spent.hi + siblingsTook(i)}] that leaves no room`);
               w.stats.team['member_cap_reached'] = (w.stats.team['member_cap_reached'] ?? 0) + 1;
@@ -329,15 +331,15 @@ export class Actions {
         }
         switch (answer.status) {
           case 400:
-            // Above every plan's limit (16) the schema refuses it; above this plan's, the plan does.
-            expect(body.count > plan.maxCountPerRequest && code === (body.count > MAX_COUNT_ANY_PLAN ? 'invalid_request' : 'count_above_plan_limit'), 'only a count above the plan limit is refused here');
+            // Above every plan's limit (16) the schema refuses it; a video model makes one video per request; above this plan's limit, the plan refuses it.
+            expect(!countFits(body, plan) && code === (body.count > MAX_COUNT_ANY_PLAN || oneVideoOnly(body) ? 'invalid_request' : 'count_above_plan_limit'), 'only a count above the plan limit, or more than one video, is refused here');
             break;
           case 429:
-            expect(code === 'concurrency_limit' && active >= plan.maxConcurrentJobs && body.count <= plan.maxCountPerRequest, `at most ${active} jobs may be active, the limit is ${plan.maxConcurrentJobs}`);
+            expect(code === 'concurrency_limit' && active >= plan.maxConcurrentJobs && countFits(body, plan), `at most ${active} jobs may be active, the limit is ${plan.maxConcurrentJobs}`);
             break;
           case 402: {
             const details = answer.body?.error?.details as { required?: number; available?: number } | undefined;
-            expect(code === 'insufficient_credits' && body.count <= plan.maxCountPerRequest, 'unexpected refusal');
+            expect(code === 'insufficient_credits' && countFits(body, plan), 'unexpected refusal');
             expect(cost > lo + headroom.lo, `a debit of ${cost} fits the ${lo} credits certainly available and ${headroom.lo} of PAYG headroom`);
             expect(details?.required === cost && details.available !== undefined && details.available >= lo && details.available <= bounds.hi && details.available < cost, `details ${JSON.stringify(details)} must say ${cost} required and an available within [${lo}, ${bounds.hi}] below it`);
             break;
@@ -989,10 +991,17 @@ export class Actions {
   }
 }
 
+/** README: a video model makes one video per request (a count above 1 is 400 invalid_request). */
+const oneVideoOnly = (body: { model: string }) => (VIDEO_MODELS as readonly string[]).includes(body.model);
+
+/** Whether the request's count passes the per-request checks (the plan's limit, one video per request). */
+const countFits = (body: { model: string; count: number }, plan: { maxCountPerRequest: number }) => body.count <= plan.maxCountPerRequest && !(oneVideoOnly(body) && body.count > 1);
+
 /**
  * Generations (model, count) whose prices sum to the largest amount ≤ `credits` that 5s and 8s can
- * make (every amount from 28 up): veo-3.1 (60) outputs for the bulk, gpt-image-2 (5) and
- * nano-banana-2 (8) for the rest; each at most `maxCount` outputs.
+ * make (every amount from 28 up): nano-banana-pro (15) outputs for the bulk, gpt-image-2 (5) and
+ * nano-banana-2 (8) for the rest; each at most `maxCount` outputs (a video model makes one video per
+ * request, so images carry the bulk).
  */
 export function spendPieces(credits: number, maxCount: number): Array<readonly [string, number]> {
   for (let amount = credits; amount > 0; amount -= 1) {
@@ -1003,8 +1012,8 @@ export function spendPieces(credits: number, maxCount: number): Array<readonly [
       const add = (modelId: string, outputs: number) => {
         for (let left = outputs; left > 0; left -= maxCount) pieces.push([modelId, Math.min(maxCount, left)]);
       };
-      add('veo-3.1', Math.floor(fives / 12));
-      add('gpt-image-2', fives % 12);
+      add('nano-banana-pro', Math.floor(fives / 3));
+      add('gpt-image-2', fives % 3);
       add('nano-banana-2', eights);
       return pieces;
     }

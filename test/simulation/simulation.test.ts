@@ -83,7 +83,7 @@ function intFromEnv(name: string, fallback: number): number {
 
 /**
  * The default run is part of every `npx jest`: one fixed seed, short enough to stay well under a
- * minute on a loaded 2-core machine (about 20-35 s alone). Seed 1 reaches, among the rest, on the
+ * minute on a loaded 2-core machine (about 25-40 s alone). Seed 1 reaches, among the rest, on the
  * team wallet a member's debit and replays, invites and joins, a removal, and a member leaving
  * while three of their debits race it (two refused not_a_member). Since the team actions joined the
  * action stream it no longer reaches the concurrent redemptions of a coupon's last use by one

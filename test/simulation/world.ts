@@ -75,29 +75,12 @@ export interface Response extends CallResult {
  * simulation's job). Each is downgraded to a warning, printed with the run's summary, so that the
  * other invariants keep being checked; SIM_STRICT=1 makes them fail again. Add an entry as
  * `{ id, matches: /the problem's message/, description }` while its bug is open; remove it once the
- * bug is fixed. None is open (the last found, a dispute closed as won before its `created` event
- * taking the credits back for good, is fixed with a regression test in test/integration/payments).
+ * bug is fixed. None is open. The last ones found (issue 14, fixed in 249a023): an image call keyed by
+ * its attempt, so a repeat of a call that may have run was billed again; a keyed video submit that
+ * timed out resubmitted under a new key (a second operation); a video job of count N charged N videos
+ * and made one.
  */
-export const KNOWN_ISSUES: ReadonlyArray<{ id: string; matches: RegExp; description: string }> = [
-  {
-    id: 'image-key-per-attempt',
-    matches: /image job .* billed the provider \d+ times/,
-    description:
-      'run-generation.ts runImage sends the idempotency key `${job.id}-${job.attempts}`: a call that may have run (a crash mid-call, a timeout, a DB fault after the call) is repeated under a new key, so a provider that honours keys runs and bills it again',
-  },
-  {
-    id: 'video-submit-timeout-new-key',
-    matches: /video job .* started \d+ provider operations/,
-    description:
-      "job-steps.ts decideOnFault retries a keyed submit that timed out (may have run) through releaseForRetry, which drops job.operation and with it the submitKey; the next start submits under `${job.id}-${attempts}`, a new key: a second operation, billed twice",
-  },
-  {
-    id: 'video-count-one-output',
-    matches: /video job .* charged \d+ credits for \d+ videos and delivered \d+/,
-    description:
-      'a video job of count N is charged N × the per-video price (quoteGeneration) but submits one operation (VideoRequest has no count), and succeeds with one video: the other N − 1 are paid for and never made (the API should refuse count > 1 for video models, or submit N operations)',
-  },
-];
+export const KNOWN_ISSUES: ReadonlyArray<{ id: string; matches: RegExp; description: string }> = [];
 
 const STRICT = process.env.SIM_STRICT === '1';
 
