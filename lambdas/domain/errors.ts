@@ -180,7 +180,7 @@ export class TooManyMembersError extends DomainError {
 
 /** A generation that has already succeeded, failed or been cancelled cannot be cancelled. */
 export class GenerationFinishedError extends DomainError {
-  constructor(status: string, message = `This generation has already ${status === 'succeeded' ? 'completed' : status}; there is nothing to cancel.`) {
+  constructor(status: string, message = `This generation has already ${status === 'succeeded' ? 'completed' : status === 'cancelled' ? 'been cancelled' : 'failed'}; there is nothing to cancel.`) {
     super('generation_finished', message, { status });
   }
 }
