@@ -51,7 +51,8 @@ export class LiveModelProviders implements ModelProviders {
     const options = { apiKey, ...(baseUrl ? { baseUrl } : {}) };
     const clients: Clients =
       model.provider === 'gemini'
-        ? { image: new GeminiImageClient(options), video: new VeoVideoClient(options) }
+        ? // Nano Banana makes one image per call: 4 at a time keep a 16-image job well inside the worker's lease.
+          { image: new GeminiImageClient({ ...options, imageConcurrency: 4 }), video: new VeoVideoClient(options) }
         : model.provider === 'openai'
           ? { image: new OpenAiImageClient(options) }
           : { video: new ModelArkVideoClient(options) };
