@@ -187,7 +187,8 @@ export class Invariants {
         if (video && outputs.length < known.count) problems.push(`video job ${known.id} (g${known.tag}) charged ${known.credits} credits for ${known.count} videos and delivered ${outputs.length}`);
         const listed = await w.t.s3.client.send(new ListObjectsV2Command({ Bucket: w.t.s3.bucket, Prefix: `outputs/${accountId}/${known.id}/` }));
         const keys = new Set((listed.Contents ?? []).map((o) => o.Key));
-        for (const o of outputs) if (!keys.has(o.key)) problems.push(`${id} records output ${o.key}, which is not in the bucket`);
+        const missing = outputs.filter((o) => !keys.has(o.key)).map((o) => o.key);
+        if (missing.length > 0) problems.push(`${id} records ${missing.length} of its ${outputs.length} outputs that are not in the bucket: ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''}`);
       }
     }
     return problems;
@@ -368,6 +369,9 @@ export class Invariants {
       model.settleJob(job, status, now, failure);
       this.w.stats.jobs[status]! += 1;
       if (failure) this.w.stats.failureCodes[failure] = (this.w.stats.failureCodes[failure] ?? 0) + 1;
+      // What each provider behaviour ended as (videos.ts's stats): a failure code a behaviour does not explain is worth a look.
+      const ended = `ended ${job.behaviour}: ${status}${failure && failure !== status ? ` ${failure}` : ''}`;
+      this.w.stats.videos[ended] = (this.w.stats.videos[ended] ?? 0) + 1;
     }
     for (const payment of credited) model.creditPayment(payment.paymentId, 'sync');
     return problems;

@@ -32,8 +32,12 @@
  *   finish) overwrites the finished job with a running one, which then finishes a second time:
  *   refunded twice, or refunded and then succeeding. Caught by the jobs-once checks (invariants.ts:
  *   a job finished by more than one write; a refund spanning several commits; a cancel's 200 not
- *   ending cancelled).
+ *   ending cancelled);
+ * - `outputs-not-stored`: the outputs bucket answers every PutObject with success and keeps nothing
+ *   (the S3 client the outputs store uses, wrapped): jobs succeed with outputs recorded that are not
+ *   in the bucket (invariants.ts, checkJobOutcomes).
  */
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type * as CreditModule from '../../lambdas/domain/credit';
 import type * as SubscriptionModule from '../../lambdas/domain/subscription';
@@ -53,6 +57,7 @@ export const MUTATIONS = [
   'removed-member-spends',
   'usage-without-refunds',
   'step-ignores-job-version',
+  'outputs-not-stored',
 ] as const;
 export type Mutation = (typeof MUTATIONS)[number];
 
@@ -157,4 +162,11 @@ function withoutJobGuard(db: DynamoDBDocumentClient): DynamoDBDocumentClient {
     return (db.send as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
   };
   return new Proxy(db, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });
+}
+
+/** `outputs-not-stored`: PutObject answered as if it stored the object, and nothing sent. */
+export function withoutOutputPuts(client: S3Client): S3Client {
+  const send = (command: { constructor: { name: string } }, ...rest: unknown[]) =>
+    command.constructor.name === 'PutObjectCommand' ? Promise.resolve({ $metadata: { httpStatusCode: 200 } }) : (client.send as (...a: unknown[]) => Promise<unknown>).call(client, command, ...rest);
+  return new Proxy(client, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });
 }

@@ -39,7 +39,7 @@ import type { CallResult, TestService } from '../support/test-service';
 import { TEST_JOB_TIMINGS, TEST_VISIBILITY_TIMEOUT_SECONDS, startTestService } from '../support/test-service';
 import { ReferenceModel, addMonths } from './model';
 import type { Mutation } from './mutations';
-import { mutationFromEnv, withMutation } from './mutations';
+import { mutationFromEnv, withMutation, withoutOutputPuts } from './mutations';
 import { Rng } from './prng';
 import { RUNS_UNTIL_STOPPED, SimProviders, planOf, tagOfParams } from './providers';
 
@@ -268,6 +268,7 @@ export class World {
       db: (db) => withFaults(this.mutation ? withMutation(this.observedDb(db), this.mutation) : this.observedDb(db), plan).client,
       sqs: (sqs) => this.failingSends(sqs),
       models: this.providers,
+      ...(this.mutation === 'outputs-not-stored' ? { s3: withoutOutputPuts } : {}),
       pollers: false,
     });
     this.store = new DynamoDbCreditStore(this.t.table.db, this.t.table.tableName);
