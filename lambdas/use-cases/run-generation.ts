@@ -160,10 +160,18 @@ async function runImage(deps: UseCaseDeps, job: GenerationJob, route: Extract<Mo
   return storeAndSucceed(deps, job, outputs, signal, model);
 }
 
-async function storeAndSucceed(deps: UseCaseDeps, job: GenerationJob, outputs: readonly ProviderOutput[], signal: AbortSignal, model: RunningModel): Promise<RunResult> {
+/**
+ * Copies the outputs into the bucket and finishes the job. A copy that fails transiently is tried
+ * again by `copyLater` where there is one (a video: its next poll answers the same link); otherwise
+ * the provider ran it (and billed us) and it is never run again: the user is refunded.
+ */
+async function storeAndSucceed(deps: UseCaseDeps, job: GenerationJob, outputs: readonly ProviderOutput[], signal: AbortSignal, model: RunningModel, copyLater?: () => Promise<RunResult>): Promise<RunResult> {
   const stored = await withinStep<StoredOutput[]>(deps, signal, (s) => Promise.all(outputs.map((output, index) => deps.outputs.save({ accountId: job.accountId, jobId: job.id, index, output }, s))));
   if (stored instanceof ModelProviderError) {
-    // The provider ran it (and billed us): never run again; the outputs could not be kept, so the user is refunded.
+    if (stored.fault === 'transient' && copyLater) {
+      log().warn('could not copy a finished video yet; the next poll tries again', { jobId: job.id, code: stored.code });
+      return copyLater();
+    }
     return onFault(deps, job, stored.fault === 'transient' ? new ModelProviderError('ours', stored.code, stored.message) : stored, model);
   }
   return finishGeneration(deps, refOf(job), { kind: 'succeeded', outputs: stored }, job.version);
@@ -220,15 +228,17 @@ async function pollVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract<M
   const signal = stepSignal(deps, job);
   const state = await withinStep(deps, signal, (s) => route.client.poll(job.operation!.id!, s));
   if (state instanceof ModelProviderError && state.fault !== 'transient') return onFault(deps, job, state, model);
-  if (state instanceof ModelProviderError || state.state === 'running') {
-    // Polls are free: a transient fault is just another poll later, until the deadline.
-    const next = scheduleNextPoll(job, deps.clock.now(), deps.jobTimings);
-    if ((await deps.store.updateJob(job, next)) !== 'committed') return 'superseded';
-    await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id, poll: next.operation!.polls }, deps.jobTimings.pollIntervalSeconds);
-    return 'polling';
-  }
+  // Polls are free: a transient fault is just another poll later, until the deadline.
+  if (state instanceof ModelProviderError || state.state === 'running') return pollLater(deps, job);
   if (state.state === 'failed') return onFault(deps, job, state.error, model, true);
-  return storeAndSucceed(deps, job, state.outputs, signal, model);
+  return storeAndSucceed(deps, job, state.outputs, signal, model, () => pollLater(deps, job));
+}
+
+async function pollLater(deps: UseCaseDeps, job: GenerationJob): Promise<RunResult> {
+  const next = scheduleNextPoll(job, deps.clock.now(), deps.jobTimings);
+  if ((await deps.store.updateJob(job, next)) !== 'committed') return 'superseded';
+  await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id, poll: next.operation!.polls }, deps.jobTimings.pollIntervalSeconds);
+  return 'polling';
 }
 
 /** A send that fails is not retried here: the job is due in the reaper's index, which sends it again. */

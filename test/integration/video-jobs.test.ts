@@ -196,6 +196,33 @@ test('a video the provider completes after our deadline: failed and refunded onc
   expect((await t.call('GET', '/v1/balance', { token: await token() })).body.available).toBe(balance);
 });
 
+test('a finished video whose link cannot be copied yet (the provider\'s storage answers 503) is copied at the next poll: delivered once, not refunded', async () => {
+  const { createServer } = await import('node:http');
+  let gets = 0;
+  const storage = createServer((_req, res) => {
+    gets += 1;
+    if (gets === 1) res.writeHead(503, { 'retry-after': '1' }).end();
+    else res.writeHead(200, { 'content-type': 'video/mp4' }).end(Buffer.alloc(2048, 7));
+  });
+  await new Promise<void>((resolve) => storage.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(storage.address() as { port: number }).port}/video.mp4`;
+  try {
+    await start({ latency: { imageMs: [5, 5], videoMs: [10, 10] }, pollAnswer: (state) => (state.state === 'succeeded' ? { state: 'succeeded', outputs: [{ kind: 'url', url, contentType: 'video/mp4' }] } : state) });
+    const id = await generate('seedance-2.0');
+    await deliver(nextSent());
+    t.clock.advance(1);
+    await deliver(nextSent());
+    expect(await stored(id)).toMatchObject({ status: 'running', operation: { polls: 1 } });
+    await deliver(nextSent());
+    expect(await job(id)).toMatchObject({ status: 'succeeded', outputs: [{ contentType: 'video/mp4', sizeBytes: 2048 }] });
+    expect([gets, models.calls.poll]).toEqual([2, 2]);
+    expect(await refunds(id)).toHaveLength(0);
+  } finally {
+    storage.closeAllConnections();
+    await new Promise((resolve) => storage.close(resolve));
+  }
+});
+
 describe('provider faults', () => {
   test('a 429 that did not run is retried after its Retry-After, then succeeds: one charge, no refund', async () => {
     const { ModelProviderError } = await import('../../lambdas/domain/model-clients');

@@ -6,7 +6,7 @@
 import type { SettableClock } from '../../lambdas/adapters/clock';
 import type { SimulatedLatency } from '../../lambdas/adapters/simulated/simulated-models';
 import { SimulatedModels, TEST_LATENCY } from '../../lambdas/adapters/simulated/simulated-models';
-import type { ImageModelClient, ImageRequest, ModelProviders, ModelRoute, VideoModelClient, VideoRequest } from '../../lambdas/domain/model-clients';
+import type { ImageModelClient, ImageRequest, ModelProviders, ModelRoute, VideoModelClient, VideoOperationState, VideoRequest } from '../../lambdas/domain/model-clients';
 import type { ModelProviderError } from '../../lambdas/domain/model-clients';
 
 export type ScriptedCall = 'image' | 'submit' | 'poll' | 'cancel';
@@ -19,6 +19,8 @@ export interface CountingModelsOptions {
   readonly crashAfterSubmitFirst?: number;
   /** @default true, as the simulated provider */
   readonly acceptsIdempotencyKey?: boolean;
+  /** Rewrites a poll's answer (e.g. a finished video's output as a link to copy). */
+  readonly pollAnswer?: (state: VideoOperationState) => VideoOperationState;
   /** Called before each call (with its 1-based number of that kind): a provider error to throw instead, or undefined. */
   readonly failWith?: (call: ScriptedCall, n: number) => ModelProviderError | undefined;
 }
@@ -74,7 +76,8 @@ export class CountingModels implements ModelProviders {
       },
       poll: async (id, signal) => {
         this.before('poll');
-        return inner.poll(id, signal);
+        const state = await inner.poll(id, signal);
+        return this.options.pollAnswer ? this.options.pollAnswer(state) : state;
       },
       cancel: async (id, signal) => {
         this.before('cancel');
