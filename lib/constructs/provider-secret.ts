@@ -6,10 +6,11 @@
  * Manager's AWS-managed key, as the Stripe secret. The functions that call the providers (the jobs
  * worker, the cancel route) get read access and its ARN (PROVIDER_SECRET_ARN).
  */
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ProviderKeysSchema } from '../../lambdas/shared/config';
+import { PLACEHOLDER_NONCE_KEY, operatorSecret } from './operator-secret';
 
 /** The keys the functions read from the secret. */
 export const PROVIDER_SECRET_KEYS: readonly string[] = Object.keys(ProviderKeysSchema.shape);
@@ -17,7 +18,7 @@ export const PROVIDER_SECRET_KEYS: readonly string[] = Object.keys(ProviderKeysS
 /** What the secret holds until an operator sets it: no key for any provider (a valid value: every key is optional). */
 export const PROVIDER_SECRET_PLACEHOLDER = '{}';
 /** The generated nonce's key in the placeholder: not a provider key, ignored when the secret is read. */
-export const PROVIDER_SECRET_NONCE_KEY = 'placeholderNonce';
+export const PROVIDER_SECRET_NONCE_KEY = PLACEHOLDER_NONCE_KEY;
 
 export interface ProviderSecretProps {
   readonly secretName: string;
@@ -30,19 +31,13 @@ export class ProviderSecret extends Construct {
 
   constructor(scope: Construct, id: string, props: ProviderSecretProps) {
     super(scope, id);
-    this.secret = new secretsmanager.Secret(this, 'Secret', {
+    this.secret = operatorSecret(this, 'Secret', {
       secretName: props.secretName,
       description: `Model providers' API keys (JSON: ${PROVIDER_SECRET_KEYS.join(', ')}; each optional); set by an operator, read by the jobs worker and the cancel route at first use and again after a TTL`,
-      // Generated, as the Stripe secret's placeholder: CloudFormation generates a value on create only,
-      // so the keys an operator puts in later survive every deploy. Stored as `{"placeholderNonce": …}`:
-      // no provider key (the parser ignores the nonce).
-      generateSecretString: { secretStringTemplate: PROVIDER_SECRET_PLACEHOLDER, generateStringKey: PROVIDER_SECRET_NONCE_KEY },
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
+      placeholderTemplate: PROVIDER_SECRET_PLACEHOLDER,
+      rotatedBy:
         "The providers' API keys (Google AI, OpenAI, BytePlus ModelArk) are issued and revoked in each provider's console, not by a rotation Lambda; the operator puts a new key here, then revokes the old one once the functions' cache has expired.",
+      ...(props.removalPolicy ? { removalPolicy: props.removalPolicy } : {}),
     });
   }
 }
