@@ -307,7 +307,7 @@ export class ServiceAlarms extends Construct {
       custom(PROVIDER_FAULTS_OURS_METRIC, 'Sum', fiveMinutes).createAlarm(this, 'ProviderFaultsOurs', {
         alarmName: alarmName('provider-faults-ours'),
         alarmDescription:
-          "A model provider refused a call for a reason of ours (authentication, a missing key, our configuration, an unknown model name) in the last 5 minutes: every job of that provider fails and is refunded until it is fixed. Check the providers' secret (ProviderSecretArn) and PROVIDER_MODEL_NAMES; run-generations ERROR logs name the provider and code.",
+          "A model provider refused a call for a reason of ours (authentication, a missing key, our configuration, an unknown model name) in the last 5 minutes: every job of that provider fails and is refunded until it is fixed. Check the providers' secret (ProviderSecretArn) and PROVIDER_MODEL_NAMES; run-generations WARN logs ('model provider call failed') name the model, the fault and the provider's code (docs/runbook.md).",
         evaluationPeriods: 1,
         ...atLeast(THRESHOLDS.providerFaultsOurs),
       }),
