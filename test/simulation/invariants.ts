@@ -372,6 +372,11 @@ export class Invariants {
       // What each provider behaviour ended as (videos.ts's stats): a failure code a behaviour does not explain is worth a look.
       const ended = `ended ${job.behaviour}: ${status}${failure && failure !== status ? ` ${failure}` : ''}`;
       this.w.stats.videos[ended] = (this.w.stats.videos[ended] ?? 0) + 1;
+      // `ours` the behaviour did not ask for: a cancel that stopped the operation before the worker's poll (task_cancelled), or outputs that could not be stored.
+      if (failure === 'provider_error' && job.behaviour !== 'ours') {
+        const why = `provider_error unexplained by its behaviour: g${job.tag} ${job.modelId} ${job.behaviour}${job.cancelAsked ? ', after a cancel' : ''}`;
+        this.w.stats.videos[why] = (this.w.stats.videos[why] ?? 0) + 1;
+      }
     }
     for (const payment of credited) model.creditPayment(payment.paymentId, 'sync');
     return problems;

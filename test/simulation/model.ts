@@ -193,6 +193,8 @@ export interface ModelJob {
    * (the provider had completed it: the job must end succeeded).
    */
   cancel?: 'cancelled' | 'completed';
+  /** Whether someone allowed to cancel it asked to (whatever the answer). */
+  cancelAsked?: boolean;
   /** Set once settled: the failure code if it failed. */
   failure?: string;
 }

@@ -199,6 +199,7 @@ export class VideoActions {
       return;
     }
     // The owner, an admin, or who asked: the job's state decides.
+    job.cancelAsked = true;
     const stored = await w.store.getGeneration(job.accountId, job.id);
     if (!stored) {
       w.problem(`${where}: the job is not stored`);
