@@ -3,14 +3,16 @@
  * - queued, or running without a provider operation (an image call in flight, or a submit whose
  *   answer is not recorded): cancelled and refunded now; a worker still holding it finds it changed
  *   and its outcome is dropped (finish-generation's version guard);
- * - a followed operation (a video): the provider is asked to stop it. If it cannot be stopped, one
- *   poll decides: completed → 409 generation_finished (the worker delivers the outputs, nothing is
- *   refunded); still running or failed → cancelled and refunded (we stop following it).
+ * - a followed operation (a video): one poll first: completed → 409 generation_finished (the worker
+ *   delivers the outputs, nothing is refunded); otherwise cancelled and refunded, and only then is
+ *   the provider asked to stop it (where it can), so that a worker's poll racing the cancel never
+ *   reads an operation we stopped as a provider failure.
  * The cancel and the refund commit in one transaction guarded by the job's version, so a cancel
  * racing the worker's finish is one or the other, never both.
  */
 import { GenerationFinishedError, GenerationNotFoundError, DomainError } from '../domain/errors';
 import type { GenerationJob, JobRef } from '../domain/generation';
+import type { ModelRoute } from '../domain/model-clients';
 import { isFinished, spenderOf } from '../domain/job-lifecycle';
 import { authorize } from '../domain/team';
 import type { UseCaseDeps } from './context';
@@ -28,11 +30,14 @@ export async function cancelGeneration(deps: UseCaseDeps, caller: { readonly acc
     if (!job) throw new GenerationNotFoundError(jobId);
     if (role === 'member' && spenderOf(job) !== caller.userId) throw new DomainError('forbidden', 'Only who asked for a generation, an admin or the owner can cancel it.');
     if (isFinished(job)) throw new GenerationFinishedError(job.status);
-    if (job.operation?.id && (await completedAtProvider(deps, job, job.operation.id))) {
+    const operationId = job.operation?.id ?? null;
+    const route = operationId ? await deps.models.route(job.model) : null;
+    if (operationId && route?.kind === 'video' && (await completedAtProvider(route, operationId))) {
       throw new GenerationFinishedError('succeeded', 'The model had already completed this generation; it will appear shortly and is not refunded.');
     }
     const result = await finishGeneration(deps, ref, { kind: 'cancelled' }, job.version);
     if (result === 'finished') {
+      if (operationId && route?.kind === 'video') await cancelQuietly(deps, route, operationId);
       const cancelled = await deps.store.getGeneration(ref.accountId, ref.jobId);
       if (cancelled) return cancelled;
     }
@@ -41,11 +46,8 @@ export async function cancelGeneration(deps: UseCaseDeps, caller: { readonly acc
   throw new DomainError('write_conflict', 'The generation kept changing while it was being cancelled; try again.');
 }
 
-/** Asks the provider to stop the operation; when it cannot, whether it has already completed. */
-async function completedAtProvider(deps: UseCaseDeps, job: GenerationJob, operationId: string): Promise<boolean> {
-  const route = await deps.models.route(job.model);
-  if (route.kind !== 'video') return false;
-  if (await cancelQuietly(deps, route, operationId)) return false;
+/** Whether the provider has already completed the operation (its outputs are then delivered, not refunded). */
+async function completedAtProvider(route: Extract<ModelRoute, { kind: 'video' }>, operationId: string): Promise<boolean> {
   try {
     const state = await route.client.poll(operationId, AbortSignal.timeout(5_000));
     return state.state === 'succeeded';

@@ -180,10 +180,14 @@ async function storeAndSucceed(deps: UseCaseDeps, job: GenerationJob, outputs: r
 /** `operationEnded`: the provider's operation itself failed (a poll said so): a retry submits anew, under a new key. */
 async function onFault(deps: UseCaseDeps, job: GenerationJob, error: ModelProviderError, model: RunningModel, operationEnded = false): Promise<RunResult> {
   deps.metrics.count('provider_failure');
-  if (error.fault === 'ours') deps.metrics.count('provider_fault_ours');
   log().warn('model provider call failed', { jobId: job.id, model: job.model, fault: error.fault, code: error.code, attempts: job.attempts });
   const decision: FaultDecision = decideOnFault(job, error, model, deps.jobTimings);
-  if (decision.kind === 'fail') return finishGeneration(deps, refOf(job), { kind: 'failed', failure: decision.failure }, job.version);
+  if (decision.kind === 'fail') {
+    const result = await finishGeneration(deps, refOf(job), { kind: 'failed', failure: decision.failure }, job.version);
+    // Pages only when the fault ended the job: a poll of an operation cancelled under it (the job moved on) is not ours.
+    if (result === 'finished' && error.fault === 'ours') deps.metrics.count('provider_fault_ours');
+    return result;
+  }
   const released = releaseForRetry(job, decision.delaySeconds, deps.clock.now(), deps.jobTimings, { keepSubmitKey: !operationEnded });
   if ((await deps.store.updateJob(job, released)) !== 'committed') return 'superseded';
   await sendOrLeaveToReaper(deps, { accountId: job.accountId, jobId: job.id }, decision.delaySeconds);

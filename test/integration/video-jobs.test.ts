@@ -223,6 +223,26 @@ test('a finished video whose link cannot be copied yet (the provider\'s storage 
   }
 });
 
+test('a poll in flight when the video is cancelled reads the operation the cancel stopped: the job stays cancelled, one refund, no page', async () => {
+  let release: () => void = () => {};
+  let held = false;
+  await start({ pollGate: () => (held ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()) });
+  const id = await generate('seedance-2.0', { simulate: 'timeout' });
+  await deliver(nextSent());
+  held = true;
+  const polling = deliver(nextSent()); // the worker claims its poll and waits on the provider
+  while ((await stored(id)).leaseUntil === null) await new Promise((r) => setTimeout(r, 5));
+  held = false; // the cancel's own completion check is answered at once
+  expect((await t.call('POST', `/v1/generations/${id}/cancel`, { token: await token() })).body).toMatchObject({ status: 'cancelled', refund: { credits: 40 } });
+  release();
+  await polling;
+
+  expect(models.calls.cancel).toBe(1);
+  expect(await job(id)).toMatchObject({ status: 'cancelled', error: { code: 'cancelled' } });
+  expect(await refunds(id)).toHaveLength(1);
+  expect(metric('provider_fault_ours')).toBe(0);
+});
+
 describe('provider faults', () => {
   test('a 429 that did not run is retried after its Retry-After, then succeeds: one charge, no refund', async () => {
     const { ModelProviderError } = await import('../../lambdas/domain/model-clients');
@@ -300,9 +320,10 @@ describe('POST /v1/generations/{id}/cancel', () => {
     const id = await generate('seedance-2.0', { simulate: 'timeout' });
     await deliver(nextSent());
     expect((await cancel(id)).body).toMatchObject({ status: 'cancelled', refund: { credits: 40 } });
-    expect(models.calls.cancel).toBe(1);
+    // One poll (had it completed?), the cancel committed, then the provider asked to stop.
+    expect([models.calls.poll, models.calls.cancel]).toEqual([1, 1]);
     await deliver(nextSent());
-    expect(models.calls.poll).toBe(0);
+    expect(models.calls.poll).toBe(1);
     expect(await refunds(id)).toHaveLength(1);
   });
 

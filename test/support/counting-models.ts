@@ -19,6 +19,8 @@ export interface CountingModelsOptions {
   readonly crashAfterSubmitFirst?: number;
   /** @default true, as the simulated provider */
   readonly acceptsIdempotencyKey?: boolean;
+  /** Awaited inside each poll, before the provider answers (a test holds a poll in flight). */
+  readonly pollGate?: () => Promise<void>;
   /** Rewrites a poll's answer (e.g. a finished video's output as a link to copy). */
   readonly pollAnswer?: (state: VideoOperationState) => VideoOperationState;
   /** Called before each call (with its 1-based number of that kind): a provider error to throw instead, or undefined. */
@@ -76,6 +78,7 @@ export class CountingModels implements ModelProviders {
       },
       poll: async (id, signal) => {
         this.before('poll');
+        await this.options.pollGate?.();
         const state = await inner.poll(id, signal);
         return this.options.pollAnswer ? this.options.pollAnswer(state) : state;
       },
