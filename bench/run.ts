@@ -253,7 +253,7 @@ async function callsPerOperation(b: BenchService, accounts: BenchAccount[]) {
     b.gateway({ method: 'POST', path, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   const coupon = JSON.parse((await post('/v1/admin/coupons', admin, { campaign: 'OPS', credits: 10, count: 1 })).body) as { codes: string[] };
 
-  const debit = await measure(() => post('/v1/generations', account.token, { model: 'gpt-image-2', count: 1, params: { simulate: 'fail' } }, { 'idempotency-key': 'ops-debit' }));
+  const debit = await measure(() => post('/v1/generations', account.token, { model: 'gpt-image-2', count: 1, params: { prompt: 'a bench image', simulate: 'fail' } }, { 'idempotency-key': 'ops-debit' }));
   const job = (JSON.parse((await b.gateway({ method: 'GET', path: '/v1/generations?limit=1', headers: { authorization: `Bearer ${account.token}` } })).body) as { generations: Array<{ id: string }> }).generations[0]!;
   const refund = await measure(() => b.service.queueHandlers.jobs(jobEvent(account.id, job.id), {} as never));
   const redemption = await measure(() => post('/v1/coupons/redeem', account.token, { code: coupon.codes[0] }));
