@@ -31,7 +31,8 @@ export async function cancelGeneration(deps: UseCaseDeps, caller: { readonly acc
     if (role === 'member' && spenderOf(job) !== caller.userId) throw new DomainError('forbidden', 'Only who asked for a generation, an admin or the owner can cancel it.');
     if (isFinished(job)) throw new GenerationFinishedError(job.status);
     const operationId = job.operation?.id ?? null;
-    const route = operationId ? await deps.models.route(job.model) : null;
+    // Without the provider's client (its key gone) the cancel still stands on our side; the operation is not stopped.
+    const route = operationId ? await deps.models.route(job.model).catch(() => null) : null;
     if (operationId && route?.kind === 'video' && (await completedAtProvider(route, operationId))) {
       throw new GenerationFinishedError('succeeded', 'The model had already completed this generation; it will appear shortly and is not refunded.');
     }
