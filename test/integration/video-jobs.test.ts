@@ -327,6 +327,17 @@ describe('POST /v1/generations/{id}/cancel', () => {
     expect(await refunds(id)).toHaveLength(1);
   });
 
+  test('a running video whose provider cannot be reached any more (its key gone): cancelled and refunded on our side, not a 500', async () => {
+    await start();
+    const { ModelProviderError } = await import('../../lambdas/domain/model-clients');
+    const id = await generate('veo-3.1', { simulate: 'timeout' });
+    await deliver(nextSent());
+    const deps = t.service.deps as { models: typeof t.service.deps.models };
+    deps.models = { route: () => Promise.reject(new ModelProviderError('ours', 'provider_not_configured', 'no key')) };
+    expect((await cancel(id)).body).toMatchObject({ status: 'cancelled', refund: { credits: 60 } });
+    expect(models.calls.cancel).toBe(0);
+  });
+
   test('a video the provider already completed: 409, not refunded; the worker delivers it', async () => {
     await start({ latency: { imageMs: [5, 5], videoMs: [10, 10] } });
     const id = await generate('veo-3.1');
