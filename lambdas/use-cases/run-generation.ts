@@ -219,8 +219,11 @@ async function submitVideo(deps: UseCaseDeps, job: GenerationJob, route: Extract
   if (submitted instanceof ModelProviderError) return onFault(deps, job, submitted, model);
   const recorded = recordSubmitted(job, submitted.operationId, deps.clock.now(), deps.jobTimings);
   if ((await deps.store.updateJob(job, recorded)) !== 'committed') {
-    // Cancelled (or reaped) while we were submitting: stop it at the provider, if it lets us.
-    await cancelQuietly(deps, route, submitted.operationId);
+    // Cancelled or failed while we were submitting: stop the operation at the provider, if it lets us.
+    // Taken over instead (our lease lapsed; the next worker resubmits under the same key and gets this
+    // very operation from a provider that honours keys): leave it running.
+    const now = await deps.store.getGeneration(job.accountId, job.id);
+    if (!now || isFinished(now)) await cancelQuietly(deps, route, submitted.operationId);
     return 'superseded';
   }
   log().info('video submitted', { jobId: job.id, operationId: submitted.operationId });

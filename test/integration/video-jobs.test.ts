@@ -124,6 +124,26 @@ test('a worker that dies between the submit and recording it: the provider that 
   expect(await refunds(id)).toHaveLength(0);
 });
 
+test('a submit that outlives its lease: the next worker takes over with the same key, the first one\'s late answer is dropped and its operation left running (not cancelled)', async () => {
+  let release: () => void = () => {};
+  await start({ submitGate: (n) => (n === 1 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()) });
+  const id = await generate('veo-3.1');
+  const first = nextSent();
+  const slow = deliver(first);
+  while ((await stored(id)).status !== 'running') await new Promise((r) => setTimeout(r, 5));
+  t.clock.advance(TIMINGS.leaseSeconds + 1);
+  await deliver(first); // redelivered: takes over, submits under the same key, records the operation
+  release();
+  await slow;
+
+  expect(models.submitKeys).toEqual([`${id}-1`, `${id}-1`]);
+  expect(models.calls.cancel).toBe(0);
+  t.clock.advance(FOUR_MINUTES_MS / 1000);
+  await deliver(nextSent());
+  expect(await job(id)).toMatchObject({ status: 'succeeded' });
+  expect(await refunds(id)).toHaveLength(0);
+});
+
 test('a worker that dies between the submit and recording it, with a provider that takes no key: never submitted twice; failed, refunded once, alarmed', async () => {
   await start({ crashAfterSubmitFirst: 1, acceptsIdempotencyKey: false });
   const id = await generate('veo-3.1');

@@ -19,6 +19,8 @@ export interface CountingModelsOptions {
   readonly crashAfterSubmitFirst?: number;
   /** @default true, as the simulated provider */
   readonly acceptsIdempotencyKey?: boolean;
+  /** Awaited inside each submit (with its 1-based number), before the provider answers (a test holds a submit in flight). */
+  readonly submitGate?: (n: number) => Promise<void>;
   /** Awaited inside each poll, before the provider answers (a test holds a poll in flight). */
   readonly pollGate?: () => Promise<void>;
   /** Rewrites a poll's answer (e.g. a finished video's output as a link to copy). */
@@ -71,6 +73,7 @@ export class CountingModels implements ModelProviders {
       submit: async (request, key, signal) => {
         this.requests.push(request);
         this.before('submit');
+        await this.options.submitGate?.(this.calls.submit);
         const answer = await inner.submit(request, key, signal);
         this.submitKeys.push(key);
         if (this.calls.submit <= (this.options.crashAfterSubmitFirst ?? 0)) throw new Error('worker died after the provider accepted the submit');
