@@ -60,7 +60,7 @@ export function s3Outputs(config: Config): OutputStore {
     headersFor: (url) => {
       // Read by the models' route for this job already (the same cache); a function without provider access has none.
       const key = config.PROVIDER_SECRET_ARN || config.GEMINI_API_KEY ? providerKeys(config).peek()?.geminiApiKey : undefined;
-      return key && url.hostname === 'generativelanguage.googleapis.com' ? { 'x-goog-api-key': key } : undefined;
+      return key && url.protocol === 'https:' && url.hostname === 'generativelanguage.googleapis.com' ? { 'x-goog-api-key': key } : undefined;
     },
   });
 }

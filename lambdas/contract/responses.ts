@@ -46,6 +46,7 @@ export const PricingResponse = z
               durationsSeconds: z.array(z.int()).optional(),
               seed: z.boolean(),
               maxReferenceImages: z.int(),
+              maxCount: z.int().optional().meta({ description: 'The most outputs one request may ask for, where the model (not only the plan) limits it: 1 for videos.' }),
             })
             .meta({ id: 'ModelOptions', description: 'What a generation of this model may ask for in `params` besides its prompt.' }),
         })

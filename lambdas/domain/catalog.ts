@@ -20,6 +20,8 @@ export interface ModelOptions {
   readonly seed: boolean;
   /** How many earlier outputs may be given as reference images. */
   readonly maxReferenceImages: number;
+  /** The most outputs one request may ask for, where the model (not only the plan) limits it. */
+  readonly maxCount?: number;
 }
 
 export interface Model {
@@ -44,9 +46,9 @@ const GEMINI_IMAGE_ASPECTS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '
 export const MODELS: readonly Model[] = [
   { id: 'nano-banana-2', name: 'Nano Banana 2', kind: 'image', unit: 'image', credits: 8, provider: 'gemini', defaultProviderModel: 'gemini-3.1-flash-image', options: { aspectRatios: GEMINI_IMAGE_ASPECTS, seed: true, maxReferenceImages: 3 } },
   { id: 'nano-banana-pro', name: 'Nano Banana Pro', kind: 'image', unit: 'image', credits: 15, provider: 'gemini', defaultProviderModel: 'gemini-3-pro-image', options: { aspectRatios: GEMINI_IMAGE_ASPECTS, seed: true, maxReferenceImages: 3 } },
-  { id: 'gpt-image-2', name: 'GPT Image 2', kind: 'image', unit: 'image', credits: 5, provider: 'openai', defaultProviderModel: 'gpt-image-2', options: { aspectRatios: ['1:1', '3:2', '2:3', '16:9', '9:16', '4:3', '3:4'], seed: false, maxReferenceImages: 0 } },
-  { id: 'seedance-2.0', name: 'Seedance 2.0', kind: 'video', unit: 'video', credits: 40, provider: 'modelark', defaultProviderModel: 'dreamina-seedance-2-0-260128', options: { aspectRatios: ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'], resolutions: ['480p', '720p', '1080p'], durationsSeconds: [5, 10], seed: true, maxReferenceImages: 1 }, maxRunSeconds: 900 },
-  { id: 'veo-3.1', name: 'Veo 3.1', kind: 'video', unit: 'video', credits: 60, provider: 'gemini', defaultProviderModel: 'veo-3.1-generate-preview', options: { aspectRatios: ['16:9', '9:16'], resolutions: ['720p', '1080p'], durationsSeconds: [4, 6, 8], seed: false, maxReferenceImages: 1 }, maxRunSeconds: 900 },
+  { id: 'gpt-image-2', name: 'GPT Image 2', kind: 'image', unit: 'image', credits: 5, provider: 'openai', defaultProviderModel: 'gpt-image-2', options: { aspectRatios: ['1:1', '3:2', '2:3', '16:9', '9:16', '4:3', '3:4'], seed: false, maxReferenceImages: 0, maxCount: 10 } },
+  { id: 'seedance-2.0', name: 'Seedance 2.0', kind: 'video', unit: 'video', credits: 40, provider: 'modelark', defaultProviderModel: 'dreamina-seedance-2-0-260128', options: { aspectRatios: ['16:9', '9:16', '1:1', '4:3', '3:4', '21:9'], resolutions: ['480p', '720p', '1080p'], durationsSeconds: [5, 10], seed: true, maxReferenceImages: 1, maxCount: 1 }, maxRunSeconds: 900 },
+  { id: 'veo-3.1', name: 'Veo 3.1', kind: 'video', unit: 'video', credits: 60, provider: 'gemini', defaultProviderModel: 'veo-3.1-generate-preview', options: { aspectRatios: ['16:9', '9:16'], resolutions: ['720p', '1080p'], durationsSeconds: [4, 6, 8], seed: false, maxReferenceImages: 1, maxCount: 1 }, maxRunSeconds: 900 },
 ];
 
 export function findModel(id: string): Model {

@@ -68,13 +68,15 @@ export interface GenerationQuote {
 }
 
 /**
- * The price of `count` outputs of a model, within the plan's per-request limit. A video model makes
- * one video per request (one provider operation): more would be paid for and never made.
+ * The price of `count` outputs of a model, within the model's and the plan's per-request limits. A
+ * video model makes one video per request (one provider operation); GPT Image 2 at most 10 (one
+ * call): more would be paid for and never made.
  */
 export function quoteGeneration(plan: PlanId, modelId: string, count: number): GenerationQuote {
   const model = findModel(modelId);
-  if (model.kind === 'video' && count > 1) {
-    const message = `${model.name} makes one video per request; ask for ${count} separately.`;
+  const modelMax = model.options.maxCount;
+  if (modelMax !== undefined && count > modelMax) {
+    const message = modelMax === 1 ? `${model.name} makes one video per request; ask for ${count} separately.` : `${model.name} makes at most ${modelMax} outputs per request.`;
     throw new DomainError('invalid_request', message, { issues: [{ path: 'body.count', message }] });
   }
   const limit = PLANS[plan].maxCountPerRequest;

@@ -55,6 +55,8 @@ export function nextStep(job: GenerationJob, message: JobMessage, now: Date, tim
     if (message.poll === undefined && op.pollAt !== null && Date.parse(op.pollAt) > now.getTime()) return { kind: 'stale' };
     return { kind: 'poll', job: { ...job, ...claim, dueAt: claim.leaseUntil } };
   }
+  // A retried submission past its deadline is not submitted again (it would be billed, then failed).
+  if (op && now.getTime() >= Date.parse(op.deadlineAt)) return { kind: 'fail', failure: PAST_DEADLINE };
   // Running with nothing recorded: the worker before us died during the call (or the submit).
   if (job.status === 'running' && !model.acceptsIdempotencyKey) return { kind: 'fail', failure: LOST_CALL };
   const claimed = startJob(job, now, timings);

@@ -33,8 +33,11 @@ export type ProviderOutput =
   | { readonly kind: 'inline'; readonly contentType: string; readonly base64: string }
   | { readonly kind: 'url'; readonly url: string; readonly contentType: string | null };
 
-/** Codes of failures where no answer came back: the provider may have run the request, and billed it. */
-const NO_ANSWER_CODES: ReadonlySet<string> = new Set(['timeout', 'aborted', 'connection_error', 'network', 'network_error']);
+/**
+ * Codes of failures where the provider may have run the request, and billed it: no answer came back,
+ * an accepted request's answer was lost, or other calls of the same job already ran.
+ */
+const NO_ANSWER_CODES: ReadonlySet<string> = new Set(['timeout', 'aborted', 'connection_error', 'network', 'network_error', 'lost_answer', 'partly_run']);
 
 /**
  * True when the failed call may still have run at the provider (and been billed): a timeout, an

@@ -15,16 +15,19 @@ import type { GenerationJob, JobRef } from '../domain/generation';
 import type { ModelRoute } from '../domain/model-clients';
 import { isFinished, spenderOf } from '../domain/job-lifecycle';
 import { authorize } from '../domain/team';
+import { workingTimeLeftMs } from '../shared/time-budget';
 import type { UseCaseDeps } from './context';
 import { finishGeneration } from './finish-generation';
 import { cancelQuietly } from './run-generation';
 
 /** A cancel that loses a race this many times in a row answers 409 write_conflict. */
 const MAX_CANCEL_ROUNDS = 5;
+const ROUND_RESERVE_MS = 12_000;
 
 export async function cancelGeneration(deps: UseCaseDeps, caller: { readonly accountId: string; readonly userId: string }, jobId: string): Promise<GenerationJob> {
   const ref: JobRef = { accountId: caller.accountId, jobId };
-  for (let round = 0; round < MAX_CANCEL_ROUNDS; round += 1) {
+  // Each round may wait 5 s on the provider (and 5 s more to stop it): never start one the function cannot finish.
+  for (let round = 0; round < MAX_CANCEL_ROUNDS && workingTimeLeftMs() > ROUND_RESERVE_MS; round += 1) {
     const { job, account } = await deps.store.loadJobAndAccount(ref);
     const role = authorize(account, caller, 'member');
     if (!job) throw new GenerationNotFoundError(jobId);

@@ -3,6 +3,7 @@
  * (test/fakes/fake-gemini.ts): outputs, fault classes, Retry-After, aborts, the Veo operation.
  */
 import { providerFailure } from '../support/provider-errors';
+import { mayHaveRun } from '../../lambdas/domain/model-clients';
 import { GeminiImageClient, VeoVideoClient } from '../../lambdas/adapters/providers/gemini';
 import { FakeGemini, TINY_PNG_BASE64 } from '../fakes/fake-gemini';
 
@@ -107,10 +108,19 @@ describe('GeminiImageClient', () => {
     await expect(providerFailure(nowhere.generateImages(IMAGE))).resolves.toMatchObject({ fault: 'transient', code: 'network' });
   });
 
-  test('count 2 with the second call failing fails the whole request', async () => {
+  test('count 2 with the second call failing fails the whole request, as partly run: the first image was made (and billed), so it is never retried blindly', async () => {
     const sequential = new GeminiImageClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl, imageConcurrency: 1 });
     fake.scriptImages({ kind: 'success' }, { kind: 'error', status: 503 });
-    await expect(providerFailure(sequential.generateImages({ ...IMAGE, count: 2 }))).resolves.toMatchObject({ fault: 'transient' });
+    const error = await providerFailure(sequential.generateImages({ ...IMAGE, count: 2 }));
+    expect(error).toMatchObject({ fault: 'transient', code: 'partly_run', message: expect.stringMatching(/^1 of 2 images were made/) });
+    expect(mayHaveRun(error)).toBe(true);
+  });
+
+  test('one image whose only call answers 503 did not run: transient, and may be retried', async () => {
+    fake.scriptImages({ kind: 'error', status: 503 });
+    const error = await providerFailure(images.generateImages(IMAGE));
+    expect(error.fault).toBe('transient');
+    expect(mayHaveRun(error)).toBe(false);
   });
 });
 
@@ -200,6 +210,13 @@ describe('GeminiImageClient with reference images', () => {
 });
 
 describe('VeoVideoClient', () => {
+  test('a submit accepted (200) whose answer names no operation may be running and billed: lost_answer, never resubmitted without a key', async () => {
+    fake.scriptSubmits({ kind: 'text', text: 'not an operation' });
+    const error = await providerFailure(new VeoVideoClient({ apiKey: fake.apiKey, baseUrl: fake.baseUrl }).submit({ providerModel: 'veo-3.1-generate-preview', prompt: 'a wave' }, 'gen_x-1'));
+    expect(error).toMatchObject({ fault: 'transient', code: 'lost_answer' });
+    expect(mayHaveRun(error)).toBe(true);
+  });
+
   test('submit → poll running → poll succeeded with the file uri (paths and body as the Gemini API documents them)', async () => {
     const { operationId } = await videos.submit(VIDEO, 'job-1');
     expect(operationId).toMatch(/^models\/veo-3\.1-generate-preview\/operations\/\w+$/);

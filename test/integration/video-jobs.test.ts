@@ -178,6 +178,20 @@ test('a lost poll message: the reaper finds the job due and sends it again; the 
   expect(await refunds(id)).toHaveLength(0);
 });
 
+test('the DLQ consumer leaves a video whose operation is being followed to its polls (not failed, not refunded)', async () => {
+  await start();
+  const id = await generate('veo-3.1');
+  const first = nextSent();
+  await deliver(first);
+  const event: SQSEvent = { Records: [toRecord({ MessageId: 'dlq', ReceiptHandle: 'r', Body: JSON.stringify(first) }, 'arn:aws:sqs:us-east-1:000000000000:jobs-dlq')] };
+  await t.service.queueHandlers.jobsDeadLetter(event, {} as never);
+  expect(await stored(id)).toMatchObject({ status: 'running', operation: { id: expect.stringMatching(/^sim-/) } });
+  expect(await refunds(id)).toHaveLength(0);
+  t.clock.advance(FOUR_MINUTES_MS / 1000);
+  await deliver(nextSent());
+  expect(await job(id)).toMatchObject({ status: 'succeeded' });
+});
+
 test('a duplicate or stale poll message is dropped: one chain of polls', async () => {
   await start();
   const id = await generate('veo-3.1');

@@ -100,7 +100,15 @@ export class GeminiImageClient implements ImageModelClient {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, request.count) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, request.count) }, worker));
+    } catch (error) {
+      // Other calls of this job ran (and were billed): a transient fault must not retry the whole job.
+      if (error instanceof ModelProviderError && error.fault === 'transient' && next > 1) {
+        throw new ModelProviderError('transient', 'partly_run', `${outputs.length} of ${request.count} images were made before a call failed (${error.code}).`, error.retryAfterMs, { cause: error });
+      }
+      throw error;
+    }
     return outputs;
   }
 
@@ -209,7 +217,8 @@ export class VeoVideoClient implements VideoModelClient {
     }
     const name = (safeJson(text) as { name?: unknown } | undefined)?.name;
     if (typeof name !== 'string' || name === '') {
-      throw new ModelProviderError('transient', 'bad_answer', 'The video submit answered without an operation name.');
+      // Accepted (2xx) but no readable operation: it may be running and billed; never resubmitted without a key.
+      throw new ModelProviderError('transient', 'lost_answer', 'The video submit was accepted but its answer had no operation name.');
     }
     return { operationId: name };
   }

@@ -30,3 +30,14 @@ describe('paramsIssues: what each model offers, checked before the debit', () =>
     expect(() => assertParamsFit(findModel('veo-3.1'), { prompt: 'p' })).not.toThrow();
   });
 });
+
+describe('quoteGeneration: the model\'s own count limit, before the plan\'s', () => {
+  test('videos one per request; GPT Image 2 at most 10 (one call); the plan limit still applies', async () => {
+    const { quoteGeneration } = await import('../../../lambdas/domain/generation');
+    expect(quoteGeneration('TEAM', 'gpt-image-2', 10)).toEqual({ model: 'gpt-image-2', count: 10, credits: 50 });
+    expect(() => quoteGeneration('TEAM', 'gpt-image-2', 11)).toThrow(expect.objectContaining({ code: 'invalid_request', message: 'GPT Image 2 makes at most 10 outputs per request.' }));
+    expect(() => quoteGeneration('TEAM', 'veo-3.1', 2)).toThrow(expect.objectContaining({ code: 'invalid_request', message: 'Veo 3.1 makes one video per request; ask for 2 separately.' }));
+    expect(quoteGeneration('TEAM', 'nano-banana-2', 16).credits).toBe(128);
+    expect(() => quoteGeneration('FREE', 'nano-banana-2', 5)).toThrow(expect.objectContaining({ code: 'count_above_plan_limit' }));
+  });
+});

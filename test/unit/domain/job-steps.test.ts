@@ -63,6 +63,12 @@ describe('nextStep', () => {
     expect(nextStep(notYet, { ...REF, poll: 2 }, NOW, TIMINGS, VIDEO)).toMatchObject({ kind: 'poll' });
   });
 
+  test('a retried submission whose deadline passed while it waited is not submitted again', () => {
+    const waited = job({ status: 'queued', attempts: 1, operation: operation({ id: null, pollAt: null, polls: 0, deadlineAt: iso(NOW_MS - 1) }) });
+    expect(nextStep(waited, REF, NOW, TIMINGS, KEYED_VIDEO)).toEqual({ kind: 'fail', failure: PAST_DEADLINE });
+    expect(nextStep({ ...waited, operation: { ...waited.operation!, deadlineAt: iso(NOW_MS + 1) } }, REF, NOW, TIMINGS, KEYED_VIDEO)).toMatchObject({ kind: 'start' });
+  });
+
   test('past the deadline the job fails, whatever message wakes it', () => {
     const late = followed({ deadlineAt: iso(NOW_MS) });
     expect(nextStep(late, { ...REF, poll: 2 }, NOW, TIMINGS, VIDEO)).toEqual({ kind: 'fail', failure: PAST_DEADLINE });
@@ -138,6 +144,7 @@ describe('decideOnFault', () => {
     const timeout = new ModelProviderError('transient', 'timeout', 'no answer');
     expect(decideOnFault(running, timeout, VIDEO, {})).toMatchObject({ kind: 'fail', failure: { code: 'timeout' } });
     expect(decideOnFault(running, timeout, KEYED_VIDEO, {})).toEqual({ kind: 'retry', delaySeconds: 5 });
+    for (const code of ['lost_answer', 'partly_run']) expect(decideOnFault(running, new ModelProviderError('transient', code, 'may have run'), VIDEO, {})).toMatchObject({ kind: 'fail' });
     const busy = new ModelProviderError('transient', 'http_429', 'slow down', 42_000);
     expect(decideOnFault(running, busy, VIDEO, {})).toEqual({ kind: 'retry', delaySeconds: 42 });
     expect(decideOnFault({ ...running, attempts: MAX_ATTEMPTS }, busy, VIDEO, {})).toMatchObject({ kind: 'fail', failure: { code: 'provider_unavailable' } });

@@ -466,6 +466,8 @@ export interface components {
             durationsSeconds?: number[];
             seed: boolean;
             maxReferenceImages: number;
+            /** @description The most outputs one request may ask for, where the model (not only the plan) limits it: 1 for videos. */
+            maxCount?: number;
         };
         /**
          * @description API Gateway's own answer (authorizer 401, throttling 429, function failure 500, timeout 503).
