@@ -15,6 +15,7 @@ import { PaygActions } from './payg';
 import { TEAM_WALLET, TeamActions } from './team';
 import type { Behaviour } from './providers';
 import { RUNS_UNTIL_STOPPED, VIDEO_MODELS, drawBehaviour, mustFail, promptOf } from './providers';
+import { MODELS } from '../../lambdas/domain/catalog';
 import { VideoActions } from './videos';
 
 export interface Action {
@@ -332,7 +333,7 @@ export class Actions {
         switch (answer.status) {
           case 400:
             // Above every plan's limit (16) the schema refuses it; a video model makes one video per request; above this plan's limit, the plan refuses it.
-            expect(!countFits(body, plan) && code === (body.count > MAX_COUNT_ANY_PLAN || oneVideoOnly(body) ? 'invalid_request' : 'count_above_plan_limit'), 'only a count above the plan limit, or more than one video, is refused here');
+            expect(!countFits(body, plan) && code === (body.count > MAX_COUNT_ANY_PLAN || overModelLimit(body) ? 'invalid_request' : 'count_above_plan_limit'), "only a count above the model's or the plan's limit is refused here");
             break;
           case 429:
             expect(code === 'concurrency_limit' && active >= plan.maxConcurrentJobs && countFits(body, plan), `at most ${active} jobs may be active, the limit is ${plan.maxConcurrentJobs}`);
@@ -994,8 +995,14 @@ export class Actions {
 /** README: a video model makes one video per request (a count above 1 is 400 invalid_request). */
 const oneVideoOnly = (body: { model: string }) => (VIDEO_MODELS as readonly string[]).includes(body.model);
 
-/** Whether the request's count passes the per-request checks (the plan's limit, one video per request). */
-const countFits = (body: { model: string; count: number }, plan: { maxCountPerRequest: number }) => body.count <= plan.maxCountPerRequest && !(oneVideoOnly(body) && body.count > 1);
+/** Above the model's own limit (videos 1, GPT Image 2 10: `options.maxCount` in the catalog): 400 invalid_request, before the plan's limit. */
+const overModelLimit = (body: { model: string; count: number }) => {
+  const max = MODELS.find((m) => m.id === body.model)?.options.maxCount;
+  return max !== undefined && body.count > max;
+};
+
+/** Whether the request's count passes the per-request checks (the model's limit, then the plan's). */
+const countFits = (body: { model: string; count: number }, plan: { maxCountPerRequest: number }) => body.count <= plan.maxCountPerRequest && !overModelLimit(body);
 
 /**
  * Generations (model, count) whose prices sum to the largest amount ≤ `credits` that 5s and 8s can
