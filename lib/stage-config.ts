@@ -142,8 +142,8 @@ export const StageConfigSchema = z.strictObject({
       z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/, "a provider's model name: letters, digits and . _ : / -, at most 128 characters"),
     )
     .default({}),
-  /** Seconds between two polls of a running video operation: the poll message's SQS delay, so 0 to 900. */
-  pollIntervalSeconds: z.number().int().min(0).max(900).default(15),
+  /** Seconds between two polls of a running video operation: the poll message's SQS delay (at most 900); at least 5, or a running video is polled in a tight loop. */
+  pollIntervalSeconds: z.number().int().min(5).max(900).default(15),
 }).superRefine((config, ctx) => {
   const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (config.stageName !== 'dev') {

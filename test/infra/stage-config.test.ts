@@ -58,7 +58,7 @@ describe('stage config', () => {
     ['outputs kept less than a presigned URL may live (7 days)', { outputsRetentionDays: 3 }, 'outputsRetentionDays'],
     ['a fractional outputs retention', { outputsRetentionDays: 30.5 }, 'outputsRetentionDays'],
     ['a poll interval SQS cannot delay (over 900 s)', { pollIntervalSeconds: 901 }, 'pollIntervalSeconds'],
-    ['a negative poll interval', { pollIntervalSeconds: -1 }, 'pollIntervalSeconds'],
+    ['a poll interval under 5 s (a running video would be polled in a tight loop)', { pollIntervalSeconds: 4 }, 'pollIntervalSeconds'],
     ['a provider model name for a model the catalog does not have', { providerModelNames: { 'nano-banana-3': 'gemini-9' } }, 'providerModelNames'],
     ['an empty provider model name', { providerModelNames: { 'veo-3.1': '' } }, 'providerModelNames'],
     ['a provider model name with spaces', { providerModelNames: { 'veo-3.1': 'veo 3.1' } }, 'providerModelNames'],
