@@ -45,6 +45,7 @@ import {
   type VideoOperationState,
   type VideoRequest,
 } from '../../domain/model-clients';
+import { checkedReference } from './reference-image';
 
 export interface GeminiClientOptions {
   readonly apiKey: string;
@@ -85,7 +86,8 @@ export class GeminiImageClient implements ImageModelClient {
   }
 
   async generateImages(request: ImageRequest, signal?: AbortSignal): Promise<readonly ProviderOutput[]> {
-    (request.referenceImages ?? []).forEach(checkedReference); // before any call: a malformed one is never sent
+    // Checked once, before any call: a malformed one is never sent.
+    const references = (request.referenceImages ?? []).map((image) => checkedReference(image));
     const outputs: ProviderOutput[] = [];
     let next = 0;
     let failed = false;
@@ -93,7 +95,7 @@ export class GeminiImageClient implements ImageModelClient {
       while (next < request.count && !failed) {
         next += 1;
         try {
-          outputs.push(...(await this.generateOne(request, signal)));
+          outputs.push(...(await this.generateOne(request, references, signal)));
         } catch (error) {
           failed = true; // no further calls once one failed
           throw error;
@@ -112,8 +114,7 @@ export class GeminiImageClient implements ImageModelClient {
     return outputs;
   }
 
-  private async generateOne(request: ImageRequest, signal?: AbortSignal): Promise<ProviderOutput[]> {
-    const references = (request.referenceImages ?? []).map(checkedReference);
+  private async generateOne(request: ImageRequest, references: readonly ReferenceImage[], signal?: AbortSignal): Promise<ProviderOutput[]> {
     const headers = new HeaderCapture();
     let response: GenerateContentResponse;
     try {
@@ -255,24 +256,6 @@ export class VeoVideoClient implements VideoModelClient {
   async cancel(_operationId: string, _signal?: AbortSignal): Promise<boolean> {
     return false;
   }
-}
-
-/**
- * A reference image as sent: its type lowercased without parameters, its bytes as given. One that is
- * not an `image/*` type with non-empty standard base64 is refused before any call, as ours: the
- * worker reads them from our own outputs bucket, so a malformed one is our bug, not the user's.
- * (Whether the provider takes that image type is its to say: a 400, the user's, in words.)
- */
-function checkedReference(image: ReferenceImage): ReferenceImage {
-  const contentType = image.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!/^image\/[a-z0-9.+-]+$/.test(contentType) || !isBase64(image.base64)) {
-    throw new ModelProviderError('ours', 'invalid_reference_image', `A reference image is malformed (type ${JSON.stringify(image.contentType)}, ${image.base64.length} base64 characters); nothing was sent.`);
-  }
-  return { contentType, base64: image.base64 };
-}
-
-function isBase64(text: string): boolean {
-  return text.length > 0 && text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text);
 }
 
 /** A failed operation's google.rpc.Status: its code is a gRPC code, not an HTTP status. */

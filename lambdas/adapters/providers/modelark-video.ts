@@ -53,6 +53,7 @@ import {
   type VideoOperationState,
   type VideoRequest,
 } from '../../domain/model-clients';
+import { checkedReference } from './reference-image';
 
 /** The BytePlus (international) ModelArk endpoint, ap-southeast-1; API keys belong to one region. */
 export const MODELARK_DEFAULT_BASE_URL = 'https://ark.ap-southeast.bytepluses.com';
@@ -230,17 +231,9 @@ export function createBody(request: VideoRequest): Record<string, unknown> {
   };
 }
 
-/**
- * A reference image as the data URL ModelArk documents (`data:image/<format>;base64,<base64>`, the
- * format lowercase). One that is not an `image/*` type with non-empty standard base64 is refused
- * before the call, as ours: the worker reads them from our own outputs bucket.
- */
+/** A reference image as the data URL ModelArk documents (`data:image/<format>;base64,<base64>`, the format lowercase); a malformed one is refused before the call. */
 export function dataUrlOf(image: ReferenceImage): string {
-  const contentType = image.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  const base64 = image.base64;
-  if (!/^image\/[a-z0-9.+-]+$/.test(contentType) || base64.length === 0 || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
-    throw new ModelProviderError('ours', 'invalid_reference_image', `The first-frame image is malformed (type ${JSON.stringify(image.contentType)}, ${base64.length} base64 characters); nothing was sent.`);
-  }
+  const { contentType, base64 } = checkedReference(image, 'The first-frame image');
   return `data:${contentType};base64,${base64}`;
 }
 
