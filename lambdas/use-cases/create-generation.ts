@@ -32,6 +32,7 @@ import type { IdempotencyRecord } from '../domain/idempotency';
 import { canonicalJson, sha256Hex } from '../shared/canonical-json';
 import type { UseCaseDeps } from './context';
 import { openMissingAccount } from './open-account';
+import { referencedOutput } from './referenced-output';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
 
 export interface CreateGenerationInput {
@@ -133,9 +134,7 @@ export async function createGeneration(deps: UseCaseDeps, input: CreateGeneratio
 async function assertReferencesExist(deps: UseCaseDeps, accountId: string, references: readonly string[]): Promise<void> {
   const issues: Array<{ path: string; message: string }> = [];
   for (const [i, reference] of references.entries()) {
-    const [jobId = '', index = ''] = reference.split('/');
-    const job = await deps.store.getGeneration(accountId, jobId);
-    const output = job?.status === 'succeeded' ? job.outputs?.[Number(index)] : undefined;
+    const output = await referencedOutput(deps, accountId, reference);
     if (!output || !output.contentType.startsWith('image/')) issues.push({ path: `body.params.referenceImages.${i}`, message: `${reference} is not an image output of this wallet.` });
   }
   if (issues.length > 0) throw new DomainError('invalid_request', issues.map((i) => i.message).join(' '), { issues });

@@ -22,6 +22,7 @@ import type { UseCaseDeps } from './context';
 import type { FinishResult } from './finish-generation';
 import { finishGeneration } from './finish-generation';
 import { done, retry, withOptimisticRetry } from './optimistic-retry';
+import { referencedOutput } from './referenced-output';
 
 export type RunResult = FinishResult | 'leased_elsewhere' | 'unknown_job' | 'stale_message' | 'polling' | 'retrying';
 
@@ -132,9 +133,7 @@ function paramsOf(job: GenerationJob) {
 async function referencesOf(deps: UseCaseDeps, job: GenerationJob, signal: AbortSignal): Promise<ReferenceImage[] | ModelProviderError> {
   const references: ReferenceImage[] = [];
   for (const reference of job.params.referenceImages ?? []) {
-    const [jobId = '', index = ''] = reference.split('/');
-    const source = await deps.store.getGeneration(job.accountId, jobId);
-    const output = source?.status === 'succeeded' ? source.outputs?.[Number(index)] : undefined;
+    const output = await referencedOutput(deps, job.accountId, reference);
     const missing = new ModelProviderError('user', 'reference_missing', `The reference image ${reference} is no longer available; its credits were refunded.`);
     if (!output) return missing;
     try {
