@@ -20,7 +20,7 @@ export interface OperatorSecretProps {
 }
 
 /** The generated nonce's key in a placeholder: not a key of the secret, ignored when it is read. */
-export const PLACEHOLDER_NONCE_KEY = 'placeholderNonce';
+const PLACEHOLDER_NONCE_KEY = 'placeholderNonce';
 
 export function operatorSecret(scope: Construct, id: string, props: OperatorSecretProps): secretsmanager.Secret {
   const secret = new secretsmanager.Secret(scope, id, {

@@ -10,15 +10,13 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ProviderKeysSchema } from '../../lambdas/shared/config';
-import { PLACEHOLDER_NONCE_KEY, operatorSecret } from './operator-secret';
+import { operatorSecret } from './operator-secret';
 
 /** The keys the functions read from the secret. */
 export const PROVIDER_SECRET_KEYS: readonly string[] = Object.keys(ProviderKeysSchema.shape);
 
-/** What the secret holds until an operator sets it: no key for any provider (a valid value: every key is optional). */
-export const PROVIDER_SECRET_PLACEHOLDER = '{}';
-/** The generated nonce's key in the placeholder: not a provider key, ignored when the secret is read. */
-export const PROVIDER_SECRET_NONCE_KEY = PLACEHOLDER_NONCE_KEY;
+/** What the secret holds until an operator sets it (plus the generated nonce): no key for any provider, a valid value since every key is optional. */
+const PROVIDER_SECRET_PLACEHOLDER = '{}';
 
 export interface ProviderSecretProps {
   readonly secretName: string;

@@ -5,17 +5,17 @@
  */
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
-import type { JobMessage as JobRef } from '../../domain/generation';
+import type { JobMessage } from '../../domain/generation';
 import { errorFacts } from '../../shared/error-facts';
 import { log, runWithLogKeys } from '../../shared/logger';
 
 // `poll`: the poll count a video's poll message was sent after (lambdas/domain/job-steps.ts).
-const JobMessage = z.strictObject({ accountId: z.string().min(1).max(128), jobId: z.string().regex(/^gen_[0-9a-z]{26}$/), poll: z.int().min(0).max(100_000).optional() });
+const JobMessageSchema = z.strictObject({ accountId: z.string().min(1).max(128), jobId: z.string().regex(/^gen_[0-9a-z]{26}$/), poll: z.int().min(0).max(100_000).optional() });
 const AutoRefillMessage = z.strictObject({ kind: z.literal('auto_refill'), accountId: z.string().min(1).max(128) });
 
-export type QueueMessage = { readonly kind: 'job'; readonly ref: JobRef } | { readonly kind: 'auto_refill'; readonly accountId: string };
+export type QueueMessage = { readonly kind: 'job'; readonly ref: JobMessage } | { readonly kind: 'auto_refill'; readonly accountId: string };
 
-export async function processJobBatch(event: SQSEvent, processJob: (ref: JobRef, record: SQSRecord) => Promise<unknown>, processAutoRefill?: (accountId: string) => Promise<unknown>): Promise<SQSBatchResponse> {
+export async function processJobBatch(event: SQSEvent, processJob: (ref: JobMessage, record: SQSRecord) => Promise<unknown>, processAutoRefill?: (accountId: string) => Promise<unknown>): Promise<SQSBatchResponse> {
   const results = await Promise.all(
     event.Records.map((record) =>
       runWithLogKeys({ messageId: record.messageId }, async () => {
@@ -45,7 +45,7 @@ export async function processJobBatch(event: SQSEvent, processJob: (ref: JobRef,
 function parseMessage(body: string): QueueMessage | null {
   try {
     const json: unknown = JSON.parse(body);
-    const job = JobMessage.safeParse(json);
+    const job = JobMessageSchema.safeParse(json);
     if (job.success) return { kind: 'job', ref: job.data };
     const refill = AutoRefillMessage.safeParse(json);
     return refill.success ? { kind: 'auto_refill', accountId: refill.data.accountId } : null;
