@@ -159,28 +159,22 @@ describe('alarms: the metric each one watches', () => {
   });
 
   it("pages on one provider fault of ours in 5 minutes and one orphaned provider operation in 15, from the worker's EMF counts", () => {
-    expect(alarmNamed(service, 'provider-faults-ours').Properties).toMatchObject({
-      Namespace: 'BananaFlowCredits',
-      MetricName: PROVIDER_FAULTS_OURS_METRIC,
-      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
-      Statistic: 'Sum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
-    expect(alarmNamed(service, 'provider-orphaned-operations').Properties).toMatchObject({
-      Namespace: 'BananaFlowCredits',
-      MetricName: PROVIDER_ORPHANS_METRIC,
-      Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
-      Statistic: 'Sum',
-      Period: 900,
-      EvaluationPeriods: 1,
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      TreatMissingData: 'notBreaching',
-    });
+    for (const [name, metric, period] of [
+      ['provider-faults-ours', PROVIDER_FAULTS_OURS_METRIC, 300],
+      ['provider-orphaned-operations', PROVIDER_ORPHANS_METRIC, 900],
+    ] as const) {
+      expect(alarmNamed(service, name).Properties).toMatchObject({
+        Namespace: 'BananaFlowCredits',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: 'banana-flow-credits' }],
+        Statistic: 'Sum',
+        Period: period,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    }
   });
 
   // The alarms watch the names the worker's counters are published under (EmfMetrics, Powertools' `service` dimension).
